@@ -1,0 +1,153 @@
+#include "image_io.h"
+
+#include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+static ns_status
+load_png (FILE *file, const char *path, ns_image *image, ns_error *err)
+{
+  png_image png;
+  memset (&png, 0, sizeof png);
+  png.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_stdio (&png, file))
+    return ns_error_set (err, NS_ERROR_FORMAT, "%s: not a readable PNG (%s)", path, png.message);
+  const int has_alpha = (png.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+  /* linear 16-bit output would undo the sRGB encoding the network expects: read 8 or 16-bit sRGB */
+  png.format = has_alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+  const int channels = has_alpha ? 4 : 3;
+  ns_status status = ns_image_alloc (image, (int) png.width, (int) png.height, channels, err);
+  if (status != NS_OK)
+    {
+      png_image_free (&png);
+      return status;
+    }
+  const size_t count = (size_t) png.width * png.height * channels;
+  unsigned char *bytes = malloc (count);
+  if (!bytes)
+    {
+      png_image_free (&png);
+      ns_image_free (image);
+      return ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory", path);
+    }
+  if (!png_image_finish_read (&png, NULL, bytes, 0, NULL))
+    {
+      free (bytes);
+      ns_image_free (image);
+      return ns_error_set (err, NS_ERROR_FORMAT, "%s: %s", path, png.message);
+    }
+  for (size_t i = 0; i < count; i++)
+    image->data[i] = bytes[i] / 255.0f;
+  free (bytes);
+  return NS_OK;
+}
+
+typedef struct {
+  struct jpeg_error_mgr base;
+  jmp_buf escape;
+  char message[JMSG_LENGTH_MAX];
+} jpeg_error_escape;
+
+static void
+jpeg_error_exit (j_common_ptr info)
+{
+  jpeg_error_escape *e = (jpeg_error_escape *) info->err;
+  (*info->err->format_message) (info, e->message);
+  longjmp (e->escape, 1);
+}
+
+static ns_status
+load_jpeg (FILE *file, const char *path, ns_image *image, ns_error *err)
+{
+  struct jpeg_decompress_struct info;
+  jpeg_error_escape error;
+  unsigned char *row = NULL;
+  image->data = NULL;
+
+  info.err = jpeg_std_error (&error.base);
+  error.base.error_exit = jpeg_error_exit;
+  if (setjmp (error.escape))
+    {
+      jpeg_destroy_decompress (&info);
+      free (row);
+      ns_image_free (image);
+      return ns_error_set (err, NS_ERROR_FORMAT, "%s: not a readable JPEG (%s)", path, error.message);
+    }
+  jpeg_create_decompress (&info);
+  jpeg_stdio_src (&info, file);
+  jpeg_read_header (&info, TRUE);
+  info.out_color_space = JCS_RGB;
+  jpeg_start_decompress (&info);
+  ns_status status = ns_image_alloc (image, (int) info.output_width, (int) info.output_height, 3, err);
+  if (status == NS_OK && !(row = malloc ((size_t) info.output_width * 3)))
+    status = ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory", path);
+  if (status != NS_OK)
+    {
+      jpeg_destroy_decompress (&info);
+      free (row);
+      ns_image_free (image);
+      return status;
+    }
+  while (info.output_scanline < info.output_height)
+    {
+      float *dst = image->data + (size_t) info.output_scanline * info.output_width * 3;
+      jpeg_read_scanlines (&info, &row, 1);
+      for (size_t i = 0; i < (size_t) info.output_width * 3; i++)
+        dst[i] = row[i] / 255.0f;
+    }
+  jpeg_finish_decompress (&info);
+  jpeg_destroy_decompress (&info);
+  free (row);
+  return NS_OK;
+}
+
+ns_status
+image_load (const char *path, ns_image *image, ns_error *err)
+{
+  unsigned char signature[8] = { 0 };
+  FILE *file = fopen (path, "rb");
+  if (!file)
+    return ns_error_set (err, NS_ERROR_IO, "%s: %s", path, strerror (errno));
+  size_t got = fread (signature, 1, sizeof signature, file);
+  rewind (file);
+  ns_status status;
+  if (got == 8 && png_sig_cmp (signature, 0, 8) == 0)
+    status = load_png (file, path, image, err);
+  else if (got >= 3 && signature[0] == 0xFF && signature[1] == 0xD8 && signature[2] == 0xFF)
+    status = load_jpeg (file, path, image, err);
+  else
+    status = ns_error_set (err, NS_ERROR_FORMAT, "%s: neither a PNG nor a JPEG file", path);
+  fclose (file);
+  return status;
+}
+
+ns_status
+image_save_png (const char *path, const ns_image *image, ns_error *err)
+{
+  png_image png;
+  memset (&png, 0, sizeof png);
+  png.version = PNG_IMAGE_VERSION;
+  png.width = (png_uint_32) image->width;
+  png.height = (png_uint_32) image->height;
+  png.format = image->channels == 4 ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+  const size_t count = (size_t) image->width * image->height * image->channels;
+  unsigned char *bytes = malloc (count);
+  if (!bytes)
+    return ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory", path);
+  for (size_t i = 0; i < count; i++)
+    {
+      float v = image->data[i];
+      v = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+      bytes[i] = (unsigned char) (v * 255.0f + 0.5f);
+    }
+  int ok = png_image_write_to_file (&png, path, 0, bytes, 0, NULL);
+  free (bytes);
+  if (!ok)
+    return ns_error_set (err, NS_ERROR_IO, "%s: cannot write PNG (%s)", path, png.message);
+  return NS_OK;
+}

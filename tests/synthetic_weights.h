@@ -1,0 +1,69 @@
+/* Random VGG19 weights for tests that need the network's mechanics, not its
+ * training: He-initialised kernels, small biases, Caffe's input convention. */
+#ifndef SYNTHETIC_WEIGHTS_H
+#define SYNTHETIC_WEIGHTS_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "vgg19_weights.h"
+
+/* xorshift64*: deterministic across platforms, no global state */
+static inline double
+test_random_uniform (uint64_t *state)
+{
+  *state ^= *state >> 12;
+  *state ^= *state << 25;
+  *state ^= *state >> 27;
+  return (double) ((*state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+static inline double
+test_random_normal (uint64_t *state)
+{
+  double u = test_random_uniform (state), v = test_random_uniform (state);
+  if (u < 1e-300)
+    u = 1e-300;
+  return sqrt (-2.0 * log (u)) * cos (6.283185307179586 * v);
+}
+
+/* Fills weights with conv_count random convolutions; returns 0 on allocation
+ * failure.  vgg19_weights_free releases them. */
+static inline int
+synthetic_weights_make (vgg19_weights *weights, int conv_count, uint64_t seed)
+{
+  uint64_t state = seed | 1;
+  static const float caffe_mean[3] = { 103.939f, 116.779f, 123.68f };
+  weights->conv_count = conv_count;
+  for (int k = 0; k < 3; k++)
+    {
+      weights->input.rgb_index[k] = 2 - k;
+      weights->input.mean[k] = caffe_mean[k];
+      weights->input.std[k] = 1.0f;
+    }
+  weights->input.range = 255.0f;
+  for (int i = 0; i < VGG19_CONV_COUNT; i++)
+    {
+      conv3x3_weights *conv = &weights->conv[i];
+      conv->weight = conv->bias = NULL;
+      conv->in_channels = vgg19_conv_in_channels (i);
+      conv->out_channels = vgg19_conv_out_channels (i);
+      if (i >= conv_count)
+        continue;
+      const size_t count = (size_t) conv->in_channels * conv->out_channels * 9;
+      conv->weight = malloc (sizeof (float) * count);
+      conv->bias = malloc (sizeof (float) * conv->out_channels);
+      if (!conv->weight || !conv->bias)
+        return 0;
+      /* the first layer sees inputs of about +-128: scale it down to keep activations O(1) */
+      const double std = sqrt (2.0 / (9.0 * conv->in_channels)) / (i == 0 ? 64.0 : 1.0);
+      for (size_t j = 0; j < count; j++)
+        conv->weight[j] = (float) (std * test_random_normal (&state));
+      for (int j = 0; j < conv->out_channels; j++)
+        conv->bias[j] = (float) (0.05 * test_random_normal (&state));
+    }
+  return 1;
+}
+
+#endif

@@ -1,0 +1,523 @@
+/* Finite-difference checks of every backward pass of the engine, and checks
+ * of the forward kernels against naive reference loops. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv3x3.h"
+#include "gram.h"
+#include "losses.h"
+#include "maxpool2x2.h"
+#include "objective.h"
+#include "synthetic_weights.h"
+#include "vgg19_net.h"
+
+static int passed, failed;
+
+static void
+report (int ok, const char *name, double error, double tolerance)
+{
+  printf ("%s - %s (error %.3g, tolerance %.3g)\n", ok ? "ok" : "FAIL", name, error, tolerance);
+  if (ok)
+    passed++;
+  else
+    failed++;
+}
+
+static float *
+random_floats (size_t count, double scale, uint64_t *state)
+{
+  float *v = malloc (sizeof (float) * count);
+  for (size_t i = 0; i < count; i++)
+    v[i] = (float) (scale * (2.0 * test_random_uniform (state) - 1.0));
+  return v;
+}
+
+static double
+dot (const float *a, const float *b, size_t n)
+{
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++)
+    s += (double) a[i] * b[i];
+  return s;
+}
+
+/* |a-b| / max(|a|,|b|,floor) */
+static double
+relative_error (double a, double b, double floor_value)
+{
+  double m = fmax (fmax (fabs (a), fabs (b)), floor_value);
+  return fabs (a - b) / m;
+}
+
+/* ---- convolution ---- */
+
+static void
+conv3x3_naive (const float *in, int cin, int h, int w, const float *weight,
+               const float *bias, int cout, int relu, float *out)
+{
+  for (int co = 0; co < cout; co++)
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        {
+          double s = bias ? bias[co] : 0.0;
+          for (int ci = 0; ci < cin; ci++)
+            for (int ky = 0; ky < 3; ky++)
+              for (int kx = 0; kx < 3; kx++)
+                {
+                  int sy = y + ky - 1, sx = x + kx - 1;
+                  if (sy < 0 || sy >= h || sx < 0 || sx >= w)
+                    continue;
+                  s += (double) weight[((co * cin + ci) * 3 + ky) * 3 + kx]
+                       * in[((size_t) ci * h + sy) * w + sx];
+                }
+          if (relu && s < 0.0)
+            s = 0.0;
+          out[((size_t) co * h + y) * w + x] = (float) s;
+        }
+}
+
+static void
+test_conv_forward (void)
+{
+  uint64_t state = 11;
+  const int cin = 5, cout = 7, h = 9, w = 6;
+  float *in = random_floats ((size_t) cin * h * w, 1.0, &state);
+  float *weight = random_floats ((size_t) cout * cin * 9, 0.5, &state);
+  float *bias = random_floats (cout, 0.5, &state);
+  float *expected = malloc (sizeof (float) * cout * h * w);
+  float *got = malloc (sizeof (float) * cout * h * w);
+  size_t row = conv3x3_scratch_floats_per_row (cin, w);
+  float *scratch = malloc (sizeof (float) * row * h);
+
+  /* one row per tile, an uneven tile, the whole image: the tiling must not show */
+  const size_t tiles[] = { row, row * 4, row * h };
+  for (int relu = 0; relu < 2; relu++)
+    {
+      conv3x3_naive (in, cin, h, w, weight, bias, cout, relu, expected);
+      for (int t = 0; t < 3; t++)
+        {
+          conv3x3_forward (in, cin, h, w, weight, bias, cout, relu, got, scratch, tiles[t]);
+          double worst = 0.0;
+          for (int i = 0; i < cout * h * w; i++)
+            worst = fmax (worst, fabs (got[i] - expected[i]));
+          char name[96];
+          snprintf (name, sizeof name, "conv3x3_forward matches direct convolution (relu %d, tile %d)", relu, t);
+          report (worst < 1e-4, name, worst, 1e-4);
+        }
+    }
+  free (in); free (weight); free (bias); free (expected); free (got); free (scratch);
+}
+
+/* d/dx of sum(r * conv(x)) is the flipped-weights convolution of r. */
+static void
+test_conv_input_gradient (void)
+{
+  uint64_t state = 12;
+  const int cin = 4, cout = 6, h = 7, w = 5;
+  const size_t nin = (size_t) cin * h * w, nout = (size_t) cout * h * w;
+  float *x = random_floats (nin, 1.0, &state);
+  float *weight = random_floats ((size_t) cout * cin * 9, 0.5, &state);
+  float *r = random_floats (nout, 1.0, &state);
+  float *flipped = malloc (sizeof (float) * cout * cin * 9);
+  float *grad = malloc (sizeof (float) * nin);
+  float *out = malloc (sizeof (float) * nout);
+  size_t scratch_floats = conv3x3_scratch_floats_per_row (cin > cout ? cin : cout, w) * h;
+  float *scratch = malloc (sizeof (float) * scratch_floats);
+
+  conv3x3_weights_for_input_gradient (weight, cout, cin, flipped);
+  conv3x3_forward (r, cout, h, w, flipped, NULL, cin, 0, grad, scratch, scratch_floats);
+
+  double worst = 0.0;
+  const float eps = 1e-2f;
+  for (size_t i = 0; i < nin; i++)
+    {
+      const float saved = x[i];
+      x[i] = saved + eps;
+      conv3x3_forward (x, cin, h, w, weight, NULL, cout, 0, out, scratch, scratch_floats);
+      double plus = dot (out, r, nout);
+      x[i] = saved - eps;
+      conv3x3_forward (x, cin, h, w, weight, NULL, cout, 0, out, scratch, scratch_floats);
+      double minus = dot (out, r, nout);
+      x[i] = saved;
+      worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[i], 1e-1));
+    }
+  report (worst < 1e-3, "conv3x3 input gradient vs finite differences", worst, 1e-3);
+  free (x); free (weight); free (r); free (flipped); free (grad); free (out); free (scratch);
+}
+
+/* ---- pooling ---- */
+
+static void
+test_maxpool (void)
+{
+  uint64_t state = 13;
+  const int c = 3, h = 7, w = 9, oh = h / 2, ow = w / 2;
+  const size_t nin = (size_t) c * h * w, nout = (size_t) c * oh * ow;
+  /* distinct values 0.01 apart so that a step of 1e-3 never changes a window's maximum */
+  float *x = malloc (sizeof (float) * nin);
+  for (size_t i = 0; i < nin; i++)
+    x[i] = (float) (0.01 * i);
+  for (size_t i = nin - 1; i > 0; i--)
+    {
+      size_t j = (size_t) (test_random_uniform (&state) * (i + 1));
+      float t = x[i]; x[i] = x[j]; x[j] = t;
+    }
+  float *out = malloc (sizeof (float) * nout);
+  float *r = random_floats (nout, 1.0, &state);
+  float *grad = malloc (sizeof (float) * nin);
+
+  maxpool2x2_forward (x, c, h, w, out);
+  double worst = 0.0;
+  for (int ch = 0; ch < c; ch++)
+    for (int y = 0; y < oh; y++)
+      for (int xx = 0; xx < ow; xx++)
+        {
+          const float *p = x + ((size_t) ch * h + 2 * y) * w + 2 * xx;
+          float m = fmaxf (fmaxf (p[0], p[1]), fmaxf (p[w], p[w + 1]));
+          worst = fmax (worst, fabs (m - out[((size_t) ch * oh + y) * ow + xx]));
+        }
+  report (worst == 0.0, "maxpool2x2_forward matches window maxima (odd size)", worst, 0.0);
+
+  maxpool2x2_backward (x, c, h, w, r, grad);
+  worst = 0.0;
+  const float eps = 1e-3f;
+  for (size_t i = 0; i < nin; i++)
+    {
+      const float saved = x[i];
+      x[i] = saved + eps;
+      maxpool2x2_forward (x, c, h, w, out);
+      double plus = dot (out, r, nout);
+      x[i] = saved - eps;
+      maxpool2x2_forward (x, c, h, w, out);
+      double minus = dot (out, r, nout);
+      x[i] = saved;
+      worst = fmax (worst, fabs ((plus - minus) / (2 * eps) - grad[i]));
+    }
+  report (worst < 1e-3, "maxpool2x2 backward vs finite differences", worst, 1e-3);
+
+  /* ties: the gradient goes to the first maximum only, as in PyTorch */
+  float tie[4] = { 1.0f, 1.0f, 1.0f, 1.0f }, one = 1.0f, tie_grad[4];
+  maxpool2x2_backward (tie, 1, 2, 2, &one, tie_grad);
+  report (tie_grad[0] == 1.0f && tie_grad[1] == 0.0f && tie_grad[2] == 0.0f && tie_grad[3] == 0.0f,
+          "maxpool2x2 backward sends a tied window's gradient to its first maximum", 0, 0);
+  free (x); free (out); free (r); free (grad);
+}
+
+/* ---- Gram matrix and losses ---- */
+
+typedef double (*scalar_fn) (const float *x, void *data);
+
+/* Largest relative difference between grad and central differences of f over all of x. */
+static double
+worst_coordinate_error (scalar_fn f, void *data, float *x, size_t n, const float *grad,
+                        float eps, double floor_value)
+{
+  double worst = 0.0;
+  for (size_t i = 0; i < n; i++)
+    {
+      const float saved = x[i];
+      x[i] = saved + eps;
+      double plus = f (x, data);
+      x[i] = saved - eps;
+      double minus = f (x, data);
+      x[i] = saved;
+      worst = fmax (worst, relative_error ((plus - minus) / (2.0 * eps), grad[i], floor_value));
+    }
+  return worst;
+}
+
+typedef struct {
+  int channels;
+  size_t n;
+  const float *r;       /* symmetric weights on the Gram matrix */
+  const float *target;
+  float *scratch;
+} gram_case;
+
+static double
+gram_weighted_sum (const float *f, void *data)
+{
+  gram_case *g = data;
+  gram_forward (f, g->channels, g->n, 0.37f, g->scratch);
+  return dot (g->scratch, g->r, (size_t) g->channels * g->channels);
+}
+
+static double
+style_loss_value (const float *f, void *data)
+{
+  gram_case *g = data;
+  return style_loss (f, g->channels, g->n, g->target, 1.0, g->scratch, NULL);
+}
+
+static double
+content_loss_value (const float *f, void *data)
+{
+  gram_case *g = data;
+  return content_loss (f, g->target, (size_t) g->channels * g->n, 1.0, NULL);
+}
+
+static void
+test_gram_and_losses (void)
+{
+  uint64_t state = 14;
+  const int c = 6;
+  const size_t n = 35, count = c * n;
+  float *f = random_floats (count, 1.0, &state);
+  float *r = random_floats ((size_t) c * c, 1.0, &state);
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < i; j++)
+      r[i * c + j] = r[j * c + i];
+  float *scratch = malloc (sizeof (float) * c * c);
+  float *grad = calloc (count, sizeof (float));
+  gram_case g = { c, n, r, NULL, scratch };
+
+  /* Gram forward against the definition */
+  gram_forward (f, c, n, 0.37f, scratch);
+  double worst = 0.0;
+  for (int i = 0; i < c; i++)
+    for (int j = 0; j < c; j++)
+      worst = fmax (worst, fabs (scratch[i * c + j] - 0.37 * dot (f + i * n, f + j * n, n)));
+  report (worst < 1e-4, "gram_forward equals scale * F F^T", worst, 1e-4);
+
+  gram_backward (f, c, n, 0.37f, r, grad);
+  worst = worst_coordinate_error (gram_weighted_sum, &g, f, count, grad, 1e-2f, 1e-1);
+  report (worst < 2e-3, "gram backward vs finite differences", worst, 2e-3);
+
+  /* style loss against a target Gram matrix of other features */
+  float *other = random_floats (count, 1.0, &state);
+  float *target = malloc (sizeof (float) * c * c);
+  style_gram (other, c, n, target);
+  g.target = target;
+  memset (grad, 0, sizeof (float) * count);
+  style_loss (f, c, n, target, 1.0, scratch, grad);
+  worst = worst_coordinate_error (style_loss_value, &g, f, count, grad, 1e-2f, 1e-4);
+  report (worst < 5e-3, "style loss gradient vs finite differences", worst, 5e-3);
+
+  g.target = other;
+  g.n = n;
+  memset (grad, 0, sizeof (float) * count);
+  content_loss (f, other, count, 1.0, grad);
+  worst = worst_coordinate_error (content_loss_value, &g, f, count, grad, 1e-2f, 1e-3);
+  report (worst < 2e-3, "content loss gradient vs finite differences", worst, 2e-3);
+
+  free (f); free (r); free (scratch); free (grad); free (other); free (target);
+}
+
+/* ---- the network and the whole objective ---- */
+
+typedef struct {
+  vgg19_net *net;
+  const float *r;
+} relu_case;
+
+static void
+weighted_first_layer_gradient (int conv_index, const float *activation, float *grad, void *data)
+{
+  (void) activation;
+  relu_case *rc = data;
+  const size_t count = (size_t) vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
+  if (conv_index == 0)
+    for (size_t i = 0; i < count; i++)
+      grad[i] += rc->r[i];
+}
+
+static double
+first_layer_weighted_sum (const float *x, void *data)
+{
+  relu_case *rc = data;
+  vgg19_net_forward (rc->net, x);
+  const size_t count = (size_t) vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
+  return dot (rc->net->activation[0], rc->r, count);
+}
+
+/* conv1_1 + bias + ReLU + the input normalisation, through vgg19_net. */
+static void
+test_first_layer_with_relu (void)
+{
+  uint64_t state = 15;
+  vgg19_weights weights;
+  const int h = 6, w = 7;
+  if (!synthetic_weights_make (&weights, 1, 21))
+    {
+      report (0, "synthetic weights", 0, 0);
+      return;
+    }
+  vgg19_net net;
+  ns_error err;
+  if (vgg19_net_init (&net, &weights, 1, h, w, &err) != NS_OK)
+    {
+      printf ("# %s\n", err.message);
+      report (0, "vgg19_net_init for one layer", 0, 0);
+      vgg19_weights_free (&weights);
+      return;
+    }
+  const size_t n = 3 * (size_t) h * w, count = (size_t) 64 * h * w;
+  float *x = random_floats (n, 0.5, &state);
+  for (size_t i = 0; i < n; i++)
+    x[i] += 0.5f;
+  float *r = random_floats (count, 1.0, &state);
+  float *grad = malloc (sizeof (float) * n);
+  relu_case rc = { &net, r };
+
+  vgg19_net_forward (&net, x);
+  size_t active = 0;
+  for (size_t i = 0; i < count; i++)
+    active += net.activation[0][i] > 0.0f;
+  vgg19_net_backward (&net, weighted_first_layer_gradient, &rc, grad);
+
+  /* A step that moves a ReLU across its kink is not differentiable there:
+   * such coordinates are skipped (and counted), the rest must agree. */
+  unsigned char *mask = malloc (count);
+  double worst = 0.0;
+  size_t skipped = 0;
+  const float eps = 1e-3f;
+  for (size_t i = 0; i < n; i++)
+    {
+      const float saved = x[i];
+      x[i] = saved + eps;
+      double plus = first_layer_weighted_sum (x, &rc);
+      for (size_t j = 0; j < count; j++)
+        mask[j] = net.activation[0][j] > 0.0f;
+      x[i] = saved - eps;
+      double minus = first_layer_weighted_sum (x, &rc);
+      x[i] = saved;
+      int crossed = 0;
+      for (size_t j = 0; j < count && !crossed; j++)
+        crossed = mask[j] != (net.activation[0][j] > 0.0f);
+      if (crossed)
+        {
+          skipped++;
+          continue;
+        }
+      worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[i], 1.0));
+    }
+  char name[160];
+  snprintf (name, sizeof name, "conv1_1 + ReLU (%zu of %zu active) input gradient vs finite "
+            "differences (%zu of %zu steps crossed a kink)", active, count, skipped, n);
+  report (worst < 1e-3 && active > count / 5 && active < count && skipped < n / 5, name, worst, 1e-3);
+  free (mask);
+
+  free (x); free (r); free (grad);
+  vgg19_net_free (&net);
+  vgg19_weights_free (&weights);
+}
+
+static double
+objective_value (const float *x, void *data)
+{
+  return objective_evaluate (data, x, NULL);
+}
+
+/* The total loss, through all 13 convolutions, 4 pools, both losses. */
+static void
+test_total_loss (void)
+{
+  uint64_t state = 16;
+  vgg19_weights weights;
+  if (!synthetic_weights_make (&weights, objective_conv_count (), 31))
+    {
+      report (0, "synthetic weights", 0, 0);
+      return;
+    }
+  const int w = 32, h = 34, sw = 40, sh = 36;
+  const size_t n = 3 * (size_t) w * h;
+  float *content = random_floats (n, 0.5, &state);
+  float *style = random_floats (3 * (size_t) sw * sh, 0.5, &state);
+  float *x = random_floats (n, 0.3, &state);
+  for (size_t i = 0; i < n; i++)
+    {
+      content[i] += 0.5f;
+      x[i] = content[i] + x[i];
+    }
+  for (size_t i = 0; i < 3 * (size_t) sw * sh; i++)
+    style[i] += 0.5f;
+
+  objective obj;
+  ns_error err;
+  if (objective_init (&obj, &weights, content, w, h, style, sw, sh, 1.0, 1e3, &err) != NS_OK)
+    {
+      printf ("# %s\n", err.message);
+      report (0, "objective_init", 0, 0);
+      vgg19_weights_free (&weights);
+      return;
+    }
+  float *grad = malloc (sizeof (float) * n);
+  double loss = objective_evaluate (&obj, x, grad);
+  double content_part = obj.content_weight * obj.content_loss;
+  double style_part = obj.style_weight * obj.style_loss;
+  printf ("# total loss %.6g (content %.6g, style %.6g)\n", loss, content_part, style_part);
+  report (content_part > 0.0 && style_part > 0.0 && fabs (loss - content_part - style_part) < 1e-9 * loss,
+          "total loss is the weighted sum of positive content and style terms", 0, 0);
+
+  /* the loss without a gradient equals the loss with one */
+  double again = objective_evaluate (&obj, x, NULL);
+  report (again == loss, "objective without gradient gives the same loss", fabs (again - loss), 0);
+
+  /* Directional derivatives along the gradient, plus some noise: a random
+   * +-1 direction alone would make g.d a sum of cancelling terms, small
+   * beside the error of the ReLU kinks that a step crosses. */
+  float *direction = malloc (sizeof (float) * n);
+  float *moved = malloc (sizeof (float) * n);
+  double largest = 0.0;
+  for (size_t i = 0; i < n; i++)
+    largest = fmax (largest, fabsf (grad[i]));
+  double worst = 0.0;
+  for (int k = 0; k < 4; k++)
+    {
+      const double noise = 0.25 * k;
+      for (size_t i = 0; i < n; i++)
+        direction[i] = (float) (grad[i] / largest
+                                + noise * (test_random_uniform (&state) < 0.5 ? -1.0 : 1.0));
+      const double eps = 1e-3;
+      for (size_t i = 0; i < n; i++)
+        moved[i] = (float) (x[i] + eps * direction[i]);
+      double plus = objective_value (moved, &obj);
+      for (size_t i = 0; i < n; i++)
+        moved[i] = (float) (x[i] - eps * direction[i]);
+      double minus = objective_value (moved, &obj);
+      double numeric = (plus - minus) / (2 * eps), analytic = dot (grad, direction, n);
+      printf ("# direction %d (noise %.2f): finite difference %.6g, gradient %.6g\n",
+              k, noise, numeric, analytic);
+      worst = fmax (worst, relative_error (numeric, analytic, 0.0));
+    }
+  report (worst < 1e-2, "total loss directional derivatives vs finite differences", worst, 1e-2);
+
+  /* and single pixels with the largest gradients */
+  worst = 0.0;
+  for (int k = 0; k < 8; k++)
+    {
+      size_t best = 0;
+      for (size_t i = 0; i < n; i++)
+        if (fabsf (grad[i]) > fabsf (grad[best]))
+          best = i;
+      const float saved = x[best];
+      const float eps = 2e-3f;
+      x[best] = saved + eps;
+      double plus = objective_value (x, &obj);
+      x[best] = saved - eps;
+      double minus = objective_value (x, &obj);
+      x[best] = saved;
+      worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[best], 0.0));
+      grad[best] = 0.0f;  /* next-largest next time */
+    }
+  report (worst < 3e-2, "total loss single-pixel derivatives vs finite differences", worst, 3e-2);
+
+  free (content); free (style); free (x); free (grad); free (direction); free (moved);
+  objective_free (&obj);
+  vgg19_weights_free (&weights);
+}
+
+int
+main (void)
+{
+  test_conv_forward ();
+  test_conv_input_gradient ();
+  test_maxpool ();
+  test_gram_and_losses ();
+  test_first_layer_with_relu ();
+  test_total_loss ();
+  printf ("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,93 @@
+/* With the real VGG19 weights (../shared/weights, via NEURAL_STYLE_TEST_WEIGHTS):
+ * tubingen x starry_night at 128 px, 30 iterations, default settings, must at
+ * least halve the style loss while the content stays recognisable.  Without
+ * the file the test reports itself skipped (exit 77). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image_io.h"
+#include "neural_style.h"
+
+typedef struct {
+  ns_progress first, last;
+} loss_record;
+
+static ns_progress_reply
+record_losses (const ns_progress *progress, void *user_data)
+{
+  loss_record *record = user_data;
+  if (progress->iteration == 1)
+    record->first = *progress;
+  record->last = *progress;
+  return NS_PROGRESS_CONTINUE;
+}
+
+int
+main (void)
+{
+  const char *weights_path = getenv ("NEURAL_STYLE_TEST_WEIGHTS");
+  const char *samples = getenv ("NEURAL_STYLE_TEST_SAMPLES");
+  if (!weights_path || access (weights_path, R_OK) != 0)
+    {
+      printf ("SKIP: no real weights at %s\n", weights_path ? weights_path : "(NEURAL_STYLE_TEST_WEIGHTS unset)");
+      return 77;
+    }
+  char content_path[4096], style_path[4096];
+  snprintf (content_path, sizeof content_path, "%s/tubingen.jpg", samples ? samples : ".");
+  snprintf (style_path, sizeof style_path, "%s/starry_night.jpg", samples ? samples : ".");
+  if (access (content_path, R_OK) != 0 || access (style_path, R_OK) != 0)
+    {
+      printf ("SKIP: no sample images at %s\n", samples ? samples : "(NEURAL_STYLE_TEST_SAMPLES unset)");
+      return 77;
+    }
+
+  ns_error err = { 0 };
+  vgg19_weights weights;
+  ns_image content, style, result;
+  if (vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (), &err) != NS_OK
+      || image_load (content_path, &content, &err) != NS_OK
+      || image_load (style_path, &style, &err) != NS_OK)
+    {
+      printf ("FAIL: %s\n", err.message);
+      return 1;
+    }
+
+  ns_params params;
+  ns_params_init (&params);
+  params.max_size = 128;
+  params.iterations = 30;
+  loss_record record = { 0 };
+  int passed = 0, failed = 0;
+  ns_status status = ns_stylize (&weights, &content, &style, &params, record_losses, &record,
+                                 &result, &err);
+  if (status != NS_OK)
+    {
+      printf ("FAIL: ns_stylize: %s\n", err.message);
+      return 1;
+    }
+  printf ("# style loss %.6g -> %.6g, content loss %.6g -> %.6g over %d iterations\n",
+          record.first.style_loss, record.last.style_loss, record.first.content_loss,
+          record.last.content_loss, record.last.iteration);
+
+#define CHECK(cond, what) do { int ok_ = (cond); printf ("%s - %s\n", ok_ ? "ok" : "FAIL", what); \
+    if (ok_) passed++; else failed++; } while (0)
+  CHECK (record.last.iteration == 30, "30 iterations ran");
+  CHECK (record.last.style_loss <= 0.5 * record.first.style_loss, "style loss at least halved");
+  CHECK (record.first.content_loss == 0.0 && record.last.content_loss > 0.0,
+         "content loss starts at zero (init from content) and the image moves away from it");
+  CHECK (result.width == content.width && result.height == content.height
+         && result.channels == content.channels, "result has the content's size and channels");
+
+  const char *out = "real-weights-tubingen-starry-128.png";
+  if (image_save_png (out, &result, &err) == NS_OK)
+    printf ("# wrote %s for eyeballing\n", out);
+  printf ("%d passed, %d failed\n", passed, failed);
+
+  ns_image_free (&result);
+  ns_image_free (&content);
+  ns_image_free (&style);
+  vgg19_weights_free (&weights);
+  return failed ? 1 : 0;
+}
