@@ -2,27 +2,59 @@
 
 #include "gram.h"
 
+/* Fixed blocks summed in parallel, then in order: reproducible sums. */
+#define SUM_BLOCKS 64
+
+static double
+sum_of_squared_differences (const float *a, const float *b, size_t count)
+{
+  double partial[SUM_BLOCKS];
+  const size_t block = (count + SUM_BLOCKS - 1) / SUM_BLOCKS;
+
+  #pragma omp parallel for schedule(static)
+  for (int k = 0; k < SUM_BLOCKS; k++)
+    {
+      const size_t begin = k * block < count ? k * block : count;
+      const size_t end = begin + block < count ? begin + block : count;
+      double s = 0.0;
+      for (size_t i = begin; i < end; i++)
+        {
+          const double d = b ? (double) a[i] - b[i] : (double) a[i];
+          s += d * d;
+        }
+      partial[k] = s;
+    }
+  double sum = 0.0;
+  for (int k = 0; k < SUM_BLOCKS; k++)
+    sum += partial[k];
+  return sum;
+}
+
+double
+sum_of_squares (const float *a, size_t count)
+{
+  return sum_of_squared_differences (a, NULL, count);
+}
+
+double
+loss_normaliser (double squared_norm)
+{
+  return squared_norm > 0.0 ? 1.0 / squared_norm : 1.0;
+}
+
 double
 content_loss (const float *features, const float *target, size_t count,
-              double weight, float *grad)
+              double normaliser, double weight, float *grad)
 {
-  double sum = 0.0;
-
-  #pragma omp parallel for reduction(+:sum) schedule(static)
-  for (size_t i = 0; i < count; i++)
-    {
-      const double d = (double) features[i] - target[i];
-      sum += d * d;
-    }
-
+  const double loss = normaliser * sum_of_squared_differences (features, target, count);
   if (grad)
     {
-      const float g = (float) (weight * 2.0 / (double) count);
+      const float g = (float) (2.0 * weight * normaliser);
       #pragma omp parallel for schedule(static)
       for (size_t i = 0; i < count; i++)
         grad[i] += g * (features[i] - target[i]);
     }
-  return sum / (double) count;
+  return loss;
 }
 
 void
@@ -33,23 +65,21 @@ style_gram (const float *features, int channels, size_t n, float *gram)
 
 double
 style_loss (const float *features, int channels, size_t n,
-            const float *target_gram, double weight,
+            const float *target_gram, double normaliser, double weight,
             float *scratch, float *grad)
 {
   const size_t entries = (size_t) channels * channels;
-  double sum = 0.0;
 
   style_gram (features, channels, n, scratch);
-  for (size_t i = 0; i < entries; i++)
-    {
-      const double d = (double) scratch[i] - target_gram[i];
-      sum += d * d;
-      /* keep dE/dG = 2 (G - A) / C^2 in scratch for the backward pass */
-      scratch[i] = (float) (2.0 * d / (double) entries);
-    }
-
+  const double loss = normaliser * sum_of_squared_differences (scratch, target_gram, entries);
   if (grad)
-    gram_backward (features, channels, n,
-                   (float) (weight / ((double) channels * n)), scratch, grad);
-  return sum / (double) entries;
+    {
+      /* dE/dG = 2 normaliser (G - A), kept in scratch for the backward pass */
+      const float g = (float) (2.0 * normaliser);
+      for (size_t i = 0; i < entries; i++)
+        scratch[i] = g * (scratch[i] - target_gram[i]);
+      gram_backward (features, channels, n,
+                     (float) (weight / ((double) channels * n)), scratch, grad);
+    }
+  return loss;
 }

@@ -1,23 +1,34 @@
-/* The two losses of Gatys et al., normalised so that their size does not
- * grow with the image (jcjohnson/neural-style's normalisation):
- *   content  L_c = mean over C*H*W of (F - P)^2
- *   style    G = F F^T / (C*H*W),  E = mean over C*C of (G - A)^2 */
+/* The losses of Gatys et al., each made relative to its target so that it
+ * means the same at any image size and for any input convention:
+ *   content  L_c = |F - P|^2 / |P|^2                  (features F, target P)
+ *   style    E   = |G - A|^2 / |A|^2,  G = F F^T / (C*H*W)
+ * A weight of 1 on either term thus asks for "this statistic right to the
+ * same relative precision" whatever the layer, size or weights file. */
 #ifndef LOSSES_H
 #define LOSSES_H
 
 #include <stddef.h>
 
-/* Returns L_c; when grad is not NULL adds weight * dL_c/dF to it. */
+/* Sum of squares of a, in a fixed order whatever the thread count, so that
+ * identical inputs give identical losses. */
+double sum_of_squares (const float *a, size_t count);
+
+/* Returns normaliser * |F - P|^2; when grad is not NULL adds
+ * weight * d(that)/dF to it.  Use normaliser = 1 / |P|^2. */
 double content_loss (const float *features, const float *target, size_t count,
-                     double weight, float *grad);
+                     double normaliser, double weight, float *grad);
 
 /* The Gram statistic style_loss compares: gram = F F^T / (channels * n). */
 void style_gram (const float *features, int channels, size_t n, float *gram);
 
-/* Returns E for features (channels x n) against target_gram; when grad is not
- * NULL adds weight * dE/dF to it.  scratch holds channels*channels floats. */
+/* Returns normaliser * |G - A|^2 for features (channels x n) against
+ * target_gram A; when grad is not NULL adds weight * d(that)/dF to it.
+ * scratch holds channels*channels floats.  Use normaliser = 1 / |A|^2. */
 double style_loss (const float *features, int channels, size_t n,
-                   const float *target_gram, double weight,
+                   const float *target_gram, double normaliser, double weight,
                    float *scratch, float *grad);
+
+/* 1/x, or 1 where x is zero (an all-zero target: the loss stays absolute). */
+double loss_normaliser (double squared_norm);
 
 #endif

@@ -5,8 +5,8 @@
 void
 ns_params_init (ns_params *params)
 {
-  params->content_weight = 5.0;
-  params->style_weight = 100.0;
+  params->content_weight = 1.0;
+  params->style_weight = 1.0;
   params->learning_rate = 0.02;
   params->iterations = 200;
   params->max_size = 512;

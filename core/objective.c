@@ -4,88 +4,133 @@
 #include <string.h>
 
 #include "losses.h"
-
-/* The paper's layers. */
-#define CONTENT_LAYER 9  /* relu4_2 */
-static const int style_layers[OBJECTIVE_STYLE_LAYER_COUNT] = { 0, 2, 4, 8, 12 };
-#define CONV_COUNT 13    /* conv1_1 … conv5_1 */
+#include "total_variation.h"
 
 int
-objective_conv_count (void)
+objective_conv_count (const objective_layers *layers)
 {
-  return CONV_COUNT;
+  int deepest = layers->content_layer;
+  for (int s = 0; s < layers->style_layer_count; s++)
+    if (layers->style_layers[s] > deepest)
+      deepest = layers->style_layers[s];
+  return deepest + 1;
 }
 
 static void
 add_loss_gradient (int conv_index, const float *activation, float *grad, void *user_data)
 {
   objective *obj = user_data;
+  const objective_layers *layers = &obj->layers;
   const int channels = vgg19_conv_out_channels (conv_index);
   const size_t n = (size_t) obj->net.height[conv_index] * obj->net.width[conv_index];
 
-  if (conv_index == CONTENT_LAYER)
+  if (conv_index == layers->content_layer)
     obj->content_loss += content_loss (activation, obj->content_target, channels * n,
-                                       obj->content_weight, grad);
-  for (int s = 0; s < OBJECTIVE_STYLE_LAYER_COUNT; s++)
-    if (conv_index == style_layers[s])
-      obj->style_loss += style_loss (activation, channels, n, obj->style_gram[s],
-                                     obj->style_weight, obj->gram_scratch, grad);
+                                       obj->content_normaliser, obj->content_weight, grad);
+  for (int s = 0; s < layers->style_layer_count; s++)
+    if (conv_index == layers->style_layers[s])
+      {
+        const double w = layers->style_layer_weights[s];
+        obj->style_loss += w * style_loss (activation, channels, n, obj->style_gram[s],
+                                           obj->style_normaliser[s], obj->style_weight * w,
+                                           obj->gram_scratch, grad);
+      }
 }
 
-/* Style Gram matrices at the style image's own size. */
+/* Adds blend * (Gram matrices of one style image) to the targets. */
 static ns_status
-compute_style_grams (objective *obj, const vgg19_weights *weights,
-                     const float *style, int width, int height, ns_error *err)
+accumulate_style_grams (objective *obj, const vgg19_weights *weights, int conv_count,
+                        const objective_style *style, double blend, ns_error *err)
 {
   vgg19_net net;
-  ns_status status = vgg19_net_init (&net, weights, CONV_COUNT, height, width, err);
+  ns_status status = vgg19_net_init (&net, weights, conv_count, style->height, style->width, err);
   if (status != NS_OK)
     return status;
-  vgg19_net_forward (&net, style);
-  for (int s = 0; s < OBJECTIVE_STYLE_LAYER_COUNT && status == NS_OK; s++)
+  vgg19_net_forward (&net, style->rgb);
+  for (int s = 0; s < obj->layers.style_layer_count; s++)
     {
-      const int layer = style_layers[s];
+      const int layer = obj->layers.style_layers[s];
       const int channels = vgg19_conv_out_channels (layer);
-      obj->style_gram[s] = malloc (sizeof (float) * channels * channels);
-      if (!obj->style_gram[s])
-        status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
-      else
-        style_gram (net.activation[layer], channels,
-                    (size_t) net.height[layer] * net.width[layer], obj->style_gram[s]);
+      const size_t entries = (size_t) channels * channels;
+      style_gram (net.activation[layer], channels,
+                  (size_t) net.height[layer] * net.width[layer], obj->gram_scratch);
+      for (size_t i = 0; i < entries; i++)
+        obj->style_gram[s][i] += (float) blend * obj->gram_scratch[i];
     }
   vgg19_net_free (&net);
-  return status;
+  return NS_OK;
 }
 
 ns_status
 objective_init (objective *obj, const vgg19_weights *weights,
+                const objective_layers *layers,
                 const float *content, int width, int height,
-                const float *style, int style_width, int style_height,
-                double content_weight, double style_weight, ns_error *err)
+                const objective_style *styles, int style_count,
+                double content_weight, double style_weight, double tv_weight,
+                ns_error *err)
 {
   memset (obj, 0, sizeof *obj);
+  obj->layers = *layers;
   obj->content_weight = content_weight;
   obj->style_weight = style_weight;
+  obj->tv_weight = tv_weight;
+  const int conv_count = objective_conv_count (layers);
+  if (layers->style_layer_count < 0 || layers->style_layer_count > OBJECTIVE_MAX_STYLE_LAYERS
+      || conv_count > weights->conv_count)
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "the chosen layers need %d convolutions; the weights hold %d",
+                         conv_count, weights->conv_count);
 
-  /* the style's network is freed before the content's is made: peak memory is the larger one */
-  ns_status status = compute_style_grams (obj, weights, style, style_width, style_height, err);
+  double blend_total = 0.0;
+  for (int k = 0; k < style_count; k++)
+    blend_total += styles[k].blend;
+  if (style_count < 1 || !(blend_total > 0.0))
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "no style image with a positive blend weight");
+
+  ns_status status = NS_OK;
+  int widest = 1;
+  for (int s = 0; s < layers->style_layer_count; s++)
+    if (vgg19_conv_out_channels (layers->style_layers[s]) > widest)
+      widest = vgg19_conv_out_channels (layers->style_layers[s]);
+  obj->gram_scratch = malloc (sizeof (float) * widest * widest);
+  if (!obj->gram_scratch)
+    status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
+  for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
+    {
+      const int channels = vgg19_conv_out_channels (layers->style_layers[s]);
+      obj->style_gram[s] = calloc ((size_t) channels * channels, sizeof (float));
+      if (!obj->style_gram[s])
+        status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
+    }
+  /* one style network at a time, freed before the content's is made */
+  for (int k = 0; k < style_count && status == NS_OK; k++)
+    if (styles[k].blend > 0.0)
+      status = accumulate_style_grams (obj, weights, conv_count, &styles[k],
+                                       styles[k].blend / blend_total, err);
+  for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
+    {
+      const int channels = vgg19_conv_out_channels (layers->style_layers[s]);
+      obj->style_normaliser[s] = loss_normaliser (sum_of_squares (obj->style_gram[s],
+                                                                  (size_t) channels * channels));
+    }
+
   if (status == NS_OK)
-    status = vgg19_net_init (&obj->net, weights, CONV_COUNT, height, width, err);
+    status = vgg19_net_init (&obj->net, weights, conv_count, height, width, err);
   if (status == NS_OK)
     {
-      const size_t target_count = (size_t) vgg19_conv_out_channels (CONTENT_LAYER)
-                                  * obj->net.height[CONTENT_LAYER] * obj->net.width[CONTENT_LAYER];
-      const int widest = vgg19_conv_out_channels (style_layers[OBJECTIVE_STYLE_LAYER_COUNT - 1]);
+      const int layer = layers->content_layer;
+      const size_t target_count = (size_t) vgg19_conv_out_channels (layer)
+                                  * obj->net.height[layer] * obj->net.width[layer];
       obj->content_target = malloc (sizeof (float) * target_count);
-      obj->gram_scratch = malloc (sizeof (float) * widest * widest);
-      if (!obj->content_target || !obj->gram_scratch)
+      if (!obj->content_target)
         status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d working image",
                                width, height);
       else
         {
           vgg19_net_forward (&obj->net, content);
-          memcpy (obj->content_target, obj->net.activation[CONTENT_LAYER],
-                  sizeof (float) * target_count);
+          memcpy (obj->content_target, obj->net.activation[layer], sizeof (float) * target_count);
+          obj->content_normaliser = loss_normaliser (sum_of_squares (obj->content_target,
+                                                                     target_count));
         }
     }
   if (status != NS_OK)
@@ -99,27 +144,26 @@ objective_free (objective *obj)
   vgg19_net_free (&obj->net);
   free (obj->content_target);
   free (obj->gram_scratch);
-  for (int s = 0; s < OBJECTIVE_STYLE_LAYER_COUNT; s++)
+  for (int s = 0; s < OBJECTIVE_MAX_STYLE_LAYERS; s++)
     free (obj->style_gram[s]);
   memset (obj, 0, sizeof *obj);
-}
-
-/* Losses only, for evaluations without a gradient: the forward pass suffices. */
-static void
-evaluate_losses (objective *obj)
-{
-  for (int i = 0; i < CONV_COUNT; i++)
-    add_loss_gradient (i, obj->net.activation[i], NULL, obj);
 }
 
 double
 objective_evaluate (objective *obj, const float *x, float *gradient)
 {
-  obj->content_loss = obj->style_loss = 0.0;
+  obj->content_loss = obj->style_loss = obj->tv_loss = 0.0;
   vgg19_net_forward (&obj->net, x);
   if (gradient)
     vgg19_net_backward (&obj->net, add_loss_gradient, obj, gradient);
   else
-    evaluate_losses (obj);
-  return obj->content_weight * obj->content_loss + obj->style_weight * obj->style_loss;
+    /* the losses alone need only the forward pass; deepest first, as the
+     * backward pass adds them, so both give the same sum to the last bit */
+    for (int i = obj->net.conv_count - 1; i >= 0; i--)
+      add_loss_gradient (i, obj->net.activation[i], NULL, obj);
+  if (obj->tv_weight > 0.0)
+    obj->tv_loss = total_variation (x, 3, obj->net.height[0], obj->net.width[0],
+                                    obj->tv_weight, gradient);
+  return obj->content_weight * obj->content_loss + obj->style_weight * obj->style_loss
+         + obj->tv_weight * obj->tv_loss;
 }

@@ -74,10 +74,18 @@ check_image (const ns_image *image, const char *what, ns_error *err)
   return NS_OK;
 }
 
+/* The paper's layers: content relu4_2; style relu1_1, relu2_1, relu3_1, relu4_1, relu5_1. */
+static const objective_layers paper_layers = {
+  .content_layer = 9,
+  .style_layer_count = 5,
+  .style_layers = { 0, 2, 4, 8, 12 },
+  .style_layer_weights = { 1, 1, 1, 1, 1 },
+};
+
 int
 ns_conv_count_needed (void)
 {
-  return objective_conv_count ();
+  return objective_conv_count (&paper_layers);
 }
 
 ns_status
@@ -91,10 +99,10 @@ ns_stylize (const vgg19_weights *weights, const ns_image *content, const ns_imag
       || (status = check_image (content, "content", err)) != NS_OK
       || (status = check_image (style, "style", err)) != NS_OK)
     return status;
-  if (!weights || weights->conv_count < objective_conv_count ())
+  if (!weights || weights->conv_count < ns_conv_count_needed ())
     return ns_error_set (err, NS_ERROR_ARGUMENT,
                          "the weights hold %d convolutions; style transfer needs %d (up to conv5_1)",
-                         weights ? weights->conv_count : 0, objective_conv_count ());
+                         weights ? weights->conv_count : 0, ns_conv_count_needed ());
 
   int width, height, style_width, style_height;
   if ((status = plan_working_size (content->width, content->height, params->max_size, 1,
@@ -113,8 +121,11 @@ ns_stylize (const vgg19_weights *weights, const ns_image *content, const ns_imag
   if (status == NS_OK)
     status = planar_rgb_at_size (style, style_width, style_height, &style_rgb, err);
   if (status == NS_OK)
-    status = objective_init (&obj, weights, x, width, height, style_rgb, style_width,
-                             style_height, params->content_weight, params->style_weight, err);
+    {
+      const objective_style style_image = { style_rgb, style_width, style_height, 1.0 };
+      status = objective_init (&obj, weights, &paper_layers, x, width, height, &style_image, 1,
+                               params->content_weight, params->style_weight, 0.0, err);
+    }
   free (style_rgb);
   if (status == NS_OK)
     status = adam_init (&adam, values, err);

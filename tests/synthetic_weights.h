@@ -7,33 +7,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "random.h"
 #include "vgg19_weights.h"
-
-/* xorshift64*: deterministic across platforms, no global state */
-static inline double
-test_random_uniform (uint64_t *state)
-{
-  *state ^= *state >> 12;
-  *state ^= *state << 25;
-  *state ^= *state >> 27;
-  return (double) ((*state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
-}
-
-static inline double
-test_random_normal (uint64_t *state)
-{
-  double u = test_random_uniform (state), v = test_random_uniform (state);
-  if (u < 1e-300)
-    u = 1e-300;
-  return sqrt (-2.0 * log (u)) * cos (6.283185307179586 * v);
-}
 
 /* Fills weights with conv_count random convolutions; returns 0 on allocation
  * failure.  vgg19_weights_free releases them. */
 static inline int
 synthetic_weights_make (vgg19_weights *weights, int conv_count, uint64_t seed)
 {
-  uint64_t state = seed | 1;
+  ns_random rng;
+  ns_random_seed (&rng, seed);
   static const float caffe_mean[3] = { 103.939f, 116.779f, 123.68f };
   weights->conv_count = conv_count;
   for (int k = 0; k < 3; k++)
@@ -59,9 +42,9 @@ synthetic_weights_make (vgg19_weights *weights, int conv_count, uint64_t seed)
       /* the first layer sees inputs of about +-128: scale it down to keep activations O(1) */
       const double std = sqrt (2.0 / (9.0 * conv->in_channels)) / (i == 0 ? 64.0 : 1.0);
       for (size_t j = 0; j < count; j++)
-        conv->weight[j] = (float) (std * test_random_normal (&state));
+        conv->weight[j] = (float) (std * ns_random_normal (&rng));
       for (int j = 0; j < conv->out_channels; j++)
-        conv->bias[j] = (float) (0.05 * test_random_normal (&state));
+        conv->bias[j] = (float) (0.05 * ns_random_normal (&rng));
     }
   return 1;
 }

@@ -26,11 +26,11 @@ report (int ok, const char *name, double error, double tolerance)
 }
 
 static float *
-random_floats (size_t count, double scale, uint64_t *state)
+random_floats (size_t count, double scale, ns_random *rng)
 {
   float *v = malloc (sizeof (float) * count);
   for (size_t i = 0; i < count; i++)
-    v[i] = (float) (scale * (2.0 * test_random_uniform (state) - 1.0));
+    v[i] = (float) (scale * (2.0 * ns_random_uniform (rng) - 1.0));
   return v;
 }
 
@@ -81,7 +81,8 @@ conv3x3_naive (const float *in, int cin, int h, int w, const float *weight,
 static void
 test_conv_forward (void)
 {
-  uint64_t state = 11;
+  ns_random state;
+  ns_random_seed (&state, 11);
   const int cin = 5, cout = 7, h = 9, w = 6;
   float *in = random_floats ((size_t) cin * h * w, 1.0, &state);
   float *weight = random_floats ((size_t) cout * cin * 9, 0.5, &state);
@@ -114,7 +115,8 @@ test_conv_forward (void)
 static void
 test_conv_input_gradient (void)
 {
-  uint64_t state = 12;
+  ns_random state;
+  ns_random_seed (&state, 12);
   const int cin = 4, cout = 6, h = 7, w = 5;
   const size_t nin = (size_t) cin * h * w, nout = (size_t) cout * h * w;
   float *x = random_floats (nin, 1.0, &state);
@@ -152,7 +154,8 @@ test_conv_input_gradient (void)
 static void
 test_maxpool (void)
 {
-  uint64_t state = 13;
+  ns_random state;
+  ns_random_seed (&state, 13);
   const int c = 3, h = 7, w = 9, oh = h / 2, ow = w / 2;
   const size_t nin = (size_t) c * h * w, nout = (size_t) c * oh * ow;
   /* distinct values 0.01 apart so that a step of 1e-3 never changes a window's maximum */
@@ -161,7 +164,7 @@ test_maxpool (void)
     x[i] = (float) (0.01 * i);
   for (size_t i = nin - 1; i > 0; i--)
     {
-      size_t j = (size_t) (test_random_uniform (&state) * (i + 1));
+      size_t j = (size_t) (ns_random_uniform (&state) * (i + 1));
       float t = x[i]; x[i] = x[j]; x[j] = t;
     }
   float *out = malloc (sizeof (float) * nout);
@@ -248,20 +251,21 @@ static double
 style_loss_value (const float *f, void *data)
 {
   gram_case *g = data;
-  return style_loss (f, g->channels, g->n, g->target, 1.0, g->scratch, NULL);
+  return style_loss (f, g->channels, g->n, g->target, 0.7, 1.0, g->scratch, NULL);
 }
 
 static double
 content_loss_value (const float *f, void *data)
 {
   gram_case *g = data;
-  return content_loss (f, g->target, (size_t) g->channels * g->n, 1.0, NULL);
+  return content_loss (f, g->target, (size_t) g->channels * g->n, 0.7, 1.0, NULL);
 }
 
 static void
 test_gram_and_losses (void)
 {
-  uint64_t state = 14;
+  ns_random state;
+  ns_random_seed (&state, 14);
   const int c = 6;
   const size_t n = 35, count = c * n;
   float *f = random_floats (count, 1.0, &state);
@@ -291,14 +295,14 @@ test_gram_and_losses (void)
   style_gram (other, c, n, target);
   g.target = target;
   memset (grad, 0, sizeof (float) * count);
-  style_loss (f, c, n, target, 1.0, scratch, grad);
+  style_loss (f, c, n, target, 0.7, 1.0, scratch, grad);
   worst = worst_coordinate_error (style_loss_value, &g, f, count, grad, 1e-2f, 1e-4);
   report (worst < 5e-3, "style loss gradient vs finite differences", worst, 5e-3);
 
   g.target = other;
   g.n = n;
   memset (grad, 0, sizeof (float) * count);
-  content_loss (f, other, count, 1.0, grad);
+  content_loss (f, other, count, 0.7, 1.0, grad);
   worst = worst_coordinate_error (content_loss_value, &g, f, count, grad, 1e-2f, 1e-3);
   report (worst < 2e-3, "content loss gradient vs finite differences", worst, 2e-3);
 
@@ -336,7 +340,8 @@ first_layer_weighted_sum (const float *x, void *data)
 static void
 test_first_layer_with_relu (void)
 {
-  uint64_t state = 15;
+  ns_random state;
+  ns_random_seed (&state, 15);
   vgg19_weights weights;
   const int h = 6, w = 7;
   if (!synthetic_weights_make (&weights, 1, 21))
@@ -414,9 +419,14 @@ objective_value (const float *x, void *data)
 static void
 test_total_loss (void)
 {
-  uint64_t state = 16;
+  ns_random state;
+  ns_random_seed (&state, 16);
   vgg19_weights weights;
-  if (!synthetic_weights_make (&weights, objective_conv_count (), 31))
+  const objective_layers layers = {
+    .content_layer = 9, .style_layer_count = 5,
+    .style_layers = { 0, 2, 4, 8, 12 }, .style_layer_weights = { 1, 0.5, 1, 2, 1 },
+  };
+  if (!synthetic_weights_make (&weights, objective_conv_count (&layers), 31))
     {
       report (0, "synthetic weights", 0, 0);
       return;
@@ -436,7 +446,9 @@ test_total_loss (void)
 
   objective obj;
   ns_error err;
-  if (objective_init (&obj, &weights, content, w, h, style, sw, sh, 1.0, 1e3, &err) != NS_OK)
+  const objective_style style_image = { style, sw, sh, 1.0 };
+  if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1, 1.0, 3.0, 0.5,
+                      &err) != NS_OK)
     {
       printf ("# %s\n", err.message);
       report (0, "objective_init", 0, 0);
@@ -447,9 +459,12 @@ test_total_loss (void)
   double loss = objective_evaluate (&obj, x, grad);
   double content_part = obj.content_weight * obj.content_loss;
   double style_part = obj.style_weight * obj.style_loss;
-  printf ("# total loss %.6g (content %.6g, style %.6g)\n", loss, content_part, style_part);
-  report (content_part > 0.0 && style_part > 0.0 && fabs (loss - content_part - style_part) < 1e-9 * loss,
-          "total loss is the weighted sum of positive content and style terms", 0, 0);
+  double tv_part = obj.tv_weight * obj.tv_loss;
+  printf ("# total loss %.6g (content %.6g, style %.6g, tv %.6g)\n", loss, content_part,
+          style_part, tv_part);
+  report (content_part > 0.0 && style_part > 0.0 && tv_part > 0.0
+          && fabs (loss - content_part - style_part - tv_part) < 1e-9 * loss,
+          "total loss is the weighted sum of positive content, style and TV terms", 0, 0);
 
   /* the loss without a gradient equals the loss with one */
   double again = objective_evaluate (&obj, x, NULL);
@@ -469,7 +484,7 @@ test_total_loss (void)
       const double noise = 0.25 * k;
       for (size_t i = 0; i < n; i++)
         direction[i] = (float) (grad[i] / largest
-                                + noise * (test_random_uniform (&state) < 0.5 ? -1.0 : 1.0));
+                                + noise * (ns_random_uniform (&state) < 0.5 ? -1.0 : 1.0));
       const double eps = 1e-3;
       for (size_t i = 0; i < n; i++)
         moved[i] = (float) (x[i] + eps * direction[i]);

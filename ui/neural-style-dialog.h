@@ -1,0 +1,40 @@
+/* GIMP Neural Style: the plug-in's settings dialog.
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ */
+#ifndef NEURAL_STYLE_DIALOG_H
+#define NEURAL_STYLE_DIALOG_H
+
+#include <libgimp/gimp.h>
+
+G_BEGIN_DECLS
+
+/* Values of the "style-source" auxiliary argument (a GimpChoice whose
+ * nicks are "layer" and "file"). */
+typedef enum
+{
+  NEURAL_STYLE_SOURCE_LAYER,
+  NEURAL_STYLE_SOURCE_FILE
+} NeuralStyleSource;
+
+/* Shows a GimpProcedureDialog over the procedure's arguments and returns
+ * TRUE when the user pressed OK.  config then holds the chosen values, with
+ * only one of "style-layer" and "style-file" set: the one "style-source"
+ * selects.  Initialises libgimpui (gimp_ui_init) itself. */
+gboolean neural_style_dialog_run (GimpProcedure       *procedure,
+                                  GimpProcedureConfig *config);
+
+G_END_DECLS
+
+#endif
