@@ -12,6 +12,7 @@
 typedef struct {
   struct timespec start;
   int quiet;
+  int evaluations;
   ns_progress first, last;
 } cli_progress;
 
@@ -27,18 +28,18 @@ static ns_progress_reply
 show_progress (const ns_progress *progress, void *user_data)
 {
   cli_progress *state = user_data;
-  if (progress->iteration == 1)
+  if (state->evaluations++ == 0)
     state->first = *progress;
   state->last = *progress;
   if (!state->quiet)
     {
       const int width = 30;
       const int done = progress->iteration * width / progress->iterations;
-      const double elapsed = seconds_since (&state->start);
-      fprintf (stderr, "\r[%.*s%*s] %d/%d  loss %.4g (content %.4g, style %.4g)  %.1f s",
+      fprintf (stderr, "\rscale %d/%d (%dx%d) [%.*s%*s] %d/%d  loss %.4g (content %.4g, style %.4g)  %.1f s",
+               progress->scale, progress->scales, progress->width, progress->height,
                done, "##############################", width - done, "",
                progress->iteration, progress->iterations, progress->loss,
-               progress->content_loss, progress->style_loss, elapsed);
+               progress->content_loss, progress->style_loss, seconds_since (&state->start));
       if (progress->iteration == progress->iterations)
         fputc ('\n', stderr);
       fflush (stderr);
@@ -47,21 +48,33 @@ show_progress (const ns_progress *progress, void *user_data)
 }
 
 static void
-usage (FILE *out, const ns_params *defaults)
+usage (FILE *out, const ns_params *d)
 {
   fprintf (out,
-           "usage: neural-style --content IMAGE --style IMAGE --out OUT.png [options]\n"
-           "  --weights FILE        VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS)\n"
-           "  --size N              working size, longest side in pixels (default %d; 0 = the content's)\n"
-           "  --iterations N        optimisation steps (default %d)\n"
-           "  --content-weight A    alpha (default %g)\n"
-           "  --style-weight B      beta (default %g)\n"
-           "  --learning-rate R     Adam step in [0,1] image units (default %g)\n"
-           "  --quiet               no progress bar\n"
-           "PNG and JPEG inputs; the output is a PNG.  The last line printed on stdout\n"
-           "reports the first and last losses and the time taken.\n",
-           defaults->max_size, defaults->iterations, defaults->content_weight,
-           defaults->style_weight, defaults->learning_rate);
+           "usage: neural-style --content IMAGE --style IMAGE [--style IMAGE…] --out OUT.png [options]\n"
+           "  --weights FILE            VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS)\n"
+           "  --size N                  working size, longest side in pixels (default %d; 0 = the content's)\n"
+           "  --iterations N            iterations at the first scale (default %d)\n"
+           "  --optimizer lbfgs|adam    (default %s)\n"
+           "  --learning-rate R         Adam's step in [0,1] image units (default %g)\n"
+           "  --content-weight A        alpha (default %g)\n"
+           "  --style-weight B          beta (default %g)\n"
+           "  --tv-weight T             total variation weight (default %g)\n"
+           "  --layers paper|seed       layer set (default paper)\n"
+           "  --style-layer-weights W1,W2,W3,W4,W5   per style layer, shallow to deep (default 1,1,1,1,1)\n"
+           "  --style-blend B1,B2,…     relative weights of several --style images (default equal)\n"
+           "  --style-scale S           style size relative to the working size (default %g)\n"
+           "  --single-scale            no coarse-to-fine schedule\n"
+           "  --min-scale N             longest side of the coarsest scale (default %d)\n"
+           "  --keep-colors             keep the content's colours (luminance-only transfer)\n"
+           "  --init content|noise|style  starting image (default content)\n"
+           "  --seed N                  noise seed (default %u)\n"
+           "  --quiet                   no progress bar\n"
+           "PNG and JPEG inputs; the output is a PNG.  The last line on stdout reports\n"
+           "the first and last losses and the time taken.\n",
+           d->max_size, d->iterations, d->optimizer == NS_OPTIMIZER_ADAM ? "adam" : "lbfgs",
+           d->learning_rate, d->content_weight, d->style_weight, d->tv_weight, d->style_scale,
+           d->min_scale_size, d->seed);
 }
 
 static int
@@ -77,16 +90,61 @@ parse_number (const char *text, const char *option, double *value)
   return 1;
 }
 
+/* "a,b,c" into at most max numbers; returns how many, or -1 on a bad entry. */
+static int
+parse_list (const char *text, const char *option, double *values, int max)
+{
+  int count = 0;
+  const char *p = text;
+  while (*p)
+    {
+      char *end;
+      if (count == max)
+        {
+          fprintf (stderr, "neural-style: %s takes at most %d numbers\n", option, max);
+          return -1;
+        }
+      values[count] = strtod (p, &end);
+      if (end == p || (*end != ',' && *end != '\0'))
+        {
+          fprintf (stderr, "neural-style: %s wants numbers separated by commas, not \"%s\"\n",
+                   option, text);
+          return -1;
+        }
+      count++;
+      p = *end == ',' ? end + 1 : end;
+    }
+  return count;
+}
+
+static int
+parse_choice (const char *text, const char *option, const char *const *names, int count, int *value)
+{
+  for (int i = 0; i < count; i++)
+    if (strcmp (text, names[i]) == 0)
+      {
+        *value = i;
+        return 1;
+      }
+  fprintf (stderr, "neural-style: %s does not know \"%s\"\n", option, text);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
   ns_params params;
   ns_params_init (&params);
-  const char *content_path = NULL, *style_path = NULL, *out_path = NULL;
+  const char *content_path = NULL, *out_path = NULL;
+  const char *style_paths[NS_MAX_STYLES];
+  double blend[NS_MAX_STYLES];
+  int style_count = 0, blend_count = 0;
   const char *weights_path = getenv ("NEURAL_STYLE_WEIGHTS");
   cli_progress state = { 0 };
   enum { OPT_WEIGHTS = 256, OPT_CONTENT, OPT_STYLE, OPT_OUT, OPT_SIZE, OPT_ITERATIONS,
-         OPT_CONTENT_WEIGHT, OPT_STYLE_WEIGHT, OPT_LEARNING_RATE, OPT_QUIET, OPT_HELP };
+         OPT_OPTIMIZER, OPT_LEARNING_RATE, OPT_CONTENT_WEIGHT, OPT_STYLE_WEIGHT, OPT_TV_WEIGHT,
+         OPT_LAYERS, OPT_LAYER_WEIGHTS, OPT_BLEND, OPT_STYLE_SCALE, OPT_SINGLE_SCALE,
+         OPT_MIN_SCALE, OPT_KEEP_COLORS, OPT_INIT, OPT_SEED, OPT_QUIET, OPT_HELP };
   static const struct option options[] = {
     { "weights", required_argument, NULL, OPT_WEIGHTS },
     { "content", required_argument, NULL, OPT_CONTENT },
@@ -94,47 +152,112 @@ main (int argc, char **argv)
     { "out", required_argument, NULL, OPT_OUT },
     { "size", required_argument, NULL, OPT_SIZE },
     { "iterations", required_argument, NULL, OPT_ITERATIONS },
+    { "optimizer", required_argument, NULL, OPT_OPTIMIZER },
+    { "learning-rate", required_argument, NULL, OPT_LEARNING_RATE },
     { "content-weight", required_argument, NULL, OPT_CONTENT_WEIGHT },
     { "style-weight", required_argument, NULL, OPT_STYLE_WEIGHT },
-    { "learning-rate", required_argument, NULL, OPT_LEARNING_RATE },
+    { "tv-weight", required_argument, NULL, OPT_TV_WEIGHT },
+    { "layers", required_argument, NULL, OPT_LAYERS },
+    { "style-layer-weights", required_argument, NULL, OPT_LAYER_WEIGHTS },
+    { "style-blend", required_argument, NULL, OPT_BLEND },
+    { "style-scale", required_argument, NULL, OPT_STYLE_SCALE },
+    { "single-scale", no_argument, NULL, OPT_SINGLE_SCALE },
+    { "min-scale", required_argument, NULL, OPT_MIN_SCALE },
+    { "keep-colors", no_argument, NULL, OPT_KEEP_COLORS },
+    { "init", required_argument, NULL, OPT_INIT },
+    { "seed", required_argument, NULL, OPT_SEED },
     { "quiet", no_argument, NULL, OPT_QUIET },
     { "help", no_argument, NULL, OPT_HELP },
     { NULL, 0, NULL, 0 },
   };
+  static const char *const optimizer_names[] = { "lbfgs", "adam" };
+  static const char *const layer_names[] = { "paper", "seed" };
+  static const char *const init_names[] = { "content", "noise", "style" };
 
-  int option;
+  int option, choice;
   double number;
   while ((option = getopt_long (argc, argv, "", options, NULL)) != -1)
     {
+      const char *name = argv[optind - 1];
       switch (option)
         {
         case OPT_WEIGHTS: weights_path = optarg; break;
         case OPT_CONTENT: content_path = optarg; break;
-        case OPT_STYLE: style_path = optarg; break;
         case OPT_OUT: out_path = optarg; break;
         case OPT_QUIET: state.quiet = 1; break;
+        case OPT_SINGLE_SCALE: params.multi_scale = 0; break;
+        case OPT_KEEP_COLORS: params.keep_colors = 1; break;
         case OPT_HELP: usage (stdout, &params); return 0;
+        case OPT_STYLE:
+          if (style_count == NS_MAX_STYLES)
+            {
+              fprintf (stderr, "neural-style: at most %d styles\n", NS_MAX_STYLES);
+              return 2;
+            }
+          style_paths[style_count++] = optarg;
+          break;
+        case OPT_OPTIMIZER:
+          if (!parse_choice (optarg, name, optimizer_names, 2, &choice))
+            return 2;
+          params.optimizer = choice ? NS_OPTIMIZER_ADAM : NS_OPTIMIZER_LBFGS;
+          break;
+        case OPT_LAYERS:
+          if (!parse_choice (optarg, name, layer_names, 2, &choice))
+            return 2;
+          params.layer_set = choice ? NS_LAYERS_SEED : NS_LAYERS_PAPER;
+          break;
+        case OPT_INIT:
+          if (!parse_choice (optarg, name, init_names, 3, &choice))
+            return 2;
+          params.init = (ns_init) choice;
+          break;
+        case OPT_LAYER_WEIGHTS:
+          if (parse_list (optarg, name, params.style_layer_weights, NS_STYLE_LAYER_COUNT)
+              != NS_STYLE_LAYER_COUNT)
+            {
+              fprintf (stderr, "neural-style: %s wants %d numbers\n", name, NS_STYLE_LAYER_COUNT);
+              return 2;
+            }
+          break;
+        case OPT_BLEND:
+          if ((blend_count = parse_list (optarg, name, blend, NS_MAX_STYLES)) < 0)
+            return 2;
+          break;
         case OPT_SIZE:
         case OPT_ITERATIONS:
+        case OPT_LEARNING_RATE:
         case OPT_CONTENT_WEIGHT:
         case OPT_STYLE_WEIGHT:
-        case OPT_LEARNING_RATE:
-          if (!parse_number (optarg, argv[optind - 1], &number))
+        case OPT_TV_WEIGHT:
+        case OPT_STYLE_SCALE:
+        case OPT_MIN_SCALE:
+        case OPT_SEED:
+          if (!parse_number (optarg, name, &number))
             return 2;
           if (option == OPT_SIZE) params.max_size = (int) number;
           else if (option == OPT_ITERATIONS) params.iterations = (int) number;
+          else if (option == OPT_LEARNING_RATE) params.learning_rate = number;
           else if (option == OPT_CONTENT_WEIGHT) params.content_weight = number;
           else if (option == OPT_STYLE_WEIGHT) params.style_weight = number;
-          else params.learning_rate = number;
+          else if (option == OPT_TV_WEIGHT) params.tv_weight = number;
+          else if (option == OPT_STYLE_SCALE) params.style_scale = number;
+          else if (option == OPT_MIN_SCALE) params.min_scale_size = (int) number;
+          else params.seed = (unsigned) number;
           break;
         default:
           usage (stderr, &params);
           return 2;
         }
     }
-  if (!content_path || !style_path || !out_path || optind != argc)
+  if (!content_path || style_count == 0 || !out_path || optind != argc)
     {
       usage (stderr, &params);
+      return 2;
+    }
+  if (blend_count && blend_count != style_count)
+    {
+      fprintf (stderr, "neural-style: --style-blend has %d weights for %d styles\n", blend_count,
+               style_count);
       return 2;
     }
   if (!weights_path)
@@ -145,34 +268,42 @@ main (int argc, char **argv)
     }
 
   ns_error err = { 0 };
-  vgg19_weights weights;
-  ns_image content = { 0 }, style = { 0 }, result = { 0 };
+  vgg19_weights weights = { 0 };
+  ns_image content = { 0 }, result = { 0 }, style_images[NS_MAX_STYLES] = { { 0 } };
+  ns_style styles[NS_MAX_STYLES];
   int code = 1;
-  if (ns_params_check (&params, &err) != NS_OK
-      || vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (), &err) != NS_OK)
-    goto fail;
-  if (image_load (content_path, &content, &err) != NS_OK
-      || image_load (style_path, &style, &err) != NS_OK)
-    goto fail_weights;
-
+  ns_status status = ns_params_check (&params, &err);
+  if (status == NS_OK)
+    status = vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);
+  if (status == NS_OK)
+    status = image_load (content_path, &content, &err);
+  for (int k = 0; k < style_count && status == NS_OK; k++)
+    {
+      status = image_load (style_paths[k], &style_images[k], &err);
+      styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0 };
+    }
   clock_gettime (CLOCK_MONOTONIC, &state.start);
-  if (ns_stylize (&weights, &content, &style, &params, show_progress, &state, &result, &err) != NS_OK
-      || image_save_png (out_path, &result, &err) != NS_OK)
-    goto fail_images;
-  printf ("done: %d iterations in %.2f s; loss %.6g -> %.6g, content %.6g -> %.6g, style %.6g -> %.6g\n",
-          state.last.iteration, seconds_since (&state.start), state.first.loss, state.last.loss,
-          state.first.content_loss, state.last.content_loss, state.first.style_loss,
-          state.last.style_loss);
-  code = 0;
+  if (status == NS_OK)
+    status = ns_stylize (&weights, &content, styles, style_count, &params, show_progress, &state,
+                         &result, &err);
+  if (status == NS_OK)
+    status = image_save_png (out_path, &result, &err);
+  if (status == NS_OK)
+    {
+      printf ("done: %d scales, %d iterations in %.2f s; loss %.6g -> %.6g, "
+              "content %.6g -> %.6g, style %.6g -> %.6g\n",
+              state.last.scales, state.evaluations, seconds_since (&state.start),
+              state.first.loss, state.last.loss, state.first.content_loss,
+              state.last.content_loss, state.first.style_loss, state.last.style_loss);
+      code = 0;
+    }
+  else
+    fprintf (stderr, "neural-style: %s\n", err.message);
 
-fail_images:
   ns_image_free (&result);
   ns_image_free (&content);
-  ns_image_free (&style);
-fail_weights:
+  for (int k = 0; k < style_count; k++)
+    ns_image_free (&style_images[k]);
   vgg19_weights_free (&weights);
-fail:
-  if (code)
-    fprintf (stderr, "neural-style: %s\n", err.message);
   return code;
 }

@@ -1,6 +1,6 @@
 /* ns_stylize: Gatys et al.'s optimisation of an image's pixels so that its
- * VGG19 features match the content image's at relu4_2 and its Gram matrices
- * match the style image's at relu1_1 … relu5_1. */
+ * VGG19 features match the content image's and its Gram matrices match the
+ * style images', coarse to fine over several working sizes. */
 #include "neural_style.h"
 
 #include <math.h>
@@ -8,12 +8,47 @@
 #include <string.h>
 
 #include "adam.h"
+#include "color_transfer.h"
+#include "lbfgs_minimize.h"
 #include "ns_image_layout.h"
-#include "resize.h"
 #include "objective.h"
+#include "random.h"
+#include "resize.h"
 
 /* Below this the deepest layers shrink to a pixel or two and lose all meaning. */
 #define MIN_WORKING_SIDE 32
+#define MAX_SCALES 16
+/* Each scale is sqrt(2) larger than the one before and takes 0.7 times its
+ * iterations, but never fewer than a quarter of the first scale's. */
+#define SCALE_STEP 1.4142135623730951
+#define SCALE_ITERATION_DECAY 0.7
+/* L-BFGS keeps this many correction pairs, fewer when they would exceed
+ * LBFGS_HISTORY_BYTES (its history is 2 * memory * pixels * 3 doubles). */
+#define LBFGS_MEMORY 10
+#define LBFGS_HISTORY_BYTES ((size_t) 512 << 20)
+
+static const objective_layers layer_sets[] = {
+  [NS_LAYERS_PAPER] = { .content_layer = 9, .style_layer_count = NS_STYLE_LAYER_COUNT,
+                        .style_layers = { 0, 2, 4, 8, 12 } },
+  [NS_LAYERS_SEED] = { .content_layer = 11, .style_layer_count = NS_STYLE_LAYER_COUNT,
+                       .style_layers = { 1, 3, 7, 11, 15 } },
+};
+
+static objective_layers
+layers_for (const ns_params *params)
+{
+  objective_layers layers = layer_sets[params->layer_set];
+  for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
+    layers.style_layer_weights[s] = params->style_layer_weights[s];
+  return layers;
+}
+
+int
+ns_conv_count_needed (const ns_params *params)
+{
+  const objective_layers layers = layers_for (params);
+  return objective_conv_count (&layers);
+}
 
 /* The size an image is worked at: its longest side scaled to longest (only
  * ever shrunk when only_shrink is set; 0 keeps the image's own size), then
@@ -40,29 +75,38 @@ plan_working_size (int width, int height, int longest_wanted, int only_shrink, c
   return NS_OK;
 }
 
-/* The image's colour as a planar RGB tensor of the given size. */
-static ns_status
-planar_rgb_at_size (const ns_image *image, int width, int height, float **out, ns_error *err)
+int
+ns_scale_schedule (const ns_params *params, int content_width, int content_height,
+                   int *sizes, int *iterations, int max_scales)
 {
-  const size_t own = (size_t) image->width * image->height;
-  float *planar = malloc (sizeof (float) * 3 * own);
-  float *sized = malloc (sizeof (float) * 3 * (size_t) width * height);
-  if (!planar || !sized)
+  const int own = content_width > content_height ? content_width : content_height;
+  const int final = params->max_size > 0 && params->max_size < own ? params->max_size : own;
+  int scale_sizes[MAX_SCALES], count = 0;
+
+  if (params->multi_scale)
+    /* stop a step short when the next would land within 15% of the final size */
+    for (double s = params->min_scale_size; s * 1.15 < final && count < MAX_SCALES - 1;
+         s *= SCALE_STEP)
+      scale_sizes[count++] = (int) lround (s);
+  scale_sizes[count++] = final;
+
+  const int floor_iterations = (params->iterations + 3) / 4;
+  for (int k = 0; k < count && k < max_scales; k++)
     {
-      free (planar);
-      free (sized);
-      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+      sizes[k] = scale_sizes[k];
+      int n = (int) lround (params->iterations * pow (SCALE_ITERATION_DECAY, k));
+      iterations[k] = n > floor_iterations ? n : floor_iterations;
     }
-  ns_image_to_planar_rgb (image, planar);
-  ns_status status = resize_planar (planar, 3, image->width, image->height, sized, width, height, err);
-  free (planar);
-  if (status != NS_OK)
-    {
-      free (sized);
-      return status;
-    }
-  *out = sized;
-  return NS_OK;
+  return count < max_scales ? count : max_scales;
+}
+
+ns_status
+ns_progress_snapshot (const ns_progress *progress, ns_image *image, ns_error *err)
+{
+  ns_status status = ns_image_alloc (image, progress->width, progress->height, 3, err);
+  if (status == NS_OK)
+    ns_image_from_planar_rgb (image, progress->planar_rgb, NULL);
+  return status;
 }
 
 static ns_status
@@ -74,121 +118,332 @@ check_image (const ns_image *image, const char *what, ns_error *err)
   return NS_OK;
 }
 
-/* The paper's layers: content relu4_2; style relu1_1, relu2_1, relu3_1, relu4_1, relu5_1. */
-static const objective_layers paper_layers = {
-  .content_layer = 9,
-  .style_layer_count = 5,
-  .style_layers = { 0, 2, 4, 8, 12 },
-  .style_layer_weights = { 1, 1, 1, 1, 1 },
-};
+/* A planar RGB copy of an image at its own size. */
+typedef struct {
+  float *rgb;
+  int width, height;
+} planar_image;
 
-int
-ns_conv_count_needed (void)
+static ns_status
+planar_from_image (const ns_image *image, planar_image *out, ns_error *err)
 {
-  return objective_conv_count (&paper_layers);
+  out->width = image->width;
+  out->height = image->height;
+  out->rgb = malloc (sizeof (float) * 3 * (size_t) image->width * image->height);
+  if (!out->rgb)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image",
+                         image->width, image->height);
+  ns_image_to_planar_rgb (image, out->rgb);
+  return NS_OK;
+}
+
+static ns_status
+planar_resized (const planar_image *src, int width, int height, planar_image *out, ns_error *err)
+{
+  out->width = width;
+  out->height = height;
+  out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
+  if (!out->rgb)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+  ns_status status = resize_planar (src->rgb, 3, src->width, src->height, out->rgb, width, height, err);
+  if (status != NS_OK)
+    {
+      free (out->rgb);
+      out->rgb = NULL;
+    }
+  return status;
+}
+
+static void
+clamp_unit (float *x, size_t count)
+{
+  for (size_t i = 0; i < count; i++)
+    x[i] = x[i] < 0.0f ? 0.0f : x[i] > 1.0f ? 1.0f : x[i];
+}
+
+/* What one scale's optimiser run reports through. */
+typedef struct {
+  objective *obj;
+  const ns_params *params;
+  ns_progress_fn progress;
+  void *user_data;
+  int scale, scales, iterations;
+  ns_progress_reply reply;   /* the callback's last answer */
+  ns_status status;          /* NS_ERROR_ARGUMENT once the loss is not finite */
+  ns_error *err;
+} scale_run;
+
+/* Reports iteration it at loss; returns non-zero when the run must end. */
+static int
+report_iteration (scale_run *run, int it, double loss, const float *x)
+{
+  if (!isfinite (loss))
+    {
+      run->status = ns_error_set (run->err, NS_ERROR_ARGUMENT,
+                                  "the optimisation diverged at iteration %d (the loss is not a "
+                                  "finite number); try a lower learning rate or the other optimiser",
+                                  it);
+      return 1;
+    }
+  if (!run->progress)
+    return 0;
+  ns_progress report = {
+    .scale = run->scale,
+    .scales = run->scales,
+    .iteration = it,
+    .iterations = run->iterations,
+    .loss = loss,
+    .content_loss = run->obj->content_loss,
+    .style_loss = run->obj->style_loss,
+    .width = run->obj->net.width[0],
+    .height = run->obj->net.height[0],
+    .planar_rgb = x,
+  };
+  run->reply = run->progress (&report, run->user_data);
+  return run->reply != NS_PROGRESS_CONTINUE;
+}
+
+static ns_status
+run_adam (scale_run *run, float *x, size_t count)
+{
+  adam_state adam;
+  float *grad = malloc (sizeof (float) * count);
+  ns_status status = adam_init (&adam, count, run->err);
+  if (status == NS_OK && !grad)
+    status = ns_error_set (run->err, NS_ERROR_NOMEM, "out of memory for the gradient");
+  for (int it = 1; status == NS_OK && it <= run->iterations; it++)
+    {
+      const double loss = objective_evaluate (run->obj, x, grad);
+      if (isfinite (loss))
+        {
+          adam_step (&adam, x, grad, run->params->learning_rate);
+          /* stay within displayable colours: the network never sees out-of-gamut values */
+          clamp_unit (x, count);
+        }
+      if (report_iteration (run, it, loss, x))
+        break;
+    }
+  adam_free (&adam);
+  free (grad);
+  return status;
+}
+
+static double
+lbfgs_evaluate (void *user_data, const float *x, float *gradient)
+{
+  scale_run *run = user_data;
+  return objective_evaluate (run->obj, x, gradient);
+}
+
+static int
+lbfgs_iteration (void *user_data, int iteration, double loss, const float *x)
+{
+  return report_iteration (user_data, iteration, loss, x);
+}
+
+static ns_status
+run_lbfgs (scale_run *run, float *x, size_t count)
+{
+  int memory = LBFGS_MEMORY;
+  while (memory > 3 && 2 * (size_t) memory * count * sizeof (double) > LBFGS_HISTORY_BYTES)
+    memory--;
+  const lbfgs_problem problem = {
+    .max_iterations = run->iterations,
+    .memory = memory,
+    .evaluate = lbfgs_evaluate,
+    .iteration = lbfgs_iteration,
+    .user_data = run,
+  };
+  int done;
+  return lbfgs_minimize (&problem, x, count, &done, run->err);
+}
+
+/* The first scale's starting image. */
+static void
+initialise (const ns_params *params, const planar_image *content, const planar_image *style, float *x)
+{
+  const size_t count = 3 * (size_t) content->width * content->height;
+  if (params->init == NS_INIT_CONTENT)
+    memcpy (x, content->rgb, sizeof (float) * count);
+  else if (params->init == NS_INIT_STYLE)
+    memcpy (x, style->rgb, sizeof (float) * count);
+  else
+    {
+      ns_random rng;
+      ns_random_seed (&rng, params->seed);
+      for (size_t i = 0; i < count; i++)
+        x[i] = (float) (0.5 + 0.1 * ns_random_normal (&rng));
+      clamp_unit (x, count);
+    }
+}
+
+/* Everything ns_stylize allocates, freed in one place. */
+typedef struct {
+  planar_image content;               /* at the content's own size */
+  planar_image styles[NS_MAX_STYLES]; /* at their own sizes */
+  planar_image scaled_content;
+  planar_image scaled_styles[NS_MAX_STYLES];
+  float *x;                           /* the image being optimised */
+  objective obj;
+} stylize_buffers;
+
+static void
+free_scale_inputs (stylize_buffers *b, int style_count)
+{
+  free (b->scaled_content.rgb);
+  b->scaled_content.rgb = NULL;
+  for (int k = 0; k < style_count; k++)
+    {
+      free (b->scaled_styles[k].rgb);
+      b->scaled_styles[k].rgb = NULL;
+    }
+}
+
+/* Resizes content, styles and x to one scale whose longest side is size. */
+static ns_status
+prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int size,
+               int first, ns_error *err)
+{
+  int width, height;
+  ns_status status = plan_working_size (b->content.width, b->content.height, size, 0, "content",
+                                        &width, &height, err);
+  free_scale_inputs (b, style_count);
+  if (status == NS_OK)
+    status = planar_resized (&b->content, width, height, &b->scaled_content, err);
+  for (int k = 0; k < style_count && status == NS_OK; k++)
+    {
+      int sw, sh;
+      const int style_size = (int) lround (size * params->style_scale);
+      status = plan_working_size (b->styles[k].width, b->styles[k].height, style_size, 0,
+                                  "style", &sw, &sh, err);
+      if (status == NS_OK)
+        status = planar_resized (&b->styles[k], sw, sh, &b->scaled_styles[k], err);
+    }
+  if (status != NS_OK)
+    return status;
+
+  if (first)
+    {
+      planar_image stretched_style = { 0 };
+      b->x = malloc (sizeof (float) * 3 * (size_t) width * height);
+      if (!b->x)
+        return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+      if (params->init == NS_INIT_STYLE
+          && (status = planar_resized (&b->styles[0], width, height, &stretched_style, err)) != NS_OK)
+        return status;
+      initialise (params, &b->scaled_content, &stretched_style, b->x);
+      free (stretched_style.rgb);
+      return NS_OK;
+    }
+
+  /* later scales start from the previous result, upsampled */
+  const planar_image previous = { b->x, b->obj.net.width[0], b->obj.net.height[0] };
+  planar_image upsampled;
+  clamp_unit (b->x, 3 * (size_t) previous.width * previous.height);
+  status = planar_resized (&previous, width, height, &upsampled, err);
+  if (status != NS_OK)
+    return status;
+  free (b->x);
+  b->x = upsampled.rgb;
+  return NS_OK;
 }
 
 ns_status
-ns_stylize (const vgg19_weights *weights, const ns_image *content, const ns_image *style,
-            const ns_params *params, ns_progress_fn progress, void *user_data,
+ns_stylize (const vgg19_weights *weights, const ns_image *content, const ns_style *styles,
+            int style_count, const ns_params *params, ns_progress_fn progress, void *user_data,
             ns_image *result, ns_error *err)
 {
   ns_status status;
   memset (result, 0, sizeof *result);
   if ((status = ns_params_check (params, err)) != NS_OK
-      || (status = check_image (content, "content", err)) != NS_OK
-      || (status = check_image (style, "style", err)) != NS_OK)
+      || (status = check_image (content, "content", err)) != NS_OK)
     return status;
-  if (!weights || weights->conv_count < ns_conv_count_needed ())
+  if (!styles || style_count < 1 || style_count > NS_MAX_STYLES)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "between 1 and %d style images are needed (got %d)",
+                         NS_MAX_STYLES, style_count);
+  double blend_total = 0.0;
+  for (int k = 0; k < style_count; k++)
+    {
+      if ((status = check_image (styles[k].image, "style", err)) != NS_OK)
+        return status;
+      if (!isfinite (styles[k].blend) || styles[k].blend < 0.0)
+        return ns_error_set (err, NS_ERROR_ARGUMENT, "style blend weights must be >= 0 (style %d has %g)",
+                             k + 1, styles[k].blend);
+      blend_total += styles[k].blend;
+    }
+  if (!(blend_total > 0.0))
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "at least one style needs a blend weight above 0");
+  const int conv_count = ns_conv_count_needed (params);
+  if (!weights || weights->conv_count < conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "the weights hold %d convolutions; style transfer needs %d (up to conv5_1)",
-                         weights ? weights->conv_count : 0, ns_conv_count_needed ());
+                         "the weights hold %d convolutions; these layers need %d",
+                         weights ? weights->conv_count : 0, conv_count);
 
-  int width, height, style_width, style_height;
-  if ((status = plan_working_size (content->width, content->height, params->max_size, 1,
-                                   "content", &width, &height, err)) != NS_OK
-      || (status = plan_working_size (style->width, style->height,
-                                      width > height ? width : height, 0,
-                                      "style", &style_width, &style_height, err)) != NS_OK)
-    return status;
-
-  const size_t values = 3 * (size_t) width * height;
-  float *x = NULL, *style_rgb = NULL, *grad = NULL, *final_rgb = NULL;
-  objective obj = { 0 };
-  adam_state adam = { 0 };
-
-  status = planar_rgb_at_size (content, width, height, &x, err);
-  if (status == NS_OK)
-    status = planar_rgb_at_size (style, style_width, style_height, &style_rgb, err);
-  if (status == NS_OK)
-    {
-      const objective_style style_image = { style_rgb, style_width, style_height, 1.0 };
-      status = objective_init (&obj, weights, &paper_layers, x, width, height, &style_image, 1,
-                               params->content_weight, params->style_weight, 0.0, err);
-    }
-  free (style_rgb);
-  if (status == NS_OK)
-    status = adam_init (&adam, values, err);
-  if (status == NS_OK && !(grad = malloc (sizeof (float) * values)))
-    status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d working image",
-                           width, height);
-
-  /* x starts as the content image (the paper's variant that converges fastest) */
+  int sizes[MAX_SCALES], iterations[MAX_SCALES];
+  const int scales = ns_scale_schedule (params, content->width, content->height, sizes,
+                                        iterations, MAX_SCALES);
+  const objective_layers layers = layers_for (params);
+  stylize_buffers b;
+  memset (&b, 0, sizeof b);
+  float *final_rgb = NULL;
   int stopped = 0;
-  for (int it = 1; status == NS_OK && it <= params->iterations && !stopped; it++)
-    {
-      const double loss = objective_evaluate (&obj, x, grad);
-      ns_progress report = {
-        .iteration = it,
-        .iterations = params->iterations,
-        .loss = loss,
-        .content_loss = params->content_weight * obj.content_loss,
-        .style_loss = params->style_weight * obj.style_loss,
-      };
-      if (!isfinite (loss))
-        {
-          status = ns_error_set (err, NS_ERROR_ARGUMENT,
-                                 "the optimisation diverged at iteration %d (the loss is not a "
-                                 "finite number); try a lower learning rate", it);
-          break;
-        }
-      adam_step (&adam, x, grad, params->learning_rate);
-      /* stay within displayable colours: the network never sees out-of-gamut values */
-      for (size_t i = 0; i < values; i++)
-        x[i] = x[i] < 0.0f ? 0.0f : x[i] > 1.0f ? 1.0f : x[i];
 
-      if (progress)
-        switch (progress (&report, user_data))
-          {
-          case NS_PROGRESS_CONTINUE:
-            break;
-          case NS_PROGRESS_STOP:
-            stopped = 1;
-            break;
-          default:
-            status = ns_error_set (err, NS_ERROR_CANCELLED, "cancelled at iteration %d", it);
-            break;
-          }
+  status = planar_from_image (content, &b.content, err);
+  for (int k = 0; k < style_count && status == NS_OK; k++)
+    status = planar_from_image (styles[k].image, &b.styles[k], err);
+
+  for (int s = 0; s < scales && status == NS_OK && !stopped; s++)
+    {
+      status = prepare_scale (&b, style_count, params, sizes[s], s == 0, err);
+      objective_free (&b.obj);
+      objective_style targets[NS_MAX_STYLES];
+      for (int k = 0; k < style_count; k++)
+        targets[k] = (objective_style) { b.scaled_styles[k].rgb, b.scaled_styles[k].width,
+                                         b.scaled_styles[k].height, styles[k].blend };
+      if (status == NS_OK)
+        status = objective_init (&b.obj, weights, &layers, b.scaled_content.rgb,
+                                 b.scaled_content.width, b.scaled_content.height, targets,
+                                 style_count, params->content_weight, params->style_weight,
+                                 params->tv_weight, err);
+      if (status != NS_OK)
+        break;
+
+      scale_run run = { &b.obj, params, progress, user_data, s + 1, scales, iterations[s],
+                        NS_PROGRESS_CONTINUE, NS_OK, err };
+      const size_t count = 3 * (size_t) b.scaled_content.width * b.scaled_content.height;
+      status = params->optimizer == NS_OPTIMIZER_ADAM ? run_adam (&run, b.x, count)
+                                                      : run_lbfgs (&run, b.x, count);
+      if (status == NS_OK)
+        status = run.status;
+      if (status == NS_OK && run.reply == NS_PROGRESS_CANCEL)
+        status = ns_error_set (err, NS_ERROR_CANCELLED, "cancelled at scale %d of %d", s + 1, scales);
+      stopped = run.reply == NS_PROGRESS_STOP;
     }
 
   if (status == NS_OK)
     {
+      const int w = b.obj.net.width[0], h = b.obj.net.height[0];
+      clamp_unit (b.x, 3 * (size_t) w * h);
       final_rgb = malloc (sizeof (float) * 3 * (size_t) content->width * content->height);
       if (!final_rgb)
         status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the %dx%d result",
                                content->width, content->height);
       else
-        status = resize_planar (x, 3, width, height, final_rgb, content->width, content->height, err);
+        status = resize_planar (b.x, 3, w, h, final_rgb, content->width, content->height, err);
     }
+  if (status == NS_OK && params->keep_colors)
+    keep_content_colors (final_rgb, b.content.rgb, (size_t) content->width * content->height);
   if (status == NS_OK)
     status = ns_image_alloc (result, content->width, content->height, content->channels, err);
   if (status == NS_OK)
     ns_image_from_planar_rgb (result, final_rgb, content);
 
   free (final_rgb);
-  free (x);
-  free (grad);
-  adam_free (&adam);
-  objective_free (&obj);
+  free_scale_inputs (&b, style_count);
+  for (int k = 0; k < style_count; k++)
+    free (b.styles[k].rgb);
+  free (b.content.rgb);
+  free (b.x);
+  objective_free (&b.obj);
   return status;
 }

@@ -415,7 +415,7 @@ neural_style_run (GimpProcedure        *procedure,
   gimp_progress_set_text (_("Neural style: loading the VGG19 weights"));
   /* Only the convolutions the engine uses (it needs no more than
    * conv5_1), which saves reading and holding the rest. */
-  if (vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (),
+  if (vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (&params),
                           &ns_err) != NS_OK)
     {
       g_set_error_literal (&error, GIMP_PLUG_IN_ERROR, 0, ns_err.message);
@@ -611,7 +611,9 @@ stylize_thread (gpointer data)
   StylizeJob *job = data;
   ns_status   status;
 
-  status = ns_stylize (job->weights, job->content, job->style, &job->params,
+  ns_style style = { job->style, 1.0 };
+
+  status = ns_stylize (job->weights, job->content, &style, 1, &job->params,
                        stylize_progress, job, &job->result, &job->error);
 
   g_mutex_lock (&job->mutex);

@@ -1,6 +1,7 @@
 /* With the real VGG19 weights (../shared/weights, via NEURAL_STYLE_TEST_WEIGHTS):
  * tubingen x starry_night at 128 px, 30 iterations, default settings, must at
- * least halve the style loss while the content stays recognisable.  Without
+ * least halve the style loss (from its value after the first iteration)
+ * while the content stays recognisable.  Without
  * the file the test reports itself skipped (exit 77). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "neural_style.h"
 
 typedef struct {
+  int reports;
   ns_progress first, last;
 } loss_record;
 
@@ -18,7 +20,7 @@ static ns_progress_reply
 record_losses (const ns_progress *progress, void *user_data)
 {
   loss_record *record = user_data;
-  if (progress->iteration == 1)
+  if (record->reports++ == 0)
     record->first = *progress;
   record->last = *progress;
   return NS_PROGRESS_CONTINUE;
@@ -46,7 +48,11 @@ main (void)
   ns_error err = { 0 };
   vgg19_weights weights;
   ns_image content, style, result;
-  if (vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (), &err) != NS_OK
+  ns_params params;
+  ns_params_init (&params);
+  params.max_size = 128;
+  params.iterations = 30;
+  if (vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err) != NS_OK
       || image_load (content_path, &content, &err) != NS_OK
       || image_load (style_path, &style, &err) != NS_OK)
     {
@@ -54,29 +60,27 @@ main (void)
       return 1;
     }
 
-  ns_params params;
-  ns_params_init (&params);
-  params.max_size = 128;
-  params.iterations = 30;
   loss_record record = { 0 };
   int passed = 0, failed = 0;
-  ns_status status = ns_stylize (&weights, &content, &style, &params, record_losses, &record,
+  const ns_style styles[1] = { { &style, 1.0 } };
+  ns_status status = ns_stylize (&weights, &content, styles, 1, &params, record_losses, &record,
                                  &result, &err);
   if (status != NS_OK)
     {
       printf ("FAIL: ns_stylize: %s\n", err.message);
       return 1;
     }
-  printf ("# style loss %.6g -> %.6g, content loss %.6g -> %.6g over %d iterations\n",
+  printf ("# style loss %.6g -> %.6g, content loss %.6g -> %.6g over %d iterations "
+          "(%d scale(s), default optimiser and weights)\n",
           record.first.style_loss, record.last.style_loss, record.first.content_loss,
-          record.last.content_loss, record.last.iteration);
+          record.last.content_loss, record.reports, record.last.scales);
 
 #define CHECK(cond, what) do { int ok_ = (cond); printf ("%s - %s\n", ok_ ? "ok" : "FAIL", what); \
     if (ok_) passed++; else failed++; } while (0)
-  CHECK (record.last.iteration == 30, "30 iterations ran");
+  CHECK (record.reports == 30 && record.last.iteration == 30, "30 iterations ran");
   CHECK (record.last.style_loss <= 0.5 * record.first.style_loss, "style loss at least halved");
-  CHECK (record.first.content_loss == 0.0 && record.last.content_loss > 0.0,
-         "content loss starts at zero (init from content) and the image moves away from it");
+  CHECK (record.last.content_loss > 0.0 && record.last.content_loss < 1.0,
+         "the image moved away from the content, yet its content features stay within 100%");
   CHECK (result.width == content.width && result.height == content.height
          && result.channels == content.channels, "result has the content's size and channels");
 
