@@ -9,6 +9,7 @@
 
 #include "adam.h"
 #include "color_transfer.h"
+#include "layer_sets.h"
 #include "lbfgs_minimize.h"
 #include "ns_image_layout.h"
 #include "objective.h"
@@ -27,26 +28,10 @@
 #define LBFGS_MEMORY 10
 #define LBFGS_HISTORY_BYTES ((size_t) 512 << 20)
 
-static const objective_layers layer_sets[] = {
-  [NS_LAYERS_PAPER] = { .content_layer = 9, .style_layer_count = NS_STYLE_LAYER_COUNT,
-                        .style_layers = { 0, 2, 4, 8, 12 } },
-  [NS_LAYERS_SEED] = { .content_layer = 11, .style_layer_count = NS_STYLE_LAYER_COUNT,
-                       .style_layers = { 1, 3, 7, 11, 15 } },
-};
-
-static objective_layers
-layers_for (const ns_params *params)
-{
-  objective_layers layers = layer_sets[params->layer_set];
-  for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
-    layers.style_layer_weights[s] = params->style_layer_weights[s];
-  return layers;
-}
-
 int
 ns_conv_count_needed (const ns_params *params)
 {
-  const objective_layers layers = layers_for (params);
+  const objective_layers layers = layer_set_layers (params);
   return objective_conv_count (&layers);
 }
 
@@ -382,7 +367,7 @@ ns_stylize (const vgg19_weights *weights, const ns_image *content, const ns_styl
   int sizes[MAX_SCALES], iterations[MAX_SCALES];
   const int scales = ns_scale_schedule (params, content->width, content->height, sizes,
                                         iterations, MAX_SCALES);
-  const objective_layers layers = layers_for (params);
+  const objective_layers layers = layer_set_layers (params);
   stylize_buffers b;
   memset (&b, 0, sizeof b);
   float *final_rgb = NULL;

@@ -1,0 +1,150 @@
+/* The engine's side of the PyTorch differential test (torch_reference.py):
+ *   torch-dump WEIGHTS DIR LAYER_SET WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT
+ * reads DIR/{content,style,x}.f32 (planar RGB float32), and writes into DIR
+ * what the engine computes: ReLU outputs at every tap layer for x, the Gram
+ * matrices of x there, the loss terms, dLoss/dx, and the image after 10 Adam
+ * steps of ns_stylize from the content. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layer_sets.h"
+#include "losses.h"
+#include "neural_style.h"
+#include "objective.h"
+
+static float *
+read_floats (const char *dir, const char *name, size_t count)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen (path, "rb");
+  float *data = malloc (sizeof (float) * count);
+  if (!f || !data || fread (data, sizeof (float), count, f) != count)
+    {
+      fprintf (stderr, "torch-dump: cannot read %zu floats from %s\n", count, path);
+      exit (1);
+    }
+  fclose (f);
+  return data;
+}
+
+static void
+write_floats (const char *dir, const char *name, const float *data, size_t count)
+{
+  char path[4096];
+  snprintf (path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen (path, "wb");
+  if (!f || fwrite (data, sizeof (float), count, f) != count || fclose (f) != 0)
+    {
+      fprintf (stderr, "torch-dump: cannot write %s\n", path);
+      exit (1);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc != 8)
+    {
+      fprintf (stderr, "usage: torch-dump WEIGHTS DIR paper|seed WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT\n");
+      return 2;
+    }
+  const char *dir = argv[2];
+  const int w = atoi (argv[4]), h = atoi (argv[5]), sw = atoi (argv[6]), sh = atoi (argv[7]);
+  ns_params params;
+  ns_params_init (&params);
+  params.layer_set = strcmp (argv[3], "seed") == 0 ? NS_LAYERS_SEED : NS_LAYERS_PAPER;
+  params.content_weight = 1.0;
+  params.style_weight = 3.0;
+  params.tv_weight = 0.5;
+  const double layer_weights[NS_STYLE_LAYER_COUNT] = { 1.0, 0.5, 2.0, 1.5, 0.75 };
+  memcpy (params.style_layer_weights, layer_weights, sizeof layer_weights);
+
+  ns_error err = { 0 };
+  vgg19_weights weights;
+  if (vgg19_weights_load (&weights, argv[1], ns_conv_count_needed (&params), &err) != NS_OK)
+    {
+      fprintf (stderr, "torch-dump: %s\n", err.message);
+      return 1;
+    }
+  const size_t n = 3 * (size_t) w * h;
+  float *content = read_floats (dir, "content.f32", n);
+  float *style = read_floats (dir, "style.f32", 3 * (size_t) sw * sh);
+  float *x = read_floats (dir, "x.f32", n);
+
+  /* the layers ns_stylize uses for these parameters */
+  const objective_layers layers = layer_set_layers (&params);
+  objective obj;
+  const objective_style style_image = { style, sw, sh, 1.0 };
+  if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
+                      params.content_weight, params.style_weight, params.tv_weight, &err) != NS_OK)
+    {
+      fprintf (stderr, "torch-dump: %s\n", err.message);
+      return 1;
+    }
+
+  float *gradient = malloc (sizeof (float) * n);
+  const double loss = objective_evaluate (&obj, x, gradient);
+  write_floats (dir, "c_gradient.f32", gradient, n);
+  char name[64];
+  for (int i = 0; i < obj.net.conv_count; i++)
+    {
+      snprintf (name, sizeof name, "c_relu%d.f32", i);
+      write_floats (dir, name, obj.net.activation[i],
+                    (size_t) vgg19_conv_out_channels (i) * obj.net.height[i] * obj.net.width[i]);
+    }
+  for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
+    {
+      const int layer = layers.style_layers[s], c = vgg19_conv_out_channels (layer);
+      float *gram = malloc (sizeof (float) * c * c);
+      style_gram (obj.net.activation[layer], c, (size_t) obj.net.height[layer] * obj.net.width[layer], gram);
+      snprintf (name, sizeof name, "c_gram%d.f32", s);
+      write_floats (dir, name, gram, (size_t) c * c);
+      snprintf (name, sizeof name, "c_target_gram%d.f32", s);
+      write_floats (dir, name, obj.style_gram[s], (size_t) c * c);
+      free (gram);
+    }
+  char path[4096];
+  snprintf (path, sizeof path, "%s/c_losses.txt", dir);
+  FILE *f = fopen (path, "w");
+  fprintf (f, "%.9g %.9g %.9g %.9g\n", obj.content_loss, obj.style_loss, obj.tv_loss, loss);
+  fclose (f);
+  objective_free (&obj);
+
+  /* 10 Adam steps of the real driver, from the content, at the content's size */
+  params.optimizer = NS_OPTIMIZER_ADAM;
+  params.learning_rate = 0.01;
+  params.iterations = 10;
+  params.multi_scale = 0;
+  params.max_size = 0;
+  ns_image content_image, result;
+  if (ns_image_alloc (&content_image, w, h, 3, &err) != NS_OK)
+    return 1;
+  for (size_t i = 0; i < (size_t) w * h; i++)
+    for (int c = 0; c < 3; c++)
+      content_image.data[i * 3 + c] = content[c * (size_t) w * h + i];
+  ns_image style_as_image;
+  if (ns_image_alloc (&style_as_image, sw, sh, 3, &err) != NS_OK)
+    return 1;
+  for (size_t i = 0; i < (size_t) sw * sh; i++)
+    for (int c = 0; c < 3; c++)
+      style_as_image.data[i * 3 + c] = style[c * (size_t) sw * sh + i];
+  const ns_style styles[1] = { { &style_as_image, 1.0 } };
+  if (ns_stylize (&weights, &content_image, styles, 1, &params, NULL, NULL, &result, &err) != NS_OK)
+    {
+      fprintf (stderr, "torch-dump: %s\n", err.message);
+      return 1;
+    }
+  write_floats (dir, "c_adam10.f32", result.data, (size_t) w * h * 3);
+
+  ns_image_free (&result);
+  ns_image_free (&content_image);
+  ns_image_free (&style_as_image);
+  free (content);
+  free (style);
+  free (x);
+  free (gradient);
+  vgg19_weights_free (&weights);
+  return 0;
+}
