@@ -40,7 +40,8 @@ typedef enum {
 
 typedef struct {
   /* Loss weights.  Each term is relative to its target (see core/losses.h),
-   * so they mean the same at any size: alpha 1, beta 1 balances the two. */
+   * so they mean the same at any size; the default alpha 1, beta 3 paints
+   * the style strongly and keeps the content recognisable. */
   double content_weight;    /* alpha */
   double style_weight;      /* beta */
   double tv_weight;         /* total variation: smooths pixel noise; 0 = off */

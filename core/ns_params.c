@@ -6,7 +6,7 @@ void
 ns_params_init (ns_params *params)
 {
   params->content_weight = 1.0;
-  params->style_weight = 1.0;
+  params->style_weight = 3.0;
   params->tv_weight = 0.0;
   for (int i = 0; i < NS_STYLE_LAYER_COUNT; i++)
     params->style_layer_weights[i] = 1.0;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# run_fuzzer.sh FUZZER SECONDS SEED_CORPUS DICTIONARY WORK_DIR
+# Runs a libFuzzer target for SECONDS; new inputs and any crash go to
+# WORK_DIR (never into the source tree).  Non-zero on any crash.
+set -euo pipefail
+fuzzer=$1 seconds=$2 seeds=$3 dictionary=$4 work=$5
+mkdir -p "$work/corpus" "$work/artifacts"
+status=0
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -dict="$dictionary" -artifact_prefix="$work/artifacts/" "$work/corpus" "$seeds" \
+  >"$work/fuzzer.log" 2>&1 || status=$?
+grep -E "stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done [0-9]+ runs" "$work/fuzzer.log" || true
+if [ "$status" -ne 0 ] || [ -n "$(ls -A "$work/artifacts")" ]; then
+  echo "FAIL: the fuzzer found a crash (status $status): $(ls "$work/artifacts")"
+  exit 1
+fi
+echo "ok - no crash in ${seconds} s of fuzzing"

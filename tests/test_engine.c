@@ -1,0 +1,486 @@
+/* The engine's controls with synthetic weights: L-BFGS (Rosenbrock and the
+ * style objective), layer sets, the multi-scale schedule, keep colours,
+ * style blends and scale, initialisations, TV, seeds and reproducibility,
+ * stop/cancel and bad arguments. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "color_transfer.h"
+#include "lbfgs_minimize.h"
+#include "neural_style.h"
+#include "objective.h"
+#include "synthetic_weights.h"
+#include "total_variation.h"
+
+static int passed, failed;
+
+static void
+check (int ok, const char *what)
+{
+  printf ("%s - %s\n", ok ? "ok" : "FAIL", what);
+  if (ok)
+    passed++;
+  else
+    failed++;
+}
+
+/* ---- L-BFGS ---- */
+
+/* Rosenbrock's function in n dimensions, minimum 0 at (1, …, 1). */
+typedef struct {
+  size_t n;
+  int evaluations;
+} rosenbrock;
+
+static double
+rosenbrock_evaluate (void *user_data, const float *x, float *gradient)
+{
+  rosenbrock *r = user_data;
+  double f = 0.0;
+  r->evaluations++;
+  for (size_t i = 0; i < r->n; i++)
+    gradient[i] = 0.0f;
+  for (size_t i = 0; i + 1 < r->n; i++)
+    {
+      const double a = 1.0 - x[i], b = (double) x[i + 1] - (double) x[i] * x[i];
+      f += a * a + 100.0 * b * b;
+      gradient[i] += (float) (-2.0 * a - 400.0 * x[i] * b);
+      gradient[i + 1] += (float) (200.0 * b);
+    }
+  return f;
+}
+
+static void
+test_lbfgs_rosenbrock (void)
+{
+  for (size_t n = 2; n <= 10; n += 8)
+    {
+      rosenbrock r = { n, 0 };
+      float x[10];
+      for (size_t i = 0; i < n; i++)
+        x[i] = i % 2 ? 1.0f : -1.2f;
+      const lbfgs_problem problem = { .max_iterations = 200, .memory = 6,
+                                      .evaluate = rosenbrock_evaluate, .user_data = &r };
+      int done;
+      ns_status status = lbfgs_minimize (&problem, x, n, &done, NULL);
+      double worst = 0.0;
+      for (size_t i = 0; i < n; i++)
+        worst = fmax (worst, fabs (x[i] - 1.0));
+      char what[160];
+      snprintf (what, sizeof what, "L-BFGS finds Rosenbrock's minimum in %zu dimensions "
+                "(|x-1| <= %.1e after %d iterations, %d evaluations)", n, worst, done, r.evaluations);
+      check (status == NS_OK && worst < 1e-3 && done < 200, what);
+    }
+}
+
+static float *
+smooth_image (int width, int height, double phase)
+{
+  float *rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < height; y++)
+      for (int x = 0; x < width; x++)
+        rgb[((size_t) c * height + y) * width + x] =
+          (float) (0.5 + 0.4 * sin (0.21 * x * (c + 1) + phase) * cos (0.13 * y + c + phase));
+  return rgb;
+}
+
+typedef struct {
+  objective *obj;
+  double first_loss, last_loss;
+  int reports;
+} objective_run;
+
+static double
+objective_run_evaluate (void *user_data, const float *x, float *gradient)
+{
+  objective_run *run = user_data;
+  return objective_evaluate (run->obj, x, gradient);
+}
+
+static int
+objective_run_iteration (void *user_data, int iteration, double loss, const float *x)
+{
+  objective_run *run = user_data;
+  (void) x;
+  if (iteration == 1)
+    run->first_loss = loss;
+  run->last_loss = loss;
+  run->reports++;
+  return 0;
+}
+
+static void
+test_lbfgs_on_style_objective (const vgg19_weights *weights)
+{
+  const int w = 48, h = 40;
+  float *content = smooth_image (w, h, 0.0), *style = smooth_image (w, h, 2.0);
+  float *x = malloc (sizeof (float) * 3 * w * h);
+  memcpy (x, content, sizeof (float) * 3 * w * h);
+  const objective_layers layers = { .content_layer = 9, .style_layer_count = 5,
+                                    .style_layers = { 0, 2, 4, 8, 12 },
+                                    .style_layer_weights = { 1, 1, 1, 1, 1 } };
+  const objective_style target = { style, w, h, 1.0 };
+  objective obj;
+  ns_error err;
+  if (objective_init (&obj, weights, &layers, content, w, h, &target, 1, 1.0, 1.0, 0.0, &err) != NS_OK)
+    {
+      check (0, err.message);
+      return;
+    }
+  const double start = objective_evaluate (&obj, x, NULL);
+  objective_run run = { &obj, 0, 0, 0 };
+  const lbfgs_problem problem = { .max_iterations = 20, .memory = 10,
+                                  .evaluate = objective_run_evaluate,
+                                  .iteration = objective_run_iteration, .user_data = &run };
+  int done;
+  ns_status status = lbfgs_minimize (&problem, x, 3 * (size_t) w * h, &done, &err);
+  const double end = objective_evaluate (&obj, x, NULL);
+  char what[200];
+  snprintf (what, sizeof what, "L-BFGS on the style objective: loss %.4g -> %.4g in %d iterations "
+            "(the returned image has the last reported loss)", start, end, done);
+  check (status == NS_OK && done == 20 && run.reports == 20 && end < 0.3 * start
+         && fabs (end - run.last_loss) <= 1e-6 * fabs (end), what);
+  objective_free (&obj);
+  free (content);
+  free (style);
+  free (x);
+}
+
+/* ---- ns_stylize ---- */
+
+static ns_image
+test_image (int width, int height, int channels, double phase)
+{
+  ns_image image;
+  ns_image_alloc (&image, width, height, channels, NULL);
+  float *planar = smooth_image (width, height, phase);
+  for (int i = 0; i < width * height; i++)
+    {
+      for (int c = 0; c < 3; c++)
+        image.data[(size_t) i * channels + c] = planar[(size_t) c * width * height + i];
+      if (channels == 4)
+        image.data[(size_t) i * 4 + 3] = (float) (i % 7) / 6.0f;
+    }
+  free (planar);
+  return image;
+}
+
+typedef struct {
+  int reports;
+  int scales_seen;
+  int widths[16];
+  int iterations[16];
+  ns_progress first, last;
+  int stop_after;                 /* reply STOP (or CANCEL) after this many reports */
+  ns_progress_reply stop_reply;
+} progress_log;
+
+static ns_progress_reply
+log_progress (const ns_progress *p, void *user_data)
+{
+  progress_log *log = user_data;
+  if (log->reports++ == 0)
+    log->first = *p;
+  log->last = *p;
+  if (p->scale - 1 < 16)
+    {
+      log->widths[p->scale - 1] = p->width > p->height ? p->width : p->height;
+      log->iterations[p->scale - 1] = p->iterations;
+      if (p->scale > log->scales_seen)
+        log->scales_seen = p->scale;
+    }
+  if (log->stop_after && log->reports >= log->stop_after)
+    return log->stop_reply;
+  return NS_PROGRESS_CONTINUE;
+}
+
+static ns_params
+quick_params (void)
+{
+  ns_params p;
+  ns_params_init (&p);
+  p.max_size = 64;
+  p.min_scale_size = 40;
+  p.iterations = 6;
+  p.multi_scale = 0;
+  return p;
+}
+
+static ns_status
+stylize (const vgg19_weights *weights, const ns_image *content, const ns_image *style,
+         const ns_params *params, progress_log *log, ns_image *result, ns_error *err)
+{
+  const ns_style styles[1] = { { style, 1.0 } };
+  return ns_stylize (weights, content, styles, 1, params, log ? log_progress : NULL, log,
+                     result, err);
+}
+
+static int
+identical (const ns_image *a, const ns_image *b)
+{
+  return a->width == b->width && a->height == b->height && a->channels == b->channels
+         && memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
+}
+
+static void
+test_schedule (void)
+{
+  ns_params p;
+  ns_params_init (&p);
+  int sizes[16], iterations[16];
+  int n = ns_scale_schedule (&p, 1024, 768, sizes, iterations, 16);
+  int ok = n >= 3 && sizes[0] == p.min_scale_size && sizes[n - 1] == p.max_size
+           && iterations[0] == p.iterations;
+  for (int k = 1; k < n; k++)
+    ok = ok && sizes[k] > sizes[k - 1] && sizes[k] <= (int) ceil (sizes[k - 1] * 1.4143)
+         && iterations[k] <= iterations[k - 1] && iterations[k] >= p.iterations / 4;
+  char what[256];
+  int len = snprintf (what, sizeof what, "default schedule for 1024x768:");
+  for (int k = 0; k < n && len < 200; k++)
+    len += snprintf (what + len, sizeof what - len, " %d px x %d", sizes[k], iterations[k]);
+  check (ok, what);
+
+  p.multi_scale = 0;
+  n = ns_scale_schedule (&p, 1024, 768, sizes, iterations, 16);
+  check (n == 1 && sizes[0] == 512 && iterations[0] == p.iterations,
+         "single scale runs all iterations at the working size");
+  p.multi_scale = 1;
+  n = ns_scale_schedule (&p, 100, 60, sizes, iterations, 16);
+  check (n == 1 && sizes[0] == 100, "an image smaller than the coarsest scale runs at its own size");
+}
+
+static void
+test_stylize_controls (const vgg19_weights *weights)
+{
+  ns_image content = test_image (72, 56, 4, 0.0), style = test_image (50, 60, 3, 2.0);
+  ns_image other_style = test_image (64, 64, 3, 4.0);
+  ns_image a = { 0 }, b = { 0 }, c = { 0 };
+  ns_error err = { 0 };
+  progress_log log = { 0 };
+  ns_params p = quick_params ();
+
+  /* result shape, alpha, inputs untouched */
+  ns_image content_copy = content;
+  content_copy.data = malloc (sizeof (float) * 72 * 56 * 4);
+  memcpy (content_copy.data, content.data, sizeof (float) * 72 * 56 * 4);
+  ns_status status = stylize (weights, &content, &style, &p, &log, &a, &err);
+  check (status == NS_OK && a.width == 72 && a.height == 56 && a.channels == 4,
+         "result has the content's size and channels");
+  int alpha_kept = status == NS_OK;
+  for (int i = 0; alpha_kept && i < 72 * 56; i++)
+    alpha_kept = a.data[i * 4 + 3] == content.data[i * 4 + 3];
+  check (alpha_kept, "result keeps the content's alpha");
+  check (identical (&content, &content_copy), "content image unchanged");
+  check (log.reports == p.iterations && log.last.scales == 1, "one report per iteration");
+
+  /* reproducible: same inputs, same thread count, same bits */
+  status = stylize (weights, &content, &style, &p, NULL, &b, &err);
+  check (status == NS_OK && identical (&a, &b), "same inputs give the identical result (L-BFGS)");
+  ns_image_free (&b);
+
+  /* Adam as well, and it differs from L-BFGS */
+  p.optimizer = NS_OPTIMIZER_ADAM;
+  status = stylize (weights, &content, &style, &p, NULL, &b, &err);
+  stylize (weights, &content, &style, &p, NULL, &c, &err);
+  check (status == NS_OK && identical (&b, &c) && !identical (&a, &b),
+         "Adam is reproducible and takes another path than L-BFGS");
+  ns_image_free (&b);
+  ns_image_free (&c);
+  p.optimizer = NS_OPTIMIZER_LBFGS;
+
+  /* noise init: the seed decides */
+  p.init = NS_INIT_NOISE;
+  p.seed = 7;
+  stylize (weights, &content, &style, &p, NULL, &b, &err);
+  stylize (weights, &content, &style, &p, NULL, &c, &err);
+  int same_seed = identical (&b, &c);
+  ns_image_free (&c);
+  p.seed = 8;
+  stylize (weights, &content, &style, &p, NULL, &c, &err);
+  check (same_seed && !identical (&b, &c) && !identical (&a, &b),
+         "noise init: one seed one result, another seed another");
+  ns_image_free (&b);
+  ns_image_free (&c);
+
+  /* style init starts farther from the content than content init */
+  progress_log from_content = { 0 }, from_style = { 0 };
+  p.init = NS_INIT_CONTENT;
+  stylize (weights, &content, &style, &p, &from_content, &b, &err);
+  ns_image_free (&b);
+  p.init = NS_INIT_STYLE;
+  status = stylize (weights, &content, &style, &p, &from_style, &b, &err);
+  check (status == NS_OK && from_style.first.content_loss > 2 * from_content.first.content_loss,
+         "style init starts far from the content, content init near it");
+  ns_image_free (&b);
+  p.init = NS_INIT_CONTENT;
+
+  /* keep colours: the result takes the content's chroma */
+  p.keep_colors = 1;
+  stylize (weights, &content, &style, &p, NULL, &b, &err);
+  p.keep_colors = 0;
+  float *pa = malloc (sizeof (float) * 3 * 72 * 56), *pb = malloc (sizeof (float) * 3 * 72 * 56),
+        *pc = malloc (sizeof (float) * 3 * 72 * 56);
+  for (int i = 0; i < 72 * 56; i++)
+    for (int k = 0; k < 3; k++)
+      {
+        pa[k * 72 * 56 + i] = a.data[i * 4 + k];
+        pb[k * 72 * 56 + i] = b.data[i * 4 + k];
+        pc[k * 72 * 56 + i] = content.data[i * 4 + k];
+      }
+  /* chroma distance to the content: keep_content_colors of a result onto the
+   * content changes it by exactly its chroma difference */
+  float *chroma_a = malloc (sizeof (float) * 3 * 72 * 56), *chroma_b = malloc (sizeof (float) * 3 * 72 * 56);
+  memcpy (chroma_a, pa, sizeof (float) * 3 * 72 * 56);
+  memcpy (chroma_b, pb, sizeof (float) * 3 * 72 * 56);
+  keep_content_colors (chroma_a, pc, 72 * 56);
+  keep_content_colors (chroma_b, pc, 72 * 56);
+  double moved_a = 0, moved_b = 0;
+  for (int i = 0; i < 3 * 72 * 56; i++)
+    {
+      moved_a += fabs (chroma_a[i] - pa[i]);
+      moved_b += fabs (chroma_b[i] - pb[i]);
+    }
+  char what[700];
+  snprintf (what, sizeof what, "keep colours: chroma off the content by %.2e per value (%.2e without)",
+            moved_b / (3 * 72 * 56), moved_a / (3 * 72 * 56));
+  check (moved_b < 0.1 * moved_a && moved_b / (3 * 72 * 56) < 2e-3, what);
+  free (pa); free (pb); free (pc); free (chroma_a); free (chroma_b);
+  ns_image_free (&b);
+
+  /* style blends: (1, 0) is the first style alone; (0.5, 0.5) is neither */
+  const ns_style first_only[2] = { { &style, 1.0 }, { &other_style, 0.0 } };
+  const ns_style half_half[2] = { { &style, 0.5 }, { &other_style, 0.5 } };
+  ns_stylize (weights, &content, first_only, 2, &p, NULL, NULL, &b, &err);
+  ns_stylize (weights, &content, half_half, 2, &p, NULL, NULL, &c, &err);
+  check (identical (&a, &b) && !identical (&a, &c), "style blend (1, 0) equals one style; (0.5, 0.5) differs");
+  ns_image_free (&b);
+  ns_image_free (&c);
+
+  /* style scale changes the style statistics */
+  p.style_scale = 0.6;
+  stylize (weights, &content, &style, &p, NULL, &b, &err);
+  check (!identical (&a, &b), "style scale 0.6 gives another result than 1");
+  ns_image_free (&b);
+  p.style_scale = 1.0;
+
+  /* TV weight smooths */
+  p.tv_weight = 50.0;
+  p.iterations = 12;
+  stylize (weights, &content, &style, &p, NULL, &b, &err);
+  p.tv_weight = 0.0;
+  stylize (weights, &content, &style, &p, NULL, &c, &err);
+  p.iterations = 6;
+  float *pl = malloc (sizeof (float) * 3 * 72 * 56);
+  double tv[2];
+  for (int r = 0; r < 2; r++)
+    {
+      const ns_image *img = r ? &c : &b;
+      for (int i = 0; i < 72 * 56; i++)
+        for (int k = 0; k < 3; k++)
+          pl[k * 72 * 56 + i] = img->data[i * 4 + k];
+      tv[r] = total_variation (pl, 3, 56, 72, 0.0, NULL);
+    }
+  free (pl);
+  snprintf (what, sizeof what, "TV weight smooths: total variation %.3g with it, %.3g without", tv[0], tv[1]);
+  check (tv[0] < 0.8 * tv[1], what);
+  ns_image_free (&b);
+  ns_image_free (&c);
+
+  /* layer sets: seed needs all 16 convolutions */
+  p.layer_set = NS_LAYERS_SEED;
+  check (ns_conv_count_needed (&p) == 16, "the seed layer set needs 16 convolutions");
+  status = stylize (weights, &content, &style, &p, NULL, &b, &err);
+  check (status == NS_OK && !identical (&a, &b), "the seed layer set runs and differs from the paper's");
+  ns_image_free (&b);
+  p.layer_set = NS_LAYERS_PAPER;
+  check (ns_conv_count_needed (&p) == 13, "the paper layer set needs 13 convolutions (cut after conv5_1)");
+  vgg19_weights cut = *weights;
+  cut.conv_count = 13;
+  p.layer_set = NS_LAYERS_SEED;
+  status = stylize (&cut, &content, &style, &p, NULL, &b, &err);
+  check (status == NS_ERROR_ARGUMENT && strstr (err.message, "16"), err.message);
+  p.layer_set = NS_LAYERS_PAPER;
+
+  /* per-layer style weights matter */
+  p.style_layer_weights[0] = 0.0;
+  p.style_layer_weights[4] = 4.0;
+  stylize (weights, &content, &style, &p, NULL, &b, &err);
+  check (!identical (&a, &b), "per-layer style weights change the result");
+  ns_image_free (&b);
+  for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
+    p.style_layer_weights[s] = 1.0;
+
+  /* multi-scale: coarse to fine, reported per scale */
+  p.multi_scale = 1;
+  p.max_size = 96;           /* larger than the content: the content's 72 px is the last scale */
+  p.min_scale_size = 36;
+  memset (&log, 0, sizeof log);
+  status = stylize (weights, &content, &style, &p, &log, &b, &err);
+  snprintf (what, sizeof what, "multi-scale runs %d scales (%d, %d, %d px) and returns the content's size",
+            log.scales_seen, log.widths[0], log.widths[1], log.widths[2]);
+  check (status == NS_OK && log.scales_seen == 3 && log.widths[0] < log.widths[1]
+         && log.widths[1] < log.widths[2] && log.widths[2] == 72
+         && log.iterations[2] < log.iterations[0] && b.width == 72 && b.height == 56, what);
+  ns_image_free (&b);
+
+  /* stop keeps a result; cancel returns none */
+  p.multi_scale = 0;
+  p.max_size = 64;
+  memset (&log, 0, sizeof log);
+  log.stop_after = 2;
+  log.stop_reply = NS_PROGRESS_STOP;
+  status = stylize (weights, &content, &style, &p, &log, &b, &err);
+  check (status == NS_OK && log.reports == 2 && b.data != NULL, "STOP after 2 iterations returns the result so far");
+  ns_image_free (&b);
+  memset (&log, 0, sizeof log);
+  log.stop_after = 1;
+  log.stop_reply = NS_PROGRESS_CANCEL;
+  status = stylize (weights, &content, &style, &p, &log, &b, &err);
+  check (status == NS_ERROR_CANCELLED && log.reports == 1 && b.data == NULL, "CANCEL returns NS_ERROR_CANCELLED and no image");
+
+  /* bad arguments are refused with a message */
+  struct { const char *field; ns_params params; } bad[6];
+  for (int i = 0; i < 6; i++)
+    bad[i].params = quick_params ();
+  bad[0].field = "iterations"; bad[0].params.iterations = 0;
+  bad[1].field = "learning rate"; bad[1].params.learning_rate = -1;
+  bad[2].field = "style scale"; bad[2].params.style_scale = 100;
+  bad[3].field = "working size"; bad[3].params.max_size = 100000;
+  bad[4].field = "content weight"; bad[4].params.content_weight = NAN;
+  bad[5].field = "coarsest scale"; bad[5].params.min_scale_size = 4;
+  for (int i = 0; i < 6; i++)
+    {
+      status = stylize (weights, &content, &style, &bad[i].params, NULL, &b, &err);
+      snprintf (what, sizeof what, "a bad %s is refused: \"%s\"", bad[i].field, err.message);
+      check (status == NS_ERROR_ARGUMENT && strstr (err.message, bad[i].field) && b.data == NULL, what);
+    }
+  ns_image thin = test_image (4000, 2, 3, 0.0);
+  status = stylize (weights, &thin, &style, &p, NULL, &b, &err);
+  snprintf (what, sizeof what, "an absurdly thin image is refused: \"%s\"", err.message);
+  check (status == NS_ERROR_ARGUMENT && strstr (err.message, "narrow"), what);
+  ns_image_free (&thin);
+
+  free (content_copy.data);
+  ns_image_free (&a);
+  ns_image_free (&content);
+  ns_image_free (&style);
+  ns_image_free (&other_style);
+}
+
+int
+main (void)
+{
+  vgg19_weights weights;
+  if (!synthetic_weights_make (&weights, VGG19_CONV_COUNT, 5))
+    return 1;
+  test_lbfgs_rosenbrock ();
+  test_lbfgs_on_style_objective (&weights);
+  test_schedule ();
+  test_stylize_controls (&weights);
+  vgg19_weights_free (&weights);
+  printf ("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

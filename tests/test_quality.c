@@ -1,0 +1,175 @@
+/* Quality with the real VGG19 weights (../shared; skipped without):
+ *  - tubingen x starry_night at 384 px with default settings: the final style
+ *    loss is at most 5% of the content image's (both measured at 384 px),
+ *    and the content loss is below that of a pure style reconstruction
+ *    (noise init, alpha 0);
+ *  - scale-free weights: the same settings at 128 and 256 px end with the
+ *    same content/style balance (loss ratio within a factor 1.5), where the
+ *    unnormalised losses of the paper would move it by about 4x.
+ * Writes the 384 px result for eyeballing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "image_io.h"
+#include "layer_sets.h"
+#include "losses.h"
+#include "neural_style.h"
+#include "ns_image_layout.h"
+#include "objective.h"
+#include "resize.h"
+
+static int passed, failed;
+
+static void
+check (int ok, const char *what)
+{
+  printf ("%s - %s\n", ok ? "ok" : "FAIL", what);
+  if (ok)
+    passed++;
+  else
+    failed++;
+}
+
+typedef struct {
+  ns_progress last;
+  int reports;
+} last_report;
+
+static ns_progress_reply
+keep_last (const ns_progress *p, void *user_data)
+{
+  last_report *r = user_data;
+  r->last = *p;
+  r->reports++;
+  return NS_PROGRESS_CONTINUE;
+}
+
+/* The content image's unweighted style loss at the final working size. */
+static double
+content_style_loss (const vgg19_weights *weights, const ns_params *params,
+                    const ns_image *content, const ns_image *style, int width, int height)
+{
+  float *c = malloc (sizeof (float) * 3 * content->width * content->height);
+  float *s = malloc (sizeof (float) * 3 * style->width * style->height);
+  float *cw = malloc (sizeof (float) * 3 * width * height);
+  const int longest = width > height ? width : height;
+  const int sw = style->width >= style->height ? longest : (int) lround ((double) longest * style->width / style->height);
+  const int sh = style->width >= style->height ? (int) lround ((double) longest * style->height / style->width) : longest;
+  float *sws = malloc (sizeof (float) * 3 * sw * sh);
+  ns_image_to_planar_rgb (content, c);
+  ns_image_to_planar_rgb (style, s);
+  resize_planar (c, 3, content->width, content->height, cw, width, height, NULL);
+  resize_planar (s, 3, style->width, style->height, sws, sw, sh, NULL);
+  const objective_layers layers = layer_set_layers (params);
+  const objective_style target = { sws, sw, sh, 1.0 };
+  objective obj;
+  double loss = -1.0;
+  if (objective_init (&obj, weights, &layers, cw, width, height, &target, 1, 1.0, 1.0, 0.0, NULL) == NS_OK)
+    {
+      objective_evaluate (&obj, cw, NULL);
+      loss = obj.style_loss;
+      objective_free (&obj);
+    }
+  free (c); free (s); free (cw); free (sws);
+  return loss;
+}
+
+int
+main (void)
+{
+  const char *weights_path = getenv ("NEURAL_STYLE_TEST_WEIGHTS");
+  const char *samples = getenv ("NEURAL_STYLE_TEST_SAMPLES");
+  char content_path[4096], style_path[4096];
+  snprintf (content_path, sizeof content_path, "%s/tubingen.jpg", samples ? samples : ".");
+  snprintf (style_path, sizeof style_path, "%s/starry_night.jpg", samples ? samples : ".");
+  if (!weights_path || access (weights_path, R_OK) != 0 || access (content_path, R_OK) != 0
+      || access (style_path, R_OK) != 0)
+    {
+      printf ("SKIP: no real weights or sample images (NEURAL_STYLE_TEST_WEIGHTS, NEURAL_STYLE_TEST_SAMPLES)\n");
+      return 77;
+    }
+
+  ns_params params;
+  ns_params_init (&params);
+  ns_error err = { 0 };
+  vgg19_weights weights;
+  ns_image content, style, result;
+  if (vgg19_weights_load (&weights, weights_path, 16, &err) != NS_OK
+      || image_load (content_path, &content, &err) != NS_OK
+      || image_load (style_path, &style, &err) != NS_OK)
+    {
+      printf ("FAIL: %s\n", err.message);
+      return 1;
+    }
+  const ns_style styles[1] = { { &style, 1.0 } };
+  char what[400];
+
+  /* default settings at 384 px */
+  params.max_size = 384;
+  last_report styled = { 0 };
+  if (ns_stylize (&weights, &content, styles, 1, &params, keep_last, &styled, &result, &err) != NS_OK)
+    {
+      printf ("FAIL: %s\n", err.message);
+      return 1;
+    }
+  const double start = content_style_loss (&weights, &params, &content, &style,
+                                           styled.last.width, styled.last.height);
+  snprintf (what, sizeof what, "default settings at 384 px (%d scales, %d iterations): style loss "
+            "%.4g -> %.4g = %.1f%% of the content image's (at most 5%%)",
+            styled.last.scales, styled.reports, start, styled.last.style_loss,
+            100.0 * styled.last.style_loss / start);
+  check (start > 0 && styled.last.style_loss <= 0.05 * start, what);
+  if (image_save_png ("quality-tubingen-starry-384.png", &result, &err) == NS_OK)
+    printf ("# wrote quality-tubingen-starry-384.png for eyeballing\n");
+  ns_image_free (&result);
+
+  /* a pure style reconstruction keeps less of the content */
+  ns_params pure = params;
+  pure.init = NS_INIT_NOISE;
+  pure.content_weight = 0.0;
+  last_report reconstruction = { 0 };
+  if (ns_stylize (&weights, &content, styles, 1, &pure, keep_last, &reconstruction, &result, &err) != NS_OK)
+    {
+      printf ("FAIL: %s\n", err.message);
+      return 1;
+    }
+  ns_image_free (&result);
+  snprintf (what, sizeof what, "content loss %.4g below a pure style reconstruction's %.4g "
+            "(noise init, alpha 0; its style loss %.4g)", styled.last.content_loss,
+            reconstruction.last.content_loss, reconstruction.last.style_loss);
+  check (styled.last.content_loss < reconstruction.last.content_loss, what);
+
+  /* scale-free weights: the balance at 128 and 256 px */
+  double ratio[2];
+  const int sizes[2] = { 128, 256 };
+  for (int k = 0; k < 2; k++)
+    {
+      ns_params p;
+      ns_params_init (&p);
+      p.max_size = sizes[k];
+      p.multi_scale = 0;
+      p.iterations = 60;
+      last_report r = { 0 };
+      if (ns_stylize (&weights, &content, styles, 1, &p, keep_last, &r, &result, &err) != NS_OK)
+        {
+          printf ("FAIL: %s\n", err.message);
+          return 1;
+        }
+      ns_image_free (&result);
+      ratio[k] = r.last.content_loss / r.last.style_loss;
+      printf ("# %d px: content loss %.4g, style loss %.4g, ratio %.3g\n", sizes[k],
+              r.last.content_loss, r.last.style_loss, ratio[k]);
+    }
+  snprintf (what, sizeof what, "content/style balance holds from 128 to 256 px (ratio %.3g vs %.3g)",
+            ratio[0], ratio[1]);
+  check (ratio[0] / ratio[1] < 1.5 && ratio[1] / ratio[0] < 1.5, what);
+
+  ns_image_free (&content);
+  ns_image_free (&style);
+  vgg19_weights_free (&weights);
+  printf ("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
