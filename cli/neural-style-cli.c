@@ -174,11 +174,12 @@ main (int argc, char **argv)
   static const char *const layer_names[] = { "paper", "seed" };
   static const char *const init_names[] = { "content", "noise", "style" };
 
-  int option, choice;
+  int option, choice, index = 0;
   double number;
-  while ((option = getopt_long (argc, argv, "", options, NULL)) != -1)
+  while ((option = getopt_long (argc, argv, "", options, &index)) != -1)
     {
-      const char *name = argv[optind - 1];
+      char name[48];
+      snprintf (name, sizeof name, "--%s", options[index].name);
       switch (option)
         {
         case OPT_WEIGHTS: weights_path = optarg; break;
