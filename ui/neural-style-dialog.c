@@ -12,6 +12,11 @@
  *
  * You should have received a copy of the GNU General Public License
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ * Layout: a preset row (combo, "Save as…", "Delete"); the style source and
+ * the everyday settings; an "Advanced" expander with the rest.  The widgets
+ * are bound to the procedure's config, so presets, "Reset" and GIMP's own
+ * saved settings all work by changing the config.
  */
 
 #include <string.h>
@@ -21,16 +26,32 @@
 #include <glib/gi18n-lib.h>
 
 #include "neural-style-dialog.h"
+#include "neural-style-params.h"
+#include "neural-style-presets.h"
 
 
 #define PLUG_IN_BINARY "neural-style"
 
+/* The tallest the open "Advanced" part gets before it scrolls. */
+#define ADVANCED_MAX_HEIGHT 380
+
 
 typedef struct
 {
-  GtkWidget *layer_chooser;
-  GtkWidget *file_chooser;
-} StyleWidgets;
+  GimpProcedureDialog *dialog;
+  GimpProcedureConfig *config;
+
+  GtkWidget           *layer_chooser;
+  GtkWidget           *file_chooser;
+
+  GtkWidget           *preset_combo;
+  GtkWidget           *delete_button;
+  gchar               *shipped_dir;
+  gchar               *user_dir;
+  GList               *presets;        /* NeuralStylePreset, in combo order */
+  gulong               combo_handler;
+  gboolean             applying;       /* a preset is being applied */
+} DialogState;
 
 
 /* The procedure's file arguments accept any path (so that a missing file
@@ -58,6 +79,35 @@ open_file_chooser_new (GimpProcedureConfig *config,
   return chooser;
 }
 
+/* GIMP 3.0's layer chooser draws its thumbnail when it is given a layer,
+ * before it has a size, and then shows none: give it the layer again once
+ * it is laid out. */
+static gboolean
+redraw_layer_chooser (gpointer data)
+{
+  GObject      *chooser  = data;
+  GimpDrawable *drawable = NULL;
+
+  g_object_get (chooser, "drawable", &drawable, NULL);
+  if (drawable)
+    {
+      g_object_set (chooser, "drawable", drawable, NULL);
+      g_object_unref (drawable);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+layer_chooser_allocated (GtkWidget     *chooser,
+                         GtkAllocation *allocation,
+                         gpointer       data)
+{
+  g_signal_handlers_disconnect_by_func (chooser, layer_chooser_allocated, data);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_layer_chooser,
+                   g_object_ref (chooser), g_object_unref);
+}
+
 static gboolean
 style_from_file (GimpProcedureConfig *config)
 {
@@ -74,12 +124,12 @@ style_from_file (GimpProcedureConfig *config)
 static void
 style_source_changed (GimpProcedureConfig *config,
                       GParamSpec          *pspec,
-                      StyleWidgets        *widgets)
+                      DialogState         *state)
 {
   gboolean from_file = style_from_file (config);
 
-  gtk_widget_set_sensitive (widgets->layer_chooser, ! from_file);
-  gtk_widget_set_sensitive (widgets->file_chooser, from_file);
+  gtk_widget_set_sensitive (state->layer_chooser, ! from_file);
+  gtk_widget_set_sensitive (state->file_chooser, from_file);
 }
 
 static void
@@ -97,16 +147,389 @@ set_spin_digits (GimpProcedureDialog *dialog,
   gimp_label_spin_set_increments (GIMP_LABEL_SPIN (spin), step, page);
 }
 
+/* Sensitive while property's choice is nick. */
+static void
+sensitive_if_choice (GimpProcedureDialog *dialog,
+                     const gchar         *property,
+                     const gchar         *choice_property,
+                     const gchar         *nick)
+{
+  GimpValueArray *values = gimp_value_array_new (1);
+  GValue          value  = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, nick);
+  gimp_value_array_append (values, &value);
+  g_value_unset (&value);
+
+  gimp_procedure_dialog_set_sensitive_if_in (dialog, property, NULL,
+                                             choice_property, values, TRUE);
+}
+
+
+/*  Presets  */
+
+static NeuralStylePreset *
+selected_preset (DialogState *state)
+{
+  gint active = gtk_combo_box_get_active (GTK_COMBO_BOX (state->preset_combo));
+
+  return active >= 0 ? g_list_nth_data (state->presets, active) : NULL;
+}
+
+static void
+update_delete_button (DialogState *state)
+{
+  NeuralStylePreset *preset = selected_preset (state);
+
+  gtk_widget_set_sensitive (state->delete_button,
+                            preset && ! neural_style_preset_is_shipped (preset));
+}
+
+/* Shows the preset whose settings the config has (none if none has). */
+static void
+select_matching_preset (DialogState *state)
+{
+  NeuralStylePreset *current = selected_preset (state);
+  GList             *iter;
+  gint               index   = -1;
+  gint               i;
+
+  /* Prefer the one already shown when several match. */
+  if (current && neural_style_preset_matches (current, G_OBJECT (state->config)))
+    index = g_list_index (state->presets, current);
+
+  for (iter = state->presets, i = 0; iter && index < 0; iter = iter->next, i++)
+    if (neural_style_preset_matches (iter->data, G_OBJECT (state->config)))
+      index = i;
+
+  g_signal_handler_block (state->preset_combo, state->combo_handler);
+  gtk_combo_box_set_active (GTK_COMBO_BOX (state->preset_combo), index);
+  g_signal_handler_unblock (state->preset_combo, state->combo_handler);
+
+  update_delete_button (state);
+}
+
+static void
+reload_presets (DialogState *state,
+                const gchar *select_path)
+{
+  GList *iter;
+  gint   select = -1;
+  gint   i;
+
+  g_list_free_full (state->presets, g_object_unref);
+  state->presets = neural_style_presets_list (state->shipped_dir,
+                                              state->user_dir);
+
+  g_signal_handler_block (state->preset_combo, state->combo_handler);
+  gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (state->preset_combo));
+  for (iter = state->presets, i = 0; iter; iter = iter->next, i++)
+    {
+      NeuralStylePreset *preset = iter->data;
+
+      gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (state->preset_combo),
+                                      neural_style_preset_get_label (preset));
+      if (select_path &&
+          g_strcmp0 (neural_style_preset_get_path (preset), select_path) == 0)
+        select = i;
+    }
+  gtk_combo_box_set_active (GTK_COMBO_BOX (state->preset_combo), select);
+  g_signal_handler_unblock (state->preset_combo, state->combo_handler);
+
+  if (select < 0)
+    select_matching_preset (state);
+  else
+    update_delete_button (state);
+}
+
+static void
+preset_combo_changed (GtkComboBox *combo,
+                      DialogState *state)
+{
+  NeuralStylePreset *preset = selected_preset (state);
+
+  if (preset)
+    {
+      g_debug ("applying the preset '%s'", neural_style_preset_get_name (preset));
+      state->applying = TRUE;
+      neural_style_preset_apply (preset, G_OBJECT (state->config));
+      state->applying = FALSE;
+    }
+  update_delete_button (state);
+}
+
+static void
+config_setting_changed (GimpProcedureConfig *config,
+                        GParamSpec          *pspec,
+                        DialogState         *state)
+{
+  const gchar * const *names = neural_style_preset_setting_names ();
+  gint                 i;
+
+  if (state->applying)
+    return;
+
+  for (i = 0; names[i]; i++)
+    if (strcmp (names[i], pspec->name) == 0)
+      {
+        select_matching_preset (state);
+        return;
+      }
+}
+
+static void
+show_error (GtkWidget   *parent,
+            const gchar *primary,
+            const gchar *secondary)
+{
+  GtkWidget *message;
+
+  message = gtk_message_dialog_new (GTK_WINDOW (parent),
+                                    GTK_DIALOG_MODAL |
+                                    GTK_DIALOG_DESTROY_WITH_PARENT,
+                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                    "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message),
+                                            "%s", secondary);
+  gtk_dialog_run (GTK_DIALOG (message));
+  gtk_widget_destroy (message);
+}
+
+static gboolean
+is_shipped_name (DialogState *state,
+                 const gchar *name)
+{
+  GList *iter;
+
+  for (iter = state->presets; iter; iter = iter->next)
+    if (neural_style_preset_is_shipped (iter->data) &&
+        (strcmp (neural_style_preset_get_name (iter->data), name) == 0 ||
+         strcmp (neural_style_preset_get_label (iter->data), name) == 0))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+entry_changed (GtkEntry  *entry,
+               GtkWidget *dialog)
+{
+  gchar *text = g_strstrip (g_strdup (gtk_entry_get_text (entry)));
+
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (dialog), GTK_RESPONSE_OK,
+                                     *text != '\0');
+  g_free (text);
+}
+
+/* Asks for a name; NULL when cancelled. */
+static gchar *
+ask_preset_name (DialogState *state)
+{
+  NeuralStylePreset *current = selected_preset (state);
+  GtkWidget         *dialog;
+  GtkWidget         *vbox;
+  GtkWidget         *label;
+  GtkWidget         *entry;
+  GtkWidget         *note;
+  gchar             *name = NULL;
+
+  dialog = gimp_dialog_new (_("Save Preset"), "neural-style-save-preset",
+                            GTK_WIDGET (state->dialog),
+                            GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                            NULL, NULL,
+                            _("_Cancel"), GTK_RESPONSE_CANCEL,
+                            _("_Save"),   GTK_RESPONSE_OK,
+                            NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+
+  vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_container_set_border_width (GTK_CONTAINER (vbox), 12);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
+                      vbox, TRUE, TRUE, 0);
+
+  label = gtk_label_new_with_mnemonic (_("Preset _name:"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
+
+  entry = gtk_entry_new ();
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_width_chars (GTK_ENTRY (entry), 32);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
+  gimp_help_set_help_data (entry,
+                           _("A name for the current settings; saving "
+                             "under the name of one of your presets "
+                             "replaces it"), NULL);
+  if (current && ! neural_style_preset_is_shipped (current))
+    gtk_entry_set_text (GTK_ENTRY (entry), neural_style_preset_get_name (current));
+  gtk_box_pack_start (GTK_BOX (vbox), entry, FALSE, FALSE, 0);
+
+  note = gtk_label_new (_("The preset keeps the settings, not the style "
+                          "layer or file."));
+  gtk_label_set_xalign (GTK_LABEL (note), 0.0);
+  gtk_label_set_line_wrap (GTK_LABEL (note), TRUE);
+  gimp_label_set_attributes (GTK_LABEL (note),
+                             PANGO_ATTR_STYLE, PANGO_STYLE_ITALIC, -1);
+  gtk_box_pack_start (GTK_BOX (vbox), note, FALSE, FALSE, 0);
+
+  g_signal_connect (entry, "changed", G_CALLBACK (entry_changed), dialog);
+  entry_changed (GTK_ENTRY (entry), dialog);
+
+  gtk_widget_show_all (dialog);
+
+  while (gimp_dialog_run (GIMP_DIALOG (dialog)) == GTK_RESPONSE_OK)
+    {
+      gchar *text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
+
+      if (*text && ! is_shipped_name (state, text))
+        {
+          name = text;
+          break;
+        }
+
+      if (*text)
+        gtk_label_set_text (GTK_LABEL (note),
+                            _("A preset that comes with the plug-in has this "
+                              "name; choose another."));
+      g_free (text);
+    }
+
+  gtk_widget_destroy (dialog);
+
+  return name;
+}
+
+static void
+save_preset_clicked (GtkButton   *button,
+                     DialogState *state)
+{
+  NeuralStylePreset *preset;
+  GError            *error = NULL;
+  gchar             *name;
+
+  name = ask_preset_name (state);
+  if (! name)
+    return;
+
+  preset = neural_style_preset_new_from_config (name, G_OBJECT (state->config));
+  if (neural_style_preset_save (preset, state->user_dir, &error))
+    {
+      gchar *path = g_strdup (neural_style_preset_get_path (preset));
+
+      reload_presets (state, path);
+      g_free (path);
+    }
+  else
+    {
+      show_error (GTK_WIDGET (state->dialog),
+                  _("The preset could not be saved."), error->message);
+      g_clear_error (&error);
+    }
+
+  g_object_unref (preset);
+  g_free (name);
+}
+
+static void
+delete_preset_clicked (GtkButton   *button,
+                       DialogState *state)
+{
+  NeuralStylePreset *preset = selected_preset (state);
+  GtkWidget         *question;
+  GError            *error = NULL;
+  gint               response;
+
+  if (! preset || neural_style_preset_is_shipped (preset))
+    return;
+
+  question = gtk_message_dialog_new (GTK_WINDOW (state->dialog),
+                                     GTK_DIALOG_MODAL |
+                                     GTK_DIALOG_DESTROY_WITH_PARENT,
+                                     GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                     _("Delete the preset \"%s\"?"),
+                                     neural_style_preset_get_label (preset));
+  gtk_dialog_add_buttons (GTK_DIALOG (question),
+                          _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Delete"), GTK_RESPONSE_OK,
+                          NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (question), GTK_RESPONSE_OK);
+  response = gtk_dialog_run (GTK_DIALOG (question));
+  gtk_widget_destroy (question);
+
+  if (response != GTK_RESPONSE_OK)
+    return;
+
+  if (neural_style_preset_delete (preset, &error))
+    reload_presets (state, NULL);
+  else
+    {
+      show_error (GTK_WIDGET (state->dialog),
+                  _("The preset could not be deleted."), error->message);
+      g_clear_error (&error);
+    }
+}
+
+static GtkWidget *
+preset_row_new (DialogState *state)
+{
+  GtkWidget *hbox;
+  GtkWidget *label;
+  GtkWidget *button;
+
+  hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  label = gtk_label_new_with_mnemonic (_("_Preset:"));
+  gtk_box_pack_start (GTK_BOX (hbox), label, FALSE, FALSE, 0);
+
+  state->preset_combo = gtk_combo_box_text_new ();
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), state->preset_combo);
+  gimp_help_set_help_data (state->preset_combo,
+                           _("Named settings: choose one to set every control "
+                             "below at once.  Shows nothing when the settings "
+                             "match no preset."), NULL);
+  gtk_box_pack_start (GTK_BOX (hbox), state->preset_combo, TRUE, TRUE, 0);
+  state->combo_handler = g_signal_connect (state->preset_combo, "changed",
+                                           G_CALLBACK (preset_combo_changed),
+                                           state);
+
+  button = gtk_button_new_with_label (_("Save as…"));
+  gimp_help_set_help_data (button,
+                           _("Save the current settings as a named preset "
+                             "in your GIMP profile"), NULL);
+  gtk_box_pack_start (GTK_BOX (hbox), button, FALSE, FALSE, 0);
+  g_signal_connect (button, "clicked", G_CALLBACK (save_preset_clicked), state);
+
+  state->delete_button = gtk_button_new_with_label (_("Delete"));
+  gimp_help_set_help_data (state->delete_button,
+                           _("Delete the chosen preset (only your own presets "
+                             "can be deleted)"), NULL);
+  gtk_box_pack_start (GTK_BOX (hbox), state->delete_button, FALSE, FALSE, 0);
+  g_signal_connect (state->delete_button, "clicked",
+                    G_CALLBACK (delete_preset_clicked), state);
+
+  gtk_widget_show_all (hbox);
+
+  return hbox;
+}
+
+
+/*  The dialog  */
+
 gboolean
 neural_style_dialog_run (GimpProcedure       *procedure,
-                         GimpProcedureConfig *config)
+                         GimpProcedureConfig *config,
+                         const gchar         *shipped_presets_dir)
 {
   GimpProcedureDialog *dialog;
-  StyleWidgets         widgets;
+  DialogState          state = { 0 };
   GtkWidget           *box;
+  GtkWidget           *label;
   GtkWidget           *weights_chooser;
+  GtkWidget           *scrolled;
   gulong               source_handler;
+  gulong               notify_handler;
   gboolean             run;
+  gint                 i;
 
   gimp_ui_init (PLUG_IN_BINARY);
 
@@ -125,56 +548,135 @@ neural_style_dialog_run (GimpProcedure       *procedure,
 
   dialog = GIMP_PROCEDURE_DIALOG (gimp_procedure_dialog_new (procedure, config,
                                                              _("Neural Style")));
+  state.dialog      = dialog;
+  state.config      = config;
+  state.shipped_dir = g_strdup (shipped_presets_dir);
+  state.user_dir    = neural_style_presets_user_dir ();
+
+  /* Presets. */
+  label = gimp_procedure_dialog_get_label (dialog, "preset-title",
+                                           _("Presets"), FALSE, FALSE);
+  box = gimp_procedure_dialog_fill_box (dialog, "preset-box", "preset-title", NULL);
+  gtk_widget_hide (label);
+  gtk_box_pack_start (GTK_BOX (box), preset_row_new (&state), FALSE, FALSE, 0);
 
   /* Style: a layer of any open image, or an image file. */
-  widgets.layer_chooser = gimp_procedure_dialog_get_widget (dialog,
-                                                            "style-layer",
-                                                            G_TYPE_NONE);
+  state.layer_chooser = gimp_procedure_dialog_get_widget (dialog, "style-layer",
+                                                          G_TYPE_NONE);
+  if (GIMP_IS_DRAWABLE_CHOOSER (state.layer_chooser))
+    g_signal_connect_after (state.layer_chooser, "size-allocate",
+                            G_CALLBACK (layer_chooser_allocated), NULL);
   box = gimp_procedure_dialog_fill_box (dialog, "style-box",
                                         "style-source", "style-layer", NULL);
-  widgets.file_chooser = open_file_chooser_new (config, "style-file",
-                                                _("Choose the Style Image"));
-  gtk_box_pack_start (GTK_BOX (box), widgets.file_chooser, FALSE, FALSE, 0);
+  state.file_chooser = open_file_chooser_new (config, "style-file",
+                                              _("Choose the Style Image"));
+  gtk_box_pack_start (GTK_BOX (box), state.file_chooser, FALSE, FALSE, 0);
 
-  /* The weights span orders of magnitude: show a few decimals. */
+  /* Enough digits for every sensible value (a learning rate of 0.001, a
+   * weight of 0.005); GIMP guesses too few from the wide ranges. */
   set_spin_digits (dialog, "content-weight", 3, 0.1, 1.0);
-  set_spin_digits (dialog, "style-weight", 1, 10.0, 100.0);
-  /* The learning rate's range would otherwise show three decimals. */
+  set_spin_digits (dialog, "style-weight", 3, 0.1, 1.0);
   set_spin_digits (dialog, "learning-rate", 4, 0.001, 0.01);
   set_spin_digits (dialog, "iterations", 0, 10.0, 100.0);
-  set_spin_digits (dialog, "max-size", 0, 16.0, 128.0);
+  set_spin_digits (dialog, "max-size", 0, 32.0, 256.0);
+  set_spin_digits (dialog, "min-scale-size", 0, 16.0, 64.0);
+  set_spin_digits (dialog, "style-scale", 2, 0.05, 0.25);
+  set_spin_digits (dialog, "tv-weight", 4, 0.001, 0.01);
+  set_spin_digits (dialog, "seed", 0, 1.0, 100.0);
+  for (i = 1; i <= NS_STYLE_LAYER_COUNT; i++)
+    {
+      gchar *name = g_strdup_printf (NEURAL_STYLE_LAYER_WEIGHT_NAME, i);
 
-  /* Advanced: the optimiser's step and the weights file. */
+      set_spin_digits (dialog, name, 2, 0.1, 1.0);
+      g_free (name);
+    }
+
+  /* Advanced. */
+  gimp_procedure_dialog_get_label (dialog, "layer-weights-title",
+                                   _("Style layer weights (fine detail to "
+                                     "large shapes)"), FALSE, FALSE);
+  gimp_procedure_dialog_fill_box (dialog, "layer-weights-box",
+                                  "style-layer-weight-1", "style-layer-weight-2",
+                                  "style-layer-weight-3", "style-layer-weight-4",
+                                  "style-layer-weight-5", NULL);
+  gimp_procedure_dialog_fill_frame (dialog, "layer-weights-frame",
+                                    "layer-weights-title", FALSE,
+                                    "layer-weights-box");
+
   box = gimp_procedure_dialog_fill_box (dialog, "advanced-box",
-                                        "learning-rate", NULL);
+                                        "optimizer",
+                                        "layer-set",
+                                        "max-size",
+                                        "multi-scale",
+                                        "min-scale-size",
+                                        "keep-colors",
+                                        "style-scale",
+                                        "tv-weight",
+                                        "init",
+                                        "seed",
+                                        "layer-weights-frame",
+                                        NULL);
   weights_chooser = open_file_chooser_new (config, "weights-file",
                                            _("Choose the VGG19 Weights File"));
   gtk_box_pack_start (GTK_BOX (box), weights_chooser, FALSE, FALSE, 0);
 
-  gimp_procedure_dialog_get_label (dialog, "advanced-title", _("Advanced"),
-                                   FALSE, FALSE);
+  /* Open, the advanced settings scroll rather than make the dialog taller
+   * than a small screen. */
+  scrolled = gimp_procedure_dialog_fill_scrolled_window (dialog,
+                                                         "advanced-scrolled",
+                                                         "advanced-box");
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  /* A window grows to its children's minimum when an expander opens. */
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled),
+                                              ADVANCED_MAX_HEIGHT);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled),
+                                              ADVANCED_MAX_HEIGHT);
+
+  gimp_procedure_dialog_get_label (dialog, "advanced-title", _("Ad_vanced"),
+                                   FALSE, TRUE);
   gimp_procedure_dialog_fill_expander (dialog, "advanced-expander",
                                        "advanced-title", FALSE,
-                                       "advanced-box");
+                                       "advanced-scrolled");
 
   gimp_procedure_dialog_fill (dialog,
+                              "preset-box",
                               "style-box",
                               "content-weight",
                               "style-weight",
+                              "learning-rate",
                               "iterations",
-                              "max-size",
                               "advanced-expander",
                               NULL);
 
+  /* Controls that only matter for some choices. */
+  sensitive_if_choice (dialog, "learning-rate", "optimizer",
+                       NEURAL_STYLE_OPTIMIZER_ADAM);
+  sensitive_if_choice (dialog, "seed", "init", NEURAL_STYLE_INIT_NOISE);
+  gimp_procedure_dialog_set_sensitive (dialog, "min-scale-size", TRUE,
+                                       G_OBJECT (config), "multi-scale", FALSE);
+
   source_handler = g_signal_connect (config, "notify::style-source",
                                      G_CALLBACK (style_source_changed),
-                                     &widgets);
-  style_source_changed (config, NULL, &widgets);
+                                     &state);
+  style_source_changed (config, NULL, &state);
+
+  reload_presets (&state, NULL);
+  notify_handler = g_signal_connect (config, "notify",
+                                     G_CALLBACK (config_setting_changed),
+                                     &state);
 
   run = gimp_procedure_dialog_run (dialog);
 
+  g_signal_handler_disconnect (config, notify_handler);
   g_signal_handler_disconnect (config, source_handler);
   gtk_widget_destroy (GTK_WIDGET (dialog));
+
+  g_list_free_full (state.presets, g_object_unref);
+  g_free (state.shipped_dir);
+  g_free (state.user_dir);
 
   /* Only the chosen source goes to the procedure; the widgets are gone,
    * so clearing the other one touches nothing on screen. */

@@ -28,12 +28,15 @@ typedef enum
   NEURAL_STYLE_SOURCE_FILE
 } NeuralStyleSource;
 
-/* Shows a GimpProcedureDialog over the procedure's arguments and returns
- * TRUE when the user pressed OK.  config then holds the chosen values, with
- * only one of "style-layer" and "style-file" set: the one "style-source"
- * selects.  Initialises libgimpui (gimp_ui_init) itself. */
+/* Shows a GimpProcedureDialog over the procedure's arguments, with a
+ * preset chooser (shipped presets from shipped_presets_dir, the user's own
+ * from the GIMP profile), and returns TRUE when the user pressed OK.
+ * config then holds the chosen values, with only one of "style-layer" and
+ * "style-file" set: the one "style-source" selects.  Initialises
+ * libgimpui (gimp_ui_init) itself. */
 gboolean neural_style_dialog_run (GimpProcedure       *procedure,
-                                  GimpProcedureConfig *config);
+                                  GimpProcedureConfig *config,
+                                  const gchar         *shipped_presets_dir);
 
 G_END_DECLS
 

@@ -1,0 +1,181 @@
+# Shared helpers of the real-GIMP tests (sourced by tests/gimp_*_test.sh).
+#
+#   gimp_test_init NAME BUILD_ROOT SOURCE_ROOT
+#       skips (exit 77) without GIMP 3 or python3+numpy; makes $work (kept
+#       with KEEP_WORK=1) and $artefacts (BUILD_ROOT/artefacts/NAME);
+#   make_profile DIR
+#       a private GIMP profile whose plug-ins/neural-style/ holds the built
+#       plug-in, its catalogs and presets, laid out as `meson install` does,
+#       and weights (real: $NEURAL_STYLE_TEST_WEIGHTS, else synthetic);
+#   run_console PROFILE LOG SCRIPT [ENV=VALUE...]
+#       gimp-console-3.0 in batch mode with a Script-Fu v3 script;
+#   check DESCRIPTION COMMAND...   one PASS/FAIL line per check;
+#   finish                         prints the counts and exits.
+# Scheme helpers every script can use are in $scheme_prelude.
+
+gimp_test_init () {
+  test_name=$1
+  build_root=$(cd "$2" && pwd)
+  source_root=$(cd "$3" && pwd)
+  plugin_exe="$build_root/plugin/neural-style"
+
+  if ! command -v gimp-console-3.0 >/dev/null 2>&1; then
+    echo "SKIP: gimp-console-3.0 is not installed (run the tests through tools/gimp3-env)"
+    exit 77
+  fi
+  if ! python3 -c 'import numpy' >/dev/null 2>&1; then
+    echo "SKIP: python3 with numpy is needed to check pixels"
+    exit 77
+  fi
+  if [ ! -x "$plugin_exe" ]; then
+    echo "FAIL: the plug-in was not built: $plugin_exe"
+    exit 1
+  fi
+
+  work=$(mktemp -d "${TMPDIR:-/tmp}/neural-style-$test_name.XXXXXX")
+  trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
+  artefacts="$build_root/artefacts/$test_name"
+  rm -rf "$artefacts"
+  mkdir -p "$artefacts"
+
+  passed=0
+  failed=0
+  # The plug-in must find its weights by itself, next to its binary.
+  unset NEURAL_STYLE_WEIGHTS GIMP3_PLUGINDIR
+}
+
+check () {
+  local description=$1
+  shift
+  if "$@"; then
+    echo "PASS: $description"
+    passed=$((passed + 1))
+  else
+    echo "FAIL: $description"
+    failed=$((failed + 1))
+  fi
+}
+
+finish () {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+# Random VGG19 convolutions in torchvision's naming (features.N.weight/bias,
+# F32, OIHW), He-scaled so that activations neither vanish nor explode.
+write_synthetic_weights () {
+  python3 - "$1" <<'PY'
+import json, struct, sys
+import numpy as np
+
+channels = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256),
+            (256, 256), (256, 256), (256, 512), (512, 512), (512, 512),
+            (512, 512), (512, 512), (512, 512), (512, 512), (512, 512)]
+indices = [0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34]
+rng = np.random.default_rng(1234)
+header, blobs, offset = {}, [], 0
+for (cin, cout), index in zip(channels, indices):
+    weight = rng.normal(0.0, np.sqrt(2.0 / (9 * cin)), (cout, cin, 3, 3)).astype('<f4')
+    bias = rng.normal(0.0, 0.01, (cout,)).astype('<f4')
+    for name, array in (('weight', weight), ('bias', bias)):
+        data = array.tobytes()
+        header['features.%d.%s' % (index, name)] = {
+            'dtype': 'F32', 'shape': list(array.shape),
+            'data_offsets': [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+text = json.dumps(header).encode()
+text += b' ' * (-len(text) % 8)
+with open(sys.argv[1], 'wb') as out:
+    out.write(struct.pack('<Q', len(text)))
+    out.write(text)
+    for data in blobs:
+        out.write(data)
+PY
+}
+
+# The weights every test uses: real when available, else synthetic.
+test_weights () {
+  if [ -n "${NEURAL_STYLE_TEST_WEIGHTS:-}" ] && [ -f "$NEURAL_STYLE_TEST_WEIGHTS" ]; then
+    readlink -f "$NEURAL_STYLE_TEST_WEIGHTS"
+  else
+    if [ ! -f "$work/synthetic-vgg19.safetensors" ]; then
+      write_synthetic_weights "$work/synthetic-vgg19.safetensors" || return 1
+    fi
+    echo "$work/synthetic-vgg19.safetensors"
+  fi
+}
+
+make_profile () {
+  local profile=$1 dir mo lang weights
+  dir="$profile/plug-ins/neural-style"
+  mkdir -p "$dir/locale" "$dir/presets"
+  cp "$plugin_exe" "$dir/neural-style"
+  chmod 755 "$dir/neural-style"
+  for mo in "$build_root"/po/*/LC_MESSAGES/gimp-neural-style.mo; do
+    [ -f "$mo" ] || continue
+    lang=$(basename "$(dirname "$(dirname "$mo")")")
+    mkdir -p "$dir/locale/$lang/LC_MESSAGES"
+    cp "$mo" "$dir/locale/$lang/LC_MESSAGES/"
+  done
+  cp "$source_root"/ui/presets/*.preset "$dir/presets/"
+  weights=$(test_weights) || { echo "FAIL: could not write synthetic weights"; exit 1; }
+  ln -sf "$weights" "$dir/vgg19-conv.safetensors"
+}
+
+weights_kind () {
+  if [ -n "${NEURAL_STYLE_TEST_WEIGHTS:-}" ] && [ -f "$NEURAL_STYLE_TEST_WEIGHTS" ]; then
+    echo "real, $(readlink -f "$NEURAL_STYLE_TEST_WEIGHTS")"
+  else
+    echo "synthetic (random) VGG19 weights (\$NEURAL_STYLE_TEST_WEIGHTS not found)"
+  fi
+}
+
+# Tiny test images gain nothing from threads, and on a loaded machine
+# OpenMP's spinning threads slow them down several times: one thread.
+run_console () {
+  local profile=$1 log=$2 script=$3
+  shift 3
+  env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= \
+    OMP_NUM_THREADS="${NEURAL_STYLE_TEST_GIMP_THREADS:-1}" "$@" \
+    timeout --kill-after=10 600 \
+    gimp-console-3.0 -i -d -f --quit \
+      --batch-interpreter=plug-in-script-fu-eval -b "$script" >"$log" 2>&1
+}
+
+show_log () {
+  echo "----- GIMP output (last ${2:-40} lines of $1) -----"
+  grep -v 'scriptfu-WARNING\|^$' "$1" | tail -n "${2:-40}"
+  echo "---------------------------------------"
+}
+
+# Scheme: error capture (last-error holds the message of the last failed
+# call), (try TAG THUNK) prints "BAD TAG failed|succeeded" and the error,
+# (export-layer LAYER PATH) saves one layer alone, without offsets.
+read -r -d '' scheme_prelude <<'SCM'
+(script-fu-use-v3)
+(define last-error "")
+(define (capture-errors . args) (set! last-error args) (apply throw args))
+(set! *error-hook* capture-errors)
+(define (try tag thunk)
+  (set! last-error "")
+  (let ((outcome (catch "failed" (begin (thunk) "succeeded"))))
+    (display (string-append "BAD " tag " " outcome)) (newline)
+    (display "ERROR ") (display tag) (display " ") (write last-error) (newline)))
+(define (export-layer layer path)
+  (let* ((w (gimp-drawable-get-width layer))
+         (h (gimp-drawable-get-height layer))
+         (tmp (gimp-image-new-with-precision w h
+                (if (gimp-drawable-is-gray layer) GRAY RGB)
+                (gimp-image-get-precision (gimp-item-get-image layer))))
+         (copy (gimp-layer-new-from-drawable layer tmp)))
+    (gimp-image-insert-layer tmp copy 0 0)
+    (gimp-layer-set-offsets copy 0 0)
+    (gimp-file-save RUN-NONINTERACTIVE tmp path)
+    (gimp-image-delete tmp)))
+(define (count-layers tag img)
+  (display (string-append "LAYERS " tag " "
+             (number->string (vector-length (gimp-image-get-layers img)))))
+  (newline))
+SCM

@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# The plug-in's windows on a real display: gimp_display_test.sh BUILD_ROOT SOURCE_ROOT
+#
+# Starts Xvfb and GIMP 3 (with its user interface) on it, opens an image and
+# runs plug-in-neural-style interactively, then drives the windows with the
+# keyboard (xdotool; GIMP ignores synthetic pointer events) and photographs
+# them (xwd → PNG):
+#   1. the dialog as it opens (dialog.png): the style layer preselected (a
+#      layer other than the content), the "Paper (L-BFGS)" preset shown;
+#   2. the preset combo moved to "Quick preview" (dialog-preset.png), and
+#      saved as a user preset with "Save as…" (the file must appear in the
+#      profile with its values and no layer);
+#   3. the "Advanced" expander open (dialog-advanced.png);
+#   4. OK: the progress window with its live preview (progress.png), then
+#      "Stop (keep result)": the run stops early and the image gets the
+#      result layer;
+#   5. a second run cancelled from the progress window: no new layer;
+#   6. a repeated run (last values, no dialog): a new layer.
+# It fails on any GTK/GLib critical or warning of the plug-in, or any GTK
+# critical at all.  The PNGs and GIMP's log stay in BUILD_ROOT/artefacts/display/.
+# Exit status: 0 all passed, 1 a check failed, 77 skipped (no GIMP 3 GUI,
+# Xvfb, xdotool, xwd or ImageMagick).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/gimp_common.sh"
+gimp_test_init display "${1:?usage: gimp_display_test.sh BUILD_ROOT SOURCE_ROOT}" "${2:?}"
+
+for tool in gimp-3.0 Xvfb xdotool xwd convert identify; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "SKIP: $tool is not installed (run the tests through tools/gimp3-env)"
+    exit 77
+  fi
+done
+
+profile="$work/profile"
+make_profile "$profile"
+echo "weights: $(weights_kind)"
+log="$work/gimp.log"
+: > "$log"
+
+# --- The display -------------------------------------------------------------
+Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
+xvfb=$!
+for _ in $(seq 50); do
+  [ -s "$work/display" ] && break
+  sleep 0.1
+done
+if [ ! -s "$work/display" ]; then
+  echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1
+fi
+export DISPLAY=":$(cat "$work/display")"
+echo "display $DISPLAY"
+cleanup () {
+  [ -n "${gimp_pid:-}" ] && kill "$gimp_pid" 2>/dev/null
+  kill "$xvfb" 2>/dev/null
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- GIMP, running the plug-in interactively twice -------------------------------
+read -r -d '' script <<SCM
+$scheme_prelude
+(define (fill img layer x y w h color)
+  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE x y w h)
+  (gimp-context-set-foreground color)
+  (gimp-drawable-edit-fill layer FILL-FOREGROUND))
+(define img (gimp-image-new 120 90 RGB))
+(define content (gimp-layer-new img "content" 120 90 RGB-IMAGE 100 LAYER-MODE-NORMAL))
+(gimp-image-insert-layer img content 0 0)
+(fill img content 0 0 120 90 '(40 90 200))
+(fill img content 0 50 120 40 '(60 160 60))
+(fill img content 24 15 38 30 '(220 60 40))
+(fill img content 75 10 30 30 '(250 220 50))
+(define style (gimp-layer-new img "style" 48 48 RGB-IMAGE 100 LAYER-MODE-NORMAL))
+(gimp-image-insert-layer img style 0 0)
+(gimp-item-set-visible style #f)
+(fill img style 0 0 48 48 '(20 20 20))
+(fill img style 0 0 6 48 '(240 200 30))
+(fill img style 16 0 6 48 '(200 40 160))
+(fill img style 32 0 6 48 '(30 200 220))
+(gimp-selection-none img)
+(gimp-image-set-selected-layers img (vector content))
+(gimp-display-new img)
+(count-layers "before" img)
+(try "stopped" (lambda ()
+  (plug-in-neural-style #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector content))))
+(count-layers "after-stop" img)
+(try "cancelled" (lambda ()
+  (plug-in-neural-style #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector content))))
+(count-layers "after-cancel" img)
+(try "repeated" (lambda ()
+  (plug-in-neural-style #:run-mode RUN-WITH-LAST-VALS #:image img #:drawables (vector content))))
+(count-layers "after-repeat" img)
+(display "BATCH-END") (newline)
+SCM
+
+env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= OMP_NUM_THREADS=1 \
+    G_MESSAGES_DEBUG=neural-style NO_AT_BRIDGE=1 \
+  timeout --kill-after=10 400 \
+  gimp-3.0 -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$script" --quit \
+  >"$log" 2>&1 &
+gimp_pid=$!
+
+# --- Helpers --------------------------------------------------------------------
+wait_window () {  # wait_window NAME-REGEX SECONDS: prints the window id
+  local id
+  for _ in $(seq $(( $2 * 4 ))); do
+    id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -n 1)
+    if [ -n "$id" ]; then echo "$id"; return 0; fi
+    kill -0 "$gimp_pid" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+keys () {  # keys WINDOW KEY...: focus the window, then type
+  xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1"
+  sleep 0.3
+  shift
+  local key
+  for key in "$@"; do
+    xdotool key --clearmodifiers "$key"
+    sleep 0.4
+  done
+}
+shot () {  # shot WINDOW NAME
+  xwd -id "$1" -silent > "$work/$2.xwd" && convert "xwd:$work/$2.xwd" "$artefacts/$2.png" &&
+    echo "screenshot: $artefacts/$2.png"
+}
+wait_log () {  # wait_log PATTERN SECONDS
+  for _ in $(seq $(( $2 * 4 ))); do
+    grep -qE "$1" "$log" && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+# --- 1. The dialog ------------------------------------------------------------
+dialog=$(wait_window '^Neural Style$' 120)
+check "the dialog opened" test -n "$dialog"
+if [ -z "$dialog" ]; then show_log "$log"; finish; fi
+sleep 2
+shot "$dialog" dialog
+
+# --- 2. A preset, and "Save as…" ------------------------------------------------
+# Alt+P focuses the preset combo; Down twice: Paper → Seed → Quick preview.
+keys "$dialog" alt+p Down Down
+sleep 1
+shot "$dialog" dialog-preset
+# Tab to "Save as…", press it, name the preset.
+keys "$dialog" Tab space
+save=$(wait_window '^Save Preset$' 20)
+check "\"Save as…\" opened the Save Preset dialog" test -n "$save"
+if [ -n "$save" ]; then
+  sleep 0.5
+  xdotool windowfocus --sync "$save" 2>/dev/null
+  xdotool type --delay 60 "My test preset"
+  sleep 0.3
+  shot "$save" save-preset
+  keys "$save" Return
+  sleep 1
+fi
+
+# --- 3. Advanced ------------------------------------------------------------------
+keys "$dialog" alt+v
+sleep 1.5
+shot "$dialog" dialog-advanced
+
+# --- 4. OK, the progress window, Stop -------------------------------------------
+keys "$dialog" alt+o
+progress=$(wait_window '^Neural Style Progress$' 60)
+check "OK opened the progress window" test -n "$progress"
+if [ -n "$progress" ]; then
+  # Wait for a few iterations, so that the preview shows a result.
+  wait_log 'neural-style-DEBUG: .* iteration [3-9]/40 ' 120
+  sleep 0.5
+  shot "$progress" progress
+  keys "$progress" alt+s
+fi
+wait_log '^LAYERS after-stop' 120
+
+# --- 5. A second run, cancelled --------------------------------------------------
+dialog2=$(wait_window '^Neural Style$' 60)
+check "the dialog opened again" test -n "$dialog2"
+if [ -n "$dialog2" ]; then
+  sleep 1.5
+  shot "$dialog2" dialog-again
+  keys "$dialog2" alt+o
+  progress2=$(wait_window '^Neural Style Progress$' 60)
+  if [ -n "$progress2" ]; then
+    wait_log 'neural-style-DEBUG: .*(Preparing|iteration)' 60
+    keys "$progress2" alt+c
+  fi
+fi
+
+wait "$gimp_pid"
+gimp_status=$?
+gimp_pid=""
+cp "$log" "$artefacts/gimp.log"
+
+# --- Checks ---------------------------------------------------------------------
+layers () {
+  sed -n "s/^LAYERS $1 \\([0-9]*\\)$/\\1/p" "$log" | head -n 1
+}
+image_stats () {  # size, distinct colours and strongly coloured pixels of a PNG
+  [ -f "$1" ] || { echo "missing"; return; }
+  local size
+  size=$(identify -format '%w %h' "$1" 2>/dev/null) || { echo "unreadable"; return; }
+  convert "$1" -depth 8 rgb:- | python3 -c '
+import sys
+import numpy as np
+w, h = int(sys.argv[1]), int(sys.argv[2])
+pixels = np.frombuffer(sys.stdin.buffer.read()[:w * h * 3], np.uint8).reshape(h, w, 3).astype(int)
+colours = len(np.unique(pixels.reshape(-1, 3), axis=0))
+saturated = int(((pixels.max(axis=2) - pixels.min(axis=2)) > 80).sum())
+print("w=%d h=%d colours=%d saturated=%d" % (w, h, colours, saturated))' $size
+}
+value () {  # value STATS KEY
+  sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" <<<"$1"
+}
+
+echo "GIMP exit status: $gimp_status"
+check "GIMP ran the batch to its end" grep -q "^BATCH-END" "$log"
+
+for name in dialog dialog-preset dialog-advanced progress; do
+  stats=$(image_stats "$artefacts/$name.png")
+  echo "$name.png: $stats"
+  check "$name.png is a real screenshot (at least 300x200, many colours)" \
+    bash -c '[ "${1:-0}" -ge 300 ] && [ "${2:-0}" -ge 200 ] && [ "${3:-0}" -ge 20 ]' _ \
+    "$(value "$stats" w)" "$(value "$stats" h)" "$(value "$stats" colours)"
+done
+adv_h=$(value "$(image_stats "$artefacts/dialog-advanced.png")" h)
+dlg_h=$(value "$(image_stats "$artefacts/dialog.png")" h)
+check "the Advanced expander opened (the dialog grew by over 200 px: $dlg_h → $adv_h)" \
+  test "${adv_h:-0}" -gt "$(( ${dlg_h:-0} + 200 ))"
+stats=$(image_stats "$artefacts/progress.png")
+check "the progress window shows a coloured live preview (over 2000 strongly coloured pixels)" \
+  test "$(value "$stats" saturated)" -gt 2000 2>/dev/null
+check "the dialog preselected the other layer as the style" \
+  grep -q "neural-style-DEBUG: .*suggested style layer: style$" "$log"
+
+preset_file=$(ls "$profile"/neural-style/presets/*.preset 2>/dev/null | head -n 1)
+echo "saved preset: ${preset_file:-none}"
+[ -n "$preset_file" ] && cp "$preset_file" "$artefacts/"
+check "\"Save as…\" wrote the user preset into the GIMP profile" test -n "$preset_file"
+check "the saved preset is named 'My test preset' and holds Quick preview's values" \
+  bash -c 'grep -qF "(name \"My test preset\")" "$1" && grep -qF "(iterations 40)" "$1" && grep -qF "(max-size 256)" "$1" && grep -qF "(multi-scale no)" "$1"' _ "${preset_file:-/nonexistent}"
+check "the saved preset holds no layer and no file" \
+  bash -c '! grep -qE "style-layer |style-file|weights-file" "$1"' _ "${preset_file:-/nonexistent}"
+
+check "the run used the chosen preset (40 iterations, one scale)" \
+  grep -qE "neural-style-DEBUG: .*Scale 1/1 · iteration [0-9]+/40 " "$log"
+first_pid=$(sed -n 's/^(neural-style:\([0-9]*\)): neural-style-DEBUG: .* iteration [0-9]*\/40 .*/\1/p' "$log" | head -n 1)
+last=$(grep -F "(neural-style:${first_pid:-none}):" "$log" | grep -oE "iteration [0-9]+/40 " | tail -n 1 | sed 's/iteration \([0-9]*\)\/40 /\1/')
+check "Stop ended the run early (last iteration ${last:-?} of 40)" test "${last:-40}" -lt 40
+check "the stopped run succeeded" grep -q "^BAD stopped succeeded" "$log"
+check "the stopped run added its layer" \
+  test "$(layers before)" = 2 -a "$(layers after-stop)" = 3
+check "the cancelled run reported a cancel" grep -q "neural-style-DEBUG: .*finished after .*: cancelled" "$log"
+check "the cancelled run added no layer" test "$(layers after-cancel)" = 3
+check "a repeated run (last values, no dialog) succeeded with the suggested style layer" \
+  bash -c 'grep -q "^BAD repeated succeeded" "$1" && [ "$(grep -c "suggested style layer: style$" "$1")" -ge 3 ]' _ "$log"
+check "the repeated run added its layer" test "$(layers after-repeat)" = 4
+
+# Criticals: any from the plug-in (and any warning), any GTK/GDK one from
+# anywhere.  GIMP 3.0.4 itself prints one GLib-GObject critical at exit, even
+# with an empty batch: that one is not ours.
+problems=$(grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)|Gtk-CRITICAL|Gdk-CRITICAL" "$log" |
+           grep -v "gimp_flush(): error: Broken pipe")
+[ -n "$problems" ] && echo "$problems"
+check "no GTK critical, and no warning or critical from the plug-in" test -z "$problems"
+
+if [ "$failed" -ne 0 ]; then
+  show_log "$log" 50
+fi
+echo "artefacts: $artefacts"
+ls "$artefacts"
+finish
