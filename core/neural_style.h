@@ -57,6 +57,10 @@ typedef struct {
   int keep_colors;          /* luminance from the result, colour from the content */
   ns_init init;
   unsigned seed;            /* noise; with the same inputs and thread count, the same result */
+  /* Output tile of the Winograd convolutions: 2 (default) rounds as an
+   * sgemm does; 4 is faster but rounds about 5 times worse, enough to put
+   * near-ties of ReLUs and pools the other way (see core/winograd.h). */
+  int winograd_tile;
 } ns_params;
 
 #define NS_MAX_WORKING_SIZE 8192

@@ -21,6 +21,7 @@ ns_params_init (ns_params *params)
   params->keep_colors = 0;
   params->init = NS_INIT_CONTENT;
   params->seed = 0;
+  params->winograd_tile = 2;
 }
 
 static int
@@ -77,5 +78,8 @@ ns_params_check (const ns_params *params, ns_error *err)
                          params->style_scale);
   if (params->init != NS_INIT_CONTENT && params->init != NS_INIT_NOISE && params->init != NS_INIT_STYLE)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "unknown initialisation %d", (int) params->init);
+  if (params->winograd_tile != 2 && params->winograd_tile != 4)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "Winograd tile must be 2 or 4 (got %d)",
+                         params->winograd_tile);
   return NS_OK;
 }

@@ -1,5 +1,5 @@
 /* The engine's side of the PyTorch differential test (torch_reference.py):
- *   torch-dump WEIGHTS DIR LAYER_SET WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT
+ *   torch-dump WEIGHTS DIR LAYER_SET WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT [TILE]
  * reads DIR/{content,style,x}.f32 (planar RGB float32), and writes into DIR
  * what the engine computes: ReLU outputs at every tap layer for x, the Gram
  * matrices of x there, the loss terms, dLoss/dx, and the image after 10 Adam
@@ -45,9 +45,9 @@ write_floats (const char *dir, const char *name, const float *data, size_t count
 int
 main (int argc, char **argv)
 {
-  if (argc != 8)
+  if (argc != 8 && argc != 9)
     {
-      fprintf (stderr, "usage: torch-dump WEIGHTS DIR paper|seed WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT\n");
+      fprintf (stderr, "usage: torch-dump WEIGHTS DIR paper|seed WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT [TILE]\n");
       return 2;
     }
   const char *dir = argv[2];
@@ -55,6 +55,8 @@ main (int argc, char **argv)
   ns_params params;
   ns_params_init (&params);
   params.layer_set = strcmp (argv[3], "seed") == 0 ? NS_LAYERS_SEED : NS_LAYERS_PAPER;
+  if (argc == 9)
+    params.winograd_tile = atoi (argv[8]);
   params.content_weight = 1.0;
   params.style_weight = 3.0;
   params.tv_weight = 0.5;
@@ -75,10 +77,15 @@ main (int argc, char **argv)
 
   /* the layers ns_stylize uses for these parameters */
   const objective_layers layers = layer_set_layers (&params);
+  /* every ReLU output kept, to compare them all */
+  vgg19_net_options net_options;
+  vgg19_net_options_init (&net_options);
+  net_options.winograd_tile = params.winograd_tile;
   objective obj;
   const objective_style style_image = { style, sw, sh, 1.0 };
   if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
-                      params.content_weight, params.style_weight, params.tv_weight, &err) != NS_OK)
+                      params.content_weight, params.style_weight, params.tv_weight, &net_options,
+                      &err) != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;
