@@ -64,3 +64,68 @@ maxpool2x2_backward (const float *in, int channels, int height, int width,
         }
     }
 }
+
+void
+maxpool2x2_forward_mask (const float *in, int channels, int height, int width,
+                         float *out, uint64_t *mask)
+{
+  const int oh = height / 2, ow = width / 2;
+  const size_t words = maxpool2x2_mask_words (width);
+
+  #pragma omp parallel for schedule(static)
+  for (int c = 0; c < channels; c++)
+    {
+      uint64_t *m = mask + (size_t) c * height * words;
+      memset (m, 0, sizeof (uint64_t) * (size_t) height * words);
+      for (int y = 0; y < oh; y++)
+        {
+          const float *top = in + ((size_t) c * height + 2 * y) * width;
+          uint64_t *mtop = m + (size_t) 2 * y * words;
+          float *o = out + ((size_t) c * oh + y) * ow;
+          for (int x = 0; x < ow; x++)
+            {
+              const float *t = top + 2 * x, *b = t + width;
+              const int k = window_argmax (t, b);
+              const float v = k < 2 ? t[k] : b[k - 2];
+              o[x] = v;
+              if (v > 0.0f)
+                {
+                  const size_t bit = (size_t) 2 * x + (k & 1);
+                  mtop[(k >> 1) * words + bit / 64] |= (uint64_t) 1 << (bit % 64);
+                }
+            }
+        }
+    }
+}
+
+void
+maxpool2x2_backward_mask (const uint64_t *mask, int channels, int height, int width,
+                          const float *grad_out, float *grad_in)
+{
+  const int oh = height / 2, ow = width / 2;
+  const size_t words = maxpool2x2_mask_words (width);
+
+  #pragma omp parallel for schedule(static)
+  for (int c = 0; c < channels; c++)
+    for (int y = 0; y < height; y++)
+      {
+        float *gi = grad_in + ((size_t) c * height + y) * width;
+        if (y >= 2 * oh)
+          {
+            memset (gi, 0, sizeof (float) * width);
+            continue;
+          }
+        const uint64_t *m = mask + ((size_t) c * height + y) * words;
+        const float *g = grad_out + ((size_t) c * oh + y / 2) * ow;
+        for (size_t k = 0; k < words; k++)
+          {
+            const int x0 = (int) k * 64, n = width - x0 < 64 ? width - x0 : 64;
+            const uint64_t bits = m[k];
+            if (!bits)
+              memset (gi + x0, 0, sizeof (float) * n);
+            else
+              for (int x = 0; x < n; x++)
+                gi[x0 + x] = (bits >> x) & 1 ? g[(x0 + x) / 2] : 0.0f;
+          }
+      }
+}

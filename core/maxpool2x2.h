@@ -3,11 +3,33 @@
 #ifndef MAXPOOL2X2_H
 #define MAXPOOL2X2_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 void maxpool2x2_forward (const float *in, int channels, int height, int width, float *out);
 
 /* grad_in (channels x height x width) = zeros, except that each window's
  * first maximum (in row-major order) receives the window's grad_out. */
 void maxpool2x2_backward (const float *in, int channels, int height, int width,
                           const float *grad_out, float *grad_in);
+
+/* Words of 64 bits of one row of a bit mask of a tensor width values wide. */
+static inline size_t
+maxpool2x2_mask_words (int width)
+{
+  return ((size_t) width + 63) / 64;
+}
+
+/* maxpool2x2_forward, also setting mask (channels x height rows of
+ * maxpool2x2_mask_words (width) words, one bit per input value): the bit of
+ * each window's first maximum is set when that maximum is positive, every
+ * other bit is clear.  For an input that is a ReLU's output, the mask is
+ * then where the gradient passes through both the pool and the ReLU. */
+void maxpool2x2_forward_mask (const float *in, int channels, int height, int width,
+                              float *out, uint64_t *mask);
+
+/* grad_in = grad_out sent back through the pool (and ReLU) of mask. */
+void maxpool2x2_backward_mask (const uint64_t *mask, int channels, int height, int width,
+                               const float *grad_out, float *grad_in);
 
 #endif

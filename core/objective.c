@@ -40,10 +40,12 @@ add_loss_gradient (int conv_index, const float *activation, float *grad, void *u
 /* Adds blend * (Gram matrices of one style image) to the targets. */
 static ns_status
 accumulate_style_grams (objective *obj, const vgg19_weights *weights, int conv_count,
-                        const objective_style *style, double blend, ns_error *err)
+                        const vgg19_net_options *options, const objective_style *style,
+                        double blend, ns_error *err)
 {
   vgg19_net net;
-  ns_status status = vgg19_net_init (&net, weights, conv_count, style->height, style->width, err);
+  ns_status status = vgg19_net_init_with (&net, weights, conv_count, style->height, style->width,
+                                          options, err);
   if (status != NS_OK)
     return status;
   vgg19_net_forward (&net, style->rgb);
@@ -67,7 +69,7 @@ objective_init (objective *obj, const vgg19_weights *weights,
                 const float *content, int width, int height,
                 const objective_style *styles, int style_count,
                 double content_weight, double style_weight, double tv_weight,
-                ns_error *err)
+                const vgg19_net_options *net_options, ns_error *err)
 {
   memset (obj, 0, sizeof *obj);
   obj->layers = *layers;
@@ -87,6 +89,19 @@ objective_init (objective *obj, const vgg19_weights *weights,
   if (style_count < 1 || !(blend_total > 0.0))
     return ns_error_set (err, NS_ERROR_ARGUMENT, "no style image with a positive blend weight");
 
+  /* only the loss layers' ReLU outputs are needed: the others' would cost
+   * most of the network's memory */
+  vgg19_net_options options;
+  vgg19_net_options_init (&options);
+  options.keep = 1u << layers->content_layer;
+  for (int s = 0; s < layers->style_layer_count; s++)
+    options.keep |= 1u << layers->style_layers[s];
+  if (net_options)
+    {
+      options.keep |= net_options->keep;
+      options.winograd_tile = net_options->winograd_tile;
+    }
+
   ns_status status = NS_OK;
   int widest = 1;
   for (int s = 0; s < layers->style_layer_count; s++)
@@ -105,7 +120,7 @@ objective_init (objective *obj, const vgg19_weights *weights,
   /* one style network at a time, freed before the content's is made */
   for (int k = 0; k < style_count && status == NS_OK; k++)
     if (styles[k].blend > 0.0)
-      status = accumulate_style_grams (obj, weights, conv_count, &styles[k],
+      status = accumulate_style_grams (obj, weights, conv_count, &options, &styles[k],
                                        styles[k].blend / blend_total, err);
   for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
     {
@@ -115,7 +130,7 @@ objective_init (objective *obj, const vgg19_weights *weights,
     }
 
   if (status == NS_OK)
-    status = vgg19_net_init (&obj->net, weights, conv_count, height, width, err);
+    status = vgg19_net_init_with (&obj->net, weights, conv_count, height, width, &options, err);
   if (status == NS_OK)
     {
       const int layer = layers->content_layer;

@@ -42,13 +42,15 @@ int objective_conv_count (const objective_layers *layers);
 
 /* content: planar RGB width x height, the size x will have.  The style
  * targets are the blend-weighted mean of each style's Gram matrices, each
- * computed at that style image's own size.  Computes the targets once. */
+ * computed at that style image's own size.  Computes the targets once.
+ * The networks keep the ReLU outputs of the loss layers and of
+ * net_options->keep, and use its Winograd tile; NULL: tile 2, keep no more. */
 ns_status objective_init (objective *obj, const vgg19_weights *weights,
                           const objective_layers *layers,
                           const float *content, int width, int height,
                           const objective_style *styles, int style_count,
                           double content_weight, double style_weight, double tv_weight,
-                          ns_error *err);
+                          const vgg19_net_options *net_options, ns_error *err);
 void objective_free (objective *obj);
 
 /* Returns the weighted loss at x (planar RGB); fills gradient (same layout)

@@ -385,11 +385,14 @@ ns_stylize (const vgg19_weights *weights, const ns_image *content, const ns_styl
       for (int k = 0; k < style_count; k++)
         targets[k] = (objective_style) { b.scaled_styles[k].rgb, b.scaled_styles[k].width,
                                          b.scaled_styles[k].height, styles[k].blend };
+      vgg19_net_options net_options;
+      vgg19_net_options_init (&net_options);
+      net_options.keep = 0;   /* the loss layers' outputs only */
       if (status == NS_OK)
         status = objective_init (&b.obj, weights, &layers, b.scaled_content.rgb,
                                  b.scaled_content.width, b.scaled_content.height, targets,
                                  style_count, params->content_weight, params->style_weight,
-                                 params->tv_weight, err);
+                                 params->tv_weight, &net_options, err);
       if (status != NS_OK)
         break;
 

@@ -1,14 +1,28 @@
 #include "vgg19_net.h"
 
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conv3x3.h"
 #include "maxpool2x2.h"
+#include "winograd.h"
 
-/* Lowering more rows at once than this buys little and costs memory. */
-#define SCRATCH_BUDGET_FLOATS ((size_t) 8 << 20)
+/* The transformed weights of convs up to this many channel pairs (conv3_1
+ * and smaller) are kept; larger ones are made again before each use, which
+ * costs a few milliseconds against the hundreds of megabytes of keeping
+ * conv3_2 … conv5_4's. */
+#define WINOGRAD_KEEP_PAIRS (128 * 256)
+
+void
+vgg19_net_options_init (vgg19_net_options *options)
+{
+  options->keep = VGG19_KEEP_ALL;
+  /* F(2x2, 3x3) computes as exactly as an sgemm; F(4x4, 3x3) is faster and
+   * about 5 times less exact (see winograd.h) */
+  options->winograd_tile = 2;
+}
 
 static const char *const relu_names[VGG19_CONV_COUNT] = {
   "relu1_1", "relu1_2",
@@ -33,75 +47,182 @@ vgg19_pool_before (int conv_index)
   return conv_index == 2 || conv_index == 4 || conv_index == 8 || conv_index == 12;
 }
 
+/* Whether conv i's output goes through a pool (into a conv that is run). */
+static int
+pool_after (int conv_index, int conv_count)
+{
+  return conv_index + 1 < conv_count && vgg19_pool_before (conv_index + 1);
+}
+
+static int
+kept (unsigned keep, int conv_index)
+{
+  return (keep >> conv_index) & 1;
+}
+
+/* Whether conv i's backward pass overwrites its output gradient with its
+ * input gradient (same channel count: see winograd_conv_input_gradient). */
+static int
+backward_in_place (int conv_index)
+{
+  return vgg19_conv_in_channels (conv_index) == vgg19_conv_out_channels (conv_index);
+}
+
 typedef struct {
   int height[VGG19_CONV_COUNT], width[VGG19_CONV_COUNT];
-  size_t activation_floats[VGG19_CONV_COUNT];
-  size_t pooled_floats, gradient_floats, scratch_floats, flipped_floats;
+  size_t activation_floats[VGG19_CONV_COUNT];   /* convs kept */
+  size_t mask_words[VGG19_CONV_COUNT];          /* convs not kept */
+  int transient_slot[VGG19_CONV_COUNT];         /* where a conv not kept writes, or -1 */
+  int keep_winograd[VGG19_CONV_COUNT];
+  size_t pooled_floats, transient_floats[2], gradient_floats[2], scratch_floats;
+  size_t winograd_kept_floats, winograd_buffer_floats;
 } vgg19_plan;
 
 static void
-vgg19_plan_sizes (vgg19_plan *plan, int conv_count, int height, int width)
+vgg19_plan_sizes (vgg19_plan *plan, int conv_count, int height, int width, unsigned keep,
+                  int tile)
 {
   int h = height, w = width;
   memset (plan, 0, sizeof *plan);
-  size_t min_scratch = 0;
+  const int threads = omp_get_max_threads ();
+  int input_slot = -1;
   for (int i = 0; i < conv_count; i++)
     {
-      const size_t in_ch = vgg19_conv_in_channels (i), out_ch = vgg19_conv_out_channels (i);
+      const int in_ch = vgg19_conv_in_channels (i), out_ch = vgg19_conv_out_channels (i);
       if (vgg19_pool_before (i))
         {
           h /= 2;
           w /= 2;
-          size_t pooled = in_ch * h * w;
+          size_t pooled = (size_t) in_ch * h * w;
           if (pooled > plan->pooled_floats)
             plan->pooled_floats = pooled;
+          input_slot = -1;
         }
       plan->height[i] = h;
       plan->width[i] = w;
-      plan->activation_floats[i] = out_ch * h * w;
-      /* backward at conv i holds its output gradient, its input gradient and,
-       * across a pool, the gradient at the previous (larger) layer */
-      size_t biggest = (out_ch > in_ch ? out_ch : in_ch) * h * w;
+      const size_t out_floats = (size_t) out_ch * h * w;
+      plan->transient_slot[i] = -1;
+      if (kept (keep, i))
+        plan->activation_floats[i] = out_floats;
+      else if (i > 0 && pool_after (i, conv_count))
+        /* the pool is fused into the conv: only the pooled output is stored */
+        plan->mask_words[i] = (size_t) out_ch * h * maxpool2x2_mask_words (w);
+      else
+        {
+          /* in place when its input is a transient of as many channels,
+           * else the slot its input is not in */
+          const int slot = input_slot == 0 && in_ch != out_ch ? 1 : 0;
+          plan->transient_slot[i] = slot;
+          if (out_floats > plan->transient_floats[slot])
+            plan->transient_floats[slot] = out_floats;
+          plan->mask_words[i] = (size_t) out_ch * h * maxpool2x2_mask_words (w);
+        }
+      input_slot = plan->transient_slot[i];
+
+      /* conv1_1 runs forward as a lowered sgemm (see vgg19_net_forward),
+       * the others and every backward conv as Winograd */
+      size_t scratch = winograd_scratch_floats (tile, out_ch, in_ch, h, w,
+                                                winograd_block_rows (tile, out_ch, in_ch, h, w),
+                                                threads);
+      if (i == 0)
+        {
+          /* lowering a few rows at a time is as fast as all at once */
+          const size_t lowered = conv3x3_scratch_floats_per_row (in_ch, w) * (h < 16 ? h : 16);
+          if (lowered > scratch)
+            scratch = lowered;
+        }
+      else
+        {
+          const size_t forward = winograd_scratch_floats (tile, in_ch, out_ch, h, w,
+                                                          winograd_block_rows (tile, in_ch, out_ch,
+                                                                               h, w),
+                                                          threads);
+          if (forward > scratch)
+            scratch = forward;
+        }
+      if (scratch > plan->scratch_floats)
+        plan->scratch_floats = scratch;
+
+      const size_t u = winograd_weight_floats (tile, in_ch, out_ch);
+      plan->keep_winograd[i] = in_ch * out_ch <= WINOGRAD_KEEP_PAIRS;
+      if (plan->keep_winograd[i])
+        plan->winograd_kept_floats += u;
+      else if (u > plan->winograd_buffer_floats)
+        plan->winograd_buffer_floats = u;
+    }
+
+  /* the backward pass, as vgg19_net_backward runs it: the gradient buffer
+   * that holds each step's result, and the largest each must hold */
+  size_t need[2] = { 0, 0 };
+  int cur = 0;
+  for (int i = conv_count - 1; i >= 0; i--)
+    {
+      const size_t plane = (size_t) plan->height[i] * plan->width[i];
+      const size_t out_floats = vgg19_conv_out_channels (i) * plane;
+      const size_t in_floats = vgg19_conv_in_channels (i) * plane;
+      if (out_floats > need[cur])
+        need[cur] = out_floats;
+      if (!backward_in_place (i))
+        cur = 1 - cur;
+      if (in_floats > need[cur])
+        need[cur] = in_floats;
       if (vgg19_pool_before (i))
         {
-          size_t before = in_ch * plan->height[i - 1] * plan->width[i - 1];
-          if (before > biggest)
-            biggest = before;
+          cur = 1 - cur;
+          const size_t before = vgg19_conv_in_channels (i) * (size_t) plan->height[i - 1]
+                                * plan->width[i - 1];
+          if (before > need[cur])
+            need[cur] = before;
         }
-      if (biggest > plan->gradient_floats)
-        plan->gradient_floats = biggest;
-      /* backward runs a conv with out_ch inputs */
-      size_t row = conv3x3_scratch_floats_per_row ((int) (in_ch > out_ch ? in_ch : out_ch), w);
-      if (row > min_scratch)
-        min_scratch = row;
-      size_t whole = row * h;
-      if (whole > plan->scratch_floats)
-        plan->scratch_floats = whole;
-      plan->flipped_floats += in_ch * out_ch * 9;
     }
-  if (plan->scratch_floats > SCRATCH_BUDGET_FLOATS)
-    plan->scratch_floats = SCRATCH_BUDGET_FLOATS;
-  if (plan->scratch_floats < min_scratch)
-    plan->scratch_floats = min_scratch;
+  plan->gradient_floats[0] = need[0];
+  plan->gradient_floats[1] = need[1];
+}
+
+size_t
+vgg19_net_bytes_with (int conv_count, int height, int width, const vgg19_net_options *options)
+{
+  vgg19_plan plan;
+  vgg19_plan_sizes (&plan, conv_count, height, width,
+                    options->keep & ((1u << conv_count) - 1), options->winograd_tile);
+  size_t floats = 3 * (size_t) height * width + plan.pooled_floats + plan.transient_floats[0]
+                  + plan.transient_floats[1] + plan.gradient_floats[0] + plan.gradient_floats[1]
+                  + plan.scratch_floats
+                  + plan.winograd_kept_floats + plan.winograd_buffer_floats;
+  size_t words = 0;
+  for (int i = 0; i < conv_count; i++)
+    {
+      floats += plan.activation_floats[i];
+      words += plan.mask_words[i];
+    }
+  return floats * sizeof (float) + words * sizeof (uint64_t);
 }
 
 size_t
 vgg19_net_bytes (int conv_count, int height, int width)
 {
-  vgg19_plan plan;
-  vgg19_plan_sizes (&plan, conv_count, height, width);
-  size_t floats = 3 * (size_t) height * width + plan.pooled_floats
-                  + 2 * plan.gradient_floats + plan.scratch_floats + plan.flipped_floats;
-  for (int i = 0; i < conv_count; i++)
-    floats += plan.activation_floats[i];
-  return floats * sizeof (float);
+  vgg19_net_options options;
+  vgg19_net_options_init (&options);
+  return vgg19_net_bytes_with (conv_count, height, width, &options);
+}
+
+static void *
+alloc_floats (size_t count, int *ok)
+{
+  if (count == 0)
+    return NULL;
+  void *p = malloc (sizeof (float) * count);
+  if (!p)
+    *ok = 0;
+  return p;
 }
 
 ns_status
-vgg19_net_init (vgg19_net *net, const vgg19_weights *weights, int conv_count,
-                int height, int width, ns_error *err)
+vgg19_net_init_with (vgg19_net *net, const vgg19_weights *weights, int conv_count,
+                     int height, int width, const vgg19_net_options *options, ns_error *err)
 {
   memset (net, 0, sizeof *net);
+  net->winograd_buffer_layer = -1;
   if (conv_count < 1 || conv_count > weights->conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
                          "the network needs %d convolutions but the weights hold %d",
@@ -114,38 +235,65 @@ vgg19_net_init (vgg19_net *net, const vgg19_weights *weights, int conv_count,
                          "an image of %dx%d pixels is too small for %d poolings (at least %d pixels a side)",
                          width, height, pools, 1 << pools);
 
+  if (options->winograd_tile != 2 && options->winograd_tile != 4)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "Winograd tile %d: 2 or 4", options->winograd_tile);
+  const unsigned keep = options->keep & ((1u << conv_count) - 1);
+  const int tile = options->winograd_tile;
   vgg19_plan plan;
-  vgg19_plan_sizes (&plan, conv_count, height, width);
+  vgg19_plan_sizes (&plan, conv_count, height, width, keep, tile);
   net->weights = weights;
   net->conv_count = conv_count;
+  net->keep = keep;
+  net->winograd_tile = tile;
   net->scratch_floats = plan.scratch_floats;
-  net->input = malloc (sizeof (float) * 3 * (size_t) height * width);
-  net->pooled = plan.pooled_floats ? malloc (sizeof (float) * plan.pooled_floats) : NULL;
-  net->gradient[0] = malloc (sizeof (float) * plan.gradient_floats);
-  net->gradient[1] = malloc (sizeof (float) * plan.gradient_floats);
-  net->scratch = malloc (sizeof (float) * plan.scratch_floats);
-  int ok = net->input && (net->pooled || !plan.pooled_floats) && net->gradient[0]
-           && net->gradient[1] && net->scratch;
+  int ok = 1;
+  net->input = alloc_floats (3 * (size_t) height * width, &ok);
+  net->pooled = alloc_floats (plan.pooled_floats, &ok);
+  net->transient[0] = alloc_floats (plan.transient_floats[0], &ok);
+  net->transient[1] = alloc_floats (plan.transient_floats[1], &ok);
+  net->gradient[0] = alloc_floats (plan.gradient_floats[0], &ok);
+  net->gradient[1] = alloc_floats (plan.gradient_floats[1], &ok);
+  net->scratch = alloc_floats (plan.scratch_floats, &ok);
+  net->winograd_buffer = alloc_floats (plan.winograd_buffer_floats, &ok);
   for (int i = 0; i < conv_count && ok; i++)
     {
+      const conv3x3_weights *conv = &weights->conv[i];
       net->height[i] = plan.height[i];
       net->width[i] = plan.width[i];
-      net->activation[i] = malloc (sizeof (float) * plan.activation_floats[i]);
-      const conv3x3_weights *conv = &weights->conv[i];
-      net->input_gradient_weights[i] = malloc (sizeof (float) * 9 * conv->in_channels * conv->out_channels);
-      ok = net->activation[i] && net->input_gradient_weights[i];
-      if (ok)
-        conv3x3_weights_for_input_gradient (conv->weight, conv->out_channels, conv->in_channels,
-                                            net->input_gradient_weights[i]);
+      net->activation[i] = alloc_floats (plan.activation_floats[i], &ok);
+      if (plan.mask_words[i])
+        {
+          net->mask[i] = malloc (sizeof (uint64_t) * plan.mask_words[i]);
+          ok = ok && net->mask[i];
+        }
+      if (plan.keep_winograd[i])
+        {
+          net->winograd_weights[i]
+            = alloc_floats (winograd_weight_floats (tile, conv->in_channels, conv->out_channels),
+                            &ok);
+          if (ok)
+            winograd_transform_weights (tile, conv->weight, conv->out_channels, conv->in_channels,
+                                        net->winograd_weights[i]);
+        }
     }
   if (!ok)
     {
       vgg19_net_free (net);
       return ns_error_set (err, NS_ERROR_NOMEM,
                            "not enough memory for a %dx%d image (the network needs %.0f MiB)",
-                           width, height, vgg19_net_bytes (conv_count, height, width) / 1048576.0);
+                           width, height,
+                           vgg19_net_bytes_with (conv_count, height, width, options) / 1048576.0);
     }
   return NS_OK;
+}
+
+ns_status
+vgg19_net_init (vgg19_net *net, const vgg19_weights *weights, int conv_count,
+                int height, int width, ns_error *err)
+{
+  vgg19_net_options options;
+  vgg19_net_options_init (&options);
+  return vgg19_net_init_with (net, weights, conv_count, height, width, &options, err);
 }
 
 void
@@ -154,14 +302,80 @@ vgg19_net_free (vgg19_net *net)
   for (int i = 0; i < VGG19_CONV_COUNT; i++)
     {
       free (net->activation[i]);
-      free (net->input_gradient_weights[i]);
+      free (net->mask[i]);
+      free (net->winograd_weights[i]);
     }
   free (net->input);
   free (net->pooled);
+  free (net->transient[0]);
+  free (net->transient[1]);
   free (net->gradient[0]);
   free (net->gradient[1]);
   free (net->scratch);
+  free (net->winograd_buffer);
   memset (net, 0, sizeof *net);
+  net->winograd_buffer_layer = -1;
+}
+
+/* Conv i's transformed weights: kept, or made into the shared buffer. */
+static const float *
+winograd_weights_of (vgg19_net *net, int i)
+{
+  if (net->winograd_weights[i])
+    return net->winograd_weights[i];
+  if (net->winograd_buffer_layer != i)
+    {
+      const conv3x3_weights *conv = &net->weights->conv[i];
+      winograd_transform_weights (net->winograd_tile, conv->weight, conv->out_channels,
+                                  conv->in_channels, net->winograd_buffer);
+      net->winograd_buffer_layer = i;
+    }
+  return net->winograd_buffer;
+}
+
+/* mask bit = (value > 0), for a channels x height x width tensor */
+static void
+relu_mask (const float *values, int channels, int height, int width, uint64_t *mask)
+{
+  const size_t words = maxpool2x2_mask_words (width);
+  #pragma omp parallel for schedule(static)
+  for (int r = 0; r < channels * height; r++)
+    {
+      const float *v = values + (size_t) r * width;
+      uint64_t *m = mask + (size_t) r * words;
+      for (size_t k = 0; k < words; k++)
+        {
+          const int x0 = (int) k * 64, n = width - x0 < 64 ? width - x0 : 64;
+          uint64_t bits = 0;
+          for (int x = 0; x < n; x++)
+            bits |= (uint64_t) (v[x0 + x] > 0.0f) << x;
+          m[k] = bits;
+        }
+    }
+}
+
+/* values = 0 where the mask bit is clear */
+static void
+apply_mask (float *values, int channels, int height, int width, const uint64_t *mask)
+{
+  const size_t words = maxpool2x2_mask_words (width);
+  #pragma omp parallel for schedule(static)
+  for (int r = 0; r < channels * height; r++)
+    {
+      float *v = values + (size_t) r * width;
+      const uint64_t *m = mask + (size_t) r * words;
+      for (size_t k = 0; k < words; k++)
+        {
+          const int x0 = (int) k * 64, n = width - x0 < 64 ? width - x0 : 64;
+          const uint64_t bits = m[k];
+          if (!bits)
+            memset (v + x0, 0, sizeof (float) * n);
+          else if (bits != ~(uint64_t) 0)
+            for (int x = 0; x < n; x++)
+              if (!((bits >> x) & 1))
+                v[x0 + x] = 0.0f;
+        }
+    }
 }
 
 void
@@ -183,16 +397,44 @@ vgg19_net_forward (vgg19_net *net, const float *rgb)
   for (int i = 0; i < net->conv_count; i++)
     {
       const conv3x3_weights *conv = &net->weights->conv[i];
+      const int h = net->height[i], w = net->width[i];
       if (vgg19_pool_before (i))
         {
-          maxpool2x2_forward (net->activation[i - 1], conv->in_channels,
-                              net->height[i - 1], net->width[i - 1], net->pooled);
+          /* (a conv not kept pooled its output itself) */
+          if (net->activation[i - 1])
+            maxpool2x2_forward (x, conv->in_channels, net->height[i - 1], net->width[i - 1],
+                                net->pooled);
+          else if (i - 1 == 0)
+            maxpool2x2_forward_mask (x, conv->in_channels, net->height[i - 1], net->width[i - 1],
+                                     net->pooled, net->mask[i - 1]);
           x = net->pooled;
         }
-      conv3x3_forward (x, conv->in_channels, net->height[i], net->width[i],
-                       conv->weight, conv->bias, conv->out_channels, 1,
-                       net->activation[i], net->scratch, net->scratch_floats);
-      x = net->activation[i];
+      const int fused_pool = !net->activation[i] && i > 0 && pool_after (i, net->conv_count);
+      /* a conv not kept writes into a transient buffer, in place when its
+       * input is one (as vgg19_plan_sizes planned) */
+      float *out = net->activation[i] ? net->activation[i]
+                   : fused_pool ? NULL
+                   : net->transient[x == net->transient[0] && conv->in_channels != conv->out_channels];
+      if (i == 0)
+        {
+          /* three input channels of values up to +-150 (Caffe's convention):
+           * the lowered sgemm is exact where Winograd's transforms would lose
+           * digits, and this conv is 0.5% of the work */
+          conv3x3_forward (x, conv->in_channels, h, w, conv->weight, conv->bias,
+                           conv->out_channels, 1, out, net->scratch, net->scratch_floats);
+          if (!net->activation[i] && !pool_after (i, net->conv_count))
+            relu_mask (out, conv->out_channels, h, w, net->mask[i]);
+        }
+      else if (net->activation[i])
+        winograd_conv_forward (net->winograd_tile, x, conv->in_channels, h, w, winograd_weights_of (net, i),
+                               conv->bias, conv->out_channels, 1, out,
+                               net->scratch, net->scratch_floats);
+      else
+        winograd_conv_forward_masked (net->winograd_tile, x, conv->in_channels, h, w, winograd_weights_of (net, i),
+                                      conv->bias, conv->out_channels, out,
+                                      fused_pool ? net->pooled : NULL, net->mask[i],
+                                      net->scratch, net->scratch_floats);
+      x = out;
     }
 }
 
@@ -208,27 +450,39 @@ vgg19_net_backward (vgg19_net *net, vgg19_layer_gradient_fn add_gradient,
   for (int i = last; i >= 0; i--)
     {
       const conv3x3_weights *conv = &net->weights->conv[i];
-      const size_t count = (size_t) conv->out_channels * net->height[i] * net->width[i];
+      const int h = net->height[i], w = net->width[i];
       const float *a = net->activation[i];
 
       add_gradient (i, a, grad, user_data);
-      /* ReLU: the gradient passes where the output is positive */
-      #pragma omp parallel for schedule(static)
-      for (size_t j = 0; j < count; j++)
-        if (!(a[j] > 0.0f))
-          grad[j] = 0.0f;
-
-      conv3x3_forward (grad, conv->out_channels, net->height[i], net->width[i],
-                       net->input_gradient_weights[i], NULL, conv->in_channels, 0,
-                       spare, net->scratch, net->scratch_floats);
-      float *swap = grad;
-      grad = spare;
-      spare = swap;
+      /* The ReLU: the gradient passes where the output is positive.  For a
+       * conv kept, that is fused into the convolution's input transform; a
+       * conv not kept has a mask of bits, which before a pool the pool's
+       * backward pass has applied already. */
+      if (!a && !pool_after (i, net->conv_count))
+        apply_mask (grad, conv->out_channels, h, w, net->mask[i]);
+      float *swap;
+      if (backward_in_place (i))
+        winograd_conv_input_gradient (net->winograd_tile, grad, a, conv->out_channels, h, w,
+                                      winograd_weights_of (net, i), conv->in_channels, grad,
+                                      net->scratch, net->scratch_floats);
+      else
+        {
+          winograd_conv_input_gradient (net->winograd_tile, grad, a, conv->out_channels, h, w,
+                                        winograd_weights_of (net, i), conv->in_channels, spare,
+                                        net->scratch, net->scratch_floats);
+          swap = grad;
+          grad = spare;
+          spare = swap;
+        }
 
       if (vgg19_pool_before (i))
         {
-          maxpool2x2_backward (net->activation[i - 1], conv->in_channels,
-                               net->height[i - 1], net->width[i - 1], grad, spare);
+          if (net->activation[i - 1])
+            maxpool2x2_backward (net->activation[i - 1], conv->in_channels,
+                                 net->height[i - 1], net->width[i - 1], grad, spare);
+          else
+            maxpool2x2_backward_mask (net->mask[i - 1], conv->in_channels,
+                                      net->height[i - 1], net->width[i - 1], grad, spare);
           swap = grad;
           grad = spare;
           spare = swap;

@@ -125,7 +125,7 @@ test_lbfgs_on_style_objective (const vgg19_weights *weights)
   const objective_style target = { style, w, h, 1.0 };
   objective obj;
   ns_error err;
-  if (objective_init (&obj, weights, &layers, content, w, h, &target, 1, 1.0, 1.0, 0.0, &err) != NS_OK)
+  if (objective_init (&obj, weights, &layers, content, w, h, &target, 1, 1.0, 1.0, 0.0, NULL, &err) != NS_OK)
     {
       check (0, err.message);
       return;

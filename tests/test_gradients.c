@@ -11,28 +11,8 @@
 #include "maxpool2x2.h"
 #include "objective.h"
 #include "synthetic_weights.h"
+#include "test_util.h"
 #include "vgg19_net.h"
-
-static int passed, failed;
-
-static void
-report (int ok, const char *name, double error, double tolerance)
-{
-  printf ("%s - %s (error %.3g, tolerance %.3g)\n", ok ? "ok" : "FAIL", name, error, tolerance);
-  if (ok)
-    passed++;
-  else
-    failed++;
-}
-
-static float *
-random_floats (size_t count, double scale, ns_random *rng)
-{
-  float *v = malloc (sizeof (float) * count);
-  for (size_t i = 0; i < count; i++)
-    v[i] = (float) (scale * (2.0 * ns_random_uniform (rng) - 1.0));
-  return v;
-}
 
 static double
 dot (const float *a, const float *b, size_t n)
@@ -448,7 +428,7 @@ test_total_loss (void)
   ns_error err;
   const objective_style style_image = { style, sw, sh, 1.0 };
   if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1, 1.0, 3.0, 0.5,
-                      &err) != NS_OK)
+                      NULL, &err) != NS_OK)
     {
       printf ("# %s\n", err.message);
       report (0, "objective_init", 0, 0);

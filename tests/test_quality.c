@@ -67,7 +67,7 @@ content_style_loss (const vgg19_weights *weights, const ns_params *params,
   const objective_style target = { sws, sw, sh, 1.0 };
   objective obj;
   double loss = -1.0;
-  if (objective_init (&obj, weights, &layers, cw, width, height, &target, 1, 1.0, 1.0, 0.0, NULL) == NS_OK)
+  if (objective_init (&obj, weights, &layers, cw, width, height, &target, 1, 1.0, 1.0, 0.0, NULL, NULL) == NS_OK)
     {
       objective_evaluate (&obj, cw, NULL);
       loss = obj.style_loss;

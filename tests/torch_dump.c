@@ -2,8 +2,9 @@
  *   torch-dump WEIGHTS DIR LAYER_SET WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT
  * reads DIR/{content,style,x}.f32 (planar RGB float32), and writes into DIR
  * what the engine computes: ReLU outputs at every tap layer for x, the Gram
- * matrices of x there, the loss terms, dLoss/dx, and the image after 10 Adam
- * steps of ns_stylize from the content. */
+ * matrices of x there, the loss terms, dLoss/dx, and the images of 10 Adam
+ * steps of ns_stylize from the content: after each step (c_adam_stepK.f32,
+ * planar RGB) and its result (c_adam10.f32, interleaved RGB). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,24 @@ write_floats (const char *dir, const char *name, const float *data, size_t count
     }
 }
 
+typedef struct {
+  const char *dir;
+  int step;
+} step_writer;
+
+/* Writes each Adam iterate, so that the test can check every step from the
+ * engine's own previous image. */
+static ns_progress_reply
+write_step (const ns_progress *progress, void *user_data)
+{
+  step_writer *writer = user_data;
+  char name[64];
+  snprintf (name, sizeof name, "c_adam_step%d.f32", ++writer->step);
+  write_floats (writer->dir, name, progress->planar_rgb,
+                3 * (size_t) progress->width * progress->height);
+  return NS_PROGRESS_CONTINUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -75,10 +94,14 @@ main (int argc, char **argv)
 
   /* the layers ns_stylize uses for these parameters */
   const objective_layers layers = layer_set_layers (&params);
+  /* every ReLU output kept, to compare them all */
+  vgg19_net_options net_options;
+  vgg19_net_options_init (&net_options);
   objective obj;
   const objective_style style_image = { style, sw, sh, 1.0 };
   if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
-                      params.content_weight, params.style_weight, params.tv_weight, &err) != NS_OK)
+                      params.content_weight, params.style_weight, params.tv_weight, &net_options,
+                      &err) != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;
@@ -131,7 +154,9 @@ main (int argc, char **argv)
     for (int c = 0; c < 3; c++)
       style_as_image.data[i * 3 + c] = style[c * (size_t) sw * sh + i];
   const ns_style styles[1] = { { &style_as_image, 1.0 } };
-  if (ns_stylize (&weights, &content_image, styles, 1, &params, NULL, NULL, &result, &err) != NS_OK)
+  step_writer writer = { dir, 0 };
+  if (ns_stylize (&weights, &content_image, styles, 1, &params, write_step, &writer, &result, &err)
+      != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;

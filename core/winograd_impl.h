@@ -1,0 +1,212 @@
+/* The vector code of winograd.c, written once for any vector width with GCC
+ * vector extensions: winograd.c includes this file once per instruction set
+ * (after `#pragma GCC target (…)`) with
+ *   WG_VL      lanes of a vector (16: AVX-512, 8: AVX2, 4: generic)
+ *   WG_R       rows (output channels) of the GEMM micro-kernel
+ *   WG_SUFFIX  appended to every function name
+ * and then winograd_tile.h once per tile size.  This part holds what does
+ * not depend on the tile: vector types, shuffles, bit masks and the GEMM. */
+
+#define WG_CAT2(a, b) a##b
+#define WG_CAT(a, b) WG_CAT2 (a, b)
+#define WG(name) WG_CAT (name, WG_SUFFIX)
+
+#if WG_VL == 16
+#define WG_LANES(F) { F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7), \
+                      F (8), F (9), F (10), F (11), F (12), F (13), F (14), F (15) }
+#elif WG_VL == 8
+#define WG_LANES(F) { F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7) }
+#elif WG_VL == 4
+#define WG_LANES(F) { F (0), F (1), F (2), F (3) }
+#endif
+
+typedef float WG (vf) __attribute__ ((vector_size (4 * WG_VL)));
+typedef float WG (vfu) __attribute__ ((vector_size (4 * WG_VL), aligned (4), may_alias));
+typedef int WG (vi) __attribute__ ((vector_size (4 * WG_VL)));
+
+#define VF WG (vf)
+#define VI WG (vi)
+#define LOADU(p) (*(const WG (vfu) *) (p))
+#define STOREU(p, v) (*(WG (vfu) *) (p) = (v))
+
+/* Shuffle masks: lane i of the result is element mask[i] of the two
+ * operands concatenated (0 … 2*VL-1). */
+#define WG_EVEN(i) (2 * (i))
+#define WG_ODD(i) (2 * (i) + 1)
+#define WG_DEINT(p) (((p) < WG_VL / 2) ? 4 * (p) : 0)
+#define WG_JOIN(i) (((i) < WG_VL / 2) ? (i) : WG_VL + (i) - WG_VL / 2)
+#define WG_PAIR_LO(i) ((((i) & 1) ? WG_VL : 0) + ((i) >> 1))
+#define WG_PAIR_HI(i) (WG_PAIR_LO (i) + WG_VL / 2)
+#define WG_QUAD_LO(i) (((((i) >> 1) & 1) ? WG_VL : 0) + 2 * ((i) >> 2) + ((i) & 1))
+#define WG_QUAD_HI(i) (WG_QUAD_LO (i) + WG_VL / 2)
+
+/* out[p][j] = src[2 j + p] for 2*VL floats of src. */
+static inline __attribute__ ((always_inline)) void
+WG (deinterleave2) (const float *src, VF out[2])
+{
+  const VF x0 = LOADU (src), x1 = LOADU (src + WG_VL);
+  const VI even = WG_LANES (WG_EVEN), odd = WG_LANES (WG_ODD);
+  out[0] = __builtin_shuffle (x0, x1, even);
+  out[1] = __builtin_shuffle (x0, x1, odd);
+}
+
+/* out[p][j] = src[4 j + p] for 4*VL floats of src. */
+static inline __attribute__ ((always_inline)) void
+WG (deinterleave4) (const float *src, VF out[4])
+{
+  const VF x0 = LOADU (src), x1 = LOADU (src + WG_VL);
+  const VF x2 = LOADU (src + 2 * WG_VL), x3 = LOADU (src + 3 * WG_VL);
+  const VI base = WG_LANES (WG_DEINT), join = WG_LANES (WG_JOIN);
+  for (int p = 0; p < 4; p++)
+    {
+      const VI idx = base + p;
+      const VF lo = __builtin_shuffle (x0, x1, idx);
+      const VF hi = __builtin_shuffle (x2, x3, idx);
+      out[p] = __builtin_shuffle (lo, hi, join);
+    }
+}
+
+/* The inverses: dst[2 j + p] = y[p][j], dst[4 j + p] = y[p][j]. */
+static inline __attribute__ ((always_inline)) void
+WG (interleave2) (const VF y[2], VF out[2])
+{
+  const VI pair_lo = WG_LANES (WG_PAIR_LO), pair_hi = WG_LANES (WG_PAIR_HI);
+  out[0] = __builtin_shuffle (y[0], y[1], pair_lo);
+  out[1] = __builtin_shuffle (y[0], y[1], pair_hi);
+}
+
+static inline __attribute__ ((always_inline)) void
+WG (interleave4) (const VF y[4], VF out[4])
+{
+  const VI pair_lo = WG_LANES (WG_PAIR_LO), pair_hi = WG_LANES (WG_PAIR_HI);
+  const VI quad_lo = WG_LANES (WG_QUAD_LO), quad_hi = WG_LANES (WG_QUAD_HI);
+  const VF z01a = __builtin_shuffle (y[0], y[1], pair_lo);
+  const VF z01b = __builtin_shuffle (y[0], y[1], pair_hi);
+  const VF z23a = __builtin_shuffle (y[2], y[3], pair_lo);
+  const VF z23b = __builtin_shuffle (y[2], y[3], pair_hi);
+  out[0] = __builtin_shuffle (z01a, z23a, quad_lo);
+  out[1] = __builtin_shuffle (z01a, z23a, quad_hi);
+  out[2] = __builtin_shuffle (z01b, z23b, quad_lo);
+  out[3] = __builtin_shuffle (z01b, z23b, quad_hi);
+}
+
+/* Bit l of the result: lane l of m is set (m: -1 or 0 per lane). */
+static inline __attribute__ ((always_inline)) uint64_t
+WG (movemask) (VI m)
+{
+#if WG_VL == 16 && defined(__AVX512DQ__)
+  return (uint16_t) _mm512_movepi32_mask ((__m512i) m);
+#elif WG_VL == 8 && defined(__AVX2__)
+  return (uint8_t) _mm256_movemask_ps ((__m256) m);
+#else
+  uint64_t bits = 0;
+  for (int l = 0; l < WG_VL; l++)
+    bits |= (uint64_t) (m[l] & 1) << l;
+  return bits;
+#endif
+}
+
+/* Stores the count * VL bits of rows (lanes of row[0], then row[1], …) at
+ * bit x0 of a mask row, x0 a multiple of count * VL (count * VL <= 64);
+ * bits at x >= valid are cleared. */
+static inline __attribute__ ((always_inline)) void
+WG (store_bits) (uint64_t *mask_row, int x0, int valid, const VI *row, int count)
+{
+  uint64_t bits = 0;
+  for (int k = 0; k < count; k++)
+    bits |= WG (movemask) (row[k]) << (k * WG_VL);
+  const int n = valid - x0, width = count * WG_VL;
+  if (n < width)
+    bits &= n > 0 ? ((uint64_t) 1 << n) - 1 : 0;
+  if (width == 64)
+    mask_row[x0 / 64] = bits;
+  else
+    {
+      const int shift = x0 % 64;
+      uint64_t *word = mask_row + x0 / 64;
+      const uint64_t field = (((uint64_t) 1 << width) - 1) << shift;
+      *word = (*word & ~field) | (bits << shift);
+    }
+}
+
+/* c[r * ldc + t] = sum_k A(r, k) b[k * ldb + t] for r < WG_R, t < kv * VL,
+ * with A(r, k) = a[r * rs + k * ks]; rows past `rows` are computed from a
+ * valid row and not stored. */
+static inline __attribute__ ((always_inline)) void
+WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, const float *b,
+             ptrdiff_t ldb, float *c, ptrdiff_t ldc, int kv, int rows)
+{
+  VF acc[WG_R][3];
+  const float *ar[WG_R];
+  _Pragma ("GCC unroll 16")
+  for (int r = 0; r < WG_R; r++)
+    ar[r] = a + (r < rows ? r : 0) * rs;
+  _Pragma ("GCC unroll 16")
+  for (int r = 0; r < WG_R; r++)
+    _Pragma ("GCC unroll 3")
+    for (int u = 0; u < 3; u++)
+      acc[r][u] = (VF) { 0 };
+  for (int k = 0; k < k_count; k++)
+    {
+      VF bv[3];
+      _Pragma ("GCC unroll 3")
+      for (int u = 0; u < 3; u++)
+        if (u < kv)
+          bv[u] = LOADU (b + (size_t) k * ldb + u * WG_VL);
+      _Pragma ("GCC unroll 16")
+      for (int r = 0; r < WG_R; r++)
+        {
+          const float s = ar[r][k * ks];
+          _Pragma ("GCC unroll 3")
+          for (int u = 0; u < 3; u++)
+            if (u < kv)
+              acc[r][u] += s * bv[u];
+        }
+    }
+  _Pragma ("GCC unroll 16")
+  for (int r = 0; r < WG_R; r++)
+    if (r < rows)
+      _Pragma ("GCC unroll 3")
+      for (int u = 0; u < 3; u++)
+        if (u < kv)
+          STOREU (c + r * ldc + u * WG_VL, acc[r][u]);
+}
+
+/* One block of rows [o0, o1) of M_xi = A_xi V_xi over tile vectors [0, nv):
+ * forward (transposed 0): A(o, i) = u[o * n_in + i]; backward (transposed
+ * 1): A(o, i) = u[i * n_out + o]. */
+#define WG_KERNEL_VARIANT(name, RS, KS)                                                      \
+  static void                                                                                \
+  WG (name) (int k_count, const float *u, ptrdiff_t lda, const float *b, ptrdiff_t ldb,     \
+             float *c, ptrdiff_t ldc, int o0, int o1, int nv)                                \
+  {                                                                                          \
+    for (int o = o0; o < o1; o += WG_R)                                                      \
+      {                                                                                      \
+        const int rows = o1 - o < WG_R ? o1 - o : WG_R;                                      \
+        const float *a = u + (RS == 1 ? (ptrdiff_t) o : (ptrdiff_t) o * lda);                \
+        int t = 0;                                                                           \
+        if (rows == WG_R)                                                                    \
+          {                                                                                  \
+            for (; t + 3 <= nv; t += 3)                                                      \
+              WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                 \
+                           b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 3, WG_R);       \
+            if (nv - t == 2)                                                                 \
+              WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                 \
+                           b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 2, WG_R);       \
+            else if (nv - t == 1)                                                            \
+              WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                 \
+                           b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 1, WG_R);       \
+          }                                                                                  \
+        else                                                                                 \
+          for (; t < nv; t++)                                                                \
+            WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                   \
+                         b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 1, rows);         \
+      }                                                                                      \
+  }
+
+WG_KERNEL_VARIANT (gemm_forward, 0, 1)
+WG_KERNEL_VARIANT (gemm_backward, 1, 0)
+
+
+/* Rows of the GEMM one work item computes. */
+#define WG_ROW_CHUNK (8 * WG_R)
