@@ -49,7 +49,9 @@ winograd_phase_row (int tiles_x)
   return (tiles_x + 15) / 16 * 16 + 32;
 }
 
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+/* The x86 variants need GCC's `#pragma GCC target`; clang (the fuzzing
+ * build) gets the generic vector width only. */
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
 #define WINOGRAD_X86 1
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")

@@ -12,13 +12,16 @@
 #define WG(name) WG_CAT (name, WG_SUFFIX)
 
 #if WG_VL == 16
-#define WG_LANES(F) { F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7), \
-                      F (8), F (9), F (10), F (11), F (12), F (13), F (14), F (15) }
+#define WG_LANE_LIST(F) F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7), \
+                        F (8), F (9), F (10), F (11), F (12), F (13), F (14), F (15)
 #elif WG_VL == 8
-#define WG_LANES(F) { F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7) }
+#define WG_LANE_LIST(F) F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7)
 #elif WG_VL == 4
-#define WG_LANES(F) { F (0), F (1), F (2), F (3) }
+#define WG_LANE_LIST(F) F (0), F (1), F (2), F (3)
 #endif
+/* Lane i of the result: element F(i) of a and b concatenated (constant
+ * indices: __builtin_shufflevector, which GCC >= 12 and clang both have). */
+#define WG_SHUFFLE(a, b, F) __builtin_shufflevector (a, b, WG_LANE_LIST (F))
 
 typedef float WG (vf) __attribute__ ((vector_size (4 * WG_VL)));
 typedef float WG (vfu) __attribute__ ((vector_size (4 * WG_VL), aligned (4), may_alias));
@@ -34,6 +37,10 @@ typedef int WG (vi) __attribute__ ((vector_size (4 * WG_VL)));
 #define WG_EVEN(i) (2 * (i))
 #define WG_ODD(i) (2 * (i) + 1)
 #define WG_DEINT(p) (((p) < WG_VL / 2) ? 4 * (p) : 0)
+#define WG_DEINT0(i) WG_DEINT (i)
+#define WG_DEINT1(i) (WG_DEINT (i) + 1)
+#define WG_DEINT2(i) (WG_DEINT (i) + 2)
+#define WG_DEINT3(i) (WG_DEINT (i) + 3)
 #define WG_JOIN(i) (((i) < WG_VL / 2) ? (i) : WG_VL + (i) - WG_VL / 2)
 #define WG_PAIR_LO(i) ((((i) & 1) ? WG_VL : 0) + ((i) >> 1))
 #define WG_PAIR_HI(i) (WG_PAIR_LO (i) + WG_VL / 2)
@@ -45,9 +52,8 @@ static inline __attribute__ ((always_inline)) void
 WG (deinterleave2) (const float *src, VF out[2])
 {
   const VF x0 = LOADU (src), x1 = LOADU (src + WG_VL);
-  const VI even = WG_LANES (WG_EVEN), odd = WG_LANES (WG_ODD);
-  out[0] = __builtin_shuffle (x0, x1, even);
-  out[1] = __builtin_shuffle (x0, x1, odd);
+  out[0] = WG_SHUFFLE (x0, x1, WG_EVEN);
+  out[1] = WG_SHUFFLE (x0, x1, WG_ODD);
 }
 
 /* out[p][j] = src[4 j + p] for 4*VL floats of src. */
@@ -56,38 +62,35 @@ WG (deinterleave4) (const float *src, VF out[4])
 {
   const VF x0 = LOADU (src), x1 = LOADU (src + WG_VL);
   const VF x2 = LOADU (src + 2 * WG_VL), x3 = LOADU (src + 3 * WG_VL);
-  const VI base = WG_LANES (WG_DEINT), join = WG_LANES (WG_JOIN);
-  for (int p = 0; p < 4; p++)
-    {
-      const VI idx = base + p;
-      const VF lo = __builtin_shuffle (x0, x1, idx);
-      const VF hi = __builtin_shuffle (x2, x3, idx);
-      out[p] = __builtin_shuffle (lo, hi, join);
-    }
+#define WG_DEINT_PHASE(p)                                   \
+  out[p] = WG_SHUFFLE (WG_SHUFFLE (x0, x1, WG_DEINT##p),    \
+                       WG_SHUFFLE (x2, x3, WG_DEINT##p), WG_JOIN)
+  WG_DEINT_PHASE (0);
+  WG_DEINT_PHASE (1);
+  WG_DEINT_PHASE (2);
+  WG_DEINT_PHASE (3);
+#undef WG_DEINT_PHASE
 }
 
 /* The inverses: dst[2 j + p] = y[p][j], dst[4 j + p] = y[p][j]. */
 static inline __attribute__ ((always_inline)) void
 WG (interleave2) (const VF y[2], VF out[2])
 {
-  const VI pair_lo = WG_LANES (WG_PAIR_LO), pair_hi = WG_LANES (WG_PAIR_HI);
-  out[0] = __builtin_shuffle (y[0], y[1], pair_lo);
-  out[1] = __builtin_shuffle (y[0], y[1], pair_hi);
+  out[0] = WG_SHUFFLE (y[0], y[1], WG_PAIR_LO);
+  out[1] = WG_SHUFFLE (y[0], y[1], WG_PAIR_HI);
 }
 
 static inline __attribute__ ((always_inline)) void
 WG (interleave4) (const VF y[4], VF out[4])
 {
-  const VI pair_lo = WG_LANES (WG_PAIR_LO), pair_hi = WG_LANES (WG_PAIR_HI);
-  const VI quad_lo = WG_LANES (WG_QUAD_LO), quad_hi = WG_LANES (WG_QUAD_HI);
-  const VF z01a = __builtin_shuffle (y[0], y[1], pair_lo);
-  const VF z01b = __builtin_shuffle (y[0], y[1], pair_hi);
-  const VF z23a = __builtin_shuffle (y[2], y[3], pair_lo);
-  const VF z23b = __builtin_shuffle (y[2], y[3], pair_hi);
-  out[0] = __builtin_shuffle (z01a, z23a, quad_lo);
-  out[1] = __builtin_shuffle (z01a, z23a, quad_hi);
-  out[2] = __builtin_shuffle (z01b, z23b, quad_lo);
-  out[3] = __builtin_shuffle (z01b, z23b, quad_hi);
+  const VF z01a = WG_SHUFFLE (y[0], y[1], WG_PAIR_LO);
+  const VF z01b = WG_SHUFFLE (y[0], y[1], WG_PAIR_HI);
+  const VF z23a = WG_SHUFFLE (y[2], y[3], WG_PAIR_LO);
+  const VF z23b = WG_SHUFFLE (y[2], y[3], WG_PAIR_HI);
+  out[0] = WG_SHUFFLE (z01a, z23a, WG_QUAD_LO);
+  out[1] = WG_SHUFFLE (z01a, z23a, WG_QUAD_HI);
+  out[2] = WG_SHUFFLE (z01b, z23b, WG_QUAD_LO);
+  out[3] = WG_SHUFFLE (z01b, z23b, WG_QUAD_HI);
 }
 
 /* Bit l of the result: lane l of m is set (m: -1 or 0 per lane). */

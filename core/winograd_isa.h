@@ -21,7 +21,7 @@
 #undef VI
 #undef LOADU
 #undef STOREU
-#undef WG_LANES
+#undef WG_LANE_LIST
 #undef WG_KERNEL_VARIANT
 #undef WG_ROW_CHUNK
 #undef WG
