@@ -19,9 +19,14 @@
 #elif WG_VL == 4
 #define WG_LANE_LIST(F) F (0), F (1), F (2), F (3)
 #endif
-/* Lane i of the result: element F(i) of a and b concatenated (constant
- * indices: __builtin_shufflevector, which GCC >= 12 and clang both have). */
+/* Lane i of the result: element F(i) of a and b concatenated.  With GCC
+ * __builtin_shuffle, the code tools/bench measured; clang (the fuzzing
+ * build) has only __builtin_shufflevector. */
+#if defined(__clang__)
 #define WG_SHUFFLE(a, b, F) __builtin_shufflevector (a, b, WG_LANE_LIST (F))
+#else
+#define WG_SHUFFLE(a, b, F) __builtin_shuffle (a, b, (VI) { WG_LANE_LIST (F) })
+#endif
 
 typedef float WG (vf) __attribute__ ((vector_size (4 * WG_VL)));
 typedef float WG (vfu) __attribute__ ((vector_size (4 * WG_VL), aligned (4), may_alias));
