@@ -9,11 +9,12 @@
 #include "maxpool2x2.h"
 #include "winograd.h"
 
-/* The transformed weights of convs up to this many channel pairs (conv3_1
- * and smaller) are kept; larger ones are made again before each use, which
- * costs a few milliseconds against the hundreds of megabytes of keeping
- * conv3_2 … conv5_4's. */
-#define WINOGRAD_KEEP_PAIRS (128 * 256)
+/* The transformed weights of convs up to this many channel pairs are
+ * kept; larger ones would be made again before each use.  Keeping them all
+ * (88 MB to conv5_1) costs less than remaking them: remaking took a quarter
+ * of the time at 128 px and about a tenth at 512 px, and the coarse scales
+ * run the most iterations. */
+#define WINOGRAD_KEEP_PAIRS (512 * 512)
 
 void
 vgg19_net_options_init (vgg19_net_options *options)
