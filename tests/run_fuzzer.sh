@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# run_fuzzer.sh FUZZER SECONDS SEED_CORPUS DICTIONARY WORK_DIR
-# Runs a libFuzzer target for SECONDS; new inputs and any crash go to
-# WORK_DIR (never into the source tree).  Non-zero on any crash.
+# run_fuzzer.sh FUZZER SECONDS SEED_MAKER DICTIONARY WORK_DIR
+# Runs a libFuzzer target for SECONDS from the seeds SEED_MAKER writes (it
+# takes a directory); seeds, new inputs and any crash go to WORK_DIR (never
+# into the source tree).  Non-zero on any crash.
 set -euo pipefail
-fuzzer=$1 seconds=$2 seeds=$3 dictionary=$4 work=$5
-mkdir -p "$work/corpus" "$work/artifacts"
+fuzzer=$1 seconds=$2 seed_maker=$3 dictionary=$4 work=$5
+seeds=$work/seeds
+mkdir -p "$work/corpus" "$work/artifacts" "$seeds"
+python3 "$seed_maker" "$seeds"
 status=0
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -dict="$dictionary" -artifact_prefix="$work/artifacts/" "$work/corpus" "$seeds" \
