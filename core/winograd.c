@@ -15,7 +15,7 @@
 typedef struct {
   const float *in, *gate;   /* n_in x H x W; gate (or NULL): ReLU output gating in */
   int n_in, n_out, height, width;
-  const float *u;           /* P x (forward) out x in */
+  const float *u;           /* P x (forward) out x in, in panels (winograd_panel_index) */
   const float *bias;
   int relu, reversed;       /* reversed: the input gradient of the forward conv */
   float *out;               /* n_out x H x W, or NULL */
@@ -24,6 +24,29 @@ typedef struct {
   float *scratch;
   int block_rows, threads;
 } winograd_job;
+
+/* The transformed weights U_xi (rows: the forward convolution's output
+ * channels, columns: its input channels) are stored in panels of
+ * WINOGRAD_PANEL rows, each column by column (the rows rounded up to whole
+ * panels with zeros): the forward GEMM's micro-kernel reads them in that
+ * order, one stream, and the backward GEMM, which needs U_xi transposed,
+ * reads a panel's WINOGRAD_PANEL x WINOGRAD_PANEL blocks, contiguous too.
+ * (With U row-major, the backward GEMM read a cache line per value pair at
+ * the stride of a row.) */
+#define WINOGRAD_PANEL 8
+
+static inline size_t
+winograd_panel_index (int columns, int row, int column)
+{
+  return (size_t) (row / WINOGRAD_PANEL) * WINOGRAD_PANEL * columns
+         + (size_t) column * WINOGRAD_PANEL + row % WINOGRAD_PANEL;
+}
+
+static inline int
+winograd_panel_rows (int rows)
+{
+  return (rows + WINOGRAD_PANEL - 1) / WINOGRAD_PANEL * WINOGRAD_PANEL;
+}
 
 /* Floats of one row of a block's transformed tiles (tile count, rounded up
  * to whole vectors, plus one vector of slack for the last row's spill). */
@@ -135,7 +158,7 @@ winograd_isa (void)
 size_t
 winograd_weight_floats (int tile, int in_channels, int out_channels)
 {
-  return (size_t) (tile + 2) * (tile + 2) * in_channels * out_channels;
+  return (size_t) (tile + 2) * (tile + 2) * in_channels * winograd_panel_rows (out_channels);
 }
 
 void

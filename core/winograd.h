@@ -26,7 +26,8 @@
 /* Floats of the transformed weights of a conv with these channel counts. */
 size_t winograd_weight_floats (int tile, int in_channels, int out_channels);
 
-/* weight: OIHW (out x in x 3 x 3); u: (tile+2)^2 x out x in floats. */
+/* weight: OIHW (out x in x 3 x 3); u: winograd_weight_floats floats,
+ * (tile+2)^2 matrices of out x in in the kernels' own order. */
 void winograd_transform_weights (int tile, const float *weight, int out_channels,
                                  int in_channels, float *u);
 

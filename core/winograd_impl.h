@@ -138,11 +138,12 @@ WG (store_bits) (uint64_t *mask_row, int x0, int valid, const VI *row, int count
 }
 
 /* c[r * ldc + t] = sum_k A(r, k) b[k * ldb + t] for r < WG_R, t < kv * VL,
- * with A(r, k) = a[r * rs + k * ks]; rows past `rows` are computed from a
- * valid row and not stored. */
+ * with A(r, k) = a[r * rs + (k / P) * kp + (k % P) * ks], P = WINOGRAD_PANEL
+ * (the transformed weights' panels, read along or across: see gemm_panels);
+ * rows past `rows` are computed from a valid row and not stored. */
 static inline __attribute__ ((always_inline)) void
-WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, const float *b,
-             ptrdiff_t ldb, float *c, ptrdiff_t ldc, int kv, int rows)
+WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, ptrdiff_t kp,
+             const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, int kv, int rows)
 {
   VF acc[WG_R][3];
   const float *ar[WG_R];
@@ -154,21 +155,26 @@ WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, const floa
     _Pragma ("GCC unroll 3")
     for (int u = 0; u < 3; u++)
       acc[r][u] = (VF) { 0 };
-  for (int k = 0; k < k_count; k++)
+  for (int k0 = 0; k0 < k_count; k0 += WINOGRAD_PANEL)
     {
-      VF bv[3];
-      _Pragma ("GCC unroll 3")
-      for (int u = 0; u < 3; u++)
-        if (u < kv)
-          bv[u] = LOADU (b + (size_t) k * ldb + u * WG_VL);
-      _Pragma ("GCC unroll 16")
-      for (int r = 0; r < WG_R; r++)
+      const ptrdiff_t panel = (ptrdiff_t) (k0 / WINOGRAD_PANEL) * kp;
+      const int k_end = k_count - k0 < WINOGRAD_PANEL ? k_count - k0 : WINOGRAD_PANEL;
+      for (int k = 0; k < k_end; k++)
         {
-          const float s = ar[r][k * ks];
+          VF bv[3];
           _Pragma ("GCC unroll 3")
           for (int u = 0; u < 3; u++)
             if (u < kv)
-              acc[r][u] += s * bv[u];
+              bv[u] = LOADU (b + (size_t) (k0 + k) * ldb + u * WG_VL);
+          _Pragma ("GCC unroll 16")
+          for (int r = 0; r < WG_R; r++)
+            {
+              const float s = ar[r][panel + k * ks];
+              _Pragma ("GCC unroll 3")
+              for (int u = 0; u < 3; u++)
+                if (u < kv)
+                  acc[r][u] += s * bv[u];
+            }
         }
     }
   _Pragma ("GCC unroll 16")
@@ -180,41 +186,43 @@ WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, const floa
           STOREU (c + r * ldc + u * WG_VL, acc[r][u]);
 }
 
-/* One block of rows [o0, o1) of M_xi = A_xi V_xi over tile vectors [0, nv):
- * forward (transposed 0): A(o, i) = u[o * n_in + i]; backward (transposed
- * 1): A(o, i) = u[i * n_out + o]. */
-#define WG_KERNEL_VARIANT(name, RS, KS)                                                      \
-  static void                                                                                \
-  WG (name) (int k_count, const float *u, ptrdiff_t lda, const float *b, ptrdiff_t ldb,     \
-             float *c, ptrdiff_t ldc, int o0, int o1, int nv)                                \
-  {                                                                                          \
-    for (int o = o0; o < o1; o += WG_R)                                                      \
-      {                                                                                      \
-        const int rows = o1 - o < WG_R ? o1 - o : WG_R;                                      \
-        const float *a = u + (RS == 1 ? (ptrdiff_t) o : (ptrdiff_t) o * lda);                \
-        int t = 0;                                                                           \
-        if (rows == WG_R)                                                                    \
-          {                                                                                  \
-            for (; t + 3 <= nv; t += 3)                                                      \
-              WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                 \
-                           b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 3, WG_R);       \
-            if (nv - t == 2)                                                                 \
-              WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                 \
-                           b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 2, WG_R);       \
-            else if (nv - t == 1)                                                            \
-              WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                 \
-                           b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 1, WG_R);       \
-          }                                                                                  \
-        else                                                                                 \
-          for (; t < nv; t++)                                                                \
-            WG (kernel) (k_count, a, RS == 1 ? 1 : lda, KS == 1 ? 1 : lda,                   \
-                         b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 1, rows);         \
-      }                                                                                      \
-  }
-
-WG_KERNEL_VARIANT (gemm_forward, 0, 1)
-WG_KERNEL_VARIANT (gemm_backward, 1, 0)
-
-
 /* Rows of the GEMM one work item computes. */
 #define WG_ROW_CHUNK (8 * WG_R)
+
+/* Rows [o0, o1) of M_xi = A_xi V_xi over tile vectors [0, nv), o0 a
+ * multiple of WG_R (which divides WINOGRAD_PANEL), from U_xi in panels (see
+ * winograd_panel_index).  Forward (transposed 0): A_xi = U_xi, k_count
+ * columns, read along its panels, one stream.  Backward (transposed 1):
+ * A_xi = U_xi^T, U_xi k_count x u_columns, read across its panels: WG_R
+ * rows of A at each of a panel's k are then contiguous too, a block of
+ * WINOGRAD_PANEL k at a time. */
+static void
+WG (gemm_panels) (int k_count, const float *u, int transposed, int u_columns, const float *b,
+                  ptrdiff_t ldb, float *c, ptrdiff_t ldc, int o0, int o1, int nv)
+{
+  enum { P = WINOGRAD_PANEL };
+  for (int o = o0; o < o1; o += WG_R)
+    {
+      const int rows = o1 - o < WG_R ? o1 - o : WG_R;
+      const float *a = transposed ? u + (size_t) o * P : u + winograd_panel_index (k_count, o, 0);
+      const ptrdiff_t rs = transposed ? P : 1, ks = transposed ? 1 : P;
+      const ptrdiff_t kp = transposed ? (ptrdiff_t) P * u_columns : P * P;
+      int t = 0;
+      if (rows == WG_R)
+        {
+          for (; t + 3 <= nv; t += 3)
+            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL,
+                         ldc, 3, WG_R);
+          if (nv - t == 2)
+            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL,
+                         ldc, 2, WG_R);
+          else if (nv - t == 1)
+            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL,
+                         ldc, 1, WG_R);
+        }
+      else
+        for (; t < nv; t++)
+          WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc,
+                       1, rows);
+    }
+}

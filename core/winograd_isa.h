@@ -22,6 +22,5 @@
 #undef LOADU
 #undef STOREU
 #undef WG_LANE_LIST
-#undef WG_KERNEL_VARIANT
 #undef WG_ROW_CHUNK
 #undef WG

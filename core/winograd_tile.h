@@ -91,11 +91,13 @@ WGM (weight_1d) (VF g0, VF g1, VF g2, VF r[4])
 #define WGM_INTERLEAVE WG (interleave2)
 #endif
 
-/* U[xi][co][ci] = (G g G^T)[xi] for the kernels g of one output channel co:
- * w holds in_channels x 9 floats (OIHW's row co), u points at U[0][co][0]. */
+/* U[xi](co, ci) = (G g G^T)[xi] for the kernels g of one output channel
+ * co (w: its in_channels x 9 floats, OIHW's row co), in panels (see
+ * winograd_panel_index). */
 static void
-WGM (transform_weights_row) (const float *w, int in_channels, float *u, size_t xi_stride)
+WGM (transform_weights_row) (const float *w, int co, int out_channels, int in_channels, float *u)
 {
+  const size_t xi_stride = (size_t) winograd_panel_rows (out_channels) * in_channels;
   for (int c0 = 0; c0 < in_channels; c0 += WG_VL)
     {
       const int n = in_channels - c0 < WG_VL ? in_channels - c0 : WG_VL;
@@ -117,15 +119,10 @@ WGM (transform_weights_row) (const float *w, int in_channels, float *u, size_t x
           WGM (weight_1d) (t[i][0], t[i][1], t[i][2], r);
           for (int j = 0; j < WG_N; j++)
             {
-              float *dst = u + (size_t) (i * WG_N + j) * xi_stride + c0;
-              if (n == WG_VL)
-                STOREU (dst, r[j]);
-              else
-                {
-                  const float *flat = (const float *) &r[j];
-                  for (int l = 0; l < n; l++)
-                    dst[l] = flat[l];
-                }
+              float *dst = u + (size_t) (i * WG_N + j) * xi_stride;
+              const float *flat = (const float *) &r[j];
+              for (int l = 0; l < n; l++)
+                dst[winograd_panel_index (in_channels, co, c0 + l)] = flat[l];
             }
         }
     }
@@ -134,11 +131,16 @@ WGM (transform_weights_row) (const float *w, int in_channels, float *u, size_t x
 static void
 WGM (transform_weights) (const float *weight, int out_channels, int in_channels, float *u)
 {
-  const size_t xi_stride = (size_t) out_channels * in_channels;
+  const int padded = winograd_panel_rows (out_channels);
   #pragma omp parallel for schedule(static)
-  for (int co = 0; co < out_channels; co++)
-    WGM (transform_weights_row) (weight + (size_t) co * in_channels * 9, in_channels,
-                                 u + (size_t) co * in_channels, xi_stride);
+  for (int co = 0; co < padded; co++)
+    if (co < out_channels)
+      WGM (transform_weights_row) (weight + (size_t) co * in_channels * 9, co, out_channels,
+                                   in_channels, u);
+    else
+      for (int xi = 0; xi < WG_P; xi++)
+        for (int ci = 0; ci < in_channels; ci++)
+          u[(size_t) xi * padded * in_channels + winograd_panel_index (in_channels, co, ci)] = 0.0f;
 }
 
 /* One input row of the convolution (width floats) in phase-split form:
@@ -455,8 +457,9 @@ WGM (conv) (const winograd_job *job)
   const int j_len = winograd_phase_row (tiles_x);
   const size_t ph_floats = (size_t) WG_N * WG_M * j_len;
   const int chunks = (n_out + WG_ROW_CHUNK - 1) / WG_ROW_CHUNK;
-  /* forward: U is n_out x n_in; backward: U is n_in x n_out (used transposed) */
-  const size_t u_stride = (size_t) n_in * n_out;
+  /* forward: U_xi is n_out x n_in; backward: n_in x n_out (used transposed) */
+  const size_t u_stride = job->reversed ? (size_t) winograd_panel_rows (n_in) * n_out
+                                        : (size_t) winograd_panel_rows (n_out) * n_in;
   const size_t mask_words = ((size_t) width + 63) / 64;
   /* out may be in: see the output transform's loop */
   const int in_place = job->out == job->in;
@@ -491,13 +494,9 @@ WGM (conv) (const winograd_job *job)
             {
               const int o0 = chunk * WG_ROW_CHUNK;
               const int o1 = o0 + WG_ROW_CHUNK < n_out ? o0 + WG_ROW_CHUNK : n_out;
-              const float *u = job->u + xi * u_stride;
-              const float *b = v + (size_t) xi * v_plane;
-              float *c = m + (size_t) xi * m_plane;
-              if (job->reversed)
-                WG (gemm_backward) (n_in, u, n_out, b, (ptrdiff_t) tp, c, (ptrdiff_t) tp, o0, o1, nv);
-              else
-                WG (gemm_forward) (n_in, u, n_in, b, (ptrdiff_t) tp, c, (ptrdiff_t) tp, o0, o1, nv);
+              WG (gemm_panels) (n_in, job->u + xi * u_stride, job->reversed, n_out,
+                                v + (size_t) xi * v_plane, (ptrdiff_t) tp,
+                                m + (size_t) xi * m_plane, (ptrdiff_t) tp, o0, o1, nv);
             }
 
         #pragma omp for schedule(static)
