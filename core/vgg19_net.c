@@ -16,6 +16,15 @@
  * run the most iterations. */
 #define WINOGRAD_KEEP_PAIRS (512 * 512)
 
+/* With tile 2, the backward pass of the convs up to this many channel
+ * pairs runs as F(4x4, 3x3), with its own transformed weights (37 MB for
+ * conv1_1 … conv3_4; the 512-channel convs' would be 151 MB more).  Its
+ * rounding (4 times F(2x2)'s, 6e-6 relative) only moves the gradient by as
+ * much: the ReLU and pool masks it passes through are the forward pass's.
+ * The forward pass keeps F(2x2): its rounding would decide near-ties of
+ * those masks (see winograd.h). */
+#define WINOGRAD_BACKWARD_F4_PAIRS (256 * 256)
+
 void
 vgg19_net_options_init (vgg19_net_options *options)
 {
@@ -75,6 +84,7 @@ typedef struct {
   size_t mask_words[VGG19_CONV_COUNT];          /* convs not kept */
   int transient_slot[VGG19_CONV_COUNT];         /* where a conv not kept writes, or -1 */
   int keep_winograd[VGG19_CONV_COUNT];
+  int backward_tile[VGG19_CONV_COUNT];
   size_t pooled_floats, transient_floats[2], gradient_floats[2], scratch_floats;
   size_t winograd_kept_floats, winograd_buffer_floats;
 } vgg19_plan;
@@ -122,8 +132,10 @@ vgg19_plan_sizes (vgg19_plan *plan, int conv_count, int height, int width, unsig
 
       /* conv1_1 runs forward as a lowered sgemm (see vgg19_net_forward),
        * the others and every backward conv as Winograd */
-      size_t scratch = winograd_scratch_floats (tile, out_ch, in_ch, h, w,
-                                                winograd_block_rows (tile, out_ch, in_ch, h, w),
+      const int tile_b = tile == 2 && in_ch * out_ch <= WINOGRAD_BACKWARD_F4_PAIRS ? 4 : tile;
+      plan->backward_tile[i] = tile_b;
+      size_t scratch = winograd_scratch_floats (tile_b, out_ch, in_ch, h, w,
+                                                winograd_block_rows (tile_b, out_ch, in_ch, h, w),
                                                 threads);
       if (i == 0)
         {
@@ -146,6 +158,8 @@ vgg19_plan_sizes (vgg19_plan *plan, int conv_count, int height, int width, unsig
 
       const size_t u = winograd_weight_floats (tile, in_ch, out_ch);
       plan->keep_winograd[i] = in_ch * out_ch <= WINOGRAD_KEEP_PAIRS;
+      if (tile_b != tile)
+        plan->winograd_kept_floats += winograd_weight_floats (tile_b, in_ch, out_ch);
       if (plan->keep_winograd[i])
         plan->winograd_kept_floats += u;
       else if (u > plan->winograd_buffer_floats)
@@ -267,6 +281,16 @@ vgg19_net_init_with (vgg19_net *net, const vgg19_weights *weights, int conv_coun
           net->mask[i] = malloc (sizeof (uint64_t) * plan.mask_words[i]);
           ok = ok && net->mask[i];
         }
+      net->backward_tile[i] = plan.backward_tile[i];
+      if (plan.backward_tile[i] != tile)
+        {
+          net->winograd_backward_weights[i]
+            = alloc_floats (winograd_weight_floats (plan.backward_tile[i], conv->in_channels,
+                                                    conv->out_channels), &ok);
+          if (ok)
+            winograd_transform_weights (plan.backward_tile[i], conv->weight, conv->out_channels,
+                                        conv->in_channels, net->winograd_backward_weights[i]);
+        }
       if (plan.keep_winograd[i])
         {
           net->winograd_weights[i]
@@ -305,6 +329,7 @@ vgg19_net_free (vgg19_net *net)
       free (net->activation[i]);
       free (net->mask[i]);
       free (net->winograd_weights[i]);
+      free (net->winograd_backward_weights[i]);
     }
   free (net->input);
   free (net->pooled);
@@ -355,6 +380,31 @@ relu_mask (const float *values, int channels, int height, int width, uint64_t *m
     }
 }
 
+/* One row of apply_mask: 16-lane GCC vectors, built for AVX-512 and AVX2
+ * too where GCC can. */
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__))
+__attribute__ ((target_clones ("avx512f", "avx2", "default")))
+#endif
+static void
+apply_mask_row (float *v, const uint64_t *m, int width)
+{
+  typedef int i16 __attribute__ ((vector_size (64)));
+  typedef int i16u __attribute__ ((vector_size (64), aligned (4), may_alias));
+  const i16 lane = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+  int x = 0;
+  for (; x + 16 <= width; x += 16)
+    {
+      const int bits = (int) ((m[x / 64] >> (x % 64)) & 0xffff);
+      if (bits == 0xffff)
+        continue;
+      const i16 on = ((((i16) { 0 } + bits) >> lane) & 1) != 0;
+      *(i16u *) (v + x) &= on;
+    }
+  for (; x < width; x++)
+    if (!((m[x / 64] >> (x % 64)) & 1))
+      v[x] = 0.0f;
+}
+
 /* values = 0 where the mask bit is clear */
 static void
 apply_mask (float *values, int channels, int height, int width, const uint64_t *mask)
@@ -362,21 +412,7 @@ apply_mask (float *values, int channels, int height, int width, const uint64_t *
   const size_t words = maxpool2x2_mask_words (width);
   #pragma omp parallel for schedule(static)
   for (int r = 0; r < channels * height; r++)
-    {
-      float *v = values + (size_t) r * width;
-      const uint64_t *m = mask + (size_t) r * words;
-      for (size_t k = 0; k < words; k++)
-        {
-          const int x0 = (int) k * 64, n = width - x0 < 64 ? width - x0 : 64;
-          const uint64_t bits = m[k];
-          if (!bits)
-            memset (v + x0, 0, sizeof (float) * n);
-          else if (bits != ~(uint64_t) 0)
-            for (int x = 0; x < n; x++)
-              if (!((bits >> x) & 1))
-                v[x0 + x] = 0.0f;
-        }
-    }
+    apply_mask_row (values + (size_t) r * width, mask + (size_t) r * words, width);
 }
 
 void
@@ -461,16 +497,18 @@ vgg19_net_backward (vgg19_net *net, vgg19_layer_gradient_fn add_gradient,
        * backward pass has applied already. */
       if (!a && !pool_after (i, net->conv_count))
         apply_mask (grad, conv->out_channels, h, w, net->mask[i]);
+      const int tile_b = net->backward_tile[i];
+      const float *u_b = net->winograd_backward_weights[i] ? net->winograd_backward_weights[i]
+                                                           : winograd_weights_of (net, i);
       float *swap;
       if (backward_in_place (i))
-        winograd_conv_input_gradient (net->winograd_tile, grad, a, conv->out_channels, h, w,
-                                      winograd_weights_of (net, i), conv->in_channels, grad,
-                                      net->scratch, net->scratch_floats);
+        winograd_conv_input_gradient (tile_b, grad, a, conv->out_channels, h, w, u_b,
+                                      conv->in_channels, grad, net->scratch, net->scratch_floats);
       else
         {
-          winograd_conv_input_gradient (net->winograd_tile, grad, a, conv->out_channels, h, w,
-                                        winograd_weights_of (net, i), conv->in_channels, spare,
-                                        net->scratch, net->scratch_floats);
+          winograd_conv_input_gradient (tile_b, grad, a, conv->out_channels, h, w, u_b,
+                                        conv->in_channels, spare, net->scratch,
+                                        net->scratch_floats);
           swap = grad;
           grad = spare;
           spare = swap;

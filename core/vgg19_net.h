@@ -1,7 +1,9 @@
 /* VGG19's convolutional part, run forward and backward to its input for one
  * image size.  Only input gradients are computed, never weight gradients.
  * The 3x3 convolutions run as Winograd F(2x2, 3x3) or F(4x4, 3x3)
- * (winograd.h), conv1_1's forward pass as a lowered sgemm; all buffers are planned and allocated once, at init. */
+ * (winograd.h; with F(2x2) the backward pass of the convs of up to 256
+ * channels runs as F(4x4): see vgg19_net.c), conv1_1's forward pass as a
+ * lowered sgemm; all buffers are planned and allocated once, at init. */
 #ifndef VGG19_NET_H
 #define VGG19_NET_H
 
@@ -45,6 +47,8 @@ typedef struct {
   float *gradient[2];                     /* ping-pong buffers of the backward pass */
   int winograd_tile;                      /* 2 or 4: see winograd.h */
   float *winograd_weights[VGG19_CONV_COUNT]; /* transformed weights kept, or NULL */
+  int backward_tile[VGG19_CONV_COUNT];    /* the tile conv i's backward pass runs with */
+  float *winograd_backward_weights[VGG19_CONV_COUNT]; /* its own weights for it, or NULL */
   float *winograd_buffer;                 /* the others', made when needed */
   int winograd_buffer_layer;              /* whose transformed weights it holds, or -1 */
   float *scratch;

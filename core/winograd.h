@@ -6,7 +6,9 @@
  * sgemm of the lowered input does (VGG19's ReLU outputs within 1.5e-6 of
  * float64's, an sgemm's within 1e-6); m = 4's transforms lose about 4 times
  * more (6e-6), enough to put near-ties of ReLUs and pools the other way:
- * the PyTorch differential test's input gradient fails with it (seed set).
+ * the PyTorch differential test's input gradient fails with it in the
+ * forward pass (seed set).  In the gradient to the input, which goes
+ * through the forward pass's masks, it only moves the result by as much.
  *
  * The weights are transformed once (winograd_transform_weights); the same
  * transformed weights serve the forward pass and the gradient to the input,
