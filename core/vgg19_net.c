@@ -18,7 +18,7 @@
 
 /* With tile 2, the backward pass of the convs up to this many channel
  * pairs runs as F(4x4, 3x3), with its own transformed weights (37 MB for
- * conv1_1 … conv3_4; the 512-channel convs' would be 151 MB more).  Its
+ * conv1_1 … conv3_4; conv4_1 … conv5_1's would take 170 MB more).  Its
  * rounding (4 times F(2x2)'s, 6e-6 relative) only moves the gradient by as
  * much: the ReLU and pool masks it passes through are the forward pass's.
  * The forward pass keeps F(2x2): its rounding would decide near-ties of
