@@ -3,6 +3,8 @@
 #   gimp_test_init NAME BUILD_ROOT SOURCE_ROOT
 #       skips (exit 77) without GIMP 3 or python3+numpy; makes $work (kept
 #       with KEEP_WORK=1) and $artefacts (BUILD_ROOT/artefacts/NAME);
+#   make_test_profile
+#       make_profile "$work/profile", sets $profile and says which weights;
 #   make_profile DIR
 #       a private GIMP profile whose plug-ins/neural-style/ holds the built
 #       plug-in, its catalogs and presets, laid out as `meson install` does,
@@ -107,6 +109,12 @@ test_weights () {
   fi
 }
 
+make_test_profile () {
+  profile="$work/profile"
+  make_profile "$profile"
+  echo "weights: $(weights_kind)"
+}
+
 make_profile () {
   local profile=$1 dir mo lang weights
   dir="$profile/plug-ins/neural-style"
@@ -152,9 +160,14 @@ show_log () {
 
 # Scheme: error capture (last-error holds the message of the last failed
 # call), (try TAG THUNK) prints "BAD TAG failed|succeeded" and the error,
+# (fill IMG LAYER X Y W H COLOR) fills a rectangle of a layer,
 # (export-layer LAYER PATH) saves one layer alone, without offsets.
 read -r -d '' scheme_prelude <<'SCM'
 (script-fu-use-v3)
+(define (fill img layer x y w h color)
+  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE x y w h)
+  (gimp-context-set-foreground color)
+  (gimp-drawable-edit-fill layer FILL-FOREGROUND))
 (define last-error "")
 (define (capture-errors . args) (set! last-error args) (apply throw args))
 (set! *error-hook* capture-errors)

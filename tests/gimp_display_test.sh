@@ -32,9 +32,7 @@ for tool in gimp-3.0 Xvfb xdotool xwd convert identify; do
   fi
 done
 
-profile="$work/profile"
-make_profile "$profile"
-echo "weights: $(weights_kind)"
+make_test_profile
 log="$work/gimp.log"
 : > "$log"
 
@@ -60,10 +58,6 @@ trap cleanup EXIT
 # --- GIMP, running the plug-in interactively twice -------------------------------
 read -r -d '' script <<SCM
 $scheme_prelude
-(define (fill img layer x y w h color)
-  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE x y w h)
-  (gimp-context-set-foreground color)
-  (gimp-drawable-edit-fill layer FILL-FOREGROUND))
 (define img (gimp-image-new 120 90 RGB))
 (define content (gimp-layer-new img "content" 120 90 RGB-IMAGE 100 LAYER-MODE-NORMAL))
 (gimp-image-insert-layer img content 0 0)

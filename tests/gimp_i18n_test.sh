@@ -65,8 +65,7 @@ check "meson installs the four shipped presets in <plug-in dir>/presets" \
   grep -q "presets=4" <<<"$layout"
 
 # --- GIMP in Chinese and in German -------------------------------------------
-profile="$work/profile"
-make_profile "$profile"
+make_test_profile
 
 read -r -d '' script <<SCM
 $scheme_prelude

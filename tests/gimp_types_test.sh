@@ -19,9 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/gimp_common.sh"
 gimp_test_init types "${1:?usage: gimp_types_test.sh BUILD_ROOT SOURCE_ROOT}" "${2:?}"
 
-profile="$work/profile"
-make_profile "$profile"
-echo "weights: $(weights_kind)"
+make_test_profile
 
 python3 "$here/gimp_make_icc.py" rgb "$work/wide-gamut.icc" &&
   python3 "$here/gimp_make_icc.py" gray "$work/gray.icc" ||
@@ -78,10 +76,6 @@ done
 read -r -d '' script <<SCM
 $scheme_prelude
 
-(define (fill img layer x y w h color)
-  (gimp-image-select-rectangle img CHANNEL-OP-REPLACE x y w h)
-  (gimp-context-set-foreground color)
-  (gimp-drawable-edit-fill layer FILL-FOREGROUND))
 
 ; The style: a striped RGB layer in its own image.
 (define style-img (gimp-image-new 32 32 RGB))
