@@ -4,6 +4,8 @@
 #include <omp.h>
 #include <string.h>
 
+#include "winograd.h"
+
 /* Gram matrices and their gradient with our own vector kernels: OpenBLAS
  * 0.3.21 runs its AVX2 (Haswell) kernels on AMD Zen 5, where its ssyrk and
  * ssymm took a ninth of a pass at 512 px; these take three quarters of
@@ -164,18 +166,20 @@ GRAM_VARIANTS (avx2, __attribute__ ((target ("avx2,fma"))))
 #endif
 GRAM_VARIANTS (generic, )
 
+/* The instruction set is the Winograd kernels' (winograd_isa): one CPU
+ * dispatch, and NEURAL_STYLE_ISA forces a lesser one for both. */
 static void
 gram_kernels (gram_forward_fn *forward, gram_backward_fn *backward)
 {
 #ifdef GRAM_X86
-  __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f"))
+  const char *isa = winograd_isa ();
+  if (strcmp (isa, "avx512") == 0)
     {
       *forward = gram_forward_avx512;
       *backward = gram_backward_avx512;
       return;
     }
-  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+  if (strcmp (isa, "avx2") == 0)
     {
       *forward = gram_forward_avx2;
       *backward = gram_backward_avx2;

@@ -111,8 +111,6 @@ expand_masked_row (const uint64_t *m, const float *g, int half_width, int width,
 {
   typedef float v16 __attribute__ ((vector_size (64)));
   typedef float v16u __attribute__ ((vector_size (64), aligned (4), may_alias));
-  typedef int i16 __attribute__ ((vector_size (64)));
-  const i16 lane = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
   int x = 0;
   /* 16 outputs from 8 inputs; a 16-float load, so only while 16 inputs exist */
   for (; x + 16 <= width && x / 2 + 16 <= half_width; x += 16)
@@ -120,9 +118,9 @@ expand_masked_row (const uint64_t *m, const float *g, int half_width, int width,
       const v16 v = *(const v16u *) (g + x / 2);
       const v16 twice = __builtin_shufflevector (v, v, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
                                                  7, 7);
-      const int bits = (int) ((m[x / 64] >> (x % 64)) & 0xffff);
-      const i16 on = ((((i16) { 0 } + bits) >> lane) & 1) != 0;
-      *(v16u *) (gi + x) = (v16) ((i16) twice & on);
+      maxpool2x2_mask_lanes on;
+      maxpool2x2_lanes_of_bits ((int) ((m[x / 64] >> (x % 64)) & 0xffff), &on);
+      *(v16u *) (gi + x) = (v16) ((maxpool2x2_mask_lanes) twice & on);
     }
   for (; x < width; x++)
     gi[x] = x / 2 < half_width && ((m[x / 64] >> (x % 64)) & 1) ? g[x / 2] : 0.0f;

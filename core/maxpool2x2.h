@@ -20,6 +20,17 @@ maxpool2x2_mask_words (int width)
   return ((size_t) width + 63) / 64;
 }
 
+/* *lanes = 16 ints, -1 where bit k of `bits` (16 bits of a mask row) is
+ * set, else 0, for vector code that reads masks.  (Through a pointer: a
+ * 64-byte vector returned by value would change the ABI with AVX-512.) */
+typedef int maxpool2x2_mask_lanes __attribute__ ((vector_size (64)));
+static inline __attribute__ ((always_inline)) void
+maxpool2x2_lanes_of_bits (int bits, maxpool2x2_mask_lanes *lanes)
+{
+  const maxpool2x2_mask_lanes lane = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+  *lanes = ((((maxpool2x2_mask_lanes) { 0 } + bits) >> lane) & 1) != 0;
+}
+
 /* maxpool2x2_forward, also setting mask (channels x height rows of
  * maxpool2x2_mask_words (width) words, one bit per input value): the bit of
  * each window's first maximum is set when that maximum is positive, every

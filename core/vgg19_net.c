@@ -388,16 +388,15 @@ __attribute__ ((target_clones ("avx512f", "avx2", "default")))
 static void
 apply_mask_row (float *v, const uint64_t *m, int width)
 {
-  typedef int i16 __attribute__ ((vector_size (64)));
   typedef int i16u __attribute__ ((vector_size (64), aligned (4), may_alias));
-  const i16 lane = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
   int x = 0;
   for (; x + 16 <= width; x += 16)
     {
       const int bits = (int) ((m[x / 64] >> (x % 64)) & 0xffff);
       if (bits == 0xffff)
         continue;
-      const i16 on = ((((i16) { 0 } + bits) >> lane) & 1) != 0;
+      maxpool2x2_mask_lanes on;
+      maxpool2x2_lanes_of_bits (bits, &on);
       *(i16u *) (v + x) &= on;
     }
   for (; x < width; x++)
