@@ -4,7 +4,10 @@
  * what the engine computes: ReLU outputs at every tap layer for x, the Gram
  * matrices of x there, the loss terms, dLoss/dx, and the images of 10 Adam
  * steps of ns_stylize from the content: after each step (c_adam_stepK.f32,
- * planar RGB) and its result (c_adam10.f32, interleaved RGB). */
+ * planar RGB) and its result (c_adam10.f32, interleaved RGB), and the ReLU
+ * outputs at the image each step starts from (c_stepK_reluI.f32, K from 0):
+ * they hold the engine's decisions (which ReLUs pass, which value each max
+ * pool takes), which the test makes its reference follow. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,22 @@ write_floats (const char *dir, const char *name, const float *data, size_t count
       exit (1);
     }
 }
+
+/* DIR/PREFIX<i>.f32: the ReLU output of every conv of the last evaluation. */
+static void
+write_relus (const char *dir, const char *prefix, const objective *obj)
+{
+  char name[64];
+  for (int i = 0; i < obj->net.conv_count; i++)
+    {
+      snprintf (name, sizeof name, "%s%d.f32", prefix, i);
+      write_floats (dir, name, obj->net.activation[i],
+                    (size_t) vgg19_conv_out_channels (i) * obj->net.height[i] * obj->net.width[i]);
+    }
+}
+
+/* as torch_reference.py's ADAM_STEPS */
+#define ADAM_STEPS 10
 
 typedef struct {
   const char *dir;
@@ -111,12 +130,7 @@ main (int argc, char **argv)
   const double loss = objective_evaluate (&obj, x, gradient);
   write_floats (dir, "c_gradient.f32", gradient, n);
   char name[64];
-  for (int i = 0; i < obj.net.conv_count; i++)
-    {
-      snprintf (name, sizeof name, "c_relu%d.f32", i);
-      write_floats (dir, name, obj.net.activation[i],
-                    (size_t) vgg19_conv_out_channels (i) * obj.net.height[i] * obj.net.width[i]);
-    }
+  write_relus (dir, "c_relu", &obj);
   for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
     {
       const int layer = layers.style_layers[s], c = vgg19_conv_out_channels (layer);
@@ -133,12 +147,11 @@ main (int argc, char **argv)
   FILE *f = fopen (path, "w");
   fprintf (f, "%.9g %.9g %.9g %.9g\n", obj.content_loss, obj.style_loss, obj.tv_loss, loss);
   fclose (f);
-  objective_free (&obj);
 
   /* 10 Adam steps of the real driver, from the content, at the content's size */
   params.optimizer = NS_OPTIMIZER_ADAM;
   params.learning_rate = 0.01;
-  params.iterations = 10;
+  params.iterations = ADAM_STEPS;
   params.multi_scale = 0;
   params.max_size = 0;
   ns_image content_image, result;
@@ -162,6 +175,24 @@ main (int argc, char **argv)
       return 1;
     }
   write_floats (dir, "c_adam10.f32", result.data, (size_t) w * h * 3);
+
+  /* the ReLU outputs at the image each Adam step started from: the same
+   * kernels on the same image decide as the driver's evaluation did */
+  for (int k = 0; k < ADAM_STEPS; k++)
+    {
+      float *start = content;
+      if (k > 0)
+        {
+          snprintf (name, sizeof name, "c_adam_step%d.f32", k);
+          start = read_floats (dir, name, n);
+        }
+      objective_evaluate (&obj, start, gradient);
+      snprintf (name, sizeof name, "c_step%d_relu", k);
+      write_relus (dir, name, &obj);
+      if (start != content)
+        free (start);
+    }
+  objective_free (&obj);
 
   ns_image_free (&result);
   ns_image_free (&content_image);
