@@ -81,8 +81,8 @@ main (int argc, char **argv)
   memcpy (params.style_layer_weights, layer_weights, sizeof layer_weights);
 
   ns_error err = { 0 };
-  vgg19_weights weights;
-  if (vgg19_weights_load (&weights, argv[1], ns_conv_count_needed (&params), &err) != NS_OK)
+  ns_weights weights;
+  if (ns_weights_load (&weights, argv[1], ns_conv_count_needed (&params), &err) != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;
@@ -93,13 +93,13 @@ main (int argc, char **argv)
   float *x = read_floats (dir, "x.f32", n);
 
   /* the layers ns_stylize uses for these parameters */
-  const objective_layers layers = layer_set_layers (&params);
+  const ns_objective_layers layers = ns_layer_set_layers (&params);
   /* every ReLU output kept, to compare them all */
-  vgg19_net_options net_options;
-  vgg19_net_options_init (&net_options);
-  objective obj;
-  const objective_style style_image = { style, sw, sh, 1.0 };
-  if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
+  ns_vgg19_net_options net_options;
+  ns_vgg19_net_options_init (&net_options);
+  ns_objective obj;
+  const ns_objective_style style_image = { style, sw, sh, 1.0 };
+  if (ns_objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
                       params.content_weight, params.style_weight, params.tv_weight, &net_options,
                       &err) != NS_OK)
     {
@@ -108,20 +108,20 @@ main (int argc, char **argv)
     }
 
   float *gradient = malloc (sizeof (float) * n);
-  const double loss = objective_evaluate (&obj, x, gradient);
+  const double loss = ns_objective_evaluate (&obj, x, gradient);
   write_floats (dir, "c_gradient.f32", gradient, n);
   char name[64];
   for (int i = 0; i < obj.net.conv_count; i++)
     {
       snprintf (name, sizeof name, "c_relu%d.f32", i);
       write_floats (dir, name, obj.net.activation[i],
-                    (size_t) vgg19_conv_out_channels (i) * obj.net.height[i] * obj.net.width[i]);
+                    (size_t) ns_vgg19_conv_out_channels (i) * obj.net.height[i] * obj.net.width[i]);
     }
   for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
     {
-      const int layer = layers.style_layers[s], c = vgg19_conv_out_channels (layer);
+      const int layer = layers.style_layers[s], c = ns_vgg19_conv_out_channels (layer);
       float *gram = malloc (sizeof (float) * c * c);
-      style_gram (obj.net.activation[layer], c, (size_t) obj.net.height[layer] * obj.net.width[layer], gram);
+      ns_style_gram (obj.net.activation[layer], c, (size_t) obj.net.height[layer] * obj.net.width[layer], gram);
       snprintf (name, sizeof name, "c_gram%d.f32", s);
       write_floats (dir, name, gram, (size_t) c * c);
       snprintf (name, sizeof name, "c_target_gram%d.f32", s);
@@ -133,7 +133,7 @@ main (int argc, char **argv)
   FILE *f = fopen (path, "w");
   fprintf (f, "%.9g %.9g %.9g %.9g\n", obj.content_loss, obj.style_loss, obj.tv_loss, loss);
   fclose (f);
-  objective_free (&obj);
+  ns_objective_clear (&obj);
 
   /* 10 Adam steps of the real driver, from the content, at the content's size */
   params.optimizer = NS_OPTIMIZER_ADAM;
@@ -163,13 +163,13 @@ main (int argc, char **argv)
     }
   write_floats (dir, "c_adam10.f32", result.data, (size_t) w * h * 3);
 
-  ns_image_free (&result);
-  ns_image_free (&content_image);
-  ns_image_free (&style_as_image);
+  ns_image_clear (&result);
+  ns_image_clear (&content_image);
+  ns_image_clear (&style_as_image);
   free (content);
   free (style);
   free (x);
   free (gradient);
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
   return 0;
 }
