@@ -477,7 +477,7 @@ parse_exact (const char *text, size_t length, json_value **root, ns_error *err)
   if (!copy)
     abort ();
   memcpy (copy, text, length);
-  status = json_parse (copy, length, root, err);
+  status = ns_json_parse (copy, length, root, err);
   free (copy);
   return status;
 }
@@ -515,7 +515,7 @@ test_json (void)
          "json: a document with every kind of value parses");
   if (status == NS_OK)
     {
-      array = json_object_get (root, "a");
+      array = ns_json_object_get (root, "a");
       check (array && array->type == JSON_ARRAY && array->as.array.count == 9
              && array->as.array.items[0].as.number.value == 1.0
              && array->as.array.items[0].as.number.is_uint64
@@ -534,7 +534,7 @@ test_json (void)
              && signbit (array->as.array.items[7].as.number.value)
              && array->as.array.items[8].as.number.value == 100.0,
              "json: numbers, booleans and null");
-      value = json_object_get (root, "s");
+      value = ns_json_object_get (root, "s");
       check (value && value->type == JSON_STRING
              && value->as.string.length == sizeof expected_string - 1 + 2
              && memcmp (value->as.string.bytes, expected_string,
@@ -542,24 +542,24 @@ test_json (void)
              && value->as.string.bytes[sizeof expected_string - 1] == '\0'
              && value->as.string.bytes[sizeof expected_string] == 'y',
              "json: escapes, \\uXXXX and a surrogate pair decode to UTF-8");
-      value = json_object_get (root, "utf8");
+      value = ns_json_object_get (root, "utf8");
       check (value && value->type == JSON_STRING
              && strcmp (value->as.string.bytes,
                         "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") == 0,
              "json: raw UTF-8 passes through");
-      value = json_object_get (root, "big");
+      value = ns_json_object_get (root, "big");
       check (value && value->as.number.is_uint64
              && value->as.number.uint64 == UINT64_MAX,
              "json: 2^64-1 is an exact integer");
-      value = json_object_get (root, "bigger");
+      value = ns_json_object_get (root, "bigger");
       check (value && !value->as.number.is_uint64
              && value->as.number.value == 18446744073709551616.0,
              "json: 2^64 is a number but not a 64-bit integer");
-      check (json_object_get (root, "missing") == NULL
-             && json_object_get (array, "a") == NULL,
+      check (ns_json_object_get (root, "missing") == NULL
+             && ns_json_object_get (array, "a") == NULL,
              "json: lookups of absent keys give NULL");
     }
-  json_free (root);
+  ns_json_free (root);
 
   for (i = 0; i < sizeof bad_documents / sizeof bad_documents[0]; i++)
     {
@@ -570,7 +570,7 @@ test_json (void)
       check (status == NS_ERROR_FORMAT && root == NULL
              && strstr (err.message, "invalid JSON at byte"),
              "json: bad document #%zu is rejected: %s", i, err.message);
-      json_free (root);
+      ns_json_free (root);
     }
 
   /* A valid document cut short must fail without reading past the cut. */
@@ -582,28 +582,28 @@ test_json (void)
   memset (nested + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
   status = parse_exact (nested, 2 * JSON_MAX_DEPTH, &root, &err);
   check (status == NS_OK, "json: %d nested arrays parse", JSON_MAX_DEPTH);
-  json_free (root);
+  ns_json_free (root);
   memset (nested, '[', JSON_MAX_DEPTH + 1);
   memset (nested + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
   status = parse_exact (nested, 2 * JSON_MAX_DEPTH + 2, &root, &err);
   check (status == NS_ERROR_FORMAT && strstr (err.message, "nesting"),
          "json: %d nested arrays are too deep: %s", JSON_MAX_DEPTH + 1,
          err.message);
-  json_free (root);
+  ns_json_free (root);
 
-  check (json_parse_number ("103.939", 7, &number) && number == 103.939
-         && json_parse_number ("0.485", 5, &number) && number == 0.485
-         && json_parse_number ("1e-7", 4, &number) && number == 1e-7
-         && json_parse_number ("-2.5E3", 6, &number) && number == -2500.0
-         && json_parse_number ("123456789012345678901234567890", 30, &number)
+  check (ns_json_parse_number ("103.939", 7, &number) && number == 103.939
+         && ns_json_parse_number ("0.485", 5, &number) && number == 0.485
+         && ns_json_parse_number ("1e-7", 4, &number) && number == 1e-7
+         && ns_json_parse_number ("-2.5E3", 6, &number) && number == -2500.0
+         && ns_json_parse_number ("123456789012345678901234567890", 30, &number)
          && fabs (number / 1.2345678901234568e29 - 1.0) < 1e-15
-         && json_parse_number ("0.000001234", 11, &number)
+         && ns_json_parse_number ("0.000001234", 11, &number)
          && number == 0.000001234,
          "json: numbers convert exactly, whatever the locale");
-  check (!json_parse_number ("1,5", 3, &number)
-         && !json_parse_number ("1 ", 2, &number)
-         && !json_parse_number ("", 0, &number)
-         && !json_parse_number ("1e400", 5, &number),
+  check (!ns_json_parse_number ("1,5", 3, &number)
+         && !ns_json_parse_number ("1 ", 2, &number)
+         && !ns_json_parse_number ("", 0, &number)
+         && !ns_json_parse_number ("1e400", 5, &number),
          "json: malformed or infinite numbers are refused");
 }
 

@@ -1,5 +1,7 @@
 #include "objective.h"
 
+#include "ns_assert.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +169,7 @@ ns_objective_clear (ns_objective *obj)
 double
 ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
 {
+  NS_ASSERT (obj && x);
   obj->content_loss = obj->style_loss = obj->tv_loss = 0.0;
   ns_vgg19_net_forward (&obj->net, x);
   if (gradient)

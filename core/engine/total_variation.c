@@ -1,11 +1,14 @@
 #include "total_variation.h"
 
+#include "ns_assert.h"
+
 #include <stddef.h>
 
 double
 ns_total_variation (const float *x, int channels, int height, int width,
                  double weight, float *grad)
 {
+  NS_ASSERT (x && channels >= 1);
   const double scale = 1.0 / ((double) channels * height * width);
   const float g = (float) (2.0 * weight * scale);
   double sum = 0.0;

@@ -1,5 +1,7 @@
 #include "color_transfer.h"
 
+#include "ns_assert.h"
+
 /* YIQ (NTSC 1953): Y is luminance, I and Q carry the colour. */
 static const float rgb_to_yiq[3][3] = {
   { 0.299f, 0.587f, 0.114f },
@@ -15,6 +17,7 @@ static const float yiq_to_rgb[3][3] = {
 void
 ns_keep_content_colors (float *result, const float *content, size_t pixels)
 {
+  NS_ASSERT (result && content);
   float *r = result, *g = result + pixels, *b = result + 2 * pixels;
   const float *cr = content, *cg = content + pixels, *cb = content + 2 * pixels;
 

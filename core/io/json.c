@@ -101,7 +101,7 @@ free_value_contents (json_value *value)
 }
 
 void
-json_free (json_value *root)
+ns_json_free (json_value *root)
 {
   if (!root)
     return;
@@ -298,7 +298,7 @@ parse_number (json_parser *parser, json_value *out)
 }
 
 int
-json_parse_number (const char *text, size_t length, double *value)
+ns_json_parse_number (const char *text, size_t length, double *value)
 {
   size_t used = 0;
   double result = 0.0;
@@ -818,7 +818,7 @@ parse_value (json_parser *parser, json_value *out, int depth)
 }
 
 ns_status
-json_parse (const char *text, size_t length, json_value **root, ns_error *err)
+ns_json_parse (const char *text, size_t length, json_value **root, ns_error *err)
 {
   json_parser parser = { (const unsigned char *) text, length, 0, err };
   json_value *value;
@@ -855,7 +855,7 @@ json_parse (const char *text, size_t length, json_value **root, ns_error *err)
 }
 
 const json_value *
-json_object_get (const json_value *object, const char *key)
+ns_json_object_get (const json_value *object, const char *key)
 {
   size_t key_length, i;
 

@@ -3,7 +3,7 @@
  * It reads exactly `length` bytes (the text need not be NUL-terminated),
  * checks the whole grammar, UTF-8 and escapes (\uXXXX and surrogate pairs
  * become UTF-8), rejects duplicate keys within an object, bounds nesting at
- * JSON_MAX_DEPTH and returns a tree the caller frees with json_free. */
+ * JSON_MAX_DEPTH and returns a tree the caller frees with ns_json_free. */
 #ifndef JSON_H
 #define JSON_H
 
@@ -57,19 +57,19 @@ struct json_member {
 };
 
 /* Parses text[0..length) as one JSON value surrounded by optional whitespace.
- * On success *root is a tree to free with json_free; on failure *root is NULL
+ * On success *root is a tree to free with ns_json_free; on failure *root is NULL
  * and err says what is wrong and at which byte offset (NS_ERROR_FORMAT), or
  * NS_ERROR_NOMEM. */
-ns_status json_parse (const char *text, size_t length, json_value **root,
+ns_status ns_json_parse (const char *text, size_t length, json_value **root,
                       ns_error *err);
-void json_free (json_value *root);
+void ns_json_free (json_value *root);
 
 /* The member of an object called key, or NULL (also when value is not an
  * object). */
-const json_value *json_object_get (const json_value *object, const char *key);
+const json_value *ns_json_object_get (const json_value *object, const char *key);
 
 /* Parses text[0..length) as exactly one JSON number literal, independently of
  * the C locale.  Returns 1 and stores a finite value, or 0. */
-int json_parse_number (const char *text, size_t length, double *value);
+int ns_json_parse_number (const char *text, size_t length, double *value);
 
 #endif

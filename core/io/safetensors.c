@@ -186,7 +186,7 @@ parse_tensor_info (const char *path, const json_member *member,
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: header entry \"%s\" is not an object", path, name);
 
-  dtype_value = json_object_get (&member->value, "dtype");
+  dtype_value = ns_json_object_get (&member->value, "dtype");
   if (!dtype_value || dtype_value->type != JSON_STRING)
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has no dtype string", path, name);
@@ -197,7 +197,7 @@ parse_tensor_info (const char *path, const json_member *member,
                          "%s: tensor %s has unknown dtype \"%.40s\"", path,
                          name, dtype_value->as.string.bytes);
 
-  shape_value = json_object_get (&member->value, "shape");
+  shape_value = ns_json_object_get (&member->value, "shape");
   if (!read_integer_array (shape_value, tensor->shape, SAFETENSORS_MAX_RANK,
                            &rank))
     return ns_error_set (err, NS_ERROR_FORMAT,
@@ -225,7 +225,7 @@ parse_tensor_info (const char *path, const json_member *member,
                          path, name, shape_text, dtype->name);
   byte_count = element_count * dtype->bits / 8;
 
-  offsets_value = json_object_get (&member->value, "data_offsets");
+  offsets_value = ns_json_object_get (&member->value, "data_offsets");
   if (!read_integer_array (offsets_value, offsets, 2, &offset_count)
       || offset_count != 2)
     return ns_error_set (err, NS_ERROR_FORMAT,
@@ -400,7 +400,7 @@ parse_header (const char *path, const char *header, size_t header_length,
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: header does not begin with '{': not a "
                          "safetensors file", path);
-  status = json_parse (header, header_length, &root, &json_err);
+  status = ns_json_parse (header, header_length, &root, &json_err);
   if (status == NS_ERROR_NOMEM)
     return no_memory (path, err);
   if (status != NS_OK)
@@ -416,7 +416,7 @@ parse_header (const char *path, const char *header, size_t header_length,
       file->tensors = calloc (tensor_count, sizeof *file->tensors);
       if (!file->tensors)
         {
-          json_free (root);
+          ns_json_free (root);
           return no_memory (path, err);
         }
     }
@@ -434,7 +434,7 @@ parse_header (const char *path, const char *header, size_t header_length,
             file->tensor_count++;
         }
     }
-  json_free (root);
+  ns_json_free (root);
   if (status != NS_OK)
     return status;
 

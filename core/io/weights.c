@@ -92,7 +92,7 @@ parse_three_floats (const char *text, float out[3])
         field++;
       while (stop > field && (stop[-1] == ' ' || stop[-1] == '\t'))
         stop--;
-      if (!json_parse_number (field, (size_t) (stop - field), &value)
+      if (!ns_json_parse_number (field, (size_t) (stop - field), &value)
           || value > FLT_MAX || value < -FLT_MAX)
         return 0;
       out[k] = (float) value;

@@ -1,5 +1,7 @@
 #include "gram.h"
 
+#include "ns_assert.h"
+
 #include <cblas.h>
 #include <omp.h>
 #include <string.h>
@@ -205,6 +207,7 @@ gram_range (size_t n, int parts, int part, size_t unit, size_t *p0, size_t *p1)
 void
 ns_gram_forward (const float *features, int channels, size_t n, float scale, float *gram)
 {
+  NS_ASSERT (features && gram && channels > 0);
   if (channels % 4 != 0 || channels > GRAM_OWN_FORWARD_CHANNELS)
     {
       cblas_ssyrk (CblasRowMajor, CblasUpper, CblasNoTrans, channels, (int) n, scale, features,
@@ -237,6 +240,7 @@ void
 ns_gram_backward (const float *features, int channels, size_t n, float scale,
                const float *grad_gram, float *grad_features)
 {
+  NS_ASSERT (features && grad_gram && grad_features && channels > 0);
   gram_forward_fn forward;
   gram_backward_fn backward;
   gram_kernels (&forward, &backward);

@@ -1,5 +1,7 @@
 #include "maxpool2x2.h"
 
+#include "ns_assert.h"
+
 #include "cpu.h"
 
 #include <stddef.h>
@@ -21,6 +23,7 @@ window_argmax (const float *top, const float *bottom)
 void
 ns_maxpool2x2_forward (const float *in, int channels, int height, int width, float *out)
 {
+  NS_ASSERT (in && out && channels > 0);
   const int oh = height / 2, ow = width / 2;
 
   #pragma omp parallel for schedule(static)

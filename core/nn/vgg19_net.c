@@ -1,5 +1,7 @@
 #include "vgg19_net.h"
 
+#include "ns_assert.h"
+
 #include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -422,6 +424,7 @@ apply_mask (float *values, int channels, int height, int width, const uint64_t *
 void
 ns_vgg19_net_forward (ns_vgg19_net *net, const float *rgb)
 {
+  NS_ASSERT (net && net->weights && rgb);
   const ns_input_convention *in = &net->weights->input;
   const size_t plane = (size_t) net->height[0] * net->width[0];
 
@@ -483,6 +486,7 @@ void
 ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradient,
                     void *user_data, float *rgb_gradient)
 {
+  NS_ASSERT (net && add_gradient && rgb_gradient);
   float *grad = net->gradient[0], *spare = net->gradient[1];
   const int last = net->conv_count - 1;
   memset (grad, 0, sizeof (float) * ns_vgg19_conv_out_channels (last)

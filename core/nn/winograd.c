@@ -1,5 +1,7 @@
 #include "winograd.h"
 
+#include "ns_assert.h"
+
 #include "cpu.h"
 
 #include <omp.h>
@@ -215,6 +217,7 @@ ns_winograd_conv_forward (int tile, const float *in, int in_channels, int height
                        const float *u, const float *bias, int out_channels, int relu,
                        float *out, float *scratch, size_t scratch_floats)
 {
+  NS_ASSERT ((tile == 2 || tile == 4) && in && u && out && scratch);
   winograd_job job = {
     .in = in, .n_in = in_channels, .n_out = out_channels,
     .height = height, .width = width, .u = u, .bias = bias, .relu = relu,

@@ -1,5 +1,7 @@
 #include "adam.h"
 
+#include "ns_assert.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -32,6 +34,7 @@ ns_adam_clear (ns_adam *adam)
 void
 ns_adam_step (ns_adam *adam, float *x, const float *grad, double learning_rate)
 {
+  NS_ASSERT (adam && x && grad);
   adam->step++;
   const float b1 = (float) adam->beta1, b2 = (float) adam->beta2;
   /* bias corrections folded into the step size, as in the paper's algorithm 1 */

@@ -1,5 +1,7 @@
 #include "lbfgs_minimize.h"
 
+#include "ns_assert.h"
+
 #include <limits.h>
 #include <lbfgs.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@ ns_status
 ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
                 int *iterations_done, ns_error *err)
 {
+  NS_ASSERT (problem && problem->evaluate && x);
   /* liblbfgs's SSE2 build wants a multiple of 8 variables: pad with inert ones */
   const size_t padded = (count + 7) / 8 * 8;
   *iterations_done = 0;
