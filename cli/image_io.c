@@ -32,13 +32,13 @@ load_png (FILE *file, const char *path, ns_image *image, ns_error *err)
   if (!bytes)
     {
       png_image_free (&png);
-      ns_image_free (image);
+      ns_image_clear (image);
       return ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory", path);
     }
   if (!png_image_finish_read (&png, NULL, bytes, 0, NULL))
     {
       free (bytes);
-      ns_image_free (image);
+      ns_image_clear (image);
       return ns_error_set (err, NS_ERROR_FORMAT, "%s: %s", path, png.message);
     }
   for (size_t i = 0; i < count; i++)
@@ -75,7 +75,7 @@ load_jpeg (FILE *file, const char *path, ns_image *image, ns_error *err)
     {
       jpeg_destroy_decompress (&info);
       free (row);
-      ns_image_free (image);
+      ns_image_clear (image);
       return ns_error_set (err, NS_ERROR_FORMAT, "%s: not a readable JPEG (%s)", path, error.message);
     }
   jpeg_create_decompress (&info);
@@ -90,7 +90,7 @@ load_jpeg (FILE *file, const char *path, ns_image *image, ns_error *err)
     {
       jpeg_destroy_decompress (&info);
       free (row);
-      ns_image_free (image);
+      ns_image_clear (image);
       return status;
     }
   while (info.output_scanline < info.output_height)

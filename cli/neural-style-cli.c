@@ -269,13 +269,13 @@ main (int argc, char **argv)
     }
 
   ns_error err = { 0 };
-  vgg19_weights weights = { 0 };
+  ns_weights weights = { 0 };
   ns_image content = { 0 }, result = { 0 }, style_images[NS_MAX_STYLES] = { { 0 } };
   ns_style styles[NS_MAX_STYLES];
   int code = 1;
   ns_status status = ns_params_check (&params, &err);
   if (status == NS_OK)
-    status = vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);
+    status = ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);
   if (status == NS_OK)
     status = image_load (content_path, &content, &err);
   for (int k = 0; k < style_count && status == NS_OK; k++)
@@ -301,10 +301,10 @@ main (int argc, char **argv)
   else
     fprintf (stderr, "neural-style: %s\n", err.message);
 
-  ns_image_free (&result);
-  ns_image_free (&content);
+  ns_image_clear (&result);
+  ns_image_clear (&content);
   for (int k = 0; k < style_count; k++)
-    ns_image_free (&style_images[k]);
-  vgg19_weights_free (&weights);
+    ns_image_clear (&style_images[k]);
+  ns_weights_clear (&weights);
   return code;
 }

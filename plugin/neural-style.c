@@ -32,7 +32,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "neural_style.h"
-#include "vgg19_weights.h"
+#include "ns_weights.h"
 #include "neural-style-dialog.h"
 #include "neural-style-params.h"
 #include "neural-style-progress.h"
@@ -681,9 +681,9 @@ neural_style_run (GimpProcedure        *procedure,
     gimp_displays_flush ();
 
  out:
-  ns_image_free (&result);
-  ns_image_free (&style);
-  ns_image_free (&content);
+  ns_image_clear (&result);
+  ns_image_clear (&style);
+  ns_image_clear (&content);
   g_free (weights_path);
   g_clear_object (&style_layer);
   g_clear_object (&style_file);
@@ -941,7 +941,7 @@ stylize_progress (const ns_progress *progress,
     {
       ns_error ignored;
 
-      ns_image_free (&job->preview);
+      ns_image_clear (&job->preview);
       if (ns_progress_snapshot (progress, &job->preview, &ignored) != NS_OK)
         memset (&job->preview, 0, sizeof job->preview);
       job->preview_time = now;
@@ -960,12 +960,12 @@ static gpointer
 stylize_thread (gpointer data)
 {
   StylizeJob    *job = data;
-  vgg19_weights  weights;
+  ns_weights  weights;
   ns_style       style;
   ns_status      status;
 
   /* Only the convolutions the chosen layers use. */
-  status = vgg19_weights_load (&weights, job->weights_path,
+  status = ns_weights_load (&weights, job->weights_path,
                                ns_conv_count_needed (&job->params),
                                &job->error);
   if (status == NS_OK)
@@ -978,7 +978,7 @@ stylize_thread (gpointer data)
       style.blend = 1.0;
       status = ns_stylize (&weights, job->content, &style, 1, &job->params,
                            stylize_progress, job, &job->result, &job->error);
-      vgg19_weights_free (&weights);
+      ns_weights_clear (&weights);
     }
 
   g_mutex_lock (&job->mutex);
@@ -1172,7 +1172,7 @@ stylize (const gchar     *weights_path,
       if (preview.data)
         {
           show_preview (window, &preview, format);
-          ns_image_free (&preview);
+          ns_image_clear (&preview);
         }
 
       /* New progress is shown (the last one too), and at least every
@@ -1236,7 +1236,7 @@ stylize (const gchar     *weights_path,
 
   g_thread_join (thread);
   g_mutex_clear (&job.mutex);
-  ns_image_free (&job.preview);
+  ns_image_clear (&job.preview);
 
   if (window)
     gtk_widget_destroy (window);
@@ -1248,13 +1248,13 @@ stylize (const gchar     *weights_path,
 
   if (job.status == NS_ERROR_CANCELLED)
     {
-      ns_image_free (&job.result);
+      ns_image_clear (&job.result);
       return GIMP_PDB_CANCEL;
     }
 
   if (job.status != NS_OK)
     {
-      ns_image_free (&job.result);
+      ns_image_clear (&job.result);
       g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
                            job.error.message[0] ?
                            job.error.message :

@@ -2,7 +2,7 @@
  *   bench-pass [--weights FILE] [--size N] [--passes N] [--warmup N]
  * builds the objective of the paper's layer set (content relu4_2, style
  * relu1_1 … relu5_1) for an N x N image, then times forward + backward
- * passes to the input (objective_evaluate with a gradient) and prints one
+ * passes to the input (ns_objective_evaluate with a gradient) and prints one
  * line of key=value pairs: seconds per pass (median, min), GFLOP/s of the
  * convolutions, peak RSS.  Without --weights (or when the file is missing)
  * the weights are random: the speed does not depend on their values. */
@@ -37,11 +37,11 @@ compare_doubles (const void *a, const void *b)
 /* Multiply-adds of the forward convolutions, and of the backward ones (to
  * the input of each conv; conv1_1's too, since the gradient reaches the image). */
 static double
-conv_flops (const vgg19_net *net)
+conv_flops (const ns_vgg19_net *net)
 {
   double macs = 0.0;
   for (int i = 0; i < net->conv_count; i++)
-    macs += 9.0 * vgg19_conv_in_channels (i) * vgg19_conv_out_channels (i)
+    macs += 9.0 * ns_vgg19_conv_in_channels (i) * ns_vgg19_conv_out_channels (i)
             * net->height[i] * net->width[i];
   return 2.0 * 2.0 * macs;
 }
@@ -83,15 +83,15 @@ main (int argc, char **argv)
   params.tv_weight = 0.0;
   for (int i = 0; i < NS_STYLE_LAYER_COUNT; i++)
     params.style_layer_weights[i] = 1.0;
-  const objective_layers layers = layer_set_layers (&params);
-  const int conv_count = objective_conv_count (&layers);
+  const ns_objective_layers layers = ns_layer_set_layers (&params);
+  const int conv_count = ns_objective_conv_count (&layers);
 
   ns_error err = { 0 };
-  vgg19_weights weights;
+  ns_weights weights;
   const char *weights_kind = "random";
   if (weights_path && access (weights_path, R_OK) == 0)
     {
-      if (vgg19_weights_load (&weights, weights_path, conv_count, &err) != NS_OK)
+      if (ns_weights_load (&weights, weights_path, conv_count, &err) != NS_OK)
         {
           fprintf (stderr, "bench-pass: %s\n", err.message);
           return 1;
@@ -124,14 +124,14 @@ main (int argc, char **argv)
     }
 
   /* as ns_stylize builds it: only the loss layers' outputs kept */
-  vgg19_net_options net_options;
-  vgg19_net_options_init (&net_options);
+  ns_vgg19_net_options net_options;
+  ns_vgg19_net_options_init (&net_options);
   net_options.keep = 0;
   net_options.winograd_tile = tile;
-  objective obj;
-  const objective_style style_image = { style, size, size, 1.0 };
+  ns_objective obj;
+  const ns_objective_style style_image = { style, size, size, 1.0 };
   const double t_init = now ();
-  if (objective_init (&obj, &weights, &layers, content, size, size, &style_image, 1,
+  if (ns_objective_init (&obj, &weights, &layers, content, size, size, &style_image, 1,
                       params.content_weight, params.style_weight, params.tv_weight, &net_options,
                       &err) != NS_OK)
     {
@@ -142,12 +142,12 @@ main (int argc, char **argv)
 
   double loss = 0.0;
   for (int k = 0; k < warmup; k++)
-    loss = objective_evaluate (&obj, x, gradient);
+    loss = ns_objective_evaluate (&obj, x, gradient);
   double *seconds = malloc (sizeof (double) * passes);
   for (int k = 0; k < passes; k++)
     {
       const double t = now ();
-      loss = objective_evaluate (&obj, x, gradient);
+      loss = ns_objective_evaluate (&obj, x, gradient);
       seconds[k] = now () - t;
     }
   qsort (seconds, passes, sizeof (double), compare_doubles);
@@ -163,8 +163,8 @@ main (int argc, char **argv)
           usage.ru_maxrss / 1024.0, init_seconds, loss);
 
   free (seconds);
-  objective_free (&obj);
-  vgg19_weights_free (&weights);
+  ns_objective_clear (&obj);
+  ns_weights_clear (&weights);
   free (content);
   free (style);
   free (x);

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "safetensors.h"
-#include "vgg19_weights.h"
+#include "ns_weights.h"
 
 static char path[64];
 
@@ -24,27 +24,27 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   fclose (file);
 
   /* the generic reader: every tensor as floats */
-  safetensors_file st;
-  if (safetensors_open (&st, path, NULL) == NS_OK)
+  ns_safetensors_file st;
+  if (ns_safetensors_open (&st, path, NULL) == NS_OK)
     {
       for (size_t i = 0; i < st.tensor_count; i++)
         {
-          const safetensors_tensor *t = &st.tensors[i];
+          const ns_safetensors_tensor *t = &st.tensors[i];
           if (t->element_count > (1u << 20))
             continue;
           float *values = malloc (sizeof (float) * (t->element_count ? t->element_count : 1));
           if (values)
-            safetensors_read_f32 (&st, t, values, t->element_count, NULL);
+            ns_safetensors_read_f32 (&st, t, values, t->element_count, NULL);
           free (values);
         }
-      safetensors_close (&st);
+      ns_safetensors_close (&st);
     }
 
   /* the VGG19 loader, for the first two convolutions */
-  vgg19_weights weights;
+  ns_weights weights;
   ns_error err;
-  if (vgg19_weights_load (&weights, path, 2, &err) == NS_OK)
-    vgg19_weights_free (&weights);
+  if (ns_weights_load (&weights, path, 2, &err) == NS_OK)
+    ns_weights_clear (&weights);
   unlink (path);
   return 0;
 }

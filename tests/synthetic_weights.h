@@ -8,12 +8,12 @@
 #include <stdlib.h>
 
 #include "random.h"
-#include "vgg19_weights.h"
+#include "ns_weights.h"
 
 /* Fills weights with conv_count random convolutions; returns 0 on allocation
- * failure.  vgg19_weights_free releases them. */
+ * failure.  ns_weights_clear releases them. */
 static inline int
-synthetic_weights_make (vgg19_weights *weights, int conv_count, uint64_t seed)
+synthetic_weights_make (ns_weights *weights, int conv_count, uint64_t seed)
 {
   ns_random rng;
   ns_random_seed (&rng, seed);
@@ -26,12 +26,12 @@ synthetic_weights_make (vgg19_weights *weights, int conv_count, uint64_t seed)
       weights->input.std[k] = 1.0f;
     }
   weights->input.range = 255.0f;
-  for (int i = 0; i < VGG19_CONV_COUNT; i++)
+  for (int i = 0; i < NS_VGG19_CONV_COUNT; i++)
     {
-      conv3x3_weights *conv = &weights->conv[i];
+      ns_conv_weights *conv = &weights->conv[i];
       conv->weight = conv->bias = NULL;
-      conv->in_channels = vgg19_conv_in_channels (i);
-      conv->out_channels = vgg19_conv_out_channels (i);
+      conv->in_channels = ns_vgg19_conv_in_channels (i);
+      conv->out_channels = ns_vgg19_conv_out_channels (i);
       if (i >= conv_count)
         continue;
       const size_t count = (size_t) conv->in_channels * conv->out_channels * 9;

@@ -61,10 +61,10 @@ test_lbfgs_rosenbrock (void)
       float x[10];
       for (size_t i = 0; i < n; i++)
         x[i] = i % 2 ? 1.0f : -1.2f;
-      const lbfgs_problem problem = { .max_iterations = 200, .memory = 6,
+      const ns_lbfgs_problem problem = { .max_iterations = 200, .memory = 6,
                                       .evaluate = rosenbrock_evaluate, .user_data = &r };
       int done;
-      ns_status status = lbfgs_minimize (&problem, x, n, &done, NULL);
+      ns_status status = ns_lbfgs_minimize (&problem, x, n, &done, NULL);
       double worst = 0.0;
       for (size_t i = 0; i < n; i++)
         worst = fmax (worst, fabs (x[i] - 1.0));
@@ -88,22 +88,22 @@ smooth_image (int width, int height, double phase)
 }
 
 typedef struct {
-  objective *obj;
+  ns_objective *obj;
   double first_loss, last_loss;
   int reports;
-} objective_run;
+} ns_objective_run;
 
 static double
-objective_run_evaluate (void *user_data, const float *x, float *gradient)
+ns_objective_run_evaluate (void *user_data, const float *x, float *gradient)
 {
-  objective_run *run = user_data;
-  return objective_evaluate (run->obj, x, gradient);
+  ns_objective_run *run = user_data;
+  return ns_objective_evaluate (run->obj, x, gradient);
 }
 
 static int
-objective_run_iteration (void *user_data, int iteration, double loss, const float *x)
+ns_objective_run_iteration (void *user_data, int iteration, double loss, const float *x)
 {
-  objective_run *run = user_data;
+  ns_objective_run *run = user_data;
   (void) x;
   if (iteration == 1)
     run->first_loss = loss;
@@ -113,37 +113,37 @@ objective_run_iteration (void *user_data, int iteration, double loss, const floa
 }
 
 static void
-test_lbfgs_on_style_objective (const vgg19_weights *weights)
+test_lbfgs_on_style_objective (const ns_weights *weights)
 {
   const int w = 48, h = 40;
   float *content = smooth_image (w, h, 0.0), *style = smooth_image (w, h, 2.0);
   float *x = malloc (sizeof (float) * 3 * w * h);
   memcpy (x, content, sizeof (float) * 3 * w * h);
-  const objective_layers layers = { .content_layer = 9, .style_layer_count = 5,
+  const ns_objective_layers layers = { .content_layer = 9, .style_layer_count = 5,
                                     .style_layers = { 0, 2, 4, 8, 12 },
                                     .style_layer_weights = { 1, 1, 1, 1, 1 } };
-  const objective_style target = { style, w, h, 1.0 };
-  objective obj;
+  const ns_objective_style target = { style, w, h, 1.0 };
+  ns_objective obj;
   ns_error err;
-  if (objective_init (&obj, weights, &layers, content, w, h, &target, 1, 1.0, 1.0, 0.0, NULL, &err) != NS_OK)
+  if (ns_objective_init (&obj, weights, &layers, content, w, h, &target, 1, 1.0, 1.0, 0.0, NULL, &err) != NS_OK)
     {
       check (0, err.message);
       return;
     }
-  const double start = objective_evaluate (&obj, x, NULL);
-  objective_run run = { &obj, 0, 0, 0 };
-  const lbfgs_problem problem = { .max_iterations = 20, .memory = 10,
-                                  .evaluate = objective_run_evaluate,
-                                  .iteration = objective_run_iteration, .user_data = &run };
+  const double start = ns_objective_evaluate (&obj, x, NULL);
+  ns_objective_run run = { &obj, 0, 0, 0 };
+  const ns_lbfgs_problem problem = { .max_iterations = 20, .memory = 10,
+                                  .evaluate = ns_objective_run_evaluate,
+                                  .iteration = ns_objective_run_iteration, .user_data = &run };
   int done;
-  ns_status status = lbfgs_minimize (&problem, x, 3 * (size_t) w * h, &done, &err);
-  const double end = objective_evaluate (&obj, x, NULL);
+  ns_status status = ns_lbfgs_minimize (&problem, x, 3 * (size_t) w * h, &done, &err);
+  const double end = ns_objective_evaluate (&obj, x, NULL);
   char what[200];
   snprintf (what, sizeof what, "L-BFGS on the style objective: loss %.4g -> %.4g in %d iterations "
             "(the returned image has the last reported loss)", start, end, done);
   check (status == NS_OK && done == 20 && run.reports == 20 && end < 0.3 * start
          && fabs (end - run.last_loss) <= 1e-6 * fabs (end), what);
-  objective_free (&obj);
+  ns_objective_clear (&obj);
   free (content);
   free (style);
   free (x);
@@ -210,7 +210,7 @@ quick_params (void)
 }
 
 static ns_status
-stylize (const vgg19_weights *weights, const ns_image *content, const ns_image *style,
+stylize (const ns_weights *weights, const ns_image *content, const ns_image *style,
          const ns_params *params, progress_log *log, ns_image *result, ns_error *err)
 {
   const ns_style styles[1] = { { style, 1.0 } };
@@ -253,7 +253,7 @@ test_schedule (void)
 }
 
 static void
-test_stylize_controls (const vgg19_weights *weights)
+test_stylize_controls (const ns_weights *weights)
 {
   ns_image content = test_image (72, 56, 4, 0.0), style = test_image (50, 60, 3, 2.0);
   ns_image other_style = test_image (64, 64, 3, 4.0);
@@ -279,7 +279,7 @@ test_stylize_controls (const vgg19_weights *weights)
   /* reproducible: same inputs, same thread count, same bits */
   status = stylize (weights, &content, &style, &p, NULL, &b, &err);
   check (status == NS_OK && identical (&a, &b), "same inputs give the identical result (L-BFGS)");
-  ns_image_free (&b);
+  ns_image_clear (&b);
 
   /* Adam as well, and it differs from L-BFGS */
   p.optimizer = NS_OPTIMIZER_ADAM;
@@ -287,8 +287,8 @@ test_stylize_controls (const vgg19_weights *weights)
   stylize (weights, &content, &style, &p, NULL, &c, &err);
   check (status == NS_OK && identical (&b, &c) && !identical (&a, &b),
          "Adam is reproducible and takes another path than L-BFGS");
-  ns_image_free (&b);
-  ns_image_free (&c);
+  ns_image_clear (&b);
+  ns_image_clear (&c);
   p.optimizer = NS_OPTIMIZER_LBFGS;
 
   /* noise init: the seed decides */
@@ -297,24 +297,24 @@ test_stylize_controls (const vgg19_weights *weights)
   stylize (weights, &content, &style, &p, NULL, &b, &err);
   stylize (weights, &content, &style, &p, NULL, &c, &err);
   int same_seed = identical (&b, &c);
-  ns_image_free (&c);
+  ns_image_clear (&c);
   p.seed = 8;
   stylize (weights, &content, &style, &p, NULL, &c, &err);
   check (same_seed && !identical (&b, &c) && !identical (&a, &b),
          "noise init: one seed one result, another seed another");
-  ns_image_free (&b);
-  ns_image_free (&c);
+  ns_image_clear (&b);
+  ns_image_clear (&c);
 
   /* style init starts farther from the content than content init */
   progress_log from_content = { 0 }, from_style = { 0 };
   p.init = NS_INIT_CONTENT;
   stylize (weights, &content, &style, &p, &from_content, &b, &err);
-  ns_image_free (&b);
+  ns_image_clear (&b);
   p.init = NS_INIT_STYLE;
   status = stylize (weights, &content, &style, &p, &from_style, &b, &err);
   check (status == NS_OK && from_style.first.content_loss > 2 * from_content.first.content_loss,
          "style init starts far from the content, content init near it");
-  ns_image_free (&b);
+  ns_image_clear (&b);
   p.init = NS_INIT_CONTENT;
 
   /* keep colours: the result takes the content's chroma */
@@ -330,13 +330,13 @@ test_stylize_controls (const vgg19_weights *weights)
         pb[k * 72 * 56 + i] = b.data[i * 4 + k];
         pc[k * 72 * 56 + i] = content.data[i * 4 + k];
       }
-  /* chroma distance to the content: keep_content_colors of a result onto the
+  /* chroma distance to the content: ns_keep_content_colors of a result onto the
    * content changes it by exactly its chroma difference */
   float *chroma_a = malloc (sizeof (float) * 3 * 72 * 56), *chroma_b = malloc (sizeof (float) * 3 * 72 * 56);
   memcpy (chroma_a, pa, sizeof (float) * 3 * 72 * 56);
   memcpy (chroma_b, pb, sizeof (float) * 3 * 72 * 56);
-  keep_content_colors (chroma_a, pc, 72 * 56);
-  keep_content_colors (chroma_b, pc, 72 * 56);
+  ns_keep_content_colors (chroma_a, pc, 72 * 56);
+  ns_keep_content_colors (chroma_b, pc, 72 * 56);
   double moved_a = 0, moved_b = 0;
   for (int i = 0; i < 3 * 72 * 56; i++)
     {
@@ -348,7 +348,7 @@ test_stylize_controls (const vgg19_weights *weights)
             moved_b / (3 * 72 * 56), moved_a / (3 * 72 * 56));
   check (moved_b < 0.1 * moved_a && moved_b / (3 * 72 * 56) < 2e-3, what);
   free (pa); free (pb); free (pc); free (chroma_a); free (chroma_b);
-  ns_image_free (&b);
+  ns_image_clear (&b);
 
   /* style blends: (1, 0) is the first style alone; (0.5, 0.5) is neither */
   const ns_style first_only[2] = { { &style, 1.0 }, { &other_style, 0.0 } };
@@ -356,14 +356,14 @@ test_stylize_controls (const vgg19_weights *weights)
   ns_stylize (weights, &content, first_only, 2, &p, NULL, NULL, &b, &err);
   ns_stylize (weights, &content, half_half, 2, &p, NULL, NULL, &c, &err);
   check (identical (&a, &b) && !identical (&a, &c), "style blend (1, 0) equals one style; (0.5, 0.5) differs");
-  ns_image_free (&b);
-  ns_image_free (&c);
+  ns_image_clear (&b);
+  ns_image_clear (&c);
 
   /* style scale changes the style statistics */
   p.style_scale = 0.6;
   stylize (weights, &content, &style, &p, NULL, &b, &err);
   check (!identical (&a, &b), "style scale 0.6 gives another result than 1");
-  ns_image_free (&b);
+  ns_image_clear (&b);
   p.style_scale = 1.0;
 
   /* TV weight smooths */
@@ -381,23 +381,23 @@ test_stylize_controls (const vgg19_weights *weights)
       for (int i = 0; i < 72 * 56; i++)
         for (int k = 0; k < 3; k++)
           pl[k * 72 * 56 + i] = img->data[i * 4 + k];
-      tv[r] = total_variation (pl, 3, 56, 72, 0.0, NULL);
+      tv[r] = ns_total_variation (pl, 3, 56, 72, 0.0, NULL);
     }
   free (pl);
   snprintf (what, sizeof what, "TV weight smooths: total variation %.3g with it, %.3g without", tv[0], tv[1]);
   check (tv[0] < 0.8 * tv[1], what);
-  ns_image_free (&b);
-  ns_image_free (&c);
+  ns_image_clear (&b);
+  ns_image_clear (&c);
 
   /* layer sets: seed needs all 16 convolutions */
   p.layer_set = NS_LAYERS_SEED;
   check (ns_conv_count_needed (&p) == 16, "the seed layer set needs 16 convolutions");
   status = stylize (weights, &content, &style, &p, NULL, &b, &err);
   check (status == NS_OK && !identical (&a, &b), "the seed layer set runs and differs from the paper's");
-  ns_image_free (&b);
+  ns_image_clear (&b);
   p.layer_set = NS_LAYERS_PAPER;
   check (ns_conv_count_needed (&p) == 13, "the paper layer set needs 13 convolutions (cut after conv5_1)");
-  vgg19_weights cut = *weights;
+  ns_weights cut = *weights;
   cut.conv_count = 13;
   p.layer_set = NS_LAYERS_SEED;
   status = stylize (&cut, &content, &style, &p, NULL, &b, &err);
@@ -409,7 +409,7 @@ test_stylize_controls (const vgg19_weights *weights)
   p.style_layer_weights[4] = 4.0;
   stylize (weights, &content, &style, &p, NULL, &b, &err);
   check (!identical (&a, &b), "per-layer style weights change the result");
-  ns_image_free (&b);
+  ns_image_clear (&b);
   for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
     p.style_layer_weights[s] = 1.0;
 
@@ -424,7 +424,7 @@ test_stylize_controls (const vgg19_weights *weights)
   check (status == NS_OK && log.scales_seen == 3 && log.widths[0] < log.widths[1]
          && log.widths[1] < log.widths[2] && log.widths[2] == 72
          && log.iterations[2] < log.iterations[0] && b.width == 72 && b.height == 56, what);
-  ns_image_free (&b);
+  ns_image_clear (&b);
 
   /* stop keeps a result; cancel returns none */
   p.multi_scale = 0;
@@ -434,7 +434,7 @@ test_stylize_controls (const vgg19_weights *weights)
   log.stop_reply = NS_PROGRESS_STOP;
   status = stylize (weights, &content, &style, &p, &log, &b, &err);
   check (status == NS_OK && log.reports == 2 && b.data != NULL, "STOP after 2 iterations returns the result so far");
-  ns_image_free (&b);
+  ns_image_clear (&b);
   memset (&log, 0, sizeof log);
   log.stop_after = 1;
   log.stop_reply = NS_PROGRESS_CANCEL;
@@ -461,26 +461,26 @@ test_stylize_controls (const vgg19_weights *weights)
   status = stylize (weights, &thin, &style, &p, NULL, &b, &err);
   snprintf (what, sizeof what, "an absurdly thin image is refused: \"%s\"", err.message);
   check (status == NS_ERROR_ARGUMENT && strstr (err.message, "narrow"), what);
-  ns_image_free (&thin);
+  ns_image_clear (&thin);
 
   free (content_copy.data);
-  ns_image_free (&a);
-  ns_image_free (&content);
-  ns_image_free (&style);
-  ns_image_free (&other_style);
+  ns_image_clear (&a);
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+  ns_image_clear (&other_style);
 }
 
 int
 main (void)
 {
-  vgg19_weights weights;
-  if (!synthetic_weights_make (&weights, VGG19_CONV_COUNT, 5))
+  ns_weights weights;
+  if (!synthetic_weights_make (&weights, NS_VGG19_CONV_COUNT, 5))
     return 1;
   test_lbfgs_rosenbrock ();
   test_lbfgs_on_style_objective (&weights);
   test_schedule ();
   test_stylize_controls (&weights);
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
   printf ("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

@@ -34,7 +34,7 @@ relative_error (double a, double b, double floor_value)
 /* ---- convolution ---- */
 
 static void
-conv3x3_naive (const float *in, int cin, int h, int w, const float *weight,
+ns_conv3x3_naive (const float *in, int cin, int h, int w, const float *weight,
                const float *bias, int cout, int relu, float *out)
 {
   for (int co = 0; co < cout; co++)
@@ -69,22 +69,22 @@ test_conv_forward (void)
   float *bias = random_floats (cout, 0.5, &state);
   float *expected = malloc (sizeof (float) * cout * h * w);
   float *got = malloc (sizeof (float) * cout * h * w);
-  size_t row = conv3x3_scratch_floats_per_row (cin, w);
+  size_t row = ns_conv3x3_scratch_floats_per_row (cin, w);
   float *scratch = malloc (sizeof (float) * row * h);
 
   /* one row per tile, an uneven tile, the whole image: the tiling must not show */
   const size_t tiles[] = { row, row * 4, row * h };
   for (int relu = 0; relu < 2; relu++)
     {
-      conv3x3_naive (in, cin, h, w, weight, bias, cout, relu, expected);
+      ns_conv3x3_naive (in, cin, h, w, weight, bias, cout, relu, expected);
       for (int t = 0; t < 3; t++)
         {
-          conv3x3_forward (in, cin, h, w, weight, bias, cout, relu, got, scratch, tiles[t]);
+          ns_conv3x3_forward (in, cin, h, w, weight, bias, cout, relu, got, scratch, tiles[t]);
           double worst = 0.0;
           for (int i = 0; i < cout * h * w; i++)
             worst = fmax (worst, fabs (got[i] - expected[i]));
           char name[96];
-          snprintf (name, sizeof name, "conv3x3_forward matches direct convolution (relu %d, tile %d)", relu, t);
+          snprintf (name, sizeof name, "ns_conv3x3_forward matches direct convolution (relu %d, tile %d)", relu, t);
           report (worst < 1e-4, name, worst, 1e-4);
         }
     }
@@ -105,11 +105,11 @@ test_conv_input_gradient (void)
   float *flipped = malloc (sizeof (float) * cout * cin * 9);
   float *grad = malloc (sizeof (float) * nin);
   float *out = malloc (sizeof (float) * nout);
-  size_t scratch_floats = conv3x3_scratch_floats_per_row (cin > cout ? cin : cout, w) * h;
+  size_t scratch_floats = ns_conv3x3_scratch_floats_per_row (cin > cout ? cin : cout, w) * h;
   float *scratch = malloc (sizeof (float) * scratch_floats);
 
-  conv3x3_weights_for_input_gradient (weight, cout, cin, flipped);
-  conv3x3_forward (r, cout, h, w, flipped, NULL, cin, 0, grad, scratch, scratch_floats);
+  ns_conv3x3_weights_for_input_gradient (weight, cout, cin, flipped);
+  ns_conv3x3_forward (r, cout, h, w, flipped, NULL, cin, 0, grad, scratch, scratch_floats);
 
   double worst = 0.0;
   const float eps = 1e-2f;
@@ -117,10 +117,10 @@ test_conv_input_gradient (void)
     {
       const float saved = x[i];
       x[i] = saved + eps;
-      conv3x3_forward (x, cin, h, w, weight, NULL, cout, 0, out, scratch, scratch_floats);
+      ns_conv3x3_forward (x, cin, h, w, weight, NULL, cout, 0, out, scratch, scratch_floats);
       double plus = dot (out, r, nout);
       x[i] = saved - eps;
-      conv3x3_forward (x, cin, h, w, weight, NULL, cout, 0, out, scratch, scratch_floats);
+      ns_conv3x3_forward (x, cin, h, w, weight, NULL, cout, 0, out, scratch, scratch_floats);
       double minus = dot (out, r, nout);
       x[i] = saved;
       worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[i], 1e-1));
@@ -151,7 +151,7 @@ test_maxpool (void)
   float *r = random_floats (nout, 1.0, &state);
   float *grad = malloc (sizeof (float) * nin);
 
-  maxpool2x2_forward (x, c, h, w, out);
+  ns_maxpool2x2_forward (x, c, h, w, out);
   double worst = 0.0;
   for (int ch = 0; ch < c; ch++)
     for (int y = 0; y < oh; y++)
@@ -161,19 +161,19 @@ test_maxpool (void)
           float m = fmaxf (fmaxf (p[0], p[1]), fmaxf (p[w], p[w + 1]));
           worst = fmax (worst, fabs (m - out[((size_t) ch * oh + y) * ow + xx]));
         }
-  report (worst == 0.0, "maxpool2x2_forward matches window maxima (odd size)", worst, 0.0);
+  report (worst == 0.0, "ns_maxpool2x2_forward matches window maxima (odd size)", worst, 0.0);
 
-  maxpool2x2_backward (x, c, h, w, r, grad);
+  ns_maxpool2x2_backward (x, c, h, w, r, grad);
   worst = 0.0;
   const float eps = 1e-3f;
   for (size_t i = 0; i < nin; i++)
     {
       const float saved = x[i];
       x[i] = saved + eps;
-      maxpool2x2_forward (x, c, h, w, out);
+      ns_maxpool2x2_forward (x, c, h, w, out);
       double plus = dot (out, r, nout);
       x[i] = saved - eps;
-      maxpool2x2_forward (x, c, h, w, out);
+      ns_maxpool2x2_forward (x, c, h, w, out);
       double minus = dot (out, r, nout);
       x[i] = saved;
       worst = fmax (worst, fabs ((plus - minus) / (2 * eps) - grad[i]));
@@ -182,7 +182,7 @@ test_maxpool (void)
 
   /* ties: the gradient goes to the first maximum only, as in PyTorch */
   float tie[4] = { 1.0f, 1.0f, 1.0f, 1.0f }, one = 1.0f, tie_grad[4];
-  maxpool2x2_backward (tie, 1, 2, 2, &one, tie_grad);
+  ns_maxpool2x2_backward (tie, 1, 2, 2, &one, tie_grad);
   report (tie_grad[0] == 1.0f && tie_grad[1] == 0.0f && tie_grad[2] == 0.0f && tie_grad[3] == 0.0f,
           "maxpool2x2 backward sends a tied window's gradient to its first maximum", 0, 0);
   free (x); free (out); free (r); free (grad);
@@ -223,7 +223,7 @@ static double
 gram_weighted_sum (const float *f, void *data)
 {
   gram_case *g = data;
-  gram_forward (f, g->channels, g->n, 0.37f, g->scratch);
+  ns_gram_forward (f, g->channels, g->n, 0.37f, g->scratch);
   return dot (g->scratch, g->r, (size_t) g->channels * g->channels);
 }
 
@@ -231,14 +231,14 @@ static double
 style_loss_value (const float *f, void *data)
 {
   gram_case *g = data;
-  return style_loss (f, g->channels, g->n, g->target, 0.7, 1.0, g->scratch, NULL);
+  return ns_style_loss (f, g->channels, g->n, g->target, 0.7, 1.0, g->scratch, NULL);
 }
 
 static double
 content_loss_value (const float *f, void *data)
 {
   gram_case *g = data;
-  return content_loss (f, g->target, (size_t) g->channels * g->n, 0.7, 1.0, NULL);
+  return ns_content_loss (f, g->target, (size_t) g->channels * g->n, 0.7, 1.0, NULL);
 }
 
 static void
@@ -258,31 +258,31 @@ test_gram_and_losses (void)
   gram_case g = { c, n, r, NULL, scratch };
 
   /* Gram forward against the definition */
-  gram_forward (f, c, n, 0.37f, scratch);
+  ns_gram_forward (f, c, n, 0.37f, scratch);
   double worst = 0.0;
   for (int i = 0; i < c; i++)
     for (int j = 0; j < c; j++)
       worst = fmax (worst, fabs (scratch[i * c + j] - 0.37 * dot (f + i * n, f + j * n, n)));
-  report (worst < 1e-4, "gram_forward equals scale * F F^T", worst, 1e-4);
+  report (worst < 1e-4, "ns_gram_forward equals scale * F F^T", worst, 1e-4);
 
-  gram_backward (f, c, n, 0.37f, r, grad);
+  ns_gram_backward (f, c, n, 0.37f, r, grad);
   worst = worst_coordinate_error (gram_weighted_sum, &g, f, count, grad, 1e-2f, 1e-1);
   report (worst < 2e-3, "gram backward vs finite differences", worst, 2e-3);
 
   /* style loss against a target Gram matrix of other features */
   float *other = random_floats (count, 1.0, &state);
   float *target = malloc (sizeof (float) * c * c);
-  style_gram (other, c, n, target);
+  ns_style_gram (other, c, n, target);
   g.target = target;
   memset (grad, 0, sizeof (float) * count);
-  style_loss (f, c, n, target, 0.7, 1.0, scratch, grad);
+  ns_style_loss (f, c, n, target, 0.7, 1.0, scratch, grad);
   worst = worst_coordinate_error (style_loss_value, &g, f, count, grad, 1e-2f, 1e-4);
   report (worst < 5e-3, "style loss gradient vs finite differences", worst, 5e-3);
 
   g.target = other;
   g.n = n;
   memset (grad, 0, sizeof (float) * count);
-  content_loss (f, other, count, 0.7, 1.0, grad);
+  ns_content_loss (f, other, count, 0.7, 1.0, grad);
   worst = worst_coordinate_error (content_loss_value, &g, f, count, grad, 1e-2f, 1e-3);
   report (worst < 2e-3, "content loss gradient vs finite differences", worst, 2e-3);
 
@@ -292,7 +292,7 @@ test_gram_and_losses (void)
 /* ---- the network and the whole objective ---- */
 
 typedef struct {
-  vgg19_net *net;
+  ns_vgg19_net *net;
   const float *r;
 } relu_case;
 
@@ -301,7 +301,7 @@ weighted_first_layer_gradient (int conv_index, const float *activation, float *g
 {
   (void) activation;
   relu_case *rc = data;
-  const size_t count = (size_t) vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
+  const size_t count = (size_t) ns_vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
   if (conv_index == 0)
     for (size_t i = 0; i < count; i++)
       grad[i] += rc->r[i];
@@ -311,31 +311,31 @@ static double
 first_layer_weighted_sum (const float *x, void *data)
 {
   relu_case *rc = data;
-  vgg19_net_forward (rc->net, x);
-  const size_t count = (size_t) vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
+  ns_vgg19_net_forward (rc->net, x);
+  const size_t count = (size_t) ns_vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
   return dot (rc->net->activation[0], rc->r, count);
 }
 
-/* conv1_1 + bias + ReLU + the input normalisation, through vgg19_net. */
+/* conv1_1 + bias + ReLU + the input normalisation, through ns_vgg19_net. */
 static void
 test_first_layer_with_relu (void)
 {
   ns_random state;
   ns_random_seed (&state, 15);
-  vgg19_weights weights;
+  ns_weights weights;
   const int h = 6, w = 7;
   if (!synthetic_weights_make (&weights, 1, 21))
     {
       report (0, "synthetic weights", 0, 0);
       return;
     }
-  vgg19_net net;
+  ns_vgg19_net net;
   ns_error err;
-  if (vgg19_net_init (&net, &weights, 1, h, w, &err) != NS_OK)
+  if (ns_vgg19_net_init (&net, &weights, 1, h, w, &err) != NS_OK)
     {
       printf ("# %s\n", err.message);
-      report (0, "vgg19_net_init for one layer", 0, 0);
-      vgg19_weights_free (&weights);
+      report (0, "ns_vgg19_net_init for one layer", 0, 0);
+      ns_weights_clear (&weights);
       return;
     }
   const size_t n = 3 * (size_t) h * w, count = (size_t) 64 * h * w;
@@ -346,11 +346,11 @@ test_first_layer_with_relu (void)
   float *grad = malloc (sizeof (float) * n);
   relu_case rc = { &net, r };
 
-  vgg19_net_forward (&net, x);
+  ns_vgg19_net_forward (&net, x);
   size_t active = 0;
   for (size_t i = 0; i < count; i++)
     active += net.activation[0][i] > 0.0f;
-  vgg19_net_backward (&net, weighted_first_layer_gradient, &rc, grad);
+  ns_vgg19_net_backward (&net, weighted_first_layer_gradient, &rc, grad);
 
   /* A step that moves a ReLU across its kink is not differentiable there:
    * such coordinates are skipped (and counted), the rest must agree. */
@@ -385,14 +385,14 @@ test_first_layer_with_relu (void)
   free (mask);
 
   free (x); free (r); free (grad);
-  vgg19_net_free (&net);
-  vgg19_weights_free (&weights);
+  ns_vgg19_net_clear (&net);
+  ns_weights_clear (&weights);
 }
 
 static double
-objective_value (const float *x, void *data)
+ns_objective_value (const float *x, void *data)
 {
-  return objective_evaluate (data, x, NULL);
+  return ns_objective_evaluate (data, x, NULL);
 }
 
 /* The total loss, through all 13 convolutions, 4 pools, both losses. */
@@ -401,12 +401,12 @@ test_total_loss (void)
 {
   ns_random state;
   ns_random_seed (&state, 16);
-  vgg19_weights weights;
-  const objective_layers layers = {
+  ns_weights weights;
+  const ns_objective_layers layers = {
     .content_layer = 9, .style_layer_count = 5,
     .style_layers = { 0, 2, 4, 8, 12 }, .style_layer_weights = { 1, 0.5, 1, 2, 1 },
   };
-  if (!synthetic_weights_make (&weights, objective_conv_count (&layers), 31))
+  if (!synthetic_weights_make (&weights, ns_objective_conv_count (&layers), 31))
     {
       report (0, "synthetic weights", 0, 0);
       return;
@@ -424,19 +424,19 @@ test_total_loss (void)
   for (size_t i = 0; i < 3 * (size_t) sw * sh; i++)
     style[i] += 0.5f;
 
-  objective obj;
+  ns_objective obj;
   ns_error err;
-  const objective_style style_image = { style, sw, sh, 1.0 };
-  if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1, 1.0, 3.0, 0.5,
+  const ns_objective_style style_image = { style, sw, sh, 1.0 };
+  if (ns_objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1, 1.0, 3.0, 0.5,
                       NULL, &err) != NS_OK)
     {
       printf ("# %s\n", err.message);
-      report (0, "objective_init", 0, 0);
-      vgg19_weights_free (&weights);
+      report (0, "ns_objective_init", 0, 0);
+      ns_weights_clear (&weights);
       return;
     }
   float *grad = malloc (sizeof (float) * n);
-  double loss = objective_evaluate (&obj, x, grad);
+  double loss = ns_objective_evaluate (&obj, x, grad);
   double content_part = obj.content_weight * obj.content_loss;
   double style_part = obj.style_weight * obj.style_loss;
   double tv_part = obj.tv_weight * obj.tv_loss;
@@ -447,7 +447,7 @@ test_total_loss (void)
           "total loss is the weighted sum of positive content, style and TV terms", 0, 0);
 
   /* the loss without a gradient equals the loss with one */
-  double again = objective_evaluate (&obj, x, NULL);
+  double again = ns_objective_evaluate (&obj, x, NULL);
   report (again == loss, "objective without gradient gives the same loss", fabs (again - loss), 0);
 
   /* Directional derivatives along the gradient, plus some noise: a random
@@ -468,10 +468,10 @@ test_total_loss (void)
       const double eps = 1e-3;
       for (size_t i = 0; i < n; i++)
         moved[i] = (float) (x[i] + eps * direction[i]);
-      double plus = objective_value (moved, &obj);
+      double plus = ns_objective_value (moved, &obj);
       for (size_t i = 0; i < n; i++)
         moved[i] = (float) (x[i] - eps * direction[i]);
-      double minus = objective_value (moved, &obj);
+      double minus = ns_objective_value (moved, &obj);
       double numeric = (plus - minus) / (2 * eps), analytic = dot (grad, direction, n);
       printf ("# direction %d (noise %.2f): finite difference %.6g, gradient %.6g\n",
               k, noise, numeric, analytic);
@@ -490,9 +490,9 @@ test_total_loss (void)
       const float saved = x[best];
       const float eps = 2e-3f;
       x[best] = saved + eps;
-      double plus = objective_value (x, &obj);
+      double plus = ns_objective_value (x, &obj);
       x[best] = saved - eps;
-      double minus = objective_value (x, &obj);
+      double minus = ns_objective_value (x, &obj);
       x[best] = saved;
       worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[best], 0.0));
       grad[best] = 0.0f;  /* next-largest next time */
@@ -500,8 +500,8 @@ test_total_loss (void)
   report (worst < 3e-2, "total loss single-pixel derivatives vs finite differences", worst, 3e-2);
 
   free (content); free (style); free (x); free (grad); free (direction); free (moved);
-  objective_free (&obj);
-  vgg19_weights_free (&weights);
+  ns_objective_clear (&obj);
+  ns_weights_clear (&weights);
 }
 
 int

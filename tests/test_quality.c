@@ -17,7 +17,7 @@
 #include "layer_sets.h"
 #include "losses.h"
 #include "neural_style.h"
-#include "ns_image_layout.h"
+#include "image_layout.h"
 #include "objective.h"
 #include "resize.h"
 
@@ -49,7 +49,7 @@ keep_last (const ns_progress *p, void *user_data)
 
 /* The content image's unweighted style loss at the final working size. */
 static double
-content_style_loss (const vgg19_weights *weights, const ns_params *params,
+content_style_loss (const ns_weights *weights, const ns_params *params,
                     const ns_image *content, const ns_image *style, int width, int height)
 {
   float *c = malloc (sizeof (float) * 3 * content->width * content->height);
@@ -61,17 +61,17 @@ content_style_loss (const vgg19_weights *weights, const ns_params *params,
   float *sws = malloc (sizeof (float) * 3 * sw * sh);
   ns_image_to_planar_rgb (content, c);
   ns_image_to_planar_rgb (style, s);
-  resize_planar (c, 3, content->width, content->height, cw, width, height, NULL);
-  resize_planar (s, 3, style->width, style->height, sws, sw, sh, NULL);
-  const objective_layers layers = layer_set_layers (params);
-  const objective_style target = { sws, sw, sh, 1.0 };
-  objective obj;
+  ns_resize_planar (c, 3, content->width, content->height, cw, width, height, NULL);
+  ns_resize_planar (s, 3, style->width, style->height, sws, sw, sh, NULL);
+  const ns_objective_layers layers = ns_layer_set_layers (params);
+  const ns_objective_style target = { sws, sw, sh, 1.0 };
+  ns_objective obj;
   double loss = -1.0;
-  if (objective_init (&obj, weights, &layers, cw, width, height, &target, 1, 1.0, 1.0, 0.0, NULL, NULL) == NS_OK)
+  if (ns_objective_init (&obj, weights, &layers, cw, width, height, &target, 1, 1.0, 1.0, 0.0, NULL, NULL) == NS_OK)
     {
-      objective_evaluate (&obj, cw, NULL);
+      ns_objective_evaluate (&obj, cw, NULL);
       loss = obj.style_loss;
-      objective_free (&obj);
+      ns_objective_clear (&obj);
     }
   free (c); free (s); free (cw); free (sws);
   return loss;
@@ -95,9 +95,9 @@ main (void)
   ns_params params;
   ns_params_init (&params);
   ns_error err = { 0 };
-  vgg19_weights weights;
+  ns_weights weights;
   ns_image content, style, result;
-  if (vgg19_weights_load (&weights, weights_path, 16, &err) != NS_OK
+  if (ns_weights_load (&weights, weights_path, 16, &err) != NS_OK
       || image_load (content_path, &content, &err) != NS_OK
       || image_load (style_path, &style, &err) != NS_OK)
     {
@@ -124,7 +124,7 @@ main (void)
   check (start > 0 && styled.last.style_loss <= 0.05 * start, what);
   if (image_save_png ("quality-tubingen-starry-384.png", &result, &err) == NS_OK)
     printf ("# wrote quality-tubingen-starry-384.png for eyeballing\n");
-  ns_image_free (&result);
+  ns_image_clear (&result);
 
   /* a pure style reconstruction keeps less of the content */
   ns_params pure = params;
@@ -136,7 +136,7 @@ main (void)
       printf ("FAIL: %s\n", err.message);
       return 1;
     }
-  ns_image_free (&result);
+  ns_image_clear (&result);
   snprintf (what, sizeof what, "content loss %.4g below a pure style reconstruction's %.4g "
             "(noise init, alpha 0; its style loss %.4g)", styled.last.content_loss,
             reconstruction.last.content_loss, reconstruction.last.style_loss);
@@ -158,7 +158,7 @@ main (void)
           printf ("FAIL: %s\n", err.message);
           return 1;
         }
-      ns_image_free (&result);
+      ns_image_clear (&result);
       ratio[k] = r.last.content_loss / r.last.style_loss;
       printf ("# %d px: content loss %.4g, style loss %.4g, ratio %.3g\n", sizes[k],
               r.last.content_loss, r.last.style_loss, ratio[k]);
@@ -167,9 +167,9 @@ main (void)
             ratio[0], ratio[1]);
   check (ratio[0] / ratio[1] < 1.5 && ratio[1] / ratio[0] < 1.5, what);
 
-  ns_image_free (&content);
-  ns_image_free (&style);
-  vgg19_weights_free (&weights);
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+  ns_weights_clear (&weights);
   printf ("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

@@ -46,13 +46,13 @@ main (void)
     }
 
   ns_error err = { 0 };
-  vgg19_weights weights;
+  ns_weights weights;
   ns_image content, style, result;
   ns_params params;
   ns_params_init (&params);
   params.max_size = 128;
   params.iterations = 30;
-  if (vgg19_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err) != NS_OK
+  if (ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err) != NS_OK
       || image_load (content_path, &content, &err) != NS_OK
       || image_load (style_path, &style, &err) != NS_OK)
     {
@@ -89,9 +89,9 @@ main (void)
     printf ("# wrote %s for eyeballing\n", out);
   printf ("%d passed, %d failed\n", passed, failed);
 
-  ns_image_free (&result);
-  ns_image_free (&content);
-  ns_image_free (&style);
-  vgg19_weights_free (&weights);
+  ns_image_clear (&result);
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+  ns_weights_clear (&weights);
   return failed ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /* Tests of the weights loader: the JSON parser, the safetensors reader and
- * vgg19_weights_load, on synthetic files written here (valid ones in F32,
+ * ns_weights_load, on synthetic files written here (valid ones in F32,
  * F16, BF16 and F64, and hostile ones), plus the real weights file when
  * NEURAL_STYLE_TEST_WEIGHTS names one.  Prints one line per check and ends
  * with "N passed, M failed"; exits non-zero on any failure. */
@@ -13,7 +13,7 @@
 
 #include "json.h"
 #include "safetensors.h"
-#include "vgg19_weights.h"
+#include "ns_weights.h"
 
 static int checks_passed;
 static int checks_failed;
@@ -233,8 +233,8 @@ add_vgg_convs (test_model *model, int conv_count)
 
   for (i = 0; i < conv_count; i++)
     {
-      uint64_t out = (uint64_t) vgg19_conv_out_channels (i);
-      uint64_t in = (uint64_t) vgg19_conv_in_channels (i);
+      uint64_t out = (uint64_t) ns_vgg19_conv_out_channels (i);
+      uint64_t in = (uint64_t) ns_vgg19_conv_in_channels (i);
       uint64_t weight_shape[4] = { out, in, 3, 3 };
       uint64_t bias_shape[1] = { out };
       char name[64];
@@ -243,13 +243,13 @@ add_vgg_convs (test_model *model, int conv_count)
 
       n = (size_t) (out * in * 9);
       snprintf (name, sizeof name, "features.%d.weight",
-                vgg19_conv_tensor_index (i));
+                ns_vgg19_conv_tensor_index (i));
       tensor = add_tensor (model, name, "F32", 4, weight_shape, n * 4);
       for (k = 0; k < n; k++)
         store_u32 (tensor->bytes + 4 * k, float_bits (random_weight ()));
 
       snprintf (name, sizeof name, "features.%d.bias",
-                vgg19_conv_tensor_index (i));
+                ns_vgg19_conv_tensor_index (i));
       tensor = add_tensor (model, name, "F32", 1, bias_shape, (size_t) out * 4);
       for (k = 0; k < (size_t) out; k++)
         store_u32 (tensor->bytes + 4 * k, float_bits (random_weight ()));
@@ -360,13 +360,13 @@ temp_path (char *path, size_t size, const char *name)
 }
 
 static int
-weights_are_empty (const vgg19_weights *weights)
+weights_are_empty (const ns_weights *weights)
 {
   int i;
 
   if (weights->conv_count != 0)
     return 0;
-  for (i = 0; i < VGG19_CONV_COUNT; i++)
+  for (i = 0; i < NS_VGG19_CONV_COUNT; i++)
     if (weights->conv[i].weight || weights->conv[i].bias)
       return 0;
   return 1;
@@ -378,7 +378,7 @@ static void
 expect_load_failure (const char *what, const char *path, int conv_count,
                      ns_status expected_status, ...)
 {
-  vgg19_weights weights;
+  ns_weights weights;
   ns_error err;
   ns_status status;
   int words_found = 1;
@@ -387,7 +387,7 @@ expect_load_failure (const char *what, const char *path, int conv_count,
   const char *word;
 
   memset (&err, 0, sizeof err);
-  status = vgg19_weights_load (&weights, path, conv_count, &err);
+  status = ns_weights_load (&weights, path, conv_count, &err);
   va_start (args, expected_status);
   while ((word = va_arg (args, const char *)) != NULL)
     if (!strstr (err.message, word))
@@ -401,7 +401,7 @@ expect_load_failure (const char *what, const char *path, int conv_count,
          && words_found && weights_are_empty (&weights),
          "%s is rejected (status %d%s%s): %s", what, (int) status,
          words_found ? "" : ", message lacks ", missing, err.message);
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 }
 
 /* Compares a loaded float array bit for bit with F32 bytes. */
@@ -416,26 +416,26 @@ same_as_f32_bytes (const float *values, const unsigned char *bytes, size_t n)
 }
 
 static int
-convs_match_model (const vgg19_weights *weights, test_model *model,
+convs_match_model (const ns_weights *weights, test_model *model,
                    int conv_count)
 {
   int i;
 
   for (i = 0; i < conv_count; i++)
     {
-      const conv3x3_weights *conv = &weights->conv[i];
+      const ns_conv_weights *conv = &weights->conv[i];
       char name[64];
       test_tensor *weight, *bias;
 
       snprintf (name, sizeof name, "features.%d.weight",
-                vgg19_conv_tensor_index (i));
+                ns_vgg19_conv_tensor_index (i));
       weight = find_test_tensor (model, name);
       snprintf (name, sizeof name, "features.%d.bias",
-                vgg19_conv_tensor_index (i));
+                ns_vgg19_conv_tensor_index (i));
       bias = find_test_tensor (model, name);
       if (!weight || !bias || !conv->weight || !conv->bias
-          || conv->in_channels != vgg19_conv_in_channels (i)
-          || conv->out_channels != vgg19_conv_out_channels (i)
+          || conv->in_channels != ns_vgg19_conv_in_channels (i)
+          || conv->out_channels != ns_vgg19_conv_out_channels (i)
           || !same_as_f32_bytes (conv->weight, weight->bytes,
                                  weight->byte_count / 4)
           || !same_as_f32_bytes (conv->bias, bias->bytes, bias->byte_count / 4))
@@ -445,7 +445,7 @@ convs_match_model (const vgg19_weights *weights, test_model *model,
 }
 
 static int
-is_caffe_convention (const vgg19_input_convention *input)
+is_caffe_convention (const ns_input_convention *input)
 {
   return input->rgb_index[0] == 2 && input->rgb_index[1] == 1
          && input->rgb_index[2] == 0 && input->range == 255.0f
@@ -455,7 +455,7 @@ is_caffe_convention (const vgg19_input_convention *input)
 }
 
 static int
-is_torchvision_convention (const vgg19_input_convention *input)
+is_torchvision_convention (const ns_input_convention *input)
 {
   return input->rgb_index[0] == 0 && input->rgb_index[1] == 1
          && input->rgb_index[2] == 2 && input->range == 1.0f
@@ -477,7 +477,7 @@ parse_exact (const char *text, size_t length, json_value **root, ns_error *err)
   if (!copy)
     abort ();
   memcpy (copy, text, length);
-  status = json_parse (copy, length, root, err);
+  status = ns_json_parse (copy, length, root, err);
   free (copy);
   return status;
 }
@@ -515,7 +515,7 @@ test_json (void)
          "json: a document with every kind of value parses");
   if (status == NS_OK)
     {
-      array = json_object_get (root, "a");
+      array = ns_json_object_get (root, "a");
       check (array && array->type == JSON_ARRAY && array->as.array.count == 9
              && array->as.array.items[0].as.number.value == 1.0
              && array->as.array.items[0].as.number.is_uint64
@@ -534,7 +534,7 @@ test_json (void)
              && signbit (array->as.array.items[7].as.number.value)
              && array->as.array.items[8].as.number.value == 100.0,
              "json: numbers, booleans and null");
-      value = json_object_get (root, "s");
+      value = ns_json_object_get (root, "s");
       check (value && value->type == JSON_STRING
              && value->as.string.length == sizeof expected_string - 1 + 2
              && memcmp (value->as.string.bytes, expected_string,
@@ -542,24 +542,24 @@ test_json (void)
              && value->as.string.bytes[sizeof expected_string - 1] == '\0'
              && value->as.string.bytes[sizeof expected_string] == 'y',
              "json: escapes, \\uXXXX and a surrogate pair decode to UTF-8");
-      value = json_object_get (root, "utf8");
+      value = ns_json_object_get (root, "utf8");
       check (value && value->type == JSON_STRING
              && strcmp (value->as.string.bytes,
                         "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") == 0,
              "json: raw UTF-8 passes through");
-      value = json_object_get (root, "big");
+      value = ns_json_object_get (root, "big");
       check (value && value->as.number.is_uint64
              && value->as.number.uint64 == UINT64_MAX,
              "json: 2^64-1 is an exact integer");
-      value = json_object_get (root, "bigger");
+      value = ns_json_object_get (root, "bigger");
       check (value && !value->as.number.is_uint64
              && value->as.number.value == 18446744073709551616.0,
              "json: 2^64 is a number but not a 64-bit integer");
-      check (json_object_get (root, "missing") == NULL
-             && json_object_get (array, "a") == NULL,
+      check (ns_json_object_get (root, "missing") == NULL
+             && ns_json_object_get (array, "a") == NULL,
              "json: lookups of absent keys give NULL");
     }
-  json_free (root);
+  ns_json_free (root);
 
   for (i = 0; i < sizeof bad_documents / sizeof bad_documents[0]; i++)
     {
@@ -570,7 +570,7 @@ test_json (void)
       check (status == NS_ERROR_FORMAT && root == NULL
              && strstr (err.message, "invalid JSON at byte"),
              "json: bad document #%zu is rejected: %s", i, err.message);
-      json_free (root);
+      ns_json_free (root);
     }
 
   /* A valid document cut short must fail without reading past the cut. */
@@ -582,28 +582,28 @@ test_json (void)
   memset (nested + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
   status = parse_exact (nested, 2 * JSON_MAX_DEPTH, &root, &err);
   check (status == NS_OK, "json: %d nested arrays parse", JSON_MAX_DEPTH);
-  json_free (root);
+  ns_json_free (root);
   memset (nested, '[', JSON_MAX_DEPTH + 1);
   memset (nested + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
   status = parse_exact (nested, 2 * JSON_MAX_DEPTH + 2, &root, &err);
   check (status == NS_ERROR_FORMAT && strstr (err.message, "nesting"),
          "json: %d nested arrays are too deep: %s", JSON_MAX_DEPTH + 1,
          err.message);
-  json_free (root);
+  ns_json_free (root);
 
-  check (json_parse_number ("103.939", 7, &number) && number == 103.939
-         && json_parse_number ("0.485", 5, &number) && number == 0.485
-         && json_parse_number ("1e-7", 4, &number) && number == 1e-7
-         && json_parse_number ("-2.5E3", 6, &number) && number == -2500.0
-         && json_parse_number ("123456789012345678901234567890", 30, &number)
+  check (ns_json_parse_number ("103.939", 7, &number) && number == 103.939
+         && ns_json_parse_number ("0.485", 5, &number) && number == 0.485
+         && ns_json_parse_number ("1e-7", 4, &number) && number == 1e-7
+         && ns_json_parse_number ("-2.5E3", 6, &number) && number == -2500.0
+         && ns_json_parse_number ("123456789012345678901234567890", 30, &number)
          && fabs (number / 1.2345678901234568e29 - 1.0) < 1e-15
-         && json_parse_number ("0.000001234", 11, &number)
+         && ns_json_parse_number ("0.000001234", 11, &number)
          && number == 0.000001234,
          "json: numbers convert exactly, whatever the locale");
-  check (!json_parse_number ("1,5", 3, &number)
-         && !json_parse_number ("1 ", 2, &number)
-         && !json_parse_number ("", 0, &number)
-         && !json_parse_number ("1e400", 5, &number),
+  check (!ns_json_parse_number ("1,5", 3, &number)
+         && !ns_json_parse_number ("1 ", 2, &number)
+         && !ns_json_parse_number ("", 0, &number)
+         && !ns_json_parse_number ("1e400", 5, &number),
          "json: malformed or infinite numbers are refused");
 }
 
@@ -614,8 +614,8 @@ test_safetensors_reader (void)
 {
   char path[4200];
   test_model model;
-  safetensors_file file;
-  const safetensors_tensor *tensor;
+  ns_safetensors_file file;
+  const ns_safetensors_tensor *tensor;
   uint64_t shape[2] = { 2, 3 };
   ns_error err;
   ns_status status;
@@ -634,7 +634,7 @@ test_safetensors_reader (void)
   add_tensor (&model, "empty", "F16", 1, (const uint64_t[]) { 0 }, 0);
   write_model (&model, path, NULL);
 
-  status = safetensors_open (&file, path, &err);
+  status = ns_safetensors_open (&file, path, &err);
   check (status == NS_OK, "safetensors: open a small file: %s",
          status == NS_OK ? "" : err.message);
   if (status != NS_OK)
@@ -642,33 +642,33 @@ test_safetensors_reader (void)
       model_free (&model);
       return;
     }
-  check (file.tensor_count == 3 && safetensors_find (&file, "a.count")
-         && safetensors_find (&file, "empty")
-         && !safetensors_find (&file, "c") && !safetensors_find (&file, "a"),
+  check (file.tensor_count == 3 && ns_safetensors_find (&file, "a.count")
+         && ns_safetensors_find (&file, "empty")
+         && !ns_safetensors_find (&file, "c") && !ns_safetensors_find (&file, "a"),
          "safetensors: tensors are found by exact name");
-  check (safetensors_metadata (&file, "note")
-         && strcmp (safetensors_metadata (&file, "note"), "caf\xc3\xa9") == 0
-         && !safetensors_metadata (&file, "missing"),
+  check (ns_safetensors_metadata (&file, "note")
+         && strcmp (ns_safetensors_metadata (&file, "note"), "caf\xc3\xa9") == 0
+         && !ns_safetensors_metadata (&file, "missing"),
          "safetensors: metadata values are read");
-  tensor = safetensors_find (&file, "b");
-  status = safetensors_read_f32 (&file, tensor, values, 6, &err);
+  tensor = ns_safetensors_find (&file, "b");
+  status = ns_safetensors_read_f32 (&file, tensor, values, 6, &err);
   check (status == NS_OK && tensor->rank == 2 && tensor->shape[1] == 3
          && tensor->element_count == 6 && values[0] == -2.5f
          && values[5] == 2.5f,
          "safetensors: an F32 tensor reads back");
-  status = safetensors_read_f32 (&file, tensor, values, 5, &err);
+  status = ns_safetensors_read_f32 (&file, tensor, values, 5, &err);
   check (status == NS_ERROR_ARGUMENT && strstr (err.message, "6 elements"),
          "safetensors: a wrong element count is refused: %s", err.message);
-  tensor = safetensors_find (&file, "a.count");
-  status = safetensors_read_f32 (&file, tensor, values, 1, &err);
+  tensor = ns_safetensors_find (&file, "a.count");
+  status = ns_safetensors_read_f32 (&file, tensor, values, 1, &err);
   check (tensor && tensor->rank == 0 && status == NS_ERROR_FORMAT
          && strstr (err.message, "I64"),
          "safetensors: an I64 scalar is listed but not read as floats: %s",
          err.message);
-  tensor = safetensors_find (&file, "empty");
-  status = safetensors_read_f32 (&file, tensor, values, 0, &err);
+  tensor = ns_safetensors_find (&file, "empty");
+  status = ns_safetensors_read_f32 (&file, tensor, values, 0, &err);
   check (status == NS_OK, "safetensors: an empty tensor reads as nothing");
-  safetensors_close (&file);
+  ns_safetensors_close (&file);
   check (file.stream == NULL && file.tensors == NULL,
          "safetensors: close leaves the struct empty");
   model_free (&model);
@@ -682,7 +682,7 @@ test_valid_f32 (void)
 {
   char path[4200];
   test_model model;
-  vgg19_weights weights;
+  ns_weights weights;
   ns_error err;
   ns_status status;
   int i, ok;
@@ -690,29 +690,29 @@ test_valid_f32 (void)
   temp_path (path, sizeof path, "vgg19-f32.safetensors");
   model_init (&model);
   snprintf (model.metadata, sizeof model.metadata, "%s", caffe_metadata);
-  add_vgg_convs (&model, VGG19_CONV_COUNT);
+  add_vgg_convs (&model, NS_VGG19_CONV_COUNT);
   write_model (&model, path, NULL);
 
-  status = vgg19_weights_load (&weights, path, VGG19_CONV_COUNT, &err);
-  check (status == NS_OK && weights.conv_count == VGG19_CONV_COUNT,
+  status = ns_weights_load (&weights, path, NS_VGG19_CONV_COUNT, &err);
+  check (status == NS_OK && weights.conv_count == NS_VGG19_CONV_COUNT,
          "vgg19: a full F32 file with Caffe metadata loads %s",
          status == NS_OK ? "" : err.message);
   if (status == NS_OK)
     {
-      check (convs_match_model (&weights, &model, VGG19_CONV_COUNT),
+      check (convs_match_model (&weights, &model, NS_VGG19_CONV_COUNT),
              "vgg19: all 16 convolutions match the file bit for bit");
       check (is_caffe_convention (&weights.input),
              "vgg19: the convention is BGR, range 255, Caffe's means, std 1");
     }
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 
-  status = vgg19_weights_load (&weights, path, 3, &err);
+  status = ns_weights_load (&weights, path, 3, &err);
   ok = status == NS_OK && weights.conv_count == 3
        && convs_match_model (&weights, &model, 3);
-  for (i = 3; i < VGG19_CONV_COUNT; i++)
+  for (i = 3; i < NS_VGG19_CONV_COUNT; i++)
     ok = ok && !weights.conv[i].weight && !weights.conv[i].bias;
   check (ok, "vgg19: conv_count 3 loads only the first three convolutions");
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 
   expect_load_failure ("conv_count 0", path, 0, NS_ERROR_ARGUMENT, "0", NULL);
   expect_load_failure ("conv_count 17", path, 17, NS_ERROR_ARGUMENT, "17",
@@ -726,7 +726,7 @@ test_conventions (void)
 {
   char path[4200];
   test_model model;
-  vgg19_weights weights;
+  ns_weights weights;
   ns_error err;
   ns_status status;
 
@@ -735,25 +735,25 @@ test_conventions (void)
   add_vgg_convs (&model, 2);
 
   write_model (&model, path, NULL);
-  status = vgg19_weights_load (&weights, path, 2, &err);
+  status = ns_weights_load (&weights, path, 2, &err);
   check (status == NS_OK && is_torchvision_convention (&weights.input)
          && convs_match_model (&weights, &model, 2),
          "vgg19: without metadata the convention is torchvision's");
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 
   snprintf (model.metadata, sizeof model.metadata, "{\"format\":\"pt\"}");
   write_model (&model, path, NULL);
-  status = vgg19_weights_load (&weights, path, 2, &err);
+  status = ns_weights_load (&weights, path, 2, &err);
   check (status == NS_OK && is_torchvision_convention (&weights.input),
          "vgg19: metadata without input_* keys means torchvision's convention");
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 
   snprintf (model.metadata, sizeof model.metadata,
             "{\"input_channel_order\":\"RGB\",\"input_range\":\"0-1\","
             "\"input_mean\":\" 0.5, 0.25 ,0.125\","
             "\"input_std\":\"0.5,2,4\"}");
   write_model (&model, path, NULL);
-  status = vgg19_weights_load (&weights, path, 2, &err);
+  status = ns_weights_load (&weights, path, 2, &err);
   check (status == NS_OK && weights.input.rgb_index[0] == 0
          && weights.input.rgb_index[2] == 2 && weights.input.range == 1.0f
          && weights.input.mean[0] == 0.5f && weights.input.mean[1] == 0.25f
@@ -761,7 +761,7 @@ test_conventions (void)
          && weights.input.std[1] == 2.0f && weights.input.std[2] == 4.0f,
          "vgg19: explicit RGB metadata is followed %s",
          status == NS_OK ? "" : err.message);
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 
   snprintf (model.metadata, sizeof model.metadata,
             "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
@@ -865,7 +865,7 @@ test_conversions (void)
 {
   char path[4200];
   test_model model;
-  vgg19_weights weights;
+  ns_weights weights;
   test_tensor *tensor;
   ns_error err;
   ns_status status;
@@ -905,7 +905,7 @@ test_conversions (void)
     }
   write_model (&model, path, NULL);
 
-  status = vgg19_weights_load (&weights, path, 2, &err);
+  status = ns_weights_load (&weights, path, 2, &err);
   check (status == NS_OK, "vgg19: a file mixing F16, BF16, F64 and F32 loads %s",
          status == NS_OK ? "" : err.message);
   if (status == NS_OK)
@@ -930,7 +930,7 @@ test_conversions (void)
                                 tensor->byte_count / 4),
              "vgg19: the F32 tensor beside them is exact");
     }
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 
   /* Non-finite values in each float format. */
   tensor = find_test_tensor (&model, "features.0.weight");
@@ -965,7 +965,7 @@ test_extra_tensors (void)
 {
   char path[4200];
   test_model model;
-  vgg19_weights weights;
+  ns_weights weights;
   ns_error err;
   ns_status status;
   test_tensor *tensor;
@@ -988,12 +988,12 @@ test_extra_tensors (void)
               (const uint64_t[]) { 3, 3 }, 9);
   write_model (&model, path, NULL);
 
-  status = vgg19_weights_load (&weights, path, 2, &err);
+  status = ns_weights_load (&weights, path, 2, &err);
   check (status == NS_OK && convs_match_model (&weights, &model, 2)
          && is_torchvision_convention (&weights.input),
          "vgg19: extra tensors (classifier, integers, F8) are ignored %s",
          status == NS_OK ? "" : err.message);
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
   model_free (&model);
   remove (path);
 }
@@ -1019,11 +1019,11 @@ test_hostile_files (void)
   /* Sanity: the unmodified file loads. */
   write_model (&model, path, NULL);
   {
-    vgg19_weights weights;
+    ns_weights weights;
     ns_error err;
-    check (vgg19_weights_load (&weights, path, 5, &err) == NS_OK,
+    check (ns_weights_load (&weights, path, 5, &err) == NS_OK,
            "hostile: the unmodified five-conv file loads");
-    vgg19_weights_free (&weights);
+    ns_weights_clear (&weights);
   }
 
   memset (&options, 0, sizeof options);
@@ -1204,7 +1204,7 @@ static void
 test_real_weights (void)
 {
   const char *path = getenv ("NEURAL_STYLE_TEST_WEIGHTS");
-  vgg19_weights weights;
+  ns_weights weights;
   ns_error err;
   ns_status status;
   int i, finite = 1, shapes = 1;
@@ -1216,22 +1216,22 @@ test_real_weights (void)
               path && *path ? path : "");
       return;
     }
-  status = vgg19_weights_load (&weights, path, VGG19_CONV_COUNT, &err);
-  check (status == NS_OK && weights.conv_count == VGG19_CONV_COUNT,
+  status = ns_weights_load (&weights, path, NS_VGG19_CONV_COUNT, &err);
+  check (status == NS_OK && weights.conv_count == NS_VGG19_CONV_COUNT,
          "real weights: all 16 convolutions of %s load %s", path,
          status == NS_OK ? "" : err.message);
   if (status != NS_OK)
     return;
   check (is_caffe_convention (&weights.input),
          "real weights: BGR, range 255, means 103.939,116.779,123.68, std 1");
-  for (i = 0; i < VGG19_CONV_COUNT; i++)
+  for (i = 0; i < NS_VGG19_CONV_COUNT; i++)
     {
-      const conv3x3_weights *conv = &weights.conv[i];
+      const ns_conv_weights *conv = &weights.conv[i];
       size_t n = (size_t) conv->out_channels * (size_t) conv->in_channels * 9;
       size_t k;
 
-      shapes = shapes && conv->in_channels == vgg19_conv_in_channels (i)
-               && conv->out_channels == vgg19_conv_out_channels (i);
+      shapes = shapes && conv->in_channels == ns_vgg19_conv_in_channels (i)
+               && conv->out_channels == ns_vgg19_conv_out_channels (i);
       for (k = 0; k < n; k++)
         finite = finite && isfinite (conv->weight[k]);
       for (k = 0; k < (size_t) conv->out_channels; k++)
@@ -1239,7 +1239,7 @@ test_real_weights (void)
     }
   check (shapes, "real weights: channel counts are VGG19's");
   check (finite, "real weights: every weight and bias is finite");
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
 }
 
 int

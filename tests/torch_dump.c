@@ -48,14 +48,14 @@ write_floats (const char *dir, const char *name, const float *data, size_t count
 
 /* DIR/PREFIX<i>.f32: the ReLU output of every conv of the last evaluation. */
 static void
-write_relus (const char *dir, const char *prefix, const objective *obj)
+write_relus (const char *dir, const char *prefix, const ns_objective *obj)
 {
   char name[64];
   for (int i = 0; i < obj->net.conv_count; i++)
     {
       snprintf (name, sizeof name, "%s%d.f32", prefix, i);
       write_floats (dir, name, obj->net.activation[i],
-                    (size_t) vgg19_conv_out_channels (i) * obj->net.height[i] * obj->net.width[i]);
+                    (size_t) ns_vgg19_conv_out_channels (i) * obj->net.height[i] * obj->net.width[i]);
     }
 }
 
@@ -100,8 +100,8 @@ main (int argc, char **argv)
   memcpy (params.style_layer_weights, layer_weights, sizeof layer_weights);
 
   ns_error err = { 0 };
-  vgg19_weights weights;
-  if (vgg19_weights_load (&weights, argv[1], ns_conv_count_needed (&params), &err) != NS_OK)
+  ns_weights weights;
+  if (ns_weights_load (&weights, argv[1], ns_conv_count_needed (&params), &err) != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;
@@ -112,13 +112,13 @@ main (int argc, char **argv)
   float *x = read_floats (dir, "x.f32", n);
 
   /* the layers ns_stylize uses for these parameters */
-  const objective_layers layers = layer_set_layers (&params);
+  const ns_objective_layers layers = ns_layer_set_layers (&params);
   /* every ReLU output kept, to compare them all */
-  vgg19_net_options net_options;
-  vgg19_net_options_init (&net_options);
-  objective obj;
-  const objective_style style_image = { style, sw, sh, 1.0 };
-  if (objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
+  ns_vgg19_net_options net_options;
+  ns_vgg19_net_options_init (&net_options);
+  ns_objective obj;
+  const ns_objective_style style_image = { style, sw, sh, 1.0 };
+  if (ns_objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
                       params.content_weight, params.style_weight, params.tv_weight, &net_options,
                       &err) != NS_OK)
     {
@@ -127,15 +127,15 @@ main (int argc, char **argv)
     }
 
   float *gradient = malloc (sizeof (float) * n);
-  const double loss = objective_evaluate (&obj, x, gradient);
+  const double loss = ns_objective_evaluate (&obj, x, gradient);
   write_floats (dir, "c_gradient.f32", gradient, n);
   char name[64];
   write_relus (dir, "c_relu", &obj);
   for (int s = 0; s < NS_STYLE_LAYER_COUNT; s++)
     {
-      const int layer = layers.style_layers[s], c = vgg19_conv_out_channels (layer);
+      const int layer = layers.style_layers[s], c = ns_vgg19_conv_out_channels (layer);
       float *gram = malloc (sizeof (float) * c * c);
-      style_gram (obj.net.activation[layer], c, (size_t) obj.net.height[layer] * obj.net.width[layer], gram);
+      ns_style_gram (obj.net.activation[layer], c, (size_t) obj.net.height[layer] * obj.net.width[layer], gram);
       snprintf (name, sizeof name, "c_gram%d.f32", s);
       write_floats (dir, name, gram, (size_t) c * c);
       snprintf (name, sizeof name, "c_target_gram%d.f32", s);
@@ -186,21 +186,21 @@ main (int argc, char **argv)
           snprintf (name, sizeof name, "c_adam_step%d.f32", k);
           start = read_floats (dir, name, n);
         }
-      objective_evaluate (&obj, start, gradient);
+      ns_objective_evaluate (&obj, start, gradient);
       snprintf (name, sizeof name, "c_step%d_relu", k);
       write_relus (dir, name, &obj);
       if (start != content)
         free (start);
     }
-  objective_free (&obj);
+  ns_objective_clear (&obj);
 
-  ns_image_free (&result);
-  ns_image_free (&content_image);
-  ns_image_free (&style_as_image);
+  ns_image_clear (&result);
+  ns_image_clear (&content_image);
+  ns_image_clear (&style_as_image);
   free (content);
   free (style);
   free (x);
   free (gradient);
-  vgg19_weights_free (&weights);
+  ns_weights_clear (&weights);
   return 0;
 }

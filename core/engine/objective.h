@@ -1,0 +1,60 @@
+/* The style-transfer objective of Gatys et al. for one working size:
+ *   loss(x) = alpha * L_content(x) + beta * sum_l w_l E_l(x) + tv * TV(x)
+ * (see losses.h for the relative normalisation of each term), and its
+ * gradient in x.  The layers are chosen by the caller. */
+#ifndef OBJECTIVE_H
+#define OBJECTIVE_H
+
+#include "ns_error.h"
+#include "vgg19_net.h"
+
+#define NS_OBJECTIVE_MAX_STYLE_LAYERS 8
+
+typedef struct {
+  int content_layer;                                   /* conv index of the content ReLU */
+  int style_layer_count;
+  int style_layers[NS_OBJECTIVE_MAX_STYLE_LAYERS];        /* conv indices */
+  double style_layer_weights[NS_OBJECTIVE_MAX_STYLE_LAYERS];
+} ns_objective_layers;
+
+/* A style image (planar RGB) and its share of the blended style targets. */
+typedef struct {
+  const float *rgb;
+  int width, height;
+  double blend;
+} ns_objective_style;
+
+typedef struct {
+  ns_objective_layers layers;
+  ns_vgg19_net net;                      /* sized for the working image */
+  float *content_target;
+  double content_normaliser;
+  float *style_gram[NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  double style_normaliser[NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  float *gram_scratch;
+  double content_weight, style_weight, tv_weight;
+  /* unweighted terms of the last evaluation (style: sum of w_l E_l) */
+  double content_loss, style_loss, tv_loss;
+} ns_objective;
+
+/* Convolutions needed for these layers (the network is cut after the deepest). */
+int ns_objective_conv_count (const ns_objective_layers *layers);
+
+/* content: planar RGB width x height, the size x will have.  The style
+ * targets are the blend-weighted mean of each style's Gram matrices, each
+ * computed at that style image's own size.  Computes the targets once.
+ * The networks keep the ReLU outputs of the loss layers and of
+ * net_options->keep, and use its Winograd tile; NULL: tile 2, keep no more. */
+ns_status ns_objective_init (ns_objective *obj, const ns_weights *weights,
+                          const ns_objective_layers *layers,
+                          const float *content, int width, int height,
+                          const ns_objective_style *styles, int style_count,
+                          double content_weight, double style_weight, double tv_weight,
+                          const ns_vgg19_net_options *net_options, ns_error *err);
+void ns_objective_clear (ns_objective *obj);
+
+/* Returns the weighted loss at x (planar RGB); fills gradient (same layout)
+ * when it is not NULL. */
+double ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient);
+
+#endif

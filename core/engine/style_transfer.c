@@ -1,0 +1,437 @@
+/* ns_stylize: Gatys et al.'s optimisation of an image's pixels so that its
+ * VGG19 features match the content image's and its Gram matrices match the
+ * style images', coarse to fine over several working sizes. */
+#include "neural_style.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adam.h"
+#include "color_transfer.h"
+#include "layer_sets.h"
+#include "lbfgs_minimize.h"
+#include "image_layout.h"
+#include "objective.h"
+#include "random.h"
+#include "resize.h"
+
+/* Below this the deepest layers shrink to a pixel or two and lose all meaning. */
+#define MIN_WORKING_SIDE 32
+#define MAX_SCALES 16
+/* Each scale is sqrt(2) larger than the one before and takes 0.7 times its
+ * iterations, but never fewer than a quarter of the first scale's. */
+#define SCALE_STEP 1.4142135623730951
+#define SCALE_ITERATION_DECAY 0.7
+/* L-BFGS keeps this many correction pairs, fewer when they would exceed
+ * LBFGS_HISTORY_BYTES (its history is 2 * memory * pixels * 3 doubles). */
+#define LBFGS_MEMORY 10
+#define LBFGS_HISTORY_BYTES ((size_t) 512 << 20)
+
+int
+ns_conv_count_needed (const ns_params *params)
+{
+  const ns_objective_layers layers = ns_layer_set_layers (params);
+  return ns_objective_conv_count (&layers);
+}
+
+/* The size an image is worked at: its longest side scaled to longest (only
+ * ever shrunk when only_shrink is set; 0 keeps the image's own size), then
+ * grown if need be so its shortest side is at least MIN_WORKING_SIDE. */
+static ns_status
+plan_working_size (int width, int height, int longest_wanted, int only_shrink, const char *what,
+                   int *out_width, int *out_height, ns_error *err)
+{
+  const int longest = width > height ? width : height;
+  double scale = longest_wanted > 0 ? (double) longest_wanted / longest : 1.0;
+  if (only_shrink && scale > 1.0)
+    scale = 1.0;
+  const int shortest = width < height ? width : height;
+  if (shortest * scale < MIN_WORKING_SIDE)
+    scale = (double) MIN_WORKING_SIDE / shortest;
+  const double w = ceil (width * scale - 0.5), h = ceil (height * scale - 0.5);
+  if (w > NS_MAX_WORKING_SIZE || h > NS_MAX_WORKING_SIZE)
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "the %s image (%dx%d) is too narrow: its short side would need "
+                         "%d pixels, making the long side larger than %d",
+                         what, width, height, MIN_WORKING_SIDE, NS_MAX_WORKING_SIZE);
+  *out_width = w < MIN_WORKING_SIDE ? MIN_WORKING_SIDE : (int) w;
+  *out_height = h < MIN_WORKING_SIDE ? MIN_WORKING_SIDE : (int) h;
+  return NS_OK;
+}
+
+int
+ns_scale_schedule (const ns_params *params, int content_width, int content_height,
+                   int *sizes, int *iterations, int max_scales)
+{
+  const int own = content_width > content_height ? content_width : content_height;
+  const int final = params->max_size > 0 && params->max_size < own ? params->max_size : own;
+  int scale_sizes[MAX_SCALES], count = 0;
+
+  if (params->multi_scale)
+    /* stop a step short when the next would land within 15% of the final size */
+    for (double s = params->min_scale_size; s * 1.15 < final && count < MAX_SCALES - 1;
+         s *= SCALE_STEP)
+      scale_sizes[count++] = (int) lround (s);
+  scale_sizes[count++] = final;
+
+  const int floor_iterations = (params->iterations + 3) / 4;
+  for (int k = 0; k < count && k < max_scales; k++)
+    {
+      sizes[k] = scale_sizes[k];
+      int n = (int) lround (params->iterations * pow (SCALE_ITERATION_DECAY, k));
+      iterations[k] = n > floor_iterations ? n : floor_iterations;
+    }
+  return count < max_scales ? count : max_scales;
+}
+
+ns_status
+ns_progress_snapshot (const ns_progress *progress, ns_image *image, ns_error *err)
+{
+  ns_status status = ns_image_alloc (image, progress->width, progress->height, 3, err);
+  if (status == NS_OK)
+    ns_image_from_planar_rgb (image, progress->planar_rgb, NULL);
+  return status;
+}
+
+static ns_status
+check_image (const ns_image *image, const char *what, ns_error *err)
+{
+  if (!image || !image->data || image->width < 1 || image->height < 1
+      || image->channels < 3 || image->channels > 4)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "the %s image is empty or not RGB/RGBA", what);
+  return NS_OK;
+}
+
+/* A planar RGB copy of an image at its own size. */
+typedef struct {
+  float *rgb;
+  int width, height;
+} planar_image;
+
+static ns_status
+planar_from_image (const ns_image *image, planar_image *out, ns_error *err)
+{
+  out->width = image->width;
+  out->height = image->height;
+  out->rgb = malloc (sizeof (float) * 3 * (size_t) image->width * image->height);
+  if (!out->rgb)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image",
+                         image->width, image->height);
+  ns_image_to_planar_rgb (image, out->rgb);
+  return NS_OK;
+}
+
+static ns_status
+planar_resized (const planar_image *src, int width, int height, planar_image *out, ns_error *err)
+{
+  out->width = width;
+  out->height = height;
+  out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
+  if (!out->rgb)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+  ns_status status = ns_resize_planar (src->rgb, 3, src->width, src->height, out->rgb, width, height, err);
+  if (status != NS_OK)
+    {
+      free (out->rgb);
+      out->rgb = NULL;
+    }
+  return status;
+}
+
+static void
+clamp_unit (float *x, size_t count)
+{
+  for (size_t i = 0; i < count; i++)
+    x[i] = x[i] < 0.0f ? 0.0f : x[i] > 1.0f ? 1.0f : x[i];
+}
+
+/* What one scale's optimiser run reports through. */
+typedef struct {
+  ns_objective *obj;
+  const ns_params *params;
+  ns_progress_fn progress;
+  void *user_data;
+  int scale, scales, iterations;
+  ns_progress_reply reply;   /* the callback's last answer */
+  ns_status status;          /* NS_ERROR_ARGUMENT once the loss is not finite */
+  ns_error *err;
+} scale_run;
+
+/* Reports iteration it at loss; returns non-zero when the run must end. */
+static int
+report_iteration (scale_run *run, int it, double loss, const float *x)
+{
+  if (!isfinite (loss))
+    {
+      run->status = ns_error_set (run->err, NS_ERROR_ARGUMENT,
+                                  "the optimisation diverged at iteration %d (the loss is not a "
+                                  "finite number); try a lower learning rate or the other optimiser",
+                                  it);
+      return 1;
+    }
+  if (!run->progress)
+    return 0;
+  ns_progress report = {
+    .scale = run->scale,
+    .scales = run->scales,
+    .iteration = it,
+    .iterations = run->iterations,
+    .loss = loss,
+    .content_loss = run->obj->content_loss,
+    .style_loss = run->obj->style_loss,
+    .width = run->obj->net.width[0],
+    .height = run->obj->net.height[0],
+    .planar_rgb = x,
+  };
+  run->reply = run->progress (&report, run->user_data);
+  return run->reply != NS_PROGRESS_CONTINUE;
+}
+
+static ns_status
+run_adam (scale_run *run, float *x, size_t count)
+{
+  ns_adam adam;
+  float *grad = malloc (sizeof (float) * count);
+  ns_status status = ns_adam_init (&adam, count, run->err);
+  if (status == NS_OK && !grad)
+    status = ns_error_set (run->err, NS_ERROR_NOMEM, "out of memory for the gradient");
+  for (int it = 1; status == NS_OK && it <= run->iterations; it++)
+    {
+      const double loss = ns_objective_evaluate (run->obj, x, grad);
+      if (isfinite (loss))
+        {
+          ns_adam_step (&adam, x, grad, run->params->learning_rate);
+          /* stay within displayable colours: the network never sees out-of-gamut values */
+          clamp_unit (x, count);
+        }
+      if (report_iteration (run, it, loss, x))
+        break;
+    }
+  ns_adam_clear (&adam);
+  free (grad);
+  return status;
+}
+
+static double
+lbfgs_evaluate (void *user_data, const float *x, float *gradient)
+{
+  scale_run *run = user_data;
+  return ns_objective_evaluate (run->obj, x, gradient);
+}
+
+static int
+lbfgs_iteration (void *user_data, int iteration, double loss, const float *x)
+{
+  return report_iteration (user_data, iteration, loss, x);
+}
+
+static ns_status
+run_lbfgs (scale_run *run, float *x, size_t count)
+{
+  int memory = LBFGS_MEMORY;
+  while (memory > 3 && 2 * (size_t) memory * count * sizeof (double) > LBFGS_HISTORY_BYTES)
+    memory--;
+  const ns_lbfgs_problem problem = {
+    .max_iterations = run->iterations,
+    .memory = memory,
+    .evaluate = lbfgs_evaluate,
+    .iteration = lbfgs_iteration,
+    .user_data = run,
+  };
+  int done;
+  return ns_lbfgs_minimize (&problem, x, count, &done, run->err);
+}
+
+/* The first scale's starting image. */
+static void
+initialise (const ns_params *params, const planar_image *content, const planar_image *style, float *x)
+{
+  const size_t count = 3 * (size_t) content->width * content->height;
+  if (params->init == NS_INIT_CONTENT)
+    memcpy (x, content->rgb, sizeof (float) * count);
+  else if (params->init == NS_INIT_STYLE)
+    memcpy (x, style->rgb, sizeof (float) * count);
+  else
+    {
+      ns_random rng;
+      ns_random_seed (&rng, params->seed);
+      for (size_t i = 0; i < count; i++)
+        x[i] = (float) (0.5 + 0.1 * ns_random_normal (&rng));
+      clamp_unit (x, count);
+    }
+}
+
+/* Everything ns_stylize allocates, freed in one place. */
+typedef struct {
+  planar_image content;               /* at the content's own size */
+  planar_image styles[NS_MAX_STYLES]; /* at their own sizes */
+  planar_image scaled_content;
+  planar_image scaled_styles[NS_MAX_STYLES];
+  float *x;                           /* the image being optimised */
+  ns_objective obj;
+} stylize_buffers;
+
+static void
+clear_scale_inputs (stylize_buffers *b, int style_count)
+{
+  free (b->scaled_content.rgb);
+  b->scaled_content.rgb = NULL;
+  for (int k = 0; k < style_count; k++)
+    {
+      free (b->scaled_styles[k].rgb);
+      b->scaled_styles[k].rgb = NULL;
+    }
+}
+
+/* Resizes content, styles and x to one scale whose longest side is size. */
+static ns_status
+prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int size,
+               int first, ns_error *err)
+{
+  int width, height;
+  ns_status status = plan_working_size (b->content.width, b->content.height, size, 0, "content",
+                                        &width, &height, err);
+  clear_scale_inputs (b, style_count);
+  if (status == NS_OK)
+    status = planar_resized (&b->content, width, height, &b->scaled_content, err);
+  for (int k = 0; k < style_count && status == NS_OK; k++)
+    {
+      int sw, sh;
+      const int style_size = (int) lround (size * params->style_scale);
+      status = plan_working_size (b->styles[k].width, b->styles[k].height, style_size, 0,
+                                  "style", &sw, &sh, err);
+      if (status == NS_OK)
+        status = planar_resized (&b->styles[k], sw, sh, &b->scaled_styles[k], err);
+    }
+  if (status != NS_OK)
+    return status;
+
+  if (first)
+    {
+      planar_image stretched_style = { 0 };
+      b->x = malloc (sizeof (float) * 3 * (size_t) width * height);
+      if (!b->x)
+        return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+      if (params->init == NS_INIT_STYLE
+          && (status = planar_resized (&b->styles[0], width, height, &stretched_style, err)) != NS_OK)
+        return status;
+      initialise (params, &b->scaled_content, &stretched_style, b->x);
+      free (stretched_style.rgb);
+      return NS_OK;
+    }
+
+  /* later scales start from the previous result, upsampled */
+  const planar_image previous = { b->x, b->obj.net.width[0], b->obj.net.height[0] };
+  planar_image upsampled;
+  clamp_unit (b->x, 3 * (size_t) previous.width * previous.height);
+  status = planar_resized (&previous, width, height, &upsampled, err);
+  if (status != NS_OK)
+    return status;
+  free (b->x);
+  b->x = upsampled.rgb;
+  return NS_OK;
+}
+
+ns_status
+ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *styles,
+            int style_count, const ns_params *params, ns_progress_fn progress, void *user_data,
+            ns_image *result, ns_error *err)
+{
+  ns_status status;
+  memset (result, 0, sizeof *result);
+  if ((status = ns_params_check (params, err)) != NS_OK
+      || (status = check_image (content, "content", err)) != NS_OK)
+    return status;
+  if (!styles || style_count < 1 || style_count > NS_MAX_STYLES)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "between 1 and %d style images are needed (got %d)",
+                         NS_MAX_STYLES, style_count);
+  double blend_total = 0.0;
+  for (int k = 0; k < style_count; k++)
+    {
+      if ((status = check_image (styles[k].image, "style", err)) != NS_OK)
+        return status;
+      if (!isfinite (styles[k].blend) || styles[k].blend < 0.0)
+        return ns_error_set (err, NS_ERROR_ARGUMENT, "style blend weights must be >= 0 (style %d has %g)",
+                             k + 1, styles[k].blend);
+      blend_total += styles[k].blend;
+    }
+  if (!(blend_total > 0.0))
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "at least one style needs a blend weight above 0");
+  const int conv_count = ns_conv_count_needed (params);
+  if (!weights || weights->conv_count < conv_count)
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "the weights hold %d convolutions; these layers need %d",
+                         weights ? weights->conv_count : 0, conv_count);
+
+  int sizes[MAX_SCALES], iterations[MAX_SCALES];
+  const int scales = ns_scale_schedule (params, content->width, content->height, sizes,
+                                        iterations, MAX_SCALES);
+  const ns_objective_layers layers = ns_layer_set_layers (params);
+  stylize_buffers b;
+  memset (&b, 0, sizeof b);
+  float *final_rgb = NULL;
+  int stopped = 0;
+
+  status = planar_from_image (content, &b.content, err);
+  for (int k = 0; k < style_count && status == NS_OK; k++)
+    status = planar_from_image (styles[k].image, &b.styles[k], err);
+
+  for (int s = 0; s < scales && status == NS_OK && !stopped; s++)
+    {
+      status = prepare_scale (&b, style_count, params, sizes[s], s == 0, err);
+      ns_objective_clear (&b.obj);
+      ns_objective_style targets[NS_MAX_STYLES];
+      for (int k = 0; k < style_count; k++)
+        targets[k] = (ns_objective_style) { b.scaled_styles[k].rgb, b.scaled_styles[k].width,
+                                         b.scaled_styles[k].height, styles[k].blend };
+      ns_vgg19_net_options net_options;
+      ns_vgg19_net_options_init (&net_options);
+      net_options.keep = 0;   /* the loss layers' outputs only */
+      if (status == NS_OK)
+        status = ns_objective_init (&b.obj, weights, &layers, b.scaled_content.rgb,
+                                 b.scaled_content.width, b.scaled_content.height, targets,
+                                 style_count, params->content_weight, params->style_weight,
+                                 params->tv_weight, &net_options, err);
+      if (status != NS_OK)
+        break;
+
+      scale_run run = { &b.obj, params, progress, user_data, s + 1, scales, iterations[s],
+                        NS_PROGRESS_CONTINUE, NS_OK, err };
+      const size_t count = 3 * (size_t) b.scaled_content.width * b.scaled_content.height;
+      status = params->optimizer == NS_OPTIMIZER_ADAM ? run_adam (&run, b.x, count)
+                                                      : run_lbfgs (&run, b.x, count);
+      if (status == NS_OK)
+        status = run.status;
+      if (status == NS_OK && run.reply == NS_PROGRESS_CANCEL)
+        status = ns_error_set (err, NS_ERROR_CANCELLED, "cancelled at scale %d of %d", s + 1, scales);
+      stopped = run.reply == NS_PROGRESS_STOP;
+    }
+
+  if (status == NS_OK)
+    {
+      const int w = b.obj.net.width[0], h = b.obj.net.height[0];
+      clamp_unit (b.x, 3 * (size_t) w * h);
+      final_rgb = malloc (sizeof (float) * 3 * (size_t) content->width * content->height);
+      if (!final_rgb)
+        status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the %dx%d result",
+                               content->width, content->height);
+      else
+        status = ns_resize_planar (b.x, 3, w, h, final_rgb, content->width, content->height, err);
+    }
+  if (status == NS_OK && params->keep_colors)
+    ns_keep_content_colors (final_rgb, b.content.rgb, (size_t) content->width * content->height);
+  if (status == NS_OK)
+    status = ns_image_alloc (result, content->width, content->height, content->channels, err);
+  if (status == NS_OK)
+    ns_image_from_planar_rgb (result, final_rgb, content);
+
+  free (final_rgb);
+  clear_scale_inputs (&b, style_count);
+  for (int k = 0; k < style_count; k++)
+    free (b.styles[k].rgb);
+  free (b.content.rgb);
+  free (b.x);
+  ns_objective_clear (&b.obj);
+  return status;
+}

@@ -1,0 +1,123 @@
+#include "resize.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The taps of one output coordinate: first source index and normalised weights. */
+typedef struct {
+  int *first;
+  int *count;
+  float *weights;   /* max_taps per output */
+  int max_taps;
+} resize_taps;
+
+static void
+resize_taps_clear (resize_taps *taps)
+{
+  free (taps->first);
+  free (taps->count);
+  free (taps->weights);
+}
+
+static int
+resize_taps_init (resize_taps *taps, int src_len, int dst_len)
+{
+  const double ratio = (double) src_len / dst_len;
+  const double support = ratio > 1.0 ? ratio : 1.0;
+
+  taps->max_taps = (int) ceil (2.0 * support) + 2;
+  taps->first = malloc (sizeof (int) * dst_len);
+  taps->count = malloc (sizeof (int) * dst_len);
+  taps->weights = malloc (sizeof (float) * (size_t) dst_len * taps->max_taps);
+  if (!taps->first || !taps->count || !taps->weights)
+    return 0;
+
+  for (int i = 0; i < dst_len; i++)
+    {
+      const double center = (i + 0.5) * ratio - 0.5;
+      int lo = (int) floor (center - support) + 1;
+      int hi = (int) ceil (center + support) - 1;
+      if (lo < 0) lo = 0;
+      if (hi > src_len - 1) hi = src_len - 1;
+      if (hi - lo + 1 > taps->max_taps) hi = lo + taps->max_taps - 1;
+      float *w = taps->weights + (size_t) i * taps->max_taps;
+      double total = 0.0;
+      for (int j = lo; j <= hi; j++)
+        {
+          double t = 1.0 - fabs (j - center) / support;
+          w[j - lo] = (float) (t > 0.0 ? t : 0.0);
+          total += w[j - lo];
+        }
+      if (total <= 0.0)
+        {
+          /* nearest sample: only reachable when the window is empty after clamping */
+          lo = hi = (int) fmin (fmax (floor (center + 0.5), 0), src_len - 1);
+          w[0] = 1.0f;
+          total = 1.0;
+        }
+      for (int j = lo; j <= hi; j++)
+        w[j - lo] = (float) (w[j - lo] / total);
+      taps->first[i] = lo;
+      taps->count[i] = hi - lo + 1;
+    }
+  return 1;
+}
+
+ns_status
+ns_resize_planar (const float *src, int channels, int src_w, int src_h,
+               float *dst, int dst_w, int dst_h, ns_error *err)
+{
+  if (src_w < 1 || src_h < 1 || dst_w < 1 || dst_h < 1)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "cannot resize %dx%d to %dx%d",
+                         src_w, src_h, dst_w, dst_h);
+
+  resize_taps horizontal = { 0 }, vertical = { 0 };
+  float *rows = malloc (sizeof (float) * (size_t) channels * src_h * dst_w);
+  if (!rows || !resize_taps_init (&horizontal, src_w, dst_w)
+      || !resize_taps_init (&vertical, src_h, dst_h))
+    {
+      free (rows);
+      resize_taps_clear (&horizontal);
+      resize_taps_clear (&vertical);
+      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory resizing %dx%d to %dx%d",
+                           src_w, src_h, dst_w, dst_h);
+    }
+
+  #pragma omp parallel for schedule(static)
+  for (int r = 0; r < channels * src_h; r++)
+    {
+      const float *s = src + (size_t) r * src_w;
+      float *d = rows + (size_t) r * dst_w;
+      for (int x = 0; x < dst_w; x++)
+        {
+          const float *w = horizontal.weights + (size_t) x * horizontal.max_taps;
+          const float *p = s + horizontal.first[x];
+          float sum = 0.0f;
+          for (int k = 0; k < horizontal.count[x]; k++)
+            sum += w[k] * p[k];
+          d[x] = sum;
+        }
+    }
+
+  #pragma omp parallel for schedule(static)
+  for (int r = 0; r < channels * dst_h; r++)
+    {
+      const int c = r / dst_h, y = r % dst_h;
+      const float *w = vertical.weights + (size_t) y * vertical.max_taps;
+      const float *base = rows + ((size_t) c * src_h + vertical.first[y]) * dst_w;
+      float *d = dst + (size_t) r * dst_w;
+      for (int x = 0; x < dst_w; x++)
+        d[x] = 0.0f;
+      for (int k = 0; k < vertical.count[y]; k++)
+        {
+          const float *s = base + (size_t) k * dst_w;
+          for (int x = 0; x < dst_w; x++)
+            d[x] += w[k] * s[x];
+        }
+    }
+
+  free (rows);
+  resize_taps_clear (&horizontal);
+  resize_taps_clear (&vertical);
+  return NS_OK;
+}

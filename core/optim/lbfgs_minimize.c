@@ -1,0 +1,105 @@
+#include "lbfgs_minimize.h"
+
+#include "ns_assert.h"
+
+#include <limits.h>
+#include <lbfgs.h>
+#include <stdlib.h>
+
+typedef struct {
+  const ns_lbfgs_problem *problem;
+  size_t count;
+  float *x;           /* float views of liblbfgs's double vectors */
+  float *gradient;
+  int iterations;
+  int stopped;
+} lbfgs_run;
+
+static lbfgsfloatval_t
+evaluate_in_float (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g,
+                   const int n, const lbfgsfloatval_t step)
+{
+  lbfgs_run *run = instance;
+  (void) step;
+  for (size_t i = 0; i < run->count; i++)
+    run->x[i] = (float) x[i];
+  const double f = run->problem->evaluate (run->problem->user_data, run->x, run->gradient);
+  for (size_t i = 0; i < run->count; i++)
+    g[i] = run->gradient[i];
+  /* padding variables (see ns_lbfgs_minimize) have no effect on f */
+  for (int i = (int) run->count; i < n; i++)
+    g[i] = 0.0;
+  return f;
+}
+
+static int
+report_iteration (void *instance, const lbfgsfloatval_t *x, const lbfgsfloatval_t *g,
+                  const lbfgsfloatval_t fx, const lbfgsfloatval_t xnorm,
+                  const lbfgsfloatval_t gnorm, const lbfgsfloatval_t step,
+                  int n, int k, int ls)
+{
+  lbfgs_run *run = instance;
+  (void) g; (void) xnorm; (void) gnorm; (void) step; (void) n; (void) ls;
+  run->iterations = k;
+  if (!run->problem->iteration)
+    return 0;
+  for (size_t i = 0; i < run->count; i++)
+    run->x[i] = (float) x[i];
+  run->stopped = run->problem->iteration (run->problem->user_data, k, fx, run->x) != 0;
+  return run->stopped;
+}
+
+ns_status
+ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
+                int *iterations_done, ns_error *err)
+{
+  NS_ASSERT (problem && problem->evaluate && x);
+  /* liblbfgs's SSE2 build wants a multiple of 8 variables: pad with inert ones */
+  const size_t padded = (count + 7) / 8 * 8;
+  *iterations_done = 0;
+  if (padded > (size_t) INT_MAX)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "too many variables for L-BFGS (%zu)", count);
+  lbfgsfloatval_t *xd = lbfgs_malloc ((int) padded);
+  lbfgs_run run = { problem, count, malloc (sizeof (float) * count),
+                    malloc (sizeof (float) * count), 0, 0 };
+  if (!xd || !run.x || !run.gradient)
+    {
+      lbfgs_free (xd);
+      free (run.x);
+      free (run.gradient);
+      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for L-BFGS (%zu variables)", count);
+    }
+  for (size_t i = 0; i < padded; i++)
+    xd[i] = i < count ? x[i] : 0.0;
+
+  lbfgs_parameter_t parameters;
+  lbfgs_parameter_init (&parameters);
+  parameters.m = problem->memory;
+  parameters.max_iterations = problem->max_iterations;
+  /* run the iterations asked for: stop on the count, not on a tolerance */
+  parameters.epsilon = 1e-10;
+  parameters.past = 0;
+
+  lbfgsfloatval_t final_loss = 0.0;
+  const int code = lbfgs ((int) padded, xd, &final_loss, evaluate_in_float, report_iteration,
+                          &run, &parameters);
+  ns_status status = NS_OK;
+  if (code == LBFGSERR_OUTOFMEMORY)
+    status = ns_error_set (err, NS_ERROR_NOMEM,
+                           "out of memory for L-BFGS's history (%d corrections of %zu values)",
+                           problem->memory, count);
+  else if ((code >= LBFGSERR_INVALID_N && code <= LBFGSERR_INVALID_ORTHANTWISE_END)
+           || code == LBFGSERR_INVALIDPARAMETERS || code == LBFGSERR_UNKNOWNERROR
+           || code == LBFGSERR_LOGICERROR)
+    status = ns_error_set (err, NS_ERROR_ARGUMENT, "L-BFGS failed (liblbfgs code %d)", code);
+  /* Anything else (converged, iteration limit, the line search finding no
+   * better point, cancelled by the callback) leaves a usable iterate. */
+  if (status == NS_OK)
+    for (size_t i = 0; i < count; i++)
+      x[i] = (float) xd[i];
+  *iterations_done = run.iterations;
+  lbfgs_free (xd);
+  free (run.x);
+  free (run.gradient);
+  return status;
+}

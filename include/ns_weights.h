@@ -1,0 +1,50 @@
+/* VGG19's sixteen 3x3 convolutions, loaded from a safetensors file whose
+ * tensors are named like torchvision's vgg19().features
+ * (features.0.weight … features.34.bias, weights F32/F16/BF16 in OIHW). */
+#ifndef NS_WEIGHTS_H
+#define NS_WEIGHTS_H
+
+#include "ns_error.h"
+
+#define NS_VGG19_CONV_COUNT 16
+
+/* How a pixel of the network input is made from an R'G'B' value v in [0,1]:
+ * for network channel k, reading colour channel rgb_index[k],
+ *   input_k = (range * v - mean[k]) / std[k].
+ * Caffe's weights (metadata present): BGR, range 255, mean 103.939,116.779,123.68, std 1.
+ * torchvision's (no metadata): RGB, range 1, mean 0.485,0.456,0.406, std 0.229,0.224,0.225. */
+typedef struct {
+  int rgb_index[3];
+  float range;
+  float mean[3];
+  float std[3];
+} ns_input_convention;
+
+typedef struct {
+  int in_channels;
+  int out_channels;
+  float *weight;  /* out_channels * in_channels * 9, OIHW */
+  float *bias;    /* out_channels */
+} ns_conv_weights;
+
+typedef struct {
+  ns_input_convention input;
+  int conv_count;                      /* leading convolutions loaded */
+  ns_conv_weights conv[NS_VGG19_CONV_COUNT];
+} ns_weights;
+
+/* Channel counts of conv i (0 = conv1_1 … 15 = conv5_4). */
+int ns_vgg19_conv_in_channels (int conv_index);
+int ns_vgg19_conv_out_channels (int conv_index);
+/* The tensor index in torchvision's features.N naming. */
+int ns_vgg19_conv_tensor_index (int conv_index);
+
+/* Loads the first conv_count convolutions (1..16) and the input convention.
+ * Every failure (missing file, truncated data, bad header, wrong shapes,
+ * missing tensors, NaN/Inf values, unknown dtypes) returns an error whose
+ * message names the file and the problem; on error *weights holds nothing. */
+ns_status ns_weights_load (ns_weights *weights, const char *path,
+                              int conv_count, ns_error *err);
+void ns_weights_clear (ns_weights *weights);
+
+#endif
