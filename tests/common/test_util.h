@@ -1,6 +1,5 @@
-/* What the C tests share: a count of passed and failed checks, each
- * reported on a line ("ok - …" or "FAIL - …"), and random test data.  Each
- * test is a program of its own, so the counts can be its file's statics. */
+/* What the numeric tests share: a check with its error and tolerance,
+ * reported through tap.h, and random test data. */
 #ifndef TEST_UTIL_H
 #define TEST_UTIL_H
 
@@ -8,17 +7,12 @@
 #include <stdlib.h>
 
 #include "random.h"
-
-static int passed, failed;
+#include "tap.h"
 
 static void
 report (int ok, const char *name, double error, double tolerance)
 {
-  printf ("%s - %s (error %.3g, tolerance %.3g)\n", ok ? "ok" : "FAIL", name, error, tolerance);
-  if (ok)
-    passed++;
-  else
-    failed++;
+  tap_check (ok, "%s (error %.3g, tolerance %.3g)", name, error, tolerance);
 }
 
 /* count uniform values in [-scale, scale] */

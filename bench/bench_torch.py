@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch's side of tools/bench (a benchmark, not a test): the same work as
-tests/bench_pass.c, done the usual PyTorch way on the CPU.
+bench/bench_pass.c, done the usual PyTorch way on the CPU.
 
   bench_torch.py [--weights FILE] [--size N] [--passes N] [--warmup N]
 

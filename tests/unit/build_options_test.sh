@@ -7,13 +7,10 @@ set -uo pipefail
 top=$1 scratch=$2
 dir="$scratch/build-options"
 rm -rf "$dir"
-failed=0 passed=0
+# shellcheck source=../common/tap.sh
+. "$(dirname "$0")/../common/tap.sh"
 check () {
-  if [ "$1" = ok ]; then
-    passed=$((passed + 1)); echo "ok - $2"
-  else
-    failed=$((failed + 1)); echo "FAIL - $2"
-  fi
+  if [ "$1" = ok ]; then tap_ok "$2"; else tap_not_ok "$2"; fi
 }
 # The optimisation flag meson would pass to a core source file.
 core_flags () {
@@ -32,7 +29,8 @@ optimization () {
 
 options=(-Dcore_only=true -Dcli=disabled -Doptimization=1 -Ddebug=true)
 for run in 1 2; do
-  if "$top/tools/build-dir" "$dir" "${options[@]}"; then
+  if out=$("$top/tools/build-dir" "$dir" "${options[@]}" 2>&1); then
+    tap_note "$out"
     check ok "run $run: tools/build-dir set up and checked the options"
   else
     check fail "run $run: tools/build-dir set up and checked the options"
@@ -44,7 +42,7 @@ for run in 1 2; do
     check fail "run $run: a core file compiles with -O1 (compiles with '$flags')"
 done
 # Other options: the folder is made anew with them.
-"$top/tools/build-dir" "$dir" -Dcore_only=true -Dcli=disabled -Doptimization=0 -Ddebug=true >/dev/null
+"$top/tools/build-dir" "$dir" -Dcore_only=true -Dcli=disabled -Doptimization=0 -Ddebug=true >/dev/null 2>&1
 o=$(optimization) flags=$(core_flags)
 [ "$o" = 0 ] && [ "$flags" = "-O0" ] && check ok "other options: set up afresh, -O0" ||
   check fail "other options: set up afresh, -O0 (optimization=$o, flags '$flags')"
@@ -55,5 +53,4 @@ else
   check ok "an unknown option is refused"
 fi
 rm -rf "$dir"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

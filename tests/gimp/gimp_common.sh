@@ -1,7 +1,9 @@
-# Shared helpers of the real-GIMP tests (sourced by tests/gimp_*_test.sh).
+# shellcheck shell=bash
+# Shared helpers of the real-GIMP tests (sourced by tests/gimp/gimp_*_test.sh),
+# which report through tests/common/tap.sh.
 #
 #   gimp_test_init NAME BUILD_ROOT SOURCE_ROOT
-#       skips (exit 77) without GIMP 3 or python3+numpy; makes $work (kept
+#       skips (TAP) without GIMP 3 or python3+numpy; makes $work (kept
 #       with KEEP_WORK=1) and $artefacts (BUILD_ROOT/artefacts/NAME);
 #   make_test_profile
 #       make_profile "$work/profile", sets $profile and says which weights;
@@ -11,9 +13,12 @@
 #       and weights (real: $NEURAL_STYLE_TEST_WEIGHTS, else synthetic);
 #   run_console PROFILE LOG SCRIPT [ENV=VALUE...]
 #       gimp-console-3.0 in batch mode with a Script-Fu v3 script;
-#   check DESCRIPTION COMMAND...   one PASS/FAIL line per check;
-#   finish                         prints the counts and exits.
+#   check DESCRIPTION COMMAND...   one TAP line per check (tap_check);
+#   finish                         the TAP plan and the exit status.
 # Scheme helpers every script can use are in $scheme_prelude.
+
+# shellcheck source=../common/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/tap.sh"
 
 gimp_test_init () {
   test_name=$1
@@ -22,16 +27,14 @@ gimp_test_init () {
   plugin_exe="$build_root/plugin/neural-style"
 
   if ! command -v gimp-console-3.0 >/dev/null 2>&1; then
-    echo "SKIP: gimp-console-3.0 is not installed (run the tests through tools/gimp3-env)"
-    exit 77
+    tap_skip_all "gimp-console-3.0 is not installed (run the tests through tools/gimp3-env)"
   fi
   if ! python3 -c 'import numpy' >/dev/null 2>&1; then
-    echo "SKIP: python3 with numpy is needed to check pixels"
-    exit 77
+    tap_skip_all "python3 with numpy is needed to check pixels"
   fi
   if [ ! -x "$plugin_exe" ]; then
-    echo "FAIL: the plug-in was not built: $plugin_exe"
-    exit 1
+    tap_not_ok "the plug-in was not built: $plugin_exe"
+    tap_done
   fi
 
   work=$(mktemp -d "${TMPDIR:-/tmp}/neural-style-$test_name.XXXXXX")
@@ -40,28 +43,16 @@ gimp_test_init () {
   rm -rf "$artefacts"
   mkdir -p "$artefacts"
 
-  passed=0
-  failed=0
   # The plug-in must find its weights by itself, next to its binary.
   unset NEURAL_STYLE_WEIGHTS GIMP3_PLUGINDIR
 }
 
 check () {
-  local description=$1
-  shift
-  if "$@"; then
-    echo "PASS: $description"
-    passed=$((passed + 1))
-  else
-    echo "FAIL: $description"
-    failed=$((failed + 1))
-  fi
+  tap_check "$@"
 }
 
 finish () {
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
-  exit $?
+  tap_done
 }
 
 # Random VGG19 convolutions in torchvision's naming (features.N.weight/bias,
@@ -128,7 +119,7 @@ make_profile () {
     cp "$mo" "$dir/locale/$lang/LC_MESSAGES/"
   done
   cp "$source_root"/ui/presets/*.preset "$dir/presets/"
-  weights=$(test_weights) || { echo "FAIL: could not write synthetic weights"; exit 1; }
+  weights=$(test_weights) || { tap_not_ok "could not write synthetic weights"; tap_done; }
   ln -sf "$weights" "$dir/vgg19-conv.safetensors"
 }
 
@@ -162,6 +153,7 @@ show_log () {
 # call), (try TAG THUNK) prints "BAD TAG failed|succeeded" and the error,
 # (fill IMG LAYER X Y W H COLOR) fills a rectangle of a layer,
 # (export-layer LAYER PATH) saves one layer alone, without offsets.
+# shellcheck disable=SC2034  # used by the scripts that source this file
 read -r -d '' scheme_prelude <<'SCM'
 (script-fu-use-v3)
 (define (fill img layer x y w h color)

@@ -6,11 +6,12 @@
 # is linked with (jansson, liblbfgs, …).  Lists each library's defined global
 # symbols with nm and fails naming any other.
 set -euo pipefail
+# shellcheck source=../common/tap.sh
+. "$(dirname "$0")/../common/tap.sh"
 if [ $# -eq 0 ]; then
   echo "usage: $0 LIBRARY.a..." >&2
   exit 2
 fi
-status=0
 for library in "$@"; do
   # defined globals: T (code), D/B/R/G/S (data), W/V (weak), i (ifunc);
   # undefined (U) and local (lower case) symbols are not the library's own
@@ -19,11 +20,9 @@ for library in "$@"; do
         grep -v '^ns_' | sort -u || true)
   count=$(nm --defined-only --extern-only "$library" | awk 'NF == 3 { n++ } END { print n + 0 }')
   if [ -n "$bad" ]; then
-    echo "$(basename "$library"): symbols without the ns_ prefix:"
-    printf '  %s\n' $bad
-    status=1
+    tap_not_ok "$(basename "$library"): symbols without the ns_ prefix: $(echo "$bad" | tr '\n' ' ')"
   else
-    echo "$(basename "$library"): $count global symbols, all ns_"
+    tap_ok "$(basename "$library"): $count global symbols, all ns_"
   fi
 done
-exit $status
+tap_done

@@ -4,6 +4,8 @@
 # takes a directory); seeds, new inputs and any crash go to WORK_DIR (never
 # into the source tree).  Non-zero on any crash.
 set -euo pipefail
+# shellcheck source=../common/tap.sh
+. "$(dirname "$0")/../common/tap.sh"
 fuzzer=$1 seconds=$2 seed_maker=$3 dictionary=$4 work=$5
 seeds=$work/seeds
 mkdir -p "$work/corpus" "$work/artifacts" "$seeds"
@@ -12,9 +14,10 @@ status=0
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -dict="$dictionary" -artifact_prefix="$work/artifacts/" "$work/corpus" "$seeds" \
   >"$work/fuzzer.log" 2>&1 || status=$?
-grep -E "stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done [0-9]+ runs" "$work/fuzzer.log" || true
+tap_note "$(grep -E "stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Done [0-9]+ runs" "$work/fuzzer.log" || true)"
 if [ "$status" -ne 0 ] || [ -n "$(ls -A "$work/artifacts")" ]; then
-  echo "FAIL: the fuzzer found a crash (status $status): $(ls "$work/artifacts")"
-  exit 1
+  tap_not_ok "the fuzzer found a crash (status $status): $(ls "$work/artifacts")"
+else
+  tap_ok "no crash in ${seconds} s of fuzzing"
 fi
-echo "ok - no crash in ${seconds} s of fuzzing"
+tap_done

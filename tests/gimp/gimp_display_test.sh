@@ -46,7 +46,8 @@ done
 if [ ! -s "$work/display" ]; then
   echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1
 fi
-export DISPLAY=":$(cat "$work/display")"
+DISPLAY=":$(cat "$work/display")"
+export DISPLAY
 echo "display $DISPLAY"
 cleanup () {
   [ -n "${gimp_pid:-}" ] && kill "$gimp_pid" 2>/dev/null
@@ -263,7 +264,7 @@ problems=$(grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)|Gtk-C
 [ -n "$problems" ] && echo "$problems"
 check "no GTK critical, and no warning or critical from the plug-in" test -z "$problems"
 
-if [ "$failed" -ne 0 ]; then
+if [ "$tap_failures" -ne 0 ]; then
   show_log "$log" 50
 fi
 echo "artefacts: $artefacts"

@@ -12,18 +12,13 @@
 #include "neural_style.h"
 #include "objective.h"
 #include "synthetic_weights.h"
+#include "tap.h"
 #include "total_variation.h"
-
-static int passed, failed;
 
 static void
 check (int ok, const char *what)
 {
-  printf ("%s - %s\n", ok ? "ok" : "FAIL", what);
-  if (ok)
-    passed++;
-  else
-    failed++;
+  tap_check (ok, "%s", what);
 }
 
 /* ---- L-BFGS ---- */
@@ -474,13 +469,12 @@ int
 main (void)
 {
   ns_weights weights;
-  if (!synthetic_weights_make (&weights, NS_VGG19_CONV_COUNT, 5))
-    return 1;
+  if (!tap_check (synthetic_weights_make (&weights, NS_VGG19_CONV_COUNT, 5), "synthetic weights made"))
+    return tap_done ();
   test_lbfgs_rosenbrock ();
   test_lbfgs_on_style_objective (&weights);
   test_schedule ();
   test_stylize_controls (&weights);
   ns_weights_clear (&weights);
-  printf ("%d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return tap_done ();
 }

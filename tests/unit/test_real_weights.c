@@ -2,7 +2,7 @@
  * tubingen x starry_night at 128 px, 30 iterations, default settings, must at
  * least halve the style loss (from its value after the first iteration)
  * while the content stays recognisable.  Without
- * the file the test reports itself skipped (exit 77). */
+ * the file the test reports itself skipped (TAP "1..0 # SKIP"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 
 #include "image_io.h"
 #include "neural_style.h"
+#include "tap.h"
 
 typedef struct {
   int reports;
@@ -33,16 +34,14 @@ main (void)
   const char *samples = getenv ("NEURAL_STYLE_TEST_SAMPLES");
   if (!weights_path || access (weights_path, R_OK) != 0)
     {
-      printf ("SKIP: no real weights at %s\n", weights_path ? weights_path : "(NEURAL_STYLE_TEST_WEIGHTS unset)");
-      return 77;
+      return tap_skip_all ("no real weights at %s", weights_path ? weights_path : "(NEURAL_STYLE_TEST_WEIGHTS unset)");
     }
   char content_path[4096], style_path[4096];
   snprintf (content_path, sizeof content_path, "%s/tubingen.jpg", samples ? samples : ".");
   snprintf (style_path, sizeof style_path, "%s/starry_night.jpg", samples ? samples : ".");
   if (access (content_path, R_OK) != 0 || access (style_path, R_OK) != 0)
     {
-      printf ("SKIP: no sample images at %s\n", samples ? samples : "(NEURAL_STYLE_TEST_SAMPLES unset)");
-      return 77;
+      return tap_skip_all ("no sample images at %s", samples ? samples : "(NEURAL_STYLE_TEST_SAMPLES unset)");
     }
 
   ns_error err = { 0 };
@@ -56,27 +55,25 @@ main (void)
       || image_load (content_path, &content, &err) != NS_OK
       || image_load (style_path, &style, &err) != NS_OK)
     {
-      printf ("FAIL: %s\n", err.message);
-      return 1;
+      tap_check (0, "%s", err.message);
+      return tap_done ();
     }
 
   loss_record record = { 0 };
-  int passed = 0, failed = 0;
   const ns_style styles[1] = { { &style, 1.0 } };
   ns_status status = ns_stylize (&weights, &content, styles, 1, &params, record_losses, &record,
                                  &result, &err);
   if (status != NS_OK)
     {
-      printf ("FAIL: ns_stylize: %s\n", err.message);
-      return 1;
+      tap_check (0, "ns_stylize: %s", err.message);
+      return tap_done ();
     }
   printf ("# style loss %.6g -> %.6g, content loss %.6g -> %.6g over %d iterations "
           "(%d scale(s), default optimiser and weights)\n",
           record.first.style_loss, record.last.style_loss, record.first.content_loss,
           record.last.content_loss, record.reports, record.last.scales);
 
-#define CHECK(cond, what) do { int ok_ = (cond); printf ("%s - %s\n", ok_ ? "ok" : "FAIL", what); \
-    if (ok_) passed++; else failed++; } while (0)
+#define CHECK(cond, what) tap_check ((cond), "%s", what)
   CHECK (record.reports == 30 && record.last.iteration == 30, "30 iterations ran");
   CHECK (record.last.style_loss <= 0.5 * record.first.style_loss, "style loss at least halved");
   CHECK (record.last.content_loss > 0.0 && record.last.content_loss < 1.0,
@@ -87,11 +84,10 @@ main (void)
   const char *out = "real-weights-tubingen-starry-128.png";
   if (image_save_png (out, &result, &err) == NS_OK)
     printf ("# wrote %s for eyeballing\n", out);
-  printf ("%d passed, %d failed\n", passed, failed);
 
   ns_image_clear (&result);
   ns_image_clear (&content);
   ns_image_clear (&style);
   ns_weights_clear (&weights);
-  return failed ? 1 : 0;
+  return tap_done ();
 }

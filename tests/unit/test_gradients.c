@@ -513,6 +513,5 @@ main (void)
   test_gram_and_losses ();
   test_first_layer_with_relu ();
   test_total_loss ();
-  printf ("%d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return tap_done ();
 }

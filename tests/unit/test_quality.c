@@ -20,17 +20,12 @@
 #include "image_layout.h"
 #include "objective.h"
 #include "resize.h"
-
-static int passed, failed;
+#include "tap.h"
 
 static void
 check (int ok, const char *what)
 {
-  printf ("%s - %s\n", ok ? "ok" : "FAIL", what);
-  if (ok)
-    passed++;
-  else
-    failed++;
+  tap_check (ok, "%s", what);
 }
 
 typedef struct {
@@ -88,8 +83,7 @@ main (void)
   if (!weights_path || access (weights_path, R_OK) != 0 || access (content_path, R_OK) != 0
       || access (style_path, R_OK) != 0)
     {
-      printf ("SKIP: no real weights or sample images (NEURAL_STYLE_TEST_WEIGHTS, NEURAL_STYLE_TEST_SAMPLES)\n");
-      return 77;
+      return tap_skip_all ("no real weights or sample images (NEURAL_STYLE_TEST_WEIGHTS, NEURAL_STYLE_TEST_SAMPLES)");
     }
 
   ns_params params;
@@ -101,8 +95,8 @@ main (void)
       || image_load (content_path, &content, &err) != NS_OK
       || image_load (style_path, &style, &err) != NS_OK)
     {
-      printf ("FAIL: %s\n", err.message);
-      return 1;
+      tap_check (0, "%s", err.message);
+      return tap_done ();
     }
   const ns_style styles[1] = { { &style, 1.0 } };
   char what[400];
@@ -112,8 +106,8 @@ main (void)
   last_report styled = { 0 };
   if (ns_stylize (&weights, &content, styles, 1, &params, keep_last, &styled, &result, &err) != NS_OK)
     {
-      printf ("FAIL: %s\n", err.message);
-      return 1;
+      tap_check (0, "%s", err.message);
+      return tap_done ();
     }
   const double start = content_style_loss (&weights, &params, &content, &style,
                                            styled.last.width, styled.last.height);
@@ -123,7 +117,7 @@ main (void)
             100.0 * styled.last.style_loss / start);
   check (start > 0 && styled.last.style_loss <= 0.05 * start, what);
   if (image_save_png ("quality-tubingen-starry-384.png", &result, &err) == NS_OK)
-    printf ("# wrote quality-tubingen-starry-384.png for eyeballing\n");
+    tap_note ("wrote quality-tubingen-starry-384.png for eyeballing");
   ns_image_clear (&result);
 
   /* a pure style reconstruction keeps less of the content */
@@ -133,8 +127,8 @@ main (void)
   last_report reconstruction = { 0 };
   if (ns_stylize (&weights, &content, styles, 1, &pure, keep_last, &reconstruction, &result, &err) != NS_OK)
     {
-      printf ("FAIL: %s\n", err.message);
-      return 1;
+      tap_check (0, "%s", err.message);
+      return tap_done ();
     }
   ns_image_clear (&result);
   snprintf (what, sizeof what, "content loss %.4g below a pure style reconstruction's %.4g "
@@ -155,12 +149,12 @@ main (void)
       last_report r = { 0 };
       if (ns_stylize (&weights, &content, styles, 1, &p, keep_last, &r, &result, &err) != NS_OK)
         {
-          printf ("FAIL: %s\n", err.message);
-          return 1;
+          tap_check (0, "%s", err.message);
+          return tap_done ();
         }
       ns_image_clear (&result);
       ratio[k] = r.last.content_loss / r.last.style_loss;
-      printf ("# %d px: content loss %.4g, style loss %.4g, ratio %.3g\n", sizes[k],
+      tap_note ("%d px: content loss %.4g, style loss %.4g, ratio %.3g", sizes[k],
               r.last.content_loss, r.last.style_loss, ratio[k]);
     }
   snprintf (what, sizeof what, "content/style balance holds from 128 to 256 px (ratio %.3g vs %.3g)",
@@ -170,6 +164,5 @@ main (void)
   ns_image_clear (&content);
   ns_image_clear (&style);
   ns_weights_clear (&weights);
-  printf ("%d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return tap_done ();
 }

@@ -264,7 +264,7 @@ check "the plug-in never crashed" \
 check "the plug-in printed no GLib/GTK warning or critical" \
   bash -c '! grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)" "$1" | grep -v "gimp_flush(): error: Broken pipe" | grep -q .' _ "$log"
 
-if [ "$failed" -ne 0 ]; then
+if [ "$tap_failures" -ne 0 ]; then
   show_log "$log" 60
 fi
 echo "artefacts: $artefacts"

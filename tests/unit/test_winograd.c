@@ -329,6 +329,5 @@ main (void)
           test_keeping (tile, 9, 1u << 8, 67, 33);
         }
     }
-  printf ("%d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return tap_done ();
 }

@@ -6,11 +6,10 @@ set -uo pipefail
 cli=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+# shellcheck source=../common/tap.sh
+. "$(dirname "$0")/../common/tap.sh"
 check () {  # check DESCRIPTION COMMAND…  (passes when COMMAND succeeds)
-  local what=$1
-  shift
-  if "$@"; then echo "ok - $what"; passed=$((passed + 1)); else echo "FAIL - $what"; failed=$((failed + 1)); fi
+  tap_check "$@"
 }
 
 "$cli" --help >"$work/help" 2>&1; status=$?
@@ -49,5 +48,4 @@ if [ -f "$weights" ] && [ -f "$samples/tubingen.jpg" ]; then
 else
   echo "skip - real run (no weights or samples in ../shared)"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

@@ -3,7 +3,7 @@
 implementation of the same mathematics).
 
 Writes random VGG19 weights (safetensors, Caffe convention in the metadata)
-and random 64x64 images, runs the engine's tests/torch_dump.c on them, and
+and random 64x64 images, runs the engine's tests/reference/torch_dump.c on them, and
 computes the same quantities with torch.nn.functional and autograd in
 float64: activations at every layer, Gram matrices, each loss term,
 dLoss/dx, and 10 Adam steps (torch.optim.Adam) from the content, each from
@@ -22,7 +22,7 @@ after every Adam step within 1e-3 RMS, whichever instruction set the
 engine's kernels use.
 
 usage: torch_reference.py TORCH_DUMP_EXECUTABLE
-Exits 77 (skipped) when PyTorch is not installed.
+Reports TAP; skipped ("1..0 # SKIP") when PyTorch is not installed.
 """
 import json
 import os
@@ -36,8 +36,8 @@ try:
     import torch
     import torch.nn.functional as F
 except ImportError as error:
-    print(f"SKIP: PyTorch or numpy missing ({error})")
-    sys.exit(77)
+    print(f"1..0 # SKIP PyTorch or numpy missing ({error})")
+    sys.exit(0)
 
 torch.set_num_threads(2)
 
@@ -191,7 +191,16 @@ def relative_error(ours, reference):
     return np.abs(ours - reference).max() / (scale if scale > 0 else 1.0)
 
 
-def run(dump, layer_set, directory, results):
+results = []
+
+
+def tap(ok, what):
+    """One TAP line (meson's protocol 'tap' counts each)."""
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} - {what}", flush=True)
+
+
+def run(dump, layer_set, directory):
     generator = torch.Generator().manual_seed(1234 if layer_set == "paper" else 4321)
     # the style's longest side equals the content's, so the driver uses it unscaled
     w, h, sw, sh = 64, 64, 64, 48
@@ -229,10 +238,7 @@ def run(dump, layer_set, directory, results):
                           for i in range(objective.conv_count)])
 
     def check(what, error, tolerance):
-        ok = error <= tolerance
-        results.append(ok)
-        print(f"{'ok' if ok else 'FAIL'} - {layer_set}: {what} (relative error {error:.2e}, "
-              f"tolerance {tolerance:.0e})")
+        tap(error <= tolerance, f"{layer_set}: {what} (relative error {error:.2e}, tolerance {tolerance:.0e})")
 
     kinks = {"count": 0, "worst": 0.0}
 
@@ -294,10 +300,8 @@ def run(dump, layer_set, directory, results):
     moved = float(np.abs(c_image - content.numpy()).max())
     check(f"image after each Adam step, worst RMS difference", step_rms, 1e-3)
     check(f"image after each Adam step, largest difference", step_worst, ADAM_LR)
-    ok = moved > 10 * 1e-3
-    results.append(ok)
-    print(f"{'ok' if ok else 'FAIL'} - {layer_set}: Adam moved the image by up to {moved:.3f} "
-          f"(enough for the comparison to mean something)")
+    tap(moved > 10 * 1e-3, f"{layer_set}: Adam moved the image by up to {moved:.3f} "
+        f"(enough for the comparison to mean something)")
 
     free = free_running_adam(objective, content, step_decisions)
     difference = np.abs(c_image - free)
@@ -308,11 +312,10 @@ def run(dump, layer_set, directory, results):
 
     # the decisions the reference took from the engine are legitimate:
     # each one that float64 takes otherwise lies at its kink
-    ok = kinks["worst"] <= KINK_MARGIN
-    results.append(ok)
-    print(f"{'ok' if ok else 'FAIL'} - {layer_set}: every ReLU and pool decision of the engine's "
-          f"that float64 takes otherwise ({kinks['count']} in {1 + ADAM_STEPS} evaluations) lies "
-          f"within {kinks['worst']:.1e} of its kink (tolerance {KINK_MARGIN:.0e})")
+    tap(kinks["worst"] <= KINK_MARGIN,
+        f"{layer_set}: every ReLU and pool decision of the engine's that float64 takes otherwise "
+        f"({kinks['count']} in {1 + ADAM_STEPS} evaluations) lies within {kinks['worst']:.1e} "
+        f"of its kink (tolerance {KINK_MARGIN:.0e})")
 
 
 def free_running_adam(objective, content, step_decisions):
@@ -331,12 +334,11 @@ def main():
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
-    results = []
     with tempfile.TemporaryDirectory() as directory:
         for layer_set in ("paper", "seed"):
-            run(sys.argv[1], layer_set, directory, results)
+            run(sys.argv[1], layer_set, directory)
     failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
+    print(f"1..{len(results)}\n# {len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 
