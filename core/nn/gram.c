@@ -8,10 +8,9 @@
 
 #include "cpu.h"
 
-/* Gram matrices and their gradient with our own vector kernels: OpenBLAS
- * 0.3.21 runs its AVX2 (Haswell) kernels on AMD Zen 5, where its ssyrk and
- * ssymm took a ninth of a pass at 512 px; these take three quarters of
- * that (ssyrk's half at 64 and 128 channels).
+/* Gram matrices and their gradient with our own vector kernels, faster
+ * than OpenBLAS's ssyrk and ssymm where it runs AVX2 kernels on AVX-512
+ * CPUs (docs/performance.md).
  * The kernels are written once for 16-lane GCC vectors and compiled for
  * AVX-512, AVX2 and the baseline, chosen by the CPU at run time. */
 
@@ -27,7 +26,7 @@ typedef float gram_vfu __attribute__ ((vector_size (64), aligned (4), may_alias)
 
 /* Floats of all rows taken at a time in the forward pass: the chunk
  * (2 MiB) stays in the cache while every block pair goes through it;
- * shorter chunks measured slower, their horizontal sums weighing more. */
+ * shorter chunks spend more on their horizontal sums. */
 #define GRAM_CHUNK_FLOATS ((size_t) 512 << 10)
 /* Above this many channels ssyrk was as fast as gram_forward_body (whose
  * horizontal sums per chunk then weigh). */

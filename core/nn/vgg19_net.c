@@ -14,16 +14,15 @@
 
 /* The transformed weights of convs up to this many channel pairs are
  * kept; larger ones would be made again before each use.  Keeping them all
- * (88 MB to conv5_1) costs less than remaking them: remaking took a quarter
- * of the time at 128 px and about a tenth at 512 px, and the coarse scales
- * run the most iterations. */
+ * costs less memory than remaking them costs time, most at the coarse
+ * scales, which run the most iterations (docs/performance.md). */
 #define WINOGRAD_KEEP_PAIRS (512 * 512)
 
 /* With tile 2, the backward pass of the convs up to this many channel
- * pairs runs as F(4x4, 3x3), with its own transformed weights (37 MB for
- * conv1_1 … conv3_4; conv4_1 … conv5_1's would take 170 MB more).  Its
- * rounding (4 times F(2x2)'s, 6e-6 relative) only moves the gradient by as
- * much: the ReLU and pool masks it passes through are the forward pass's.
+ * pairs runs as F(4x4, 3x3), with its own transformed weights (the deeper
+ * convs' would cost more memory than they save time: docs/performance.md).
+ * Its rounding (4 times F(2x2)'s) only moves the gradient by as much: the
+ * ReLU and pool masks it passes through are the forward pass's.
  * The forward pass keeps F(2x2): its rounding would decide near-ties of
  * those masks (see winograd.h). */
 #define WINOGRAD_BACKWARD_F4_PAIRS (256 * 256)

@@ -19,9 +19,9 @@
 #elif WG_VL == 4
 #define WG_LANE_LIST(F) F (0), F (1), F (2), F (3)
 #endif
-/* Lane i of the result: element F(i) of a and b concatenated.  With GCC
- * __builtin_shuffle, the code tools/bench measured; clang (the fuzzing
- * build) has only __builtin_shufflevector. */
+/* Lane i of the result: element F(i) of a and b concatenated.  GCC's
+ * __builtin_shuffle is the form tools/bench measured (docs/performance.md);
+ * clang (the fuzzing build) has only __builtin_shufflevector. */
 #if defined(__clang__)
 #define WG_SHUFFLE(a, b, F) __builtin_shufflevector (a, b, WG_LANE_LIST (F))
 #else
