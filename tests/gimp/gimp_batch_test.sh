@@ -39,6 +39,7 @@ read -r -d '' script <<SCM
 $scheme_prelude
 
 
+;; One write per line: the plug-in's stderr can land between two writes.
 (define (report tag layer img)
   (let ((offsets (gimp-drawable-get-offsets layer))
         (mask (gimp-layer-get-mask layer)))
@@ -48,11 +49,13 @@ $scheme_prelude
                " x=" (number->string (car offsets))
                " y=" (number->string (cadr offsets))
                " pos=" (number->string (gimp-image-get-item-position img layer))
-               " mask=" (if (> mask 0) "yes" "no")))
-    (if (> mask 0)
-        (let ((histogram (gimp-drawable-histogram mask HISTOGRAM-VALUE 0.0 1.0)))
-          (display (string-append " mask-mean=" (number->string (/ (car histogram) 255.0))))))
-    (newline)))
+               " mask=" (if (> mask 0) "yes" "no")
+               (if (> mask 0)
+                   (string-append " mask-mean="
+                     (number->string
+                       (/ (car (gimp-drawable-histogram mask HISTOGRAM-VALUE 0.0 1.0)) 255.0)))
+                   "")
+               "\n"))))
 
 ; Exports a layer's own pixels (its mask, if any, left out) as PAM.
 (define (export-pixels layer path)
@@ -197,7 +200,7 @@ $scheme_prelude
 
 (gimp-image-delete style-img)
 (gimp-image-delete img)
-(display "BATCH-END") (newline)
+(display "BATCH-END\n")
 SCM
 
 log="$work/gimp.log"
@@ -402,7 +405,7 @@ read -r -d '' folder_script <<SCM
 (script-fu-use-v3)
 ${folder_function//#:iterations 100 #:max-size 512/#:iterations 2 #:max-size 32 #:optimizer \"adam\"}
 (neural-style-folder "$work/photos/*.pam" "$work/styled" "$work/style.png")
-(display "FOLDER-END") (newline)
+(display "FOLDER-END\n")
 SCM
 folder_log="$work/gimp-folder.log"
 run_console "$profile" "$folder_log" "$folder_script"

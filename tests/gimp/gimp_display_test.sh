@@ -86,7 +86,7 @@ $scheme_prelude
 (try "repeated" (lambda ()
   (plug-in-neural-style #:run-mode RUN-WITH-LAST-VALS #:image img #:drawables (vector content))))
 (count-layers "after-repeat" img)
-(display "BATCH-END") (newline)
+(display "BATCH-END\n")
 SCM
 
 env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= OMP_NUM_THREADS=1 \

@@ -79,7 +79,7 @@ $scheme_prelude
                  #:optimizer "adam" #:iterations 1 #:max-size 32))
 (display "NAME ") (display (gimp-item-get-name result)) (newline)
 (gimp-image-delete img)
-(display "BATCH-END") (newline)
+(display "BATCH-END\n")
 SCM
 
 for lang in zh_CN de_DE; do

@@ -174,7 +174,7 @@ $styled_calls
     #:style-layer style #:iterations 1 #:max-size 32)))
 (gimp-image-delete indexed-img)
 (gimp-image-delete style-img)
-(display "BATCH-END") (newline)
+(display "BATCH-END\n")
 SCM
 
 log="$work/gimp.log"
