@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "json.h"
+#include <jansson.h>
 
 typedef struct {
   const char *name;
@@ -146,64 +146,93 @@ no_memory (const char *path, ns_error *err)
                        "%s: out of memory while reading the header", path);
 }
 
-/* Reads a JSON array of exactly `count` (or at most max_count when count is
- * 0) non-negative integers. */
-static int
-read_integer_array (const json_value *value, uint64_t *out, size_t max_count,
-                    size_t *count)
+/* Reads a JSON array of at most max_count non-negative integers into out
+ * (what = "shape" or "data_offsets", for messages).  jansson holds integers
+ * as long long, exactly; a literal with a fraction or exponent is a real and
+ * refused, and one beyond long long's range never gets here (json_loadb
+ * refuses the header). */
+static ns_status
+read_integer_array (const char *path, const char *name, const char *what,
+                    const json_t *value, uint64_t *out, size_t max_count,
+                    size_t *count, ns_error *err)
 {
   size_t i;
 
-  if (!value || value->type != JSON_ARRAY || value->as.array.count > max_count)
-    return 0;
-  for (i = 0; i < value->as.array.count; i++)
+  if (!json_is_array (value) || json_array_size (value) > max_count)
     {
-      const json_value *item = &value->as.array.items[i];
-      if (item->type != JSON_NUMBER || !item->as.number.is_uint64)
-        return 0;
-      out[i] = item->as.number.uint64;
+      if (max_count == 2)
+        return ns_error_set (err, NS_ERROR_FORMAT,
+                             "%s: tensor %s has no valid data_offsets (two "
+                             "non-negative integers)", path, name);
+      return ns_error_set (err, NS_ERROR_FORMAT,
+                           "%s: tensor %s has no valid shape (an array of at "
+                           "most %zu non-negative integers)",
+                           path, name, max_count);
     }
-  *count = value->as.array.count;
-  return 1;
+  for (i = 0; i < json_array_size (value); i++)
+    {
+      const json_t *item = json_array_get (value, i);
+      json_int_t integer;
+
+      if (!json_is_integer (item))
+        {
+          if (json_is_real (item))
+            return ns_error_set (err, NS_ERROR_FORMAT,
+                                 "%s: tensor %s has %s item %zu written as a "
+                                 "real number (%.17g): an integer without "
+                                 "fraction or exponent is required",
+                                 path, name, what, i, json_real_value (item));
+          return ns_error_set (err, NS_ERROR_FORMAT,
+                               "%s: tensor %s has %s item %zu that is not a "
+                               "non-negative integer", path, name, what, i);
+        }
+      integer = json_integer_value (item);
+      if (integer < 0)
+        return ns_error_set (err, NS_ERROR_FORMAT,
+                             "%s: tensor %s has %s item %zu %lld, which is "
+                             "negative", path, name, what, i,
+                             (long long) integer);
+      out[i] = (uint64_t) integer;
+    }
+  *count = json_array_size (value);
+  return NS_OK;
 }
 
-/* Fills tensor from its header entry and checks it against the data section
- * of data_size bytes. */
+/* Fills tensor from its header entry (name: value) and checks it against the
+ * data section of data_size bytes. */
 static ns_status
-parse_tensor_info (const char *path, const json_member *member,
+parse_tensor_info (const char *path, const char *name, const json_t *value,
                    uint64_t data_size, ns_safetensors_tensor *tensor,
                    ns_error *err)
 {
-  const char *name = member->key;
-  const json_value *dtype_value, *shape_value, *offsets_value;
+  const json_t *dtype_value;
   const dtype_info *dtype;
   uint64_t offsets[2];
   uint64_t element_count = 1, byte_count;
   size_t rank = 0, offset_count = 0, i;
   char shape_text[128];
+  ns_status status;
 
-  if (member->value.type != JSON_OBJECT)
+  if (!json_is_object (value))
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: header entry \"%s\" is not an object", path, name);
 
-  dtype_value = ns_json_object_get (&member->value, "dtype");
-  if (!dtype_value || dtype_value->type != JSON_STRING)
+  dtype_value = json_object_get (value, "dtype");
+  if (!json_is_string (dtype_value))
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has no dtype string", path, name);
-  dtype = find_dtype_by_name (dtype_value->as.string.bytes,
-                              dtype_value->as.string.length);
+  dtype = find_dtype_by_name (json_string_value (dtype_value),
+                              json_string_length (dtype_value));
   if (!dtype)
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has unknown dtype \"%.40s\"", path,
-                         name, dtype_value->as.string.bytes);
+                         name, json_string_value (dtype_value));
 
-  shape_value = ns_json_object_get (&member->value, "shape");
-  if (!read_integer_array (shape_value, tensor->shape, SAFETENSORS_MAX_RANK,
-                           &rank))
-    return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: tensor %s has no valid shape (an array of at most "
-                         "%d non-negative integers)",
-                         path, name, SAFETENSORS_MAX_RANK);
+  status = read_integer_array (path, name, "shape",
+                               json_object_get (value, "shape"), tensor->shape,
+                               SAFETENSORS_MAX_RANK, &rank, err);
+  if (status != NS_OK)
+    return status;
   tensor->rank = (int) rank;
   tensor->dtype = dtype->dtype;
   ns_safetensors_format_shape (tensor, shape_text, sizeof shape_text);
@@ -225,9 +254,12 @@ parse_tensor_info (const char *path, const json_member *member,
                          path, name, shape_text, dtype->name);
   byte_count = element_count * dtype->bits / 8;
 
-  offsets_value = ns_json_object_get (&member->value, "data_offsets");
-  if (!read_integer_array (offsets_value, offsets, 2, &offset_count)
-      || offset_count != 2)
+  status = read_integer_array (path, name, "data_offsets",
+                               json_object_get (value, "data_offsets"),
+                               offsets, 2, &offset_count, err);
+  if (status != NS_OK)
+    return status;
+  if (offset_count != 2)
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has no valid data_offsets (two "
                          "non-negative integers)", path, name);
@@ -239,10 +271,12 @@ parse_tensor_info (const char *path, const json_member *member,
                          (unsigned long long) offsets[1]);
   if (offsets[1] > data_size)
     return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: tensor %s has data_offsets [%llu,%llu] past the "
-                         "end of the data (%llu bytes): the file is truncated "
-                         "or its offsets are out of range", path, name,
+                         "%s: tensor %s has data_offsets [%llu,%llu]: "
+                         "data_offsets end %llu is beyond the data (%llu "
+                         "bytes): the file is truncated or its offsets are out "
+                         "of range", path, name,
                          (unsigned long long) offsets[0],
+                         (unsigned long long) offsets[1],
                          (unsigned long long) offsets[1],
                          (unsigned long long) data_size);
   if (offsets[1] - offsets[0] != byte_count)
@@ -256,40 +290,42 @@ parse_tensor_info (const char *path, const json_member *member,
   tensor->element_count = element_count;
   tensor->data_begin = offsets[0];
   tensor->data_end = offsets[1];
-  tensor->name = copy_bytes (member->key, member->key_length);
-  tensor->name_length = member->key_length;
+  /* Keys hold no NUL: json_loadb refuses \u0000 without JSON_ALLOW_NUL. */
+  tensor->name_length = strlen (name);
+  tensor->name = copy_bytes (name, tensor->name_length);
   if (!tensor->name)
     return no_memory (path, err);
   return NS_OK;
 }
 
 static ns_status
-parse_metadata (const char *path, const json_value *value,
+parse_metadata (const char *path, const json_t *value,
                 ns_safetensors_file *file, ns_error *err)
 {
-  size_t i;
+  const char *key;
+  json_t *member;
 
-  if (value->type != JSON_OBJECT)
+  if (!json_is_object (value))
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: __metadata__ is not an object", path);
-  if (value->as.object.count == 0)
+  if (json_object_size (value) == 0)
     return NS_OK;
-  file->metadata = calloc (value->as.object.count, sizeof *file->metadata);
+  file->metadata = calloc (json_object_size (value), sizeof *file->metadata);
   if (!file->metadata)
     return no_memory (path, err);
-  for (i = 0; i < value->as.object.count; i++)
+  json_object_foreach ((json_t *) value, key, member)
     {
-      const json_member *member = &value->as.object.members[i];
-      ns_safetensors_metadata_entry *entry = &file->metadata[i];
+      ns_safetensors_metadata_entry *entry =
+        &file->metadata[file->metadata_count];
 
-      if (member->value.type != JSON_STRING)
+      if (!json_is_string (member))
         return ns_error_set (err, NS_ERROR_FORMAT,
                              "%s: __metadata__ entry \"%s\" is not a string",
-                             path, member->key);
-      entry->key = copy_bytes (member->key, member->key_length);
-      entry->value = copy_bytes (member->value.as.string.bytes,
-                                 member->value.as.string.length);
-      file->metadata_count = i + 1;
+                             path, key);
+      entry->key = copy_bytes (key, strlen (key));
+      entry->value = copy_bytes (json_string_value (member),
+                                 json_string_length (member));
+      file->metadata_count++;
       if (!entry->key || !entry->value)
         return no_memory (path, err);
     }
@@ -378,11 +414,31 @@ check_layout (const char *path, const ns_safetensors_file *file,
 }
 
 static int
-is_metadata_key (const json_member *member)
+is_metadata_key (const char *key)
 {
-  static const char metadata_key[] = "__metadata__";
-  return member->key_length == sizeof metadata_key - 1
-         && memcmp (member->key, metadata_key, sizeof metadata_key - 1) == 0;
+  return strcmp (key, "__metadata__") == 0;
+}
+
+/* Turns json_loadb's error into ours, naming the problem and its byte. */
+static ns_status
+json_error (const char *path, const json_error_t *error, ns_error *err)
+{
+  switch (json_error_code (error))
+    {
+    case json_error_out_of_memory:
+      return no_memory (path, err);
+    case json_error_numeric_overflow:
+      /* Integers beyond long long (2^63 and up) or reals beyond double: no
+       * offset or dimension of a real file comes near. */
+      return ns_error_set (err, NS_ERROR_FORMAT,
+                           "%s: header has a number too large at byte %d "
+                           "(%s): no data offset or shape can be that large",
+                           path, error->position, error->text);
+    default:
+      return ns_error_set (err, NS_ERROR_FORMAT,
+                           "%s: header is not valid JSON at byte %d: %s", path,
+                           error->position, error->text);
+    }
 }
 
 /* Parses the JSON header and fills file's tensors and metadata. */
@@ -390,51 +446,58 @@ static ns_status
 parse_header (const char *path, const char *header, size_t header_length,
               uint64_t data_size, ns_safetensors_file *file, ns_error *err)
 {
-  json_value *root = NULL;
-  ns_error json_err;
-  ns_status status;
-  size_t i, tensor_count = 0;
+  json_t *root;
+  json_error_t error;
+  const char *key;
+  json_t *value;
+  ns_status status = NS_OK;
+  size_t tensor_count;
 
   /* The format requires a bare object; this also rejects other files early. */
   if (header[0] != '{')
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: header does not begin with '{': not a "
                          "safetensors file", path);
-  status = ns_json_parse (header, header_length, &root, &json_err);
-  if (status == NS_ERROR_NOMEM)
-    return no_memory (path, err);
-  if (status != NS_OK)
-    return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: header is not valid JSON: %s", path,
-                         json_err.message);
+  /* Duplicate keys make a header ambiguous (readers differ in which one
+   * wins), so they are refused at every level; so are \u0000 in strings,
+   * invalid UTF-8 and nesting beyond jansson's depth limit. */
+  root = json_loadb (header, header_length, JSON_REJECT_DUPLICATES, &error);
+  if (!root)
+    return json_error (path, &error, err);
+  if (!json_is_object (root))
+    {
+      json_decref (root);
+      return ns_error_set (err, NS_ERROR_FORMAT,
+                           "%s: header is not a JSON object", path);
+    }
 
-  for (i = 0; i < root->as.object.count; i++)
-    if (!is_metadata_key (&root->as.object.members[i]))
-      tensor_count++;
+  tensor_count = json_object_size (root)
+                 - (json_object_get (root, "__metadata__") != NULL);
   if (tensor_count > 0)
     {
       file->tensors = calloc (tensor_count, sizeof *file->tensors);
       if (!file->tensors)
         {
-          ns_json_free (root);
+          json_decref (root);
           return no_memory (path, err);
         }
     }
 
-  for (i = 0; i < root->as.object.count && status == NS_OK; i++)
+  json_object_foreach (root, key, value)
     {
-      const json_member *member = &root->as.object.members[i];
-      if (is_metadata_key (member))
-        status = parse_metadata (path, &member->value, file, err);
+      if (is_metadata_key (key))
+        status = parse_metadata (path, value, file, err);
       else
         {
-          status = parse_tensor_info (path, member, data_size,
+          status = parse_tensor_info (path, key, value, data_size,
                                       &file->tensors[file->tensor_count], err);
           if (status == NS_OK)
             file->tensor_count++;
         }
+      if (status != NS_OK)
+        break;
     }
-  ns_json_free (root);
+  json_decref (root);
   if (status != NS_OK)
     return status;
 

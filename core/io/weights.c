@@ -4,11 +4,13 @@
 #include "ns_weights.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include <jansson.h>
+
 #include "safetensors.h"
 
 static const int conv_in_channels[NS_VGG19_CONV_COUNT] = {
@@ -69,6 +71,37 @@ set_torchvision_convention (ns_input_convention *input)
   input->range = 1.0f;
 }
 
+/* Reads text[0..length) as exactly one JSON number literal ("103.939",
+ * "-2.5E3", "1e-7"), independently of the C locale (jansson converts with the
+ * locale's decimal point itself; a GIMP session may run with a decimal
+ * comma).  Any byte a JSON number cannot hold (whitespace included) is
+ * refused before jansson sees the text, which then checks the grammar: so
+ * "1.", ".5", "+1", "01", "1,5", "0x10" and "NaN" are refused, as are numbers
+ * beyond double's range ("1e400").  Integers are read as doubles too, so a
+ * long one ("123456789012345678901234567890") is a number, not an overflow.
+ * Returns 1 and stores a finite value, or 0. */
+static int
+parse_number (const char *text, size_t length, double *value)
+{
+  json_error_t error;
+  json_t *number;
+  size_t i;
+  int ok;
+
+  if (length == 0)
+    return 0;
+  for (i = 0; i < length; i++)
+    if (!strchr ("0123456789+-.eE", text[i]) || text[i] == '\0')
+      return 0;
+  number = json_loadb (text, length, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL,
+                       &error);
+  ok = json_is_real (number) || json_is_integer (number);
+  if (ok)
+    *value = json_number_value (number);
+  json_decref (number);
+  return ok && isfinite (*value);
+}
+
 /* Parses "a,b,c" (spaces allowed around each number) into three finite
  * floats.  Numbers follow JSON's syntax, read independently of the locale. */
 static int
@@ -92,7 +125,7 @@ parse_three_floats (const char *text, float out[3])
         field++;
       while (stop > field && (stop[-1] == ' ' || stop[-1] == '\t'))
         stop--;
-      if (!ns_json_parse_number (field, (size_t) (stop - field), &value)
+      if (!parse_number (field, (size_t) (stop - field), &value)
           || value > FLT_MAX || value < -FLT_MAX)
         return 0;
       out[k] = (float) value;

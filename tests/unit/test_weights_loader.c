@@ -1,8 +1,9 @@
-/* Tests of the weights loader: the JSON parser, the safetensors reader and
+/* Tests of the weights loader: the safetensors reader (its JSON header too) and
  * ns_weights_load, on synthetic files written here (valid ones in F32,
  * F16, BF16 and F64, and hostile ones), plus the real weights file when
  * NEURAL_STYLE_TEST_WEIGHTS names one.  Prints one line per check and ends
  * with "N passed, M failed"; exits non-zero on any failure. */
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
 #include "safetensors.h"
 #include "ns_weights.h"
 
@@ -375,20 +375,18 @@ weights_are_empty (const ns_weights *weights)
 /* Loads path and checks that it fails with status and a message containing
  * every one of the (NULL-terminated) words. */
 static void
-expect_load_failure (const char *what, const char *path, int conv_count,
-                     ns_status expected_status, ...)
+vexpect_load_failure (const char *what, const char *path, int conv_count,
+                      ns_status expected_status, va_list args)
 {
   ns_weights weights;
   ns_error err;
   ns_status status;
   int words_found = 1;
   const char *missing = "";
-  va_list args;
   const char *word;
 
   memset (&err, 0, sizeof err);
   status = ns_weights_load (&weights, path, conv_count, &err);
-  va_start (args, expected_status);
   while ((word = va_arg (args, const char *)) != NULL)
     if (!strstr (err.message, word))
       {
@@ -396,12 +394,22 @@ expect_load_failure (const char *what, const char *path, int conv_count,
         missing = word;
         break;
       }
-  va_end (args);
   check (status == expected_status && err.status == expected_status
          && words_found && weights_are_empty (&weights),
          "%s is rejected (status %d%s%s): %s", what, (int) status,
          words_found ? "" : ", message lacks ", missing, err.message);
   ns_weights_clear (&weights);
+}
+
+static void
+expect_load_failure (const char *what, const char *path, int conv_count,
+                     ns_status expected_status, ...)
+{
+  va_list args;
+
+  va_start (args, expected_status);
+  vexpect_load_failure (what, path, conv_count, expected_status, args);
+  va_end (args);
 }
 
 /* Compares a loaded float array bit for bit with F32 bytes. */
@@ -464,147 +472,371 @@ is_torchvision_convention (const ns_input_convention *input)
          && input->std[1] == 0.224f && input->std[2] == 0.225f;
 }
 
-/* ---- JSON ---- */
+/* ---- the JSON header (parsed by jansson) ---- */
 
-/* Parses text from an exactly sized heap copy, so that reading past the end
- * shows up under AddressSanitizer or valgrind. */
-static ns_status
-parse_exact (const char *text, size_t length, json_value **root, ns_error *err)
+/* Writes header (length bytes, not padded) and data_bytes zero bytes of data
+ * as a safetensors file at path. */
+static void
+write_header (const char *path, const char *header, size_t length,
+              size_t data_bytes)
 {
-  char *copy = malloc (length ? length : 1);
-  ns_status status;
+  static const unsigned char zeros[64];
 
-  if (!copy)
+  if (data_bytes > sizeof zeros)
     abort ();
-  memcpy (copy, text, length);
-  status = ns_json_parse (copy, length, root, err);
-  free (copy);
-  return status;
+  write_raw (path, length, header, length, zeros, data_bytes);
+}
+
+/* Writes header with data_bytes of data and checks that loading it fails
+ * with NS_ERROR_FORMAT and a message holding every (NULL-terminated) word. */
+static void
+expect_header_refused (const char *what, const char *path, const char *header,
+                       size_t length, size_t data_bytes, ...)
+{
+  va_list args;
+
+  write_header (path, header, length, data_bytes);
+  va_start (args, data_bytes);
+  vexpect_load_failure (what, path, 1, NS_ERROR_FORMAT, args);
+  va_end (args);
 }
 
 static void
-test_json (void)
+test_json_headers (void)
 {
+  /* Every kind of JSON value: strings with each escape, a surrogate pair and
+   * raw UTF-8 in __metadata__; numbers, booleans, null and nesting in a key
+   * of a tensor's object that the reader does not use. */
   static const char document[] =
-    " {\"a\": [1, 2.5, -3e2, true, false, null, 0, -0.0, 1E+2],"
-    "  \"s\": \"x\\u00e9\\ud83d\\ude00\\n\\\\\\/\\\"\\t\\b\\f\\r\\u0000y\","
-    "  \"big\": 18446744073709551615, \"bigger\": 18446744073709551616,"
-    "  \"utf8\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", \"empty\": {}} ";
-  static const char expected_string[] =
-    "x\xc3\xa9\xf0\x9f\x98\x80\n\\/\"\t\b\f\r";
-  static const char *const bad_documents[] = {
-    "", " ", "{", "}", "{\"a\":1,}", "[1,]", "[1 2]", "{\"a\" 1}", "{a:1}",
-    "01", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "1e999", "-1e999",
-    "tru", "nul", "falsey", "1 2", "\"abc", "\"\\x\"", "\"\\u12\"",
-    "\"\\u12g4\"", "\"\\ud800\"", "\"\\ud800\\u0041\"", "\"\\udc00\"",
-    "\"a\x01\"", "\"\xff\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
-    "\"\xf4\x90\x80\x80\"", "\"\xe2\x82\"", "{\"a\":1,\"a\":2}",
-    "[1]x", "'a'", "NaN", "[\"\\",
+    " {\"__metadata__\":{\"s\": \"x\\u00e9\\ud83d\\ude00\\n\\\\\\/\\\"\\t\\b\\f\\ry\","
+    "  \"utf8\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", \"empty\": \"\"},"
+    " \"t\": {\"dtype\": \"U8\", \"shape\": [ 2 ], \"data_offsets\": [0, 2],"
+    "  \"extra\": {\"a\": [1, 2.5, -3e2, true, false, null, 0, -0.0, 1E+2],"
+    "  \"big\": 9223372036854775807, \"o\": {}, \"n\": [[[]]]}}} ";
+  static const char expected_string[] = "x\xc3\xa9\xf0\x9f\x98\x80\n\\/\"\t\b\f\ry";
+  /* Each is placed as a value, {"x":…}: none may be taken for JSON. */
+  static const struct {
+    const char *text;
+    const char *word;
+  } bad_values[] = {
+    { "", "not valid JSON at byte" },
+    { " ", "not valid JSON at byte" },
+    { "{", "not valid JSON at byte" },
+    { "}", "not valid JSON at byte" },
+    { "{\"a\":1,}", "not valid JSON at byte" },
+    { "[1,]", "not valid JSON at byte" },
+    { "[1 2]", "not valid JSON at byte" },
+    { "{\"a\" 1}", "not valid JSON at byte" },
+    { "{a:1}", "not valid JSON at byte" },
+    { "01", "not valid JSON at byte" },
+    { "1.", "not valid JSON at byte" },
+    { ".5", "not valid JSON at byte" },
+    { "-", "not valid JSON at byte" },
+    { "+1", "not valid JSON at byte" },
+    { "1e", "not valid JSON at byte" },
+    { "1e+", "not valid JSON at byte" },
+    { "0x10", "not valid JSON at byte" },
+    { "1e999", "number too large at byte" },
+    { "-1e999", "number too large at byte" },
+    { "tru", "not valid JSON at byte" },
+    { "nul", "not valid JSON at byte" },
+    { "falsey", "not valid JSON at byte" },
+    { "1 2", "not valid JSON at byte" },
+    { "\"abc", "not valid JSON at byte" },
+    { "\"\\x\"", "not valid JSON at byte" },
+    { "\"\\u12\"", "not valid JSON at byte" },
+    { "\"\\u12g4\"", "not valid JSON at byte" },
+    { "\"\\ud800\"", "not valid JSON at byte" },
+    { "\"\\ud800\\u0041\"", "not valid JSON at byte" },
+    { "\"\\udc00\"", "not valid JSON at byte" },
+    { "\"a\x01\"", "not valid JSON at byte" },
+    { "\"\xff\"", "not valid JSON at byte" },
+    { "\"\xc0\xaf\"", "not valid JSON at byte" },
+    { "\"\xed\xa0\x80\"", "not valid JSON at byte" },
+    { "\"\xf4\x90\x80\x80\"", "not valid JSON at byte" },
+    { "\"\xe2\x82\"", "not valid JSON at byte" },
+    { "{\"a\":1,\"a\":2}", "duplicate" },
+    { "[1]x", "not valid JSON at byte" },
+    { "'a'", "not valid JSON at byte" },
+    { "NaN", "not valid JSON at byte" },
+    { "[\"\\", "not valid JSON at byte" },
+    { "\"a\\u0000b\"", "not valid JSON at byte" },
+    { "18446744073709551615", "number too large at byte" },
+    { "-9223372036854775809", "number too large at byte" },
   };
-  json_value *root = NULL;
-  const json_value *array, *value;
+  static const char *const bad_headers[] = {
+    "{} x", "{}{}", "{\"a\":{}}}", "{\"a\":{},}", "{\"a\\u0000\":{}}",
+    "{\"__metadata__\":{\"k\":\"v\\u0000\"}}",
+  };
+  char path[4200], what[128];
+  text_buffer header = { NULL, 0, 0 };
+  ns_safetensors_file file;
+  const ns_safetensors_tensor *tensor;
+  const char *value;
   ns_error err;
   ns_status status;
-  char nested[200];
   size_t i;
-  double number = 0.0;
 
-  status = parse_exact (document, strlen (document), &root, &err);
-  check (status == NS_OK && root && root->type == JSON_OBJECT
-         && root->as.object.count == 6,
-         "json: a document with every kind of value parses");
+  temp_path (path, sizeof path, "json.safetensors");
+
+  write_header (path, document, strlen (document) - 1, 2);  /* no '{' first */
+  expect_load_failure ("a header beginning with a space", path, 1,
+                       NS_ERROR_FORMAT, "not a safetensors file", NULL);
+  write_header (path, document + 1, strlen (document + 1), 2);
+  status = ns_safetensors_open (&file, path, &err);
+  check (status == NS_OK,
+         "json: a header with every kind of JSON value opens %s",
+         status == NS_OK ? "" : err.message);
   if (status == NS_OK)
     {
-      array = ns_json_object_get (root, "a");
-      check (array && array->type == JSON_ARRAY && array->as.array.count == 9
-             && array->as.array.items[0].as.number.value == 1.0
-             && array->as.array.items[0].as.number.is_uint64
-             && array->as.array.items[0].as.number.uint64 == 1
-             && array->as.array.items[1].as.number.value == 2.5
-             && !array->as.array.items[1].as.number.is_uint64
-             && array->as.array.items[2].as.number.value == -300.0
-             && !array->as.array.items[2].as.number.is_uint64
-             && array->as.array.items[3].type == JSON_BOOL
-             && array->as.array.items[3].as.boolean == 1
-             && array->as.array.items[4].type == JSON_BOOL
-             && array->as.array.items[4].as.boolean == 0
-             && array->as.array.items[5].type == JSON_NULL
-             && array->as.array.items[6].as.number.is_uint64
-             && array->as.array.items[7].as.number.value == 0.0
-             && signbit (array->as.array.items[7].as.number.value)
-             && array->as.array.items[8].as.number.value == 100.0,
-             "json: numbers, booleans and null");
-      value = ns_json_object_get (root, "s");
-      check (value && value->type == JSON_STRING
-             && value->as.string.length == sizeof expected_string - 1 + 2
-             && memcmp (value->as.string.bytes, expected_string,
-                        sizeof expected_string - 1) == 0
-             && value->as.string.bytes[sizeof expected_string - 1] == '\0'
-             && value->as.string.bytes[sizeof expected_string] == 'y',
+      value = ns_safetensors_metadata (&file, "s");
+      check (value && strcmp (value, expected_string) == 0,
              "json: escapes, \\uXXXX and a surrogate pair decode to UTF-8");
-      value = ns_json_object_get (root, "utf8");
-      check (value && value->type == JSON_STRING
-             && strcmp (value->as.string.bytes,
-                        "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") == 0,
-             "json: raw UTF-8 passes through");
-      value = ns_json_object_get (root, "big");
-      check (value && value->as.number.is_uint64
-             && value->as.number.uint64 == UINT64_MAX,
-             "json: 2^64-1 is an exact integer");
-      value = ns_json_object_get (root, "bigger");
-      check (value && !value->as.number.is_uint64
-             && value->as.number.value == 18446744073709551616.0,
-             "json: 2^64 is a number but not a 64-bit integer");
-      check (ns_json_object_get (root, "missing") == NULL
-             && ns_json_object_get (array, "a") == NULL,
-             "json: lookups of absent keys give NULL");
+      value = ns_safetensors_metadata (&file, "utf8");
+      check (value && strcmp (value, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") == 0
+             && ns_safetensors_metadata (&file, "empty")
+             && !*ns_safetensors_metadata (&file, "empty"),
+             "json: raw UTF-8 passes through, an empty string is empty");
+      tensor = ns_safetensors_find (&file, "t");
+      check (file.tensor_count == 1 && tensor && tensor->rank == 1
+             && tensor->shape[0] == 2 && tensor->data_begin == 0
+             && tensor->data_end == 2,
+             "json: the tensor beside the unused values is read");
+      ns_safetensors_close (&file);
     }
-  ns_json_free (root);
 
-  for (i = 0; i < sizeof bad_documents / sizeof bad_documents[0]; i++)
+  for (i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++)
     {
-      root = NULL;
-      memset (&err, 0, sizeof err);
-      status = parse_exact (bad_documents[i], strlen (bad_documents[i]), &root,
-                            &err);
-      check (status == NS_ERROR_FORMAT && root == NULL
-             && strstr (err.message, "invalid JSON at byte"),
-             "json: bad document #%zu is rejected: %s", i, err.message);
-      ns_json_free (root);
+      header.length = 0;
+      append (&header, "{\"x\":%s}", bad_values[i].text);
+      snprintf (what, sizeof what, "json: bad value #%zu in a header", i);
+      expect_header_refused (what, path, header.text, header.length, 0,
+                             bad_values[i].word, NULL);
     }
+  for (i = 0; i < sizeof bad_headers / sizeof bad_headers[0]; i++)
+    {
+      snprintf (what, sizeof what, "json: bad header #%zu (%s)", i,
+                bad_headers[i]);
+      expect_header_refused (what, path, bad_headers[i],
+                             strlen (bad_headers[i]), 0,
+                             "not valid JSON at byte", NULL);
+    }
+  expect_header_refused ("json: a raw NUL byte in a string", path,
+                         "{\"x\":\"a\0b\"}", 11, 0, "not valid JSON at byte",
+                         NULL);
+  /* A valid header cut short: the reader must stop at the length given
+   * (under ASan, the header is read into a buffer of exactly that size). */
+  expect_header_refused ("json: a header cut at its length", path,
+                         "{\"a\":[1,2]}", 7, 0, "not valid JSON at byte",
+                         NULL);
+  expect_header_refused ("json: the byte of the error is named", path,
+                         "{\"a\":{}, \"b\":x}", 15, 0,
+                         "not valid JSON at byte 14", NULL);
 
-  /* A valid document cut short must fail without reading past the cut. */
-  status = parse_exact ("[1,2]", 3, &root, &err);
-  check (status == NS_ERROR_FORMAT && root == NULL,
-         "json: a document cut at its length is rejected: %s", err.message);
+  /* Nesting: shallow nesting is JSON, too deep is refused. */
+  header.length = 0;
+  append (&header, "{\"t\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0],"
+          "\"extra\":");
+  for (i = 0; i < 64; i++)
+    append (&header, "[");
+  for (i = 0; i < 64; i++)
+    append (&header, "]");
+  append (&header, "}}");
+  write_header (path, header.text, header.length, 0);
+  status = ns_safetensors_open (&file, path, &err);
+  check (status == NS_OK, "json: 64 nested arrays in an unused key parse %s",
+         status == NS_OK ? "" : err.message);
+  if (status == NS_OK)
+    ns_safetensors_close (&file);
+  header.length = 0;
+  append (&header, "{\"x\":");
+  for (i = 0; i < 100000; i++)
+    append (&header, "[");
+  for (i = 0; i < 100000; i++)
+    append (&header, "]");
+  append (&header, "}");
+  expect_header_refused ("json: 100000 nested arrays", path, header.text,
+                         header.length, 0, "not valid JSON at byte", "depth",
+                         NULL);
 
-  memset (nested, '[', JSON_MAX_DEPTH);
-  memset (nested + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
-  status = parse_exact (nested, 2 * JSON_MAX_DEPTH, &root, &err);
-  check (status == NS_OK, "json: %d nested arrays parse", JSON_MAX_DEPTH);
-  ns_json_free (root);
-  memset (nested, '[', JSON_MAX_DEPTH + 1);
-  memset (nested + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
-  status = parse_exact (nested, 2 * JSON_MAX_DEPTH + 2, &root, &err);
-  check (status == NS_ERROR_FORMAT && strstr (err.message, "nesting"),
-         "json: %d nested arrays are too deep: %s", JSON_MAX_DEPTH + 1,
-         err.message);
-  ns_json_free (root);
+  /* Duplicate keys, at every level. */
+  expect_header_refused ("json: a duplicate tensor key", path,
+                         "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],"
+                         "\"data_offsets\":[0,1]},\"a\":{\"dtype\":\"U8\","
+                         "\"shape\":[1],\"data_offsets\":[1,2]}}",
+                         strlen ("{\"a\":{\"dtype\":\"U8\",\"shape\":[1],"
+                                 "\"data_offsets\":[0,1]},\"a\":{\"dtype\":"
+                                 "\"U8\",\"shape\":[1],\"data_offsets\":"
+                                 "[1,2]}}"),
+                         2, "duplicate", "\"a\"", NULL);
+  expect_header_refused ("json: a duplicate key inside a tensor's object",
+                         path,
+                         "{\"a\":{\"dtype\":\"U8\",\"shape\":[1],\"dtype\":\"U8\","
+                         "\"data_offsets\":[0,1]}}",
+                         strlen ("{\"a\":{\"dtype\":\"U8\",\"shape\":[1],"
+                                 "\"dtype\":\"U8\",\"data_offsets\":[0,1]}}"),
+                         1, "duplicate", "dtype", NULL);
+  expect_header_refused ("json: a duplicate __metadata__ key", path,
+                         "{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}",
+                         strlen ("{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}"),
+                         0, "duplicate", NULL);
+  expect_header_refused ("json: two __metadata__", path,
+                         "{\"__metadata__\":{},\"__metadata__\":{}}",
+                         strlen ("{\"__metadata__\":{},\"__metadata__\":{}}"),
+                         0, "duplicate", NULL);
+  free (header.text);
+  remove (path);
+}
 
-  check (ns_json_parse_number ("103.939", 7, &number) && number == 103.939
-         && ns_json_parse_number ("0.485", 5, &number) && number == 0.485
-         && ns_json_parse_number ("1e-7", 4, &number) && number == 1e-7
-         && ns_json_parse_number ("-2.5E3", 6, &number) && number == -2500.0
-         && ns_json_parse_number ("123456789012345678901234567890", 30, &number)
-         && fabs (number / 1.2345678901234568e29 - 1.0) < 1e-15
-         && ns_json_parse_number ("0.000001234", 11, &number)
-         && number == 0.000001234,
-         "json: numbers convert exactly, whatever the locale");
-  check (!ns_json_parse_number ("1,5", 3, &number)
-         && !ns_json_parse_number ("1 ", 2, &number)
-         && !ns_json_parse_number ("", 0, &number)
-         && !ns_json_parse_number ("1e400", 5, &number),
-         "json: malformed or infinite numbers are refused");
+/* A one-tensor header "t": U8 of shape [shape] at data_offsets [offsets]. */
+static void
+expect_tensor_refused (const char *what, const char *path, const char *shape,
+                       const char *offsets, ...)
+{
+  char header[512];
+  va_list args;
+
+  snprintf (header, sizeof header,
+            "{\"t\":{\"dtype\":\"U8\",\"shape\":[%s],\"data_offsets\":[%s]}}",
+            shape, offsets);
+  write_header (path, header, strlen (header), 16);
+  va_start (args, offsets);
+  vexpect_load_failure (what, path, 1, NS_ERROR_FORMAT, args);
+  va_end (args);
+}
+
+static void
+test_header_integers (void)
+{
+  char path[4200];
+  ns_safetensors_file file;
+  ns_error err;
+  ns_status status;
+
+  temp_path (path, sizeof path, "integers.safetensors");
+  {
+    static const char valid[] =
+      "{\"t\":{\"dtype\":\"U8\",\"shape\":[16],\"data_offsets\":[0,16]}}";
+    write_header (path, valid, strlen (valid), 16);
+  }
+  status = ns_safetensors_open (&file, path, &err);
+  check (status == NS_OK, "offsets: the one-tensor header opens %s",
+         status == NS_OK ? "" : err.message);
+  if (status == NS_OK)
+    ns_safetensors_close (&file);
+
+  /* Above 2^53 a double no longer holds every integer: read exactly. */
+  expect_tensor_refused ("offsets: an end of 2^53+1", path, "16",
+                         "0,9007199254740993", "data_offsets end "
+                         "9007199254740993 is beyond the data (16 bytes)",
+                         NULL);
+  expect_tensor_refused ("offsets: an end of 2^63-1", path, "16",
+                         "0,9223372036854775807", "9223372036854775807",
+                         "beyond the data", NULL);
+  expect_tensor_refused ("offsets: an end of 2^63", path, "16",
+                         "0,9223372036854775808", "number too large", NULL);
+  expect_tensor_refused ("offsets: an end of 2^64-1", path, "16",
+                         "0,18446744073709551615", "number too large", NULL);
+  expect_tensor_refused ("offsets: an end of 2^64", path, "16",
+                         "0,18446744073709551616", "number too large", NULL);
+  expect_tensor_refused ("offsets: a begin of 2^53+1", path, "16",
+                         "9007199254740993,9007199254741009",
+                         "9007199254740993", "9007199254741009", NULL);
+  expect_tensor_refused ("offsets: a negative begin", path, "16", "-1,15",
+                         "data_offsets", "-1", "negative", NULL);
+  expect_tensor_refused ("offsets: a negative end", path, "16", "0,-16",
+                         "data_offsets", "negative", NULL);
+  expect_tensor_refused ("offsets: a real end (16.0)", path, "16", "0,16.0",
+                         "data_offsets", "real", NULL);
+  expect_tensor_refused ("offsets: a real end (1.6e1)", path, "16", "0,1.6e1",
+                         "data_offsets", "real", NULL);
+  expect_tensor_refused ("offsets: a real begin (0E0)", path, "16", "0E0,16",
+                         "data_offsets", "real", NULL);
+  expect_tensor_refused ("offsets: three of them", path, "16", "0,8,16",
+                         "data_offsets", NULL);
+  expect_tensor_refused ("offsets: one of them", path, "16", "16",
+                         "data_offsets", NULL);
+  expect_tensor_refused ("offsets: none", path, "16", "",
+                         "data_offsets", NULL);
+  expect_tensor_refused ("offsets: a string", path, "16", "0,\"16\"",
+                         "data_offsets", NULL);
+  expect_tensor_refused ("offsets: null", path, "16", "0,null",
+                         "data_offsets", NULL);
+  expect_tensor_refused ("shape: a negative dimension", path, "-16", "0,16",
+                         "shape", "negative", NULL);
+  expect_tensor_refused ("shape: a real dimension", path, "16.0", "0,16",
+                         "shape", "real", NULL);
+  expect_tensor_refused ("shape: a dimension of 2^63", path,
+                         "9223372036854775808", "0,16", "number too large",
+                         NULL);
+  expect_tensor_refused ("shape: nine dimensions", path,
+                         "1,1,1,1,1,1,1,1,16", "0,16", "shape", NULL);
+  expect_tensor_refused ("shape: a boolean", path, "true", "0,16", "shape",
+                         NULL);
+  remove (path);
+}
+
+/* The numbers of input_mean and input_std: JSON's syntax, any locale. */
+static void
+test_metadata_numbers (void)
+{
+  static const char *const refused[] = {
+    "1e400,1,1", ",1,1", "1.,2,3", ".5,1,1", "+1,1,1", "01,1,1", "0x10,1,1",
+    "NaN,1,1", "inf,1,1", "1\\n,1,1", "1 2,1,1", "1e39,1,1", "-,1,1",
+    "1e,1,1", "1..2,1,1", "--1,1,1", "true,1,1",
+  };
+  char path[4200], what[128];
+  test_model model;
+  ns_weights weights;
+  ns_error err;
+  ns_status status;
+  size_t i;
+  int pass;
+
+  temp_path (path, sizeof path, "numbers.safetensors");
+  model_init (&model);
+  add_vgg_convs (&model, 1);
+  for (pass = 0; pass < 2; pass++)
+    {
+      const char *locale = "C";
+
+      /* A decimal comma, where the system has such a locale. */
+      if (pass == 1 && !(locale = setlocale (LC_NUMERIC, "de_DE.UTF-8"))
+          && !(locale = setlocale (LC_NUMERIC, "fr_FR.UTF-8")))
+        {
+          printf ("skip: numbers in a decimal-comma locale (none installed)\n");
+          break;
+        }
+      snprintf (model.metadata, sizeof model.metadata,
+                "{\"input_channel_order\":\"RGB\",\"input_range\":\"0-1\","
+                "\"input_mean\":\"103.939, 0.485 ,1e-7\","
+                "\"input_std\":\"2.5E3,123456789012345678901234567890,"
+                "0.000001234\"}");
+      write_model (&model, path, NULL);
+      status = ns_weights_load (&weights, path, 1, &err);
+      check (status == NS_OK && weights.input.mean[0] == (float) 103.939
+             && weights.input.mean[1] == (float) 0.485
+             && weights.input.mean[2] == (float) 1e-7
+             && weights.input.std[0] == 2500.0f
+             && weights.input.std[1] == (float) 1.2345678901234568e29
+             && weights.input.std[2] == (float) 0.000001234,
+             "numbers: metadata numbers convert exactly (LC_NUMERIC %s) %s",
+             locale, status == NS_OK ? "" : err.message);
+      ns_weights_clear (&weights);
+    }
+  setlocale (LC_NUMERIC, "C");
+
+  for (i = 0; i < sizeof refused / sizeof refused[0]; i++)
+    {
+      snprintf (model.metadata, sizeof model.metadata,
+                "{\"input_channel_order\":\"RGB\",\"input_range\":\"0-1\","
+                "\"input_mean\":\"%s\",\"input_std\":\"1,1,1\"}", refused[i]);
+      write_model (&model, path, NULL);
+      snprintf (what, sizeof what, "numbers: input_mean \"%s\"", refused[i]);
+      expect_load_failure (what, path, 1, NS_ERROR_FORMAT, "input_mean", NULL);
+    }
+  model_free (&model);
+  remove (path);
 }
 
 /* ---- safetensors ---- */
@@ -1255,7 +1487,9 @@ main (void)
       return 1;
     }
 
-  test_json ();
+  test_json_headers ();
+  test_header_integers ();
+  test_metadata_numbers ();
   test_safetensors_reader ();
   test_valid_f32 ();
   test_conventions ();
