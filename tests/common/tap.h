@@ -3,6 +3,7 @@
  * meson's `protocol: 'tap'` reads check by check.  Each test is a program of
  * its own, so the counts can be this header's statics.
  *   tap_check (ok, "what %d", …)   "ok N - what" or "not ok N - what"
+ *   tap_skip ("why")               one check that cannot run here: "ok N # SKIP why"
  *   tap_note ("…")                 "# …": anything else the test has to say
  *   return tap_skip_all ("why")    nothing to test here: "1..0 # SKIP why"
  *   return tap_done ()             the plan, and the exit status */
@@ -35,6 +36,17 @@ tap_note (const char *format, ...)
   va_list args;
   va_start (args, format);
   fputs ("# ", stdout);
+  vprintf (format, args);
+  putchar ('\n');
+  va_end (args);
+}
+
+__attribute__ ((format (printf, 1, 2))) static inline void
+tap_skip (const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  printf ("ok %d # SKIP ", ++tap_checks);
   vprintf (format, args);
   putchar ('\n');
   va_end (args);

@@ -1,8 +1,7 @@
 /* Tests of the weights loader: the safetensors reader (its JSON header too) and
  * ns_weights_load, on synthetic files written here (valid ones in F32,
  * F16, BF16 and F64, and hostile ones), plus the real weights file when
- * NEURAL_STYLE_TEST_WEIGHTS names one.  Prints one line per check and ends
- * with "N passed, M failed"; exits non-zero on any failure. */
+ * NEURAL_STYLE_TEST_WEIGHTS names one.  Reports TAP (tap.h). */
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,30 +13,10 @@
 
 #include "safetensors.h"
 #include "ns_weights.h"
+#include "tap.h"
 
-static int checks_passed;
-static int checks_failed;
-
-static int check (int ok, const char *format, ...)
-  __attribute__ ((format (printf, 2, 3)));
-
-static int
-check (int ok, const char *format, ...)
-{
-  va_list args;
-
-  printf ("%s: ", ok ? "ok  " : "FAIL");
-  va_start (args, format);
-  vprintf (format, args);
-  va_end (args);
-  printf ("\n");
-  fflush (stdout);
-  if (ok)
-    checks_passed++;
-  else
-    checks_failed++;
-  return ok;
-}
+/* every check through tap.h */
+#define check tap_check
 
 /* ---- a growable string, for headers ---- */
 
@@ -804,7 +783,7 @@ test_metadata_numbers (void)
       if (pass == 1 && !(locale = setlocale (LC_NUMERIC, "de_DE.UTF-8"))
           && !(locale = setlocale (LC_NUMERIC, "fr_FR.UTF-8")))
         {
-          printf ("skip: numbers in a decimal-comma locale (none installed)\n");
+          tap_skip ("numbers in a decimal-comma locale (none installed)");
           break;
         }
       snprintf (model.metadata, sizeof model.metadata,
@@ -1443,9 +1422,8 @@ test_real_weights (void)
 
   if (!path || !*path || access (path, R_OK) != 0)
     {
-      printf ("skip: real weights (NEURAL_STYLE_TEST_WEIGHTS %s%s)\n",
-              path && *path ? "names a missing file: " : "is not set",
-              path && *path ? path : "");
+      tap_skip ("real weights (NEURAL_STYLE_TEST_WEIGHTS %s%s)",
+                path && *path ? "names a missing file: " : "is not set", path && *path ? path : "");
       return;
     }
   status = ns_weights_load (&weights, path, NS_VGG19_CONV_COUNT, &err);
@@ -1500,6 +1478,5 @@ main (void)
 
   if (rmdir (temp_dir) != 0)
     check (0, "the temporary directory %s is left empty", temp_dir);
-  printf ("%d passed, %d failed\n", checks_passed, checks_failed);
-  return checks_failed == 0 ? 0 : 1;
+  return tap_done ();
 }
