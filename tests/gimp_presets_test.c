@@ -18,7 +18,7 @@
 #include <libintl.h>
 
 #include "neural_style.h"
-#include "neural-style-params.h"
+#include "ns_settings.h"
 #include "neural-style-presets.h"
 
 
@@ -88,7 +88,7 @@ fake_config_class_init (FakeConfigClass *klass)
   specs[n++] = g_param_spec_int ("seed", NULL, NULL, 0, G_MAXINT, 0, RW);
   for (int i = 1; i <= NS_STYLE_LAYER_COUNT; i++)
     {
-      gchar *name = g_strdup_printf (NEURAL_STYLE_LAYER_WEIGHT_NAME, i);
+      gchar *name = g_strdup_printf ("style-layer-weight-%d", i);
       specs[n++] = g_param_spec_double (g_intern_string (name), NULL, NULL, 0, 1000, 1, RW);
       g_free (name);
     }
@@ -159,7 +159,7 @@ static void
 test_shipped (void)
 {
   GList             *list = list_presets ();
-  const gchar       *names[] = { "Paper (L-BFGS)", "Seed (Adam)", "Quick preview", "High quality" };
+  const gchar       *names[] = { "Paper (L-BFGS)", "Adam, last ReLU of each block", "Quick preview", "High quality" };
   NeuralStylePreset *preset;
   FakeConfig        *config;
   ns_params          d;
@@ -181,15 +181,15 @@ test_shipped (void)
    * and no other. */
   config = g_object_new (fake_config_get_type (), NULL);
   g_assert_true (neural_style_preset_matches (find_preset (list, "Paper (L-BFGS)"), G_OBJECT (config)));
-  g_assert_false (neural_style_preset_matches (find_preset (list, "Seed (Adam)"), G_OBJECT (config)));
+  g_assert_false (neural_style_preset_matches (find_preset (list, "Adam, last ReLU of each block"), G_OBJECT (config)));
   g_assert_false (neural_style_preset_matches (find_preset (list, "Quick preview"), G_OBJECT (config)));
   g_assert_false (neural_style_preset_matches (find_preset (list, "High quality"), G_OBJECT (config)));
 
-  g_object_get (find_preset (list, "Seed (Adam)"),
+  g_object_get (find_preset (list, "Adam, last ReLU of each block"),
                 "optimizer", &optimizer, "layer-set", &layer_set,
                 "learning-rate", &learning_rate, "style-weight", &style_weight, NULL);
   g_assert_cmpstr (optimizer, ==, "adam");
-  g_assert_cmpstr (layer_set, ==, "seed");
+  g_assert_cmpstr (layer_set, ==, "block-last");
   g_assert_cmpfloat_with_epsilon (learning_rate, 0.02, 1e-12);
   g_assert_cmpfloat_with_epsilon (style_weight, 3.0, 1e-12);
   g_free (optimizer);
@@ -253,7 +253,7 @@ test_user_presets (void)
                 "style-layer", layer, "style-file", file, "weights-file", file,
                 "style-source", "file",
                 "content-weight", 2.5, "style-weight", 7.0, "learning-rate", 0.001,
-                "iterations", 321, "optimizer", "adam", "layer-set", "seed",
+                "iterations", 321, "optimizer", "adam", "layer-set", "block-last",
                 "max-size", 384, "multi-scale", FALSE, "min-scale-size", 64,
                 "keep-colors", TRUE, "style-scale", 0.75, "tv-weight", 0.005,
                 "init", "noise", "seed", 42, "style-layer-weight-3", 0.25, NULL);
@@ -387,6 +387,35 @@ test_broken_file_skipped (void)
   g_free (user_dir);
 }
 
+/* A preset written before the settings table named the last-ReLU layer set
+ * "seed": it loads with the current nick, and every property is a row of
+ * the table. */
+static void
+test_old_layer_set_name (void)
+{
+  gchar             *dir  = g_dir_make_tmp ("neural-style-old-preset-XXXXXX", NULL);
+  gchar             *path = g_build_filename (dir, "old" NEURAL_STYLE_PRESET_SUFFIX, NULL);
+  NeuralStylePreset *preset;
+  GError            *error = NULL;
+  gchar             *layer_set = NULL;
+
+  g_assert_true (g_file_set_contents (path, "(name \"Old\")\n(layer-set \"seed\")\n", -1, NULL));
+  preset = neural_style_preset_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_object_get (preset, "layer-set", &layer_set, NULL);
+  g_assert_cmpstr (layer_set, ==, "block-last");
+  g_free (layer_set);
+
+  g_assert_cmpint (g_strv_length ((gchar **) neural_style_preset_setting_names ()), ==,
+                   ns_settings_count);
+
+  g_object_unref (preset);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
 static void
 test_translated_names (void)
 {
@@ -433,6 +462,7 @@ main (int    argc,
   g_test_add_func ("/presets/shipped", test_shipped);
   g_test_add_func ("/presets/user", test_user_presets);
   g_test_add_func ("/presets/broken-file-skipped", test_broken_file_skipped);
+  g_test_add_func ("/presets/old-layer-set-name", test_old_layer_set_name);
   g_test_add_func ("/presets/translated-names", test_translated_names);
   status = g_test_run ();
 
