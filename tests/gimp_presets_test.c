@@ -24,7 +24,7 @@
 
 /*  A stand-in for the GimpProcedureConfig: the settings, and the inputs.  */
 
-typedef struct { GObject parent_instance; GValue values[32]; } FakeConfig;
+typedef struct { GObject parent_instance; GValue values[64]; } FakeConfig;
 typedef struct { GObjectClass parent_class; } FakeConfigClass;
 
 GType fake_config_get_type (void);
@@ -58,11 +58,9 @@ static void
 fake_config_class_init (FakeConfigClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamSpec   *specs[32];
+  GParamSpec   *specs[64];
   guint         n = 0;
-  ns_params     d;
 
-  ns_params_init (&d);
   object_class->set_property = fake_config_set_property;
   object_class->get_property = fake_config_get_property;
   object_class->finalize     = fake_config_finalize;
@@ -72,27 +70,31 @@ fake_config_class_init (FakeConfigClass *klass)
   specs[n++] = g_param_spec_object ("style-file", NULL, NULL, G_TYPE_FILE, RW);
   specs[n++] = g_param_spec_object ("weights-file", NULL, NULL, G_TYPE_FILE, RW);
   specs[n++] = g_param_spec_string ("style-source", NULL, NULL, "layer", RW);
-  specs[n++] = g_param_spec_double ("content-weight", NULL, NULL, 0, 1e6, d.content_weight, RW);
-  specs[n++] = g_param_spec_double ("style-weight", NULL, NULL, 0, 1e9, d.style_weight, RW);
-  specs[n++] = g_param_spec_double ("learning-rate", NULL, NULL, 1e-4, 10, d.learning_rate, RW);
-  specs[n++] = g_param_spec_int ("iterations", NULL, NULL, 1, NS_MAX_ITERATIONS, d.iterations, RW);
-  specs[n++] = g_param_spec_string ("optimizer", NULL, NULL, "lbfgs", RW);
-  specs[n++] = g_param_spec_string ("layer-set", NULL, NULL, "paper", RW);
-  specs[n++] = g_param_spec_int ("max-size", NULL, NULL, 0, NS_MAX_WORKING_SIZE, d.max_size, RW);
-  specs[n++] = g_param_spec_boolean ("multi-scale", NULL, NULL, d.multi_scale, RW);
-  specs[n++] = g_param_spec_int ("min-scale-size", NULL, NULL, 32, NS_MAX_WORKING_SIZE, d.min_scale_size, RW);
-  specs[n++] = g_param_spec_boolean ("keep-colors", NULL, NULL, d.keep_colors, RW);
-  specs[n++] = g_param_spec_double ("style-scale", NULL, NULL, 0.05, 8, d.style_scale, RW);
-  specs[n++] = g_param_spec_double ("tv-weight", NULL, NULL, 0, 1e6, d.tv_weight, RW);
-  specs[n++] = g_param_spec_string ("init", NULL, NULL, "content", RW);
-  specs[n++] = g_param_spec_int ("seed", NULL, NULL, 0, G_MAXINT, 0, RW);
-  for (int i = 1; i <= NS_STYLE_LAYER_COUNT; i++)
+  /* The settings as the procedure declares them (choices are strings). */
+  for (gint i = 0; i < ns_settings_count; i++)
     {
-      gchar *name = g_strdup_printf ("style-layer-weight-%d", i);
-      specs[n++] = g_param_spec_double (g_intern_string (name), NULL, NULL, 0, 1000, 1, RW);
-      g_free (name);
+      const ns_setting *st = &ns_settings[i];
+
+      switch (st->type)
+        {
+        case NS_SETTING_DOUBLE:
+          specs[n++] = g_param_spec_double (st->name, NULL, NULL, st->min, st->max,
+                                            st->default_value, RW);
+          break;
+        case NS_SETTING_INT:
+          specs[n++] = g_param_spec_int (st->name, NULL, NULL, (gint) st->min, (gint) st->max,
+                                         (gint) st->default_value, RW);
+          break;
+        case NS_SETTING_BOOLEAN:
+          specs[n++] = g_param_spec_boolean (st->name, NULL, NULL, st->default_value != 0.0, RW);
+          break;
+        case NS_SETTING_CHOICE:
+          specs[n++] = g_param_spec_string (st->name, NULL, NULL, ns_setting_default_nick (st), RW);
+          break;
+        }
     }
 #undef RW
+  g_assert (n < G_N_ELEMENTS (specs));
 
   for (guint i = 0; i < n; i++)
     g_object_class_install_property (object_class, i + 1, specs[i]);
