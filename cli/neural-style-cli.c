@@ -1,6 +1,8 @@
 /* neural-style: the engine from the command line, for headless use and
- * benchmarks.  neural-style --help lists the options. */
+ * benchmarks.  neural-style --help lists the options: the settings' come
+ * from the engine's settings table (include/ns_settings.h). */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "image_io.h"
 #include "neural_style.h"
+#include "ns_settings.h"
 
 typedef struct {
   struct timespec start;
@@ -47,34 +50,134 @@ show_progress (const ns_progress *progress, void *user_data)
   return NS_PROGRESS_CONTINUE;
 }
 
+/* Options that are not settings of the engine. */
+enum { OPT_WEIGHTS, OPT_CONTENT, OPT_STYLE, OPT_OUT, OPT_LAYER_WEIGHTS, OPT_BLEND, OPT_QUIET,
+       OPT_HELP, OPT_FIXED_COUNT };
+
+static const struct {
+  const char *name;
+  int has_arg;
+  const char *text;   /* "ARG  help" as --help shows it */
+} fixed_options[OPT_FIXED_COUNT] = {
+  [OPT_WEIGHTS] = { "weights", required_argument, "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS)" },
+  [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
+  [OPT_STYLE] = { "style", required_argument, "IMAGE  a style picture (up to 16: a blend)" },
+  [OPT_OUT] = { "out", required_argument, "OUT.png  where the result goes" },
+  [OPT_LAYER_WEIGHTS] = { "style-layer-weights", required_argument,
+                          "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
+  [OPT_BLEND] = { "style-blend", required_argument,
+                  "B1,B2,…  relative weights of several --style images (default equal)" },
+  [OPT_QUIET] = { "quiet", no_argument, " no progress bar" },
+  [OPT_HELP] = { "help", no_argument, " this text" },
+};
+
+/* Spellings of settings older than the settings table, still accepted:
+ * "--size 256" is "--max-size 256", "--single-scale" is "--no-multi-scale". */
+static const struct {
+  const char *alias;
+  const char *setting;
+  int negate;          /* a boolean option that turns the setting off */
+} cli_aliases[] = {
+  { "size", "max-size", 0 },
+  { "min-scale", "min-scale-size", 0 },
+  { "layers", "layer-set", 0 },
+  { "single-scale", "multi-scale", 1 },
+};
+#define CLI_ALIAS_COUNT ((int) (sizeof cli_aliases / sizeof cli_aliases[0]))
+
+#define OPTION_BASE 256
+#define MAX_OPTIONS 128
+
+/* What a getopt_long value stands for: a fixed option, or a setting (and
+ * whether it is the "--no-" form of a boolean). */
+typedef struct {
+  int fixed;                  /* an OPT_*, or -1 */
+  const ns_setting *setting;
+  int negate;
+} cli_option;
+
+/* A label without its mnemonic underscore. */
 static void
-usage (FILE *out, const ns_params *d)
+print_label (FILE *out, const char *label)
 {
-  fprintf (out,
-           "usage: neural-style --content IMAGE --style IMAGE [--style IMAGE…] --out OUT.png [options]\n"
-           "  --weights FILE            VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS)\n"
-           "  --size N                  working size, longest side in pixels (default %d; 0 = the content's)\n"
-           "  --iterations N            iterations at the first scale (default %d)\n"
-           "  --optimizer lbfgs|adam    (default %s)\n"
-           "  --learning-rate R         Adam's step in [0,1] image units (default %g)\n"
-           "  --content-weight A        alpha (default %g)\n"
-           "  --style-weight B          beta (default %g)\n"
-           "  --tv-weight T             total variation weight (default %g)\n"
-           "  --layers paper|seed       layer set (default paper)\n"
-           "  --style-layer-weights W1,W2,W3,W4,W5   per style layer, shallow to deep (default 1,1,1,1,1)\n"
-           "  --style-blend B1,B2,…     relative weights of several --style images (default equal)\n"
-           "  --style-scale S           style size relative to the working size (default %g)\n"
-           "  --single-scale            no coarse-to-fine schedule\n"
-           "  --min-scale N             longest side of the coarsest scale (default %d)\n"
-           "  --keep-colors             keep the content's colours (luminance-only transfer)\n"
-           "  --init content|noise|style  starting image (default content)\n"
-           "  --seed N                  noise seed (default %u)\n"
-           "  --quiet                   no progress bar\n"
-           "PNG and JPEG inputs; the output is a PNG.  The last line on stdout reports\n"
-           "the first and last losses and the time taken.\n",
-           d->max_size, d->iterations, d->optimizer == NS_OPTIMIZER_ADAM ? "adam" : "lbfgs",
-           d->learning_rate, d->content_weight, d->style_weight, d->tv_weight, d->style_scale,
-           d->min_scale_size, d->seed);
+  for (const char *p = label; *p; p++)
+    if (*p != '_')
+      fputc (*p, out);
+}
+
+/* text, wrapped to 78 columns, each line indented by indent spaces. */
+static void
+print_wrapped (FILE *out, const char *text, int indent)
+{
+  int column = indent;
+  fprintf (out, "%*s", indent, "");
+  while (*text)
+    {
+      int word = (int) strcspn (text, " ");
+      if (column > indent && column + 1 + word > 78)
+        {
+          fprintf (out, "\n%*s", indent, "");
+          column = indent;
+        }
+      else if (column > indent)
+        {
+          fputc (' ', out);
+          column++;
+        }
+      fprintf (out, "%.*s", word, text);
+      column += word;
+      text += word;
+      while (*text == ' ')
+        text++;
+    }
+  fputc ('\n', out);
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "usage: neural-style --content IMAGE --style IMAGE [--style IMAGE…] --out OUT.png "
+                "[options]\n");
+  for (int k = 0; k < OPT_FIXED_COUNT; k++)
+    fprintf (out, "  --%s %s\n", fixed_options[k].name, fixed_options[k].text);
+  fprintf (out, "settings (the plug-in's arguments of the same names):\n");
+  for (int i = 0; i < ns_settings_count; i++)
+    {
+      const ns_setting *s = &ns_settings[i];
+      fprintf (out, "  --%s", s->name);
+      if (s->type == NS_SETTING_BOOLEAN)
+        fprintf (out, ", --no-%s", s->name);
+      for (int k = 0; k < CLI_ALIAS_COUNT; k++)
+        if (strcmp (cli_aliases[k].setting, s->name) == 0)
+          fprintf (out, ", --%s", cli_aliases[k].alias);
+      switch (s->type)
+        {
+        case NS_SETTING_DOUBLE:
+          fprintf (out, " NUMBER  (%g to %g; default %g)", s->min, s->max, s->default_value);
+          break;
+        case NS_SETTING_INT:
+          fprintf (out, " N  (%.0f to %.0f; default %.0f)", s->min, s->max, s->default_value);
+          break;
+        case NS_SETTING_BOOLEAN:
+          fprintf (out, "  (default %s)", s->default_value != 0.0 ? "on" : "off");
+          break;
+        case NS_SETTING_CHOICE:
+          fputc (' ', out);
+          for (const ns_setting_choice *c = s->choices; c->nick; c++)
+            fprintf (out, "%s%s", c == s->choices ? "" : "|", c->nick);
+          fprintf (out, "  (default %s)", ns_setting_default_nick (s));
+          break;
+        }
+      fprintf (out, "\n      ");
+      print_label (out, s->label);
+      fputc ('\n', out);
+      print_wrapped (out, s->help, 6);
+      for (const ns_setting_choice *c = s->choices; c && c->nick; c++)
+        if (c->alias)
+          fprintf (out, "      (\"%s\" is the old name of \"%s\")\n", c->alias, c->nick);
+    }
+  fprintf (out, "PNG and JPEG inputs; the output is a PNG.  The last line on stdout reports\n"
+                "the first and last losses and the time taken.\n");
 }
 
 static int
@@ -117,17 +220,41 @@ parse_list (const char *text, const char *option, double *values, int max)
   return count;
 }
 
+/* Sets a setting from its option's argument (NULL for a boolean); 0 with a
+ * message when the argument is not a value of the setting. */
 static int
-parse_choice (const char *text, const char *option, const char *const *names, int count, int *value)
+parse_setting (const cli_option *option, const char *text, const char *name, ns_params *params)
 {
-  for (int i = 0; i < count; i++)
-    if (strcmp (text, names[i]) == 0)
-      {
-        *value = i;
-        return 1;
-      }
-  fprintf (stderr, "neural-style: %s does not know \"%s\"\n", option, text);
-  return 0;
+  const ns_setting *s = option->setting;
+  double value;
+  ns_error err;
+
+  if (s->type == NS_SETTING_BOOLEAN)
+    value = option->negate ? 0.0 : 1.0;
+  else if (s->type == NS_SETTING_CHOICE)
+    {
+      const ns_setting_choice *c = ns_setting_choice_find (s, text);
+      if (!c)
+        {
+          fprintf (stderr, "neural-style: %s does not know \"%s\"\n", name, text);
+          return 0;
+        }
+      value = c->value;
+    }
+  else
+    {
+      if (!parse_number (text, name, &value))
+        return 0;
+      if (s->type == NS_SETTING_INT && isfinite (value))
+        value = trunc (value);
+      if (ns_setting_check (s, value, &err) != NS_OK)
+        {
+          fprintf (stderr, "neural-style: %s\n", err.message);
+          return 0;
+        }
+    }
+  ns_setting_set (params, s, value);
+  return 1;
 }
 
 int
@@ -141,54 +268,70 @@ main (int argc, char **argv)
   int style_count = 0, blend_count = 0;
   const char *weights_path = getenv ("NEURAL_STYLE_WEIGHTS");
   cli_progress state = { 0 };
-  enum { OPT_WEIGHTS = 256, OPT_CONTENT, OPT_STYLE, OPT_OUT, OPT_SIZE, OPT_ITERATIONS,
-         OPT_OPTIMIZER, OPT_LEARNING_RATE, OPT_CONTENT_WEIGHT, OPT_STYLE_WEIGHT, OPT_TV_WEIGHT,
-         OPT_LAYERS, OPT_LAYER_WEIGHTS, OPT_BLEND, OPT_STYLE_SCALE, OPT_SINGLE_SCALE,
-         OPT_MIN_SCALE, OPT_KEEP_COLORS, OPT_INIT, OPT_SEED, OPT_QUIET, OPT_HELP };
-  static const struct option options[] = {
-    { "weights", required_argument, NULL, OPT_WEIGHTS },
-    { "content", required_argument, NULL, OPT_CONTENT },
-    { "style", required_argument, NULL, OPT_STYLE },
-    { "out", required_argument, NULL, OPT_OUT },
-    { "size", required_argument, NULL, OPT_SIZE },
-    { "iterations", required_argument, NULL, OPT_ITERATIONS },
-    { "optimizer", required_argument, NULL, OPT_OPTIMIZER },
-    { "learning-rate", required_argument, NULL, OPT_LEARNING_RATE },
-    { "content-weight", required_argument, NULL, OPT_CONTENT_WEIGHT },
-    { "style-weight", required_argument, NULL, OPT_STYLE_WEIGHT },
-    { "tv-weight", required_argument, NULL, OPT_TV_WEIGHT },
-    { "layers", required_argument, NULL, OPT_LAYERS },
-    { "style-layer-weights", required_argument, NULL, OPT_LAYER_WEIGHTS },
-    { "style-blend", required_argument, NULL, OPT_BLEND },
-    { "style-scale", required_argument, NULL, OPT_STYLE_SCALE },
-    { "single-scale", no_argument, NULL, OPT_SINGLE_SCALE },
-    { "min-scale", required_argument, NULL, OPT_MIN_SCALE },
-    { "keep-colors", no_argument, NULL, OPT_KEEP_COLORS },
-    { "init", required_argument, NULL, OPT_INIT },
-    { "seed", required_argument, NULL, OPT_SEED },
-    { "quiet", no_argument, NULL, OPT_QUIET },
-    { "help", no_argument, NULL, OPT_HELP },
-    { NULL, 0, NULL, 0 },
-  };
-  static const char *const optimizer_names[] = { "lbfgs", "adam" };
-  static const char *const layer_names[] = { "paper", "seed" };
-  static const char *const init_names[] = { "content", "noise", "style" };
 
-  int option, choice, index = 0;
-  double number;
-  while ((option = getopt_long (argc, argv, "", options, &index)) != -1)
+  /* The options: the fixed ones, then per setting "--NAME" (and
+   * "--no-NAME" for booleans), then the old spellings.  An option's
+   * getopt value is OPTION_BASE + its index in meanings. */
+  static struct option options[MAX_OPTIONS + 1];
+  static cli_option meanings[MAX_OPTIONS];
+  static char no_names[MAX_OPTIONS][64];
+  int count = 0;
+  if (OPT_FIXED_COUNT + 2 * ns_settings_count + CLI_ALIAS_COUNT > MAX_OPTIONS)
+    {
+      fprintf (stderr, "neural-style: too many settings for MAX_OPTIONS\n");
+      return 1;
+    }
+  for (int k = 0; k < OPT_FIXED_COUNT; k++, count++)
+    {
+      options[count] = (struct option) { fixed_options[k].name, fixed_options[k].has_arg, NULL, OPTION_BASE + count };
+      meanings[count] = (cli_option) { k, NULL, 0 };
+    }
+  for (int i = 0; i < ns_settings_count; i++)
+    {
+      const ns_setting *s = &ns_settings[i];
+      int boolean = s->type == NS_SETTING_BOOLEAN;
+      options[count] = (struct option) { s->name, boolean ? no_argument : required_argument, NULL, OPTION_BASE + count };
+      meanings[count++] = (cli_option) { -1, s, 0 };
+      if (boolean)
+        {
+          snprintf (no_names[i], sizeof no_names[i], "no-%s", s->name);
+          options[count] = (struct option) { no_names[i], no_argument, NULL, OPTION_BASE + count };
+          meanings[count++] = (cli_option) { -1, s, 1 };
+        }
+    }
+  for (int k = 0; k < CLI_ALIAS_COUNT; k++)
+    {
+      const ns_setting *s = ns_setting_find (cli_aliases[k].setting);
+      int has_arg = s->type == NS_SETTING_BOOLEAN ? no_argument : required_argument;
+      options[count] = (struct option) { cli_aliases[k].alias, has_arg, NULL, OPTION_BASE + count };
+      meanings[count++] = (cli_option) { -1, s, cli_aliases[k].negate };
+    }
+
+  int option;
+  while ((option = getopt_long (argc, argv, "", options, NULL)) != -1)
     {
       char name[48];
-      snprintf (name, sizeof name, "--%s", options[index].name);
-      switch (option)
+      if (option < OPTION_BASE || option >= OPTION_BASE + count)
+        {
+          usage (stderr);
+          return 2;
+        }
+      option -= OPTION_BASE;
+      snprintf (name, sizeof name, "--%s", options[option].name);
+      const cli_option *meaning = &meanings[option];
+      if (meaning->setting)
+        {
+          if (!parse_setting (meaning, optarg, name, &params))
+            return 2;
+          continue;
+        }
+      switch (meaning->fixed)
         {
         case OPT_WEIGHTS: weights_path = optarg; break;
         case OPT_CONTENT: content_path = optarg; break;
         case OPT_OUT: out_path = optarg; break;
         case OPT_QUIET: state.quiet = 1; break;
-        case OPT_SINGLE_SCALE: params.multi_scale = 0; break;
-        case OPT_KEEP_COLORS: params.keep_colors = 1; break;
-        case OPT_HELP: usage (stdout, &params); return 0;
+        case OPT_HELP: usage (stdout); return 0;
         case OPT_STYLE:
           if (style_count == NS_MAX_STYLES)
             {
@@ -197,62 +340,33 @@ main (int argc, char **argv)
             }
           style_paths[style_count++] = optarg;
           break;
-        case OPT_OPTIMIZER:
-          if (!parse_choice (optarg, name, optimizer_names, 2, &choice))
-            return 2;
-          params.optimizer = choice ? NS_OPTIMIZER_ADAM : NS_OPTIMIZER_LBFGS;
-          break;
-        case OPT_LAYERS:
-          if (!parse_choice (optarg, name, layer_names, 2, &choice))
-            return 2;
-          params.layer_set = choice ? NS_LAYERS_SEED : NS_LAYERS_PAPER;
-          break;
-        case OPT_INIT:
-          if (!parse_choice (optarg, name, init_names, 3, &choice))
-            return 2;
-          params.init = (ns_init) choice;
-          break;
         case OPT_LAYER_WEIGHTS:
-          if (parse_list (optarg, name, params.style_layer_weights, NS_STYLE_LAYER_COUNT)
-              != NS_STYLE_LAYER_COUNT)
-            {
-              fprintf (stderr, "neural-style: %s wants %d numbers\n", name, NS_STYLE_LAYER_COUNT);
-              return 2;
-            }
+          {
+            double weights[NS_STYLE_LAYER_COUNT];
+            if (parse_list (optarg, name, weights, NS_STYLE_LAYER_COUNT) != NS_STYLE_LAYER_COUNT)
+              {
+                fprintf (stderr, "neural-style: %s wants %d numbers\n", name, NS_STYLE_LAYER_COUNT);
+                return 2;
+              }
+            /* The table's layer weight rows, shallow to deep. */
+            int k = 0;
+            for (int i = 0; i < ns_settings_count; i++)
+              if (ns_settings[i].group == NS_SETTING_GROUP_LAYER_WEIGHTS && k < NS_STYLE_LAYER_COUNT)
+                ns_setting_set (&params, &ns_settings[i], weights[k++]);
+          }
           break;
         case OPT_BLEND:
           if ((blend_count = parse_list (optarg, name, blend, NS_MAX_STYLES)) < 0)
             return 2;
           break;
-        case OPT_SIZE:
-        case OPT_ITERATIONS:
-        case OPT_LEARNING_RATE:
-        case OPT_CONTENT_WEIGHT:
-        case OPT_STYLE_WEIGHT:
-        case OPT_TV_WEIGHT:
-        case OPT_STYLE_SCALE:
-        case OPT_MIN_SCALE:
-        case OPT_SEED:
-          if (!parse_number (optarg, name, &number))
-            return 2;
-          if (option == OPT_SIZE) params.max_size = (int) number;
-          else if (option == OPT_ITERATIONS) params.iterations = (int) number;
-          else if (option == OPT_LEARNING_RATE) params.learning_rate = number;
-          else if (option == OPT_CONTENT_WEIGHT) params.content_weight = number;
-          else if (option == OPT_STYLE_WEIGHT) params.style_weight = number;
-          else if (option == OPT_TV_WEIGHT) params.tv_weight = number;
-          else if (option == OPT_STYLE_SCALE) params.style_scale = number;
-          else if (option == OPT_MIN_SCALE) params.min_scale_size = (int) number;
-          else params.seed = (unsigned) number;
-          break;
         default:
-          usage (stderr, &params);
+          usage (stderr);
           return 2;
         }
     }
   if (!content_path || style_count == 0 || !out_path || optind != argc)
     {
-      usage (stderr, &params);
+      usage (stderr);
       return 2;
     }
   if (blend_count && blend_count != style_count)

@@ -22,13 +22,15 @@ void ns_image_clear (ns_image *image);
 
 typedef enum {
   NS_OPTIMIZER_LBFGS = 0,   /* the paper's: fewest iterations for a given quality */
-  NS_OPTIMIZER_ADAM = 1     /* steady steps of learning_rate; the seed write-up's */
+  NS_OPTIMIZER_ADAM = 1     /* steady steps of learning_rate */
 } ns_optimizer;
 
 typedef enum {
   NS_LAYERS_PAPER = 0,      /* content relu4_2; style relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 */
-  NS_LAYERS_SEED = 1        /* content relu4_4; style relu1_2, relu2_2, relu3_4, relu4_4, relu5_4 */
+  NS_LAYERS_BLOCK_LAST = 1  /* the last ReLU of each block: content relu4_4;
+                               style relu1_2, relu2_2, relu3_4, relu4_4, relu5_4 */
 } ns_layer_set;
+#define NS_LAYERS_SEED NS_LAYERS_BLOCK_LAST  /* its old name */
 
 typedef enum {
   NS_INIT_CONTENT = 0,      /* start from the content image */
@@ -63,8 +65,9 @@ typedef struct {
 #define NS_MAX_ITERATIONS 100000
 #define NS_MAX_STYLES 16
 
+/* The defaults and ranges come from the settings table (ns_settings.h). */
 void ns_params_init (ns_params *params);
-/* NS_OK when every field is in range, else NS_ERROR_ARGUMENT naming the field. */
+/* NS_OK when every field is in range, else NS_ERROR_ARGUMENT naming the setting. */
 ns_status ns_params_check (const ns_params *params, ns_error *err);
 
 /* The working sizes (longest sides) of a multi-scale run, coarsest first, for

@@ -14,9 +14,11 @@
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
  *
  * Layout: a preset row (combo, "Save as…", "Delete"); the style source and
- * the everyday settings; an "Advanced" expander with the rest.  The widgets
- * are bound to the procedure's config, so presets, "Reset" and GIMP's own
- * saved settings all work by changing the config.
+ * the everyday settings; an "Advanced" expander with the rest.  The
+ * settings, their order, group and spin digits come from the engine's
+ * settings table (include/ns_settings.h).  The widgets are bound to the
+ * procedure's config, so presets, "Reset" and GIMP's own saved settings all
+ * work by changing the config.
  */
 
 #include <string.h>
@@ -26,7 +28,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "neural-style-dialog.h"
-#include "neural-style-params.h"
+#include "ns_settings.h"
 #include "neural-style-presets.h"
 
 
@@ -147,23 +149,83 @@ set_spin_digits (GimpProcedureDialog *dialog,
   gimp_label_spin_set_increments (GIMP_LABEL_SPIN (spin), step, page);
 }
 
-/* Sensitive while property's choice is nick. */
+/* Sensitive while the choice setting choice_property has the enum value
+ * value. */
 static void
 sensitive_if_choice (GimpProcedureDialog *dialog,
                      const gchar         *property,
                      const gchar         *choice_property,
-                     const gchar         *nick)
+                     gint                 choice_value)
 {
   GimpValueArray *values = gimp_value_array_new (1);
   GValue          value  = G_VALUE_INIT;
+  const ns_setting_choice *choice;
+
+  choice = ns_setting_choice_of (ns_setting_find (choice_property), choice_value);
+  g_return_if_fail (choice != NULL);
 
   g_value_init (&value, G_TYPE_STRING);
-  g_value_set_string (&value, nick);
+  g_value_set_string (&value, choice->nick);
   gimp_value_array_append (values, &value);
   g_value_unset (&value);
 
   gimp_procedure_dialog_set_sensitive_if_in (dialog, property, NULL,
                                              choice_property, values, TRUE);
+}
+
+/* A choice's combo lists its current nicks only, not the old ones the
+ * procedure still accepts from scripts (neural-style-settings.c). */
+static void
+hide_old_choices (GimpProcedureDialog *dialog,
+                  const ns_setting    *setting)
+{
+  GtkWidget    *widget;
+  GtkTreeModel *model;
+  GtkTreeIter   iter;
+  gboolean      valid;
+
+  widget = gimp_procedure_dialog_get_widget (dialog, setting->name, G_TYPE_NONE);
+  if (GIMP_IS_LABEL_STRING_WIDGET (widget))
+    widget = gimp_label_string_widget_get_widget (GIMP_LABEL_STRING_WIDGET (widget));
+  if (! GTK_IS_COMBO_BOX (widget))
+    return;
+
+  model = gtk_combo_box_get_model (GTK_COMBO_BOX (widget));
+  if (! GTK_IS_LIST_STORE (model))
+    return;
+
+  valid = gtk_tree_model_get_iter_first (model, &iter);
+  while (valid)
+    {
+      const ns_setting_choice *choice;
+      gchar                   *nick = NULL;
+
+      gtk_tree_model_get (model, &iter, 0, &nick, -1);
+      choice = ns_setting_choice_find (setting, nick);
+      if (choice && g_strcmp0 (choice->nick, nick) != 0)
+        valid = gtk_list_store_remove (GTK_LIST_STORE (model), &iter);
+      else
+        valid = gtk_tree_model_iter_next (model, &iter);
+      g_free (nick);
+    }
+}
+
+/* The names of the settings of a group, in the table's order, then extra
+ * (a container's id, or NULL); free the list with g_list_free. */
+static GList *
+group_settings (ns_setting_group  group,
+                const gchar      *extra)
+{
+  GList *names = NULL;
+  gint   i;
+
+  for (i = 0; i < ns_settings_count; i++)
+    if (ns_settings[i].group == group)
+      names = g_list_append (names, (gpointer) ns_settings[i].name);
+  if (extra)
+    names = g_list_append (names, (gpointer) extra);
+
+  return names;
 }
 
 
@@ -528,6 +590,7 @@ neural_style_dialog_run (GimpProcedure       *procedure,
   GtkWidget           *scrolled;
   gulong               source_handler;
   gulong               notify_handler;
+  GList               *names;
   gboolean             run;
   gint                 i;
 
@@ -574,48 +637,31 @@ neural_style_dialog_run (GimpProcedure       *procedure,
 
   /* Enough digits for every sensible value (a learning rate of 0.001, a
    * weight of 0.005); GIMP guesses too few from the wide ranges. */
-  set_spin_digits (dialog, "content-weight", 3, 0.1, 1.0);
-  set_spin_digits (dialog, "style-weight", 3, 0.1, 1.0);
-  set_spin_digits (dialog, "learning-rate", 4, 0.001, 0.01);
-  set_spin_digits (dialog, "iterations", 0, 10.0, 100.0);
-  set_spin_digits (dialog, "max-size", 0, 32.0, 256.0);
-  set_spin_digits (dialog, "min-scale-size", 0, 16.0, 64.0);
-  set_spin_digits (dialog, "style-scale", 2, 0.05, 0.25);
-  set_spin_digits (dialog, "tv-weight", 4, 0.001, 0.01);
-  set_spin_digits (dialog, "seed", 0, 1.0, 100.0);
-  for (i = 1; i <= NS_STYLE_LAYER_COUNT; i++)
+  for (i = 0; i < ns_settings_count; i++)
     {
-      gchar *name = g_strdup_printf (NEURAL_STYLE_LAYER_WEIGHT_NAME, i);
+      const ns_setting *setting = &ns_settings[i];
 
-      set_spin_digits (dialog, name, 2, 0.1, 1.0);
-      g_free (name);
+      if (setting->type == NS_SETTING_DOUBLE || setting->type == NS_SETTING_INT)
+        set_spin_digits (dialog, setting->name, setting->digits,
+                         setting->step, setting->page);
+      else if (setting->type == NS_SETTING_CHOICE)
+        hide_old_choices (dialog, setting);
     }
 
   /* Advanced. */
   gimp_procedure_dialog_get_label (dialog, "layer-weights-title",
                                    _("Style layer weights (fine detail to "
                                      "large shapes)"), FALSE, FALSE);
-  gimp_procedure_dialog_fill_box (dialog, "layer-weights-box",
-                                  "style-layer-weight-1", "style-layer-weight-2",
-                                  "style-layer-weight-3", "style-layer-weight-4",
-                                  "style-layer-weight-5", NULL);
+  names = group_settings (NS_SETTING_GROUP_LAYER_WEIGHTS, NULL);
+  gimp_procedure_dialog_fill_box_list (dialog, "layer-weights-box", names);
+  g_list_free (names);
   gimp_procedure_dialog_fill_frame (dialog, "layer-weights-frame",
                                     "layer-weights-title", FALSE,
                                     "layer-weights-box");
 
-  box = gimp_procedure_dialog_fill_box (dialog, "advanced-box",
-                                        "optimizer",
-                                        "layer-set",
-                                        "max-size",
-                                        "multi-scale",
-                                        "min-scale-size",
-                                        "keep-colors",
-                                        "style-scale",
-                                        "tv-weight",
-                                        "init",
-                                        "seed",
-                                        "layer-weights-frame",
-                                        NULL);
+  names = group_settings (NS_SETTING_GROUP_ADVANCED, "layer-weights-frame");
+  box = gimp_procedure_dialog_fill_box_list (dialog, "advanced-box", names);
+  g_list_free (names);
   weights_chooser = open_file_chooser_new (config, "weights-file",
                                            _("Choose the VGG19 Weights File"));
   gtk_box_pack_start (GTK_BOX (box), weights_chooser, FALSE, FALSE, 0);
@@ -641,20 +687,15 @@ neural_style_dialog_run (GimpProcedure       *procedure,
                                        "advanced-title", FALSE,
                                        "advanced-scrolled");
 
-  gimp_procedure_dialog_fill (dialog,
-                              "preset-box",
-                              "style-box",
-                              "content-weight",
-                              "style-weight",
-                              "learning-rate",
-                              "iterations",
-                              "advanced-expander",
-                              NULL);
+  names = group_settings (NS_SETTING_GROUP_MAIN, "advanced-expander");
+  names = g_list_prepend (names, "style-box");
+  names = g_list_prepend (names, "preset-box");
+  gimp_procedure_dialog_fill_list (dialog, names);
+  g_list_free (names);
 
   /* Controls that only matter for some choices. */
-  sensitive_if_choice (dialog, "learning-rate", "optimizer",
-                       NEURAL_STYLE_OPTIMIZER_ADAM);
-  sensitive_if_choice (dialog, "seed", "init", NEURAL_STYLE_INIT_NOISE);
+  sensitive_if_choice (dialog, "learning-rate", "optimizer", NS_OPTIMIZER_ADAM);
+  sensitive_if_choice (dialog, "seed", "init", NS_INIT_NOISE);
   gimp_procedure_dialog_set_sensitive (dialog, "min-scale-size", TRUE,
                                        G_OBJECT (config), "multi-scale", FALSE);
 

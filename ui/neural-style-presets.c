@@ -23,7 +23,7 @@
 #include <libgimpbase/gimpbase.h>
 #include <libgimpconfig/gimpconfig.h>
 
-#include "neural-style-params.h"
+#include "ns_settings.h"
 #include "neural-style-presets.h"
 
 
@@ -32,31 +32,19 @@
 static const gchar *shipped_names[] G_GNUC_UNUSED =
 {
   N_("Paper (L-BFGS)"),
-  N_("Seed (Adam)"),
+  N_("Adam, last ReLU of each block"),
   N_("Quick preview"),
   N_("High quality"),
 };
 
+/* Property PROP_FIRST_SETTING + i is row i of the engine's settings table
+ * (include/ns_settings.h): its name, type, range and default; a choice is its
+ * nick, a string. */
 enum
 {
   PROP_0,
   PROP_NAME,
-  PROP_CONTENT_WEIGHT,
-  PROP_STYLE_WEIGHT,
-  PROP_LEARNING_RATE,
-  PROP_ITERATIONS,
-  PROP_OPTIMIZER,
-  PROP_LAYER_SET,
-  PROP_MAX_SIZE,
-  PROP_MULTI_SCALE,
-  PROP_MIN_SCALE_SIZE,
-  PROP_KEEP_COLORS,
-  PROP_STYLE_SCALE,
-  PROP_TV_WEIGHT,
-  PROP_INIT,
-  PROP_SEED,
-  PROP_LAYER_WEIGHT_1,
-  N_PROPS = PROP_LAYER_WEIGHT_1 + NS_STYLE_LAYER_COUNT
+  PROP_FIRST_SETTING
 };
 
 struct _NeuralStylePreset
@@ -64,52 +52,12 @@ struct _NeuralStylePreset
   GObject  parent_instance;
 
   gchar   *name;
-  gdouble  content_weight;
-  gdouble  style_weight;
-  gdouble  learning_rate;
-  gint     iterations;
-  gchar   *optimizer;
-  gchar   *layer_set;
-  gint     max_size;
-  gboolean multi_scale;
-  gint     min_scale_size;
-  gboolean keep_colors;
-  gdouble  style_scale;
-  gdouble  tv_weight;
-  gchar   *init;
-  gint     seed;
-  gdouble  layer_weights[NS_STYLE_LAYER_COUNT];
+  GValue  *values;     /* one per table row */
 
   /* Not properties: where the preset comes from. */
   gchar   *path;
   gboolean shipped;
 };
-
-static const gchar * const setting_names[] =
-{
-  "content-weight",
-  "style-weight",
-  "learning-rate",
-  "iterations",
-  "optimizer",
-  "layer-set",
-  "max-size",
-  "multi-scale",
-  "min-scale-size",
-  "keep-colors",
-  "style-scale",
-  "tv-weight",
-  "init",
-  "seed",
-  "style-layer-weight-1",
-  "style-layer-weight-2",
-  "style-layer-weight-3",
-  "style-layer-weight-4",
-  "style-layer-weight-5",
-  NULL
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (setting_names) == N_PROPS - PROP_CONTENT_WEIGHT + 1);
 
 G_DEFINE_TYPE_WITH_CODE (NeuralStylePreset, neural_style_preset, G_TYPE_OBJECT,
                          G_IMPLEMENT_INTERFACE (GIMP_TYPE_CONFIG, NULL))
@@ -123,11 +71,12 @@ static void
 neural_style_preset_finalize (GObject *object)
 {
   NeuralStylePreset *preset = NEURAL_STYLE_PRESET (object);
+  gint               i;
 
+  for (i = 0; i < ns_settings_count; i++)
+    g_value_unset (&preset->values[i]);
+  g_free (preset->values);
   g_free (preset->name);
-  g_free (preset->optimizer);
-  g_free (preset->layer_set);
-  g_free (preset->init);
   g_free (preset->path);
 
   G_OBJECT_CLASS (neural_style_preset_parent_class)->finalize (object);
@@ -140,42 +89,35 @@ neural_style_preset_set_property (GObject      *object,
                                   GParamSpec   *pspec)
 {
   NeuralStylePreset *preset = NEURAL_STYLE_PRESET (object);
+  const ns_setting  *setting;
+  gint               row    = (gint) property_id - PROP_FIRST_SETTING;
 
-  switch (property_id)
+  if (property_id == PROP_NAME)
     {
-    case PROP_NAME:
       g_free (preset->name);
       preset->name = g_value_dup_string (value);
-      break;
-    case PROP_CONTENT_WEIGHT: preset->content_weight = g_value_get_double (value); break;
-    case PROP_STYLE_WEIGHT:   preset->style_weight   = g_value_get_double (value); break;
-    case PROP_LEARNING_RATE:  preset->learning_rate  = g_value_get_double (value); break;
-    case PROP_ITERATIONS:     preset->iterations     = g_value_get_int (value);    break;
-    case PROP_OPTIMIZER:
-      g_free (preset->optimizer);
-      preset->optimizer = g_value_dup_string (value);
-      break;
-    case PROP_LAYER_SET:
-      g_free (preset->layer_set);
-      preset->layer_set = g_value_dup_string (value);
-      break;
-    case PROP_MAX_SIZE:       preset->max_size       = g_value_get_int (value);     break;
-    case PROP_MULTI_SCALE:    preset->multi_scale    = g_value_get_boolean (value); break;
-    case PROP_MIN_SCALE_SIZE: preset->min_scale_size = g_value_get_int (value);     break;
-    case PROP_KEEP_COLORS:    preset->keep_colors    = g_value_get_boolean (value); break;
-    case PROP_STYLE_SCALE:    preset->style_scale    = g_value_get_double (value);  break;
-    case PROP_TV_WEIGHT:      preset->tv_weight      = g_value_get_double (value);  break;
-    case PROP_INIT:
-      g_free (preset->init);
-      preset->init = g_value_dup_string (value);
-      break;
-    case PROP_SEED:           preset->seed           = g_value_get_int (value);     break;
-    default:
-      if (property_id >= PROP_LAYER_WEIGHT_1 && property_id < N_PROPS)
-        preset->layer_weights[property_id - PROP_LAYER_WEIGHT_1] = g_value_get_double (value);
-      else
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-      break;
+      return;
+    }
+  if (row < 0 || row >= ns_settings_count)
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
+      return;
+    }
+
+  setting = &ns_settings[row];
+  if (setting->type == NS_SETTING_CHOICE)
+    {
+      /* An old nick (an older preset's layer-set "seed") becomes the
+       * current one. */
+      const ns_setting_choice *choice;
+
+      choice = ns_setting_choice_find (setting, g_value_get_string (value));
+      g_value_set_string (&preset->values[row],
+                          choice ? choice->nick : g_value_get_string (value));
+    }
+  else
+    {
+      g_value_copy (value, &preset->values[row]);
     }
 }
 
@@ -186,117 +128,90 @@ neural_style_preset_get_property (GObject    *object,
                                   GParamSpec *pspec)
 {
   NeuralStylePreset *preset = NEURAL_STYLE_PRESET (object);
+  gint               row    = (gint) property_id - PROP_FIRST_SETTING;
 
-  switch (property_id)
-    {
-    case PROP_NAME:           g_value_set_string (value, preset->name);            break;
-    case PROP_CONTENT_WEIGHT: g_value_set_double (value, preset->content_weight);  break;
-    case PROP_STYLE_WEIGHT:   g_value_set_double (value, preset->style_weight);    break;
-    case PROP_LEARNING_RATE:  g_value_set_double (value, preset->learning_rate);   break;
-    case PROP_ITERATIONS:     g_value_set_int (value, preset->iterations);         break;
-    case PROP_OPTIMIZER:      g_value_set_string (value, preset->optimizer);       break;
-    case PROP_LAYER_SET:      g_value_set_string (value, preset->layer_set);       break;
-    case PROP_MAX_SIZE:       g_value_set_int (value, preset->max_size);           break;
-    case PROP_MULTI_SCALE:    g_value_set_boolean (value, preset->multi_scale);    break;
-    case PROP_MIN_SCALE_SIZE: g_value_set_int (value, preset->min_scale_size);     break;
-    case PROP_KEEP_COLORS:    g_value_set_boolean (value, preset->keep_colors);    break;
-    case PROP_STYLE_SCALE:    g_value_set_double (value, preset->style_scale);     break;
-    case PROP_TV_WEIGHT:      g_value_set_double (value, preset->tv_weight);       break;
-    case PROP_INIT:           g_value_set_string (value, preset->init);            break;
-    case PROP_SEED:           g_value_set_int (value, preset->seed);               break;
-    default:
-      if (property_id >= PROP_LAYER_WEIGHT_1 && property_id < N_PROPS)
-        g_value_set_double (value, preset->layer_weights[property_id - PROP_LAYER_WEIGHT_1]);
-      else
-        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
-      break;
-    }
+  if (property_id == PROP_NAME)
+    g_value_set_string (value, preset->name);
+  else if (row >= 0 && row < ns_settings_count)
+    g_value_copy (&preset->values[row], value);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, property_id, pspec);
 }
 
 static void
 neural_style_preset_class_init (NeuralStylePresetClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  ns_params     defaults;
   gint          i;
 
   object_class->finalize     = neural_style_preset_finalize;
   object_class->set_property = neural_style_preset_set_property;
   object_class->get_property = neural_style_preset_get_property;
 
-  /* A setting a preset file leaves out takes the engine's default. */
-  ns_params_init (&defaults);
-
   GIMP_CONFIG_PROP_STRING (object_class, PROP_NAME, "name",
                            "Name", NULL, NULL, 0);
-  GIMP_CONFIG_PROP_DOUBLE (object_class, PROP_CONTENT_WEIGHT, "content-weight",
-                           NULL, NULL, 0.0, NEURAL_STYLE_CONTENT_WEIGHT_MAX,
-                           defaults.content_weight, 0);
-  GIMP_CONFIG_PROP_DOUBLE (object_class, PROP_STYLE_WEIGHT, "style-weight",
-                           NULL, NULL, 0.0, NEURAL_STYLE_STYLE_WEIGHT_MAX,
-                           defaults.style_weight, 0);
-  GIMP_CONFIG_PROP_DOUBLE (object_class, PROP_LEARNING_RATE, "learning-rate",
-                           NULL, NULL,
-                           NEURAL_STYLE_LEARNING_RATE_MIN,
-                           NEURAL_STYLE_LEARNING_RATE_MAX,
-                           defaults.learning_rate, 0);
-  GIMP_CONFIG_PROP_INT (object_class, PROP_ITERATIONS, "iterations",
-                        NULL, NULL, 1, NS_MAX_ITERATIONS,
-                        defaults.iterations, 0);
-  GIMP_CONFIG_PROP_STRING (object_class, PROP_OPTIMIZER, "optimizer",
-                           NULL, NULL,
-                           defaults.optimizer == NS_OPTIMIZER_ADAM ?
-                           NEURAL_STYLE_OPTIMIZER_ADAM :
-                           NEURAL_STYLE_OPTIMIZER_LBFGS, 0);
-  GIMP_CONFIG_PROP_STRING (object_class, PROP_LAYER_SET, "layer-set",
-                           NULL, NULL,
-                           defaults.layer_set == NS_LAYERS_SEED ?
-                           NEURAL_STYLE_LAYERS_SEED :
-                           NEURAL_STYLE_LAYERS_PAPER, 0);
-  GIMP_CONFIG_PROP_INT (object_class, PROP_MAX_SIZE, "max-size",
-                        NULL, NULL, 0, NS_MAX_WORKING_SIZE,
-                        defaults.max_size, 0);
-  GIMP_CONFIG_PROP_BOOLEAN (object_class, PROP_MULTI_SCALE, "multi-scale",
-                            NULL, NULL, defaults.multi_scale != 0, 0);
-  GIMP_CONFIG_PROP_INT (object_class, PROP_MIN_SCALE_SIZE, "min-scale-size",
-                        NULL, NULL,
-                        NEURAL_STYLE_MIN_SCALE_SIZE_MIN, NS_MAX_WORKING_SIZE,
-                        defaults.min_scale_size, 0);
-  GIMP_CONFIG_PROP_BOOLEAN (object_class, PROP_KEEP_COLORS, "keep-colors",
-                            NULL, NULL, defaults.keep_colors != 0, 0);
-  GIMP_CONFIG_PROP_DOUBLE (object_class, PROP_STYLE_SCALE, "style-scale",
-                           NULL, NULL,
-                           NEURAL_STYLE_STYLE_SCALE_MIN,
-                           NEURAL_STYLE_STYLE_SCALE_MAX,
-                           defaults.style_scale, 0);
-  GIMP_CONFIG_PROP_DOUBLE (object_class, PROP_TV_WEIGHT, "tv-weight",
-                           NULL, NULL, 0.0, NEURAL_STYLE_TV_WEIGHT_MAX,
-                           defaults.tv_weight, 0);
-  GIMP_CONFIG_PROP_STRING (object_class, PROP_INIT, "init",
-                           NULL, NULL,
-                           defaults.init == NS_INIT_NOISE ? NEURAL_STYLE_INIT_NOISE :
-                           defaults.init == NS_INIT_STYLE ? NEURAL_STYLE_INIT_STYLE :
-                           NEURAL_STYLE_INIT_CONTENT, 0);
-  GIMP_CONFIG_PROP_INT (object_class, PROP_SEED, "seed",
-                        NULL, NULL, 0, NEURAL_STYLE_SEED_MAX,
-                        (gint) MIN (defaults.seed, (unsigned) NEURAL_STYLE_SEED_MAX), 0);
 
-  for (i = 0; i < NS_STYLE_LAYER_COUNT; i++)
-    GIMP_CONFIG_PROP_DOUBLE (object_class, PROP_LAYER_WEIGHT_1 + i,
-                             setting_names[PROP_LAYER_WEIGHT_1 - PROP_CONTENT_WEIGHT + i],
-                             NULL, NULL, 0.0, NEURAL_STYLE_LAYER_WEIGHT_MAX,
-                             defaults.style_layer_weights[i], 0);
+  /* A setting a preset file leaves out takes the engine's default. */
+  for (i = 0; i < ns_settings_count; i++)
+    {
+      const ns_setting *s  = &ns_settings[i];
+      guint             id = PROP_FIRST_SETTING + i;
+
+      switch (s->type)
+        {
+        case NS_SETTING_DOUBLE:
+          GIMP_CONFIG_PROP_DOUBLE (object_class, id, s->name, NULL, NULL,
+                                   s->min, s->max, s->default_value, 0);
+          break;
+        case NS_SETTING_INT:
+          GIMP_CONFIG_PROP_INT (object_class, id, s->name, NULL, NULL,
+                                (gint) s->min, (gint) s->max,
+                                (gint) s->default_value, 0);
+          break;
+        case NS_SETTING_BOOLEAN:
+          GIMP_CONFIG_PROP_BOOLEAN (object_class, id, s->name, NULL, NULL,
+                                    s->default_value != 0.0, 0);
+          break;
+        case NS_SETTING_CHOICE:
+          GIMP_CONFIG_PROP_STRING (object_class, id, s->name, NULL, NULL,
+                                   ns_setting_default_nick (s), 0);
+          break;
+        }
+    }
 }
 
 static void
 neural_style_preset_init (NeuralStylePreset *preset)
 {
+  GObjectClass *klass = G_OBJECT_GET_CLASS (preset);
+  gint          i;
+
+  preset->values = g_new0 (GValue, ns_settings_count);
+  for (i = 0; i < ns_settings_count; i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (klass, ns_settings[i].name);
+
+      g_value_init (&preset->values[i], pspec->value_type);
+      g_param_value_set_default (pspec, &preset->values[i]);
+    }
 }
 
 const gchar * const *
 neural_style_preset_setting_names (void)
 {
-  return setting_names;
+  static const gchar **names = NULL;
+
+  if (g_once_init_enter (&names))
+    {
+      const gchar **list = g_new0 (const gchar *, ns_settings_count + 1);
+      gint          i;
+
+      for (i = 0; i < ns_settings_count; i++)
+        list[i] = ns_settings[i].name;
+      g_once_init_leave (&names, list);
+    }
+
+  return names;
 }
 
 NeuralStylePreset *
@@ -317,15 +232,16 @@ static void
 copy_settings (GObject *src,
                GObject *dest)
 {
-  GObjectClass *src_class  = G_OBJECT_GET_CLASS (src);
-  GObjectClass *dest_class = G_OBJECT_GET_CLASS (dest);
-  gint          i;
+  const gchar * const *names      = neural_style_preset_setting_names ();
+  GObjectClass        *src_class  = G_OBJECT_GET_CLASS (src);
+  GObjectClass        *dest_class = G_OBJECT_GET_CLASS (dest);
+  gint                 i;
 
   g_object_freeze_notify (dest);
-  for (i = 0; setting_names[i]; i++)
+  for (i = 0; names[i]; i++)
     {
-      GParamSpec *src_spec  = g_object_class_find_property (src_class, setting_names[i]);
-      GParamSpec *dest_spec = g_object_class_find_property (dest_class, setting_names[i]);
+      GParamSpec *src_spec  = g_object_class_find_property (src_class, names[i]);
+      GParamSpec *dest_spec = g_object_class_find_property (dest_class, names[i]);
       GValue      value     = G_VALUE_INIT;
 
       if (! src_spec || ! dest_spec ||
@@ -333,8 +249,8 @@ copy_settings (GObject *src,
         continue;
 
       g_value_init (&value, src_spec->value_type);
-      g_object_get_property (src, setting_names[i], &value);
-      g_object_set_property (dest, setting_names[i], &value);
+      g_object_get_property (src, names[i], &value);
+      g_object_set_property (dest, names[i], &value);
       g_value_unset (&value);
     }
   g_object_thaw_notify (dest);
@@ -353,15 +269,16 @@ gboolean
 neural_style_preset_matches (NeuralStylePreset *preset,
                              GObject           *config)
 {
-  GObjectClass *config_class = G_OBJECT_GET_CLASS (config);
-  gboolean      equal        = TRUE;
-  gint          i;
+  const gchar * const *names        = neural_style_preset_setting_names ();
+  GObjectClass        *config_class = G_OBJECT_GET_CLASS (config);
+  gboolean             equal        = TRUE;
+  gint                 i;
 
   g_return_val_if_fail (NEURAL_STYLE_IS_PRESET (preset), FALSE);
 
-  for (i = 0; setting_names[i] && equal; i++)
+  for (i = 0; names[i] && equal; i++)
     {
-      GParamSpec *spec = g_object_class_find_property (config_class, setting_names[i]);
+      GParamSpec *spec = g_object_class_find_property (config_class, names[i]);
       GValue      a    = G_VALUE_INIT;
       GValue      b    = G_VALUE_INIT;
 
@@ -370,8 +287,8 @@ neural_style_preset_matches (NeuralStylePreset *preset,
 
       g_value_init (&a, spec->value_type);
       g_value_init (&b, spec->value_type);
-      g_object_get_property (G_OBJECT (preset), setting_names[i], &a);
-      g_object_get_property (config, setting_names[i], &b);
+      g_object_get_property (G_OBJECT (preset), names[i], &a);
+      g_object_get_property (config, names[i], &b);
       equal = (g_param_values_cmp (spec, &a, &b) == 0);
       g_value_unset (&a);
       g_value_unset (&b);

@@ -15,8 +15,9 @@
  *
  * A preset is a GimpConfig object holding a name and the look of a run:
  * the loss weights, optimiser, layers, sizes, initialisation and seed.
- * Its properties have the names (and value types) of the procedure's
- * arguments, so gimp_config_sync() copies them to and from a
+ * Its properties are the rows of the engine's settings table
+ * (include/ns_settings.h), as the procedure's arguments are, so they copy to
+ * and from a
  * GimpProcedureConfig; the style layer, the style file and the weights file
  * are inputs, not part of the look, and are never stored.
  *
@@ -37,7 +38,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NeuralStylePreset, neural_style_preset,
                       NEURAL_STYLE, PRESET, GObject)
 
-/* The names of the settings a preset holds (NULL-terminated). */
+/* The names of the settings a preset holds (NULL-terminated): the settings
+ * table's. */
 const gchar * const * neural_style_preset_setting_names (void);
 
 /* A preset named name with the values of config's settings. */

@@ -37,6 +37,8 @@ typedef struct
   GtkWidget          *stop_button;
   GtkWidget          *cancel_button;
   NeuralStyleRequest  request;
+  NeuralStyleRequestFunc request_func;
+  gpointer            request_data;
 } ProgressWidgets;
 
 
@@ -60,6 +62,8 @@ request (ProgressWidgets    *widgets,
                       what == NEURAL_STYLE_REQUEST_STOP ?
                       _("Stopping: finishing the result so far…") :
                       _("Cancelling…"));
+  if (widgets->request_func)
+    widgets->request_func (what, widgets->request_data);
 }
 
 static void
@@ -207,4 +211,17 @@ neural_style_progress_get_request (GtkWidget *window)
   g_return_val_if_fail (widgets != NULL, NEURAL_STYLE_REQUEST_CANCEL);
 
   return widgets->request;
+}
+
+void
+neural_style_progress_set_request_func (GtkWidget              *window,
+                                        NeuralStyleRequestFunc  func,
+                                        gpointer                data)
+{
+  ProgressWidgets *widgets = get_widgets (window);
+
+  g_return_if_fail (widgets != NULL);
+
+  widgets->request_func = func;
+  widgets->request_data = data;
 }

@@ -15,8 +15,8 @@
  *
  * A window with a live preview of the current result, the progress text and
  * bar, and two buttons: "Stop (keep result)" and "Cancel".  The caller runs
- * the computation elsewhere, pumps GTK events, feeds the window and asks it
- * what the user wants.
+ * the computation elsewhere and a main loop, feeds the window and hears
+ * from it what the user wants.
  */
 #ifndef NEURAL_STYLE_PROGRESS_H
 #define NEURAL_STYLE_PROGRESS_H
@@ -31,6 +31,10 @@ typedef enum
   NEURAL_STYLE_REQUEST_STOP,    /* stop and keep the result so far */
   NEURAL_STYLE_REQUEST_CANCEL   /* stop and keep nothing */
 } NeuralStyleRequest;
+
+/* Called once, when the user first asks to stop or cancel. */
+typedef void (* NeuralStyleRequestFunc) (NeuralStyleRequest request,
+                                         gpointer           data);
 
 /* Creates and shows the window.  Needs gimp_ui_init (). */
 GtkWidget          * neural_style_progress_new          (void);
@@ -47,6 +51,10 @@ void                 neural_style_progress_set_preview  (GtkWidget    *window,
                                                          gint          height,
                                                          gint          rowstride);
 NeuralStyleRequest   neural_style_progress_get_request  (GtkWidget    *window);
+void                 neural_style_progress_set_request_func
+                                                        (GtkWidget    *window,
+                                                         NeuralStyleRequestFunc func,
+                                                         gpointer      data);
 
 G_END_DECLS
 

@@ -117,7 +117,8 @@ $scheme_prelude
 (count-layers "after-layer-style" img)
 (export-layer result1 "$out/result-layer-style.pam")
 
-; 2. Style from a file, with every argument named.
+; 2. Style from a file, with every argument named; the layer set by its old
+; name "seed" (now "block-last"), which scripts may still use.
 (define result2 (plug-in-neural-style #:image img #:drawables (vector content)
                   #:style-file "$work/style.png"
                   #:content-weight 2 #:style-weight 3 #:learning-rate 0.03

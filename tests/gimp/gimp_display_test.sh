@@ -137,7 +137,8 @@ sleep 2
 shot "$dialog" dialog
 
 # --- 2. A preset, and "Save as…" ------------------------------------------------
-# Alt+P focuses the preset combo; Down twice: Paper → Seed → Quick preview.
+# Alt+P focuses the preset combo; Down twice: Paper → Adam, last ReLU of each
+# block → Quick preview.
 keys "$dialog" alt+p Down Down
 sleep 1
 shot "$dialog" dialog-preset

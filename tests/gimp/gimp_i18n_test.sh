@@ -77,7 +77,7 @@ $scheme_prelude
 (try "no-style" (lambda () (plug-in-neural-style #:image img #:drawables (vector layer))))
 (define result (plug-in-neural-style #:image img #:drawables (vector layer) #:style-layer layer
                  #:optimizer "adam" #:iterations 1 #:max-size 32))
-(display "NAME ") (display (gimp-item-get-name result)) (newline)
+(display (string-append "NAME " (gimp-item-get-name result) "\n"))
 (gimp-image-delete img)
 (display "BATCH-END\n")
 SCM

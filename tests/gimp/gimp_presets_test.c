@@ -18,13 +18,13 @@
 #include <libintl.h>
 
 #include "neural_style.h"
-#include "neural-style-params.h"
+#include "ns_settings.h"
 #include "neural-style-presets.h"
 
 
 /*  A stand-in for the GimpProcedureConfig: the settings, and the inputs.  */
 
-typedef struct { GObject parent_instance; GValue values[32]; } FakeConfig;
+typedef struct { GObject parent_instance; GValue values[64]; } FakeConfig;
 typedef struct { GObjectClass parent_class; } FakeConfigClass;
 
 GType fake_config_get_type (void);
@@ -58,11 +58,9 @@ static void
 fake_config_class_init (FakeConfigClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamSpec   *specs[32];
+  GParamSpec   *specs[64];
   guint         n = 0;
-  ns_params     d;
 
-  ns_params_init (&d);
   object_class->set_property = fake_config_set_property;
   object_class->get_property = fake_config_get_property;
   object_class->finalize     = fake_config_finalize;
@@ -72,27 +70,31 @@ fake_config_class_init (FakeConfigClass *klass)
   specs[n++] = g_param_spec_object ("style-file", NULL, NULL, G_TYPE_FILE, RW);
   specs[n++] = g_param_spec_object ("weights-file", NULL, NULL, G_TYPE_FILE, RW);
   specs[n++] = g_param_spec_string ("style-source", NULL, NULL, "layer", RW);
-  specs[n++] = g_param_spec_double ("content-weight", NULL, NULL, 0, 1e6, d.content_weight, RW);
-  specs[n++] = g_param_spec_double ("style-weight", NULL, NULL, 0, 1e9, d.style_weight, RW);
-  specs[n++] = g_param_spec_double ("learning-rate", NULL, NULL, 1e-4, 10, d.learning_rate, RW);
-  specs[n++] = g_param_spec_int ("iterations", NULL, NULL, 1, NS_MAX_ITERATIONS, d.iterations, RW);
-  specs[n++] = g_param_spec_string ("optimizer", NULL, NULL, "lbfgs", RW);
-  specs[n++] = g_param_spec_string ("layer-set", NULL, NULL, "paper", RW);
-  specs[n++] = g_param_spec_int ("max-size", NULL, NULL, 0, NS_MAX_WORKING_SIZE, d.max_size, RW);
-  specs[n++] = g_param_spec_boolean ("multi-scale", NULL, NULL, d.multi_scale, RW);
-  specs[n++] = g_param_spec_int ("min-scale-size", NULL, NULL, 32, NS_MAX_WORKING_SIZE, d.min_scale_size, RW);
-  specs[n++] = g_param_spec_boolean ("keep-colors", NULL, NULL, d.keep_colors, RW);
-  specs[n++] = g_param_spec_double ("style-scale", NULL, NULL, 0.05, 8, d.style_scale, RW);
-  specs[n++] = g_param_spec_double ("tv-weight", NULL, NULL, 0, 1e6, d.tv_weight, RW);
-  specs[n++] = g_param_spec_string ("init", NULL, NULL, "content", RW);
-  specs[n++] = g_param_spec_int ("seed", NULL, NULL, 0, G_MAXINT, 0, RW);
-  for (int i = 1; i <= NS_STYLE_LAYER_COUNT; i++)
+  /* The settings as the procedure declares them (choices are strings). */
+  for (gint i = 0; i < ns_settings_count; i++)
     {
-      gchar *name = g_strdup_printf (NEURAL_STYLE_LAYER_WEIGHT_NAME, i);
-      specs[n++] = g_param_spec_double (g_intern_string (name), NULL, NULL, 0, 1000, 1, RW);
-      g_free (name);
+      const ns_setting *st = &ns_settings[i];
+
+      switch (st->type)
+        {
+        case NS_SETTING_DOUBLE:
+          specs[n++] = g_param_spec_double (st->name, NULL, NULL, st->min, st->max,
+                                            st->default_value, RW);
+          break;
+        case NS_SETTING_INT:
+          specs[n++] = g_param_spec_int (st->name, NULL, NULL, (gint) st->min, (gint) st->max,
+                                         (gint) st->default_value, RW);
+          break;
+        case NS_SETTING_BOOLEAN:
+          specs[n++] = g_param_spec_boolean (st->name, NULL, NULL, st->default_value != 0.0, RW);
+          break;
+        case NS_SETTING_CHOICE:
+          specs[n++] = g_param_spec_string (st->name, NULL, NULL, ns_setting_default_nick (st), RW);
+          break;
+        }
     }
 #undef RW
+  g_assert (n < G_N_ELEMENTS (specs));
 
   for (guint i = 0; i < n; i++)
     g_object_class_install_property (object_class, i + 1, specs[i]);
@@ -159,7 +161,7 @@ static void
 test_shipped (void)
 {
   GList             *list = list_presets ();
-  const gchar       *names[] = { "Paper (L-BFGS)", "Seed (Adam)", "Quick preview", "High quality" };
+  const gchar       *names[] = { "Paper (L-BFGS)", "Adam, last ReLU of each block", "Quick preview", "High quality" };
   NeuralStylePreset *preset;
   FakeConfig        *config;
   ns_params          d;
@@ -181,15 +183,15 @@ test_shipped (void)
    * and no other. */
   config = g_object_new (fake_config_get_type (), NULL);
   g_assert_true (neural_style_preset_matches (find_preset (list, "Paper (L-BFGS)"), G_OBJECT (config)));
-  g_assert_false (neural_style_preset_matches (find_preset (list, "Seed (Adam)"), G_OBJECT (config)));
+  g_assert_false (neural_style_preset_matches (find_preset (list, "Adam, last ReLU of each block"), G_OBJECT (config)));
   g_assert_false (neural_style_preset_matches (find_preset (list, "Quick preview"), G_OBJECT (config)));
   g_assert_false (neural_style_preset_matches (find_preset (list, "High quality"), G_OBJECT (config)));
 
-  g_object_get (find_preset (list, "Seed (Adam)"),
+  g_object_get (find_preset (list, "Adam, last ReLU of each block"),
                 "optimizer", &optimizer, "layer-set", &layer_set,
                 "learning-rate", &learning_rate, "style-weight", &style_weight, NULL);
   g_assert_cmpstr (optimizer, ==, "adam");
-  g_assert_cmpstr (layer_set, ==, "seed");
+  g_assert_cmpstr (layer_set, ==, "block-last");
   g_assert_cmpfloat_with_epsilon (learning_rate, 0.02, 1e-12);
   g_assert_cmpfloat_with_epsilon (style_weight, 3.0, 1e-12);
   g_free (optimizer);
@@ -253,7 +255,7 @@ test_user_presets (void)
                 "style-layer", layer, "style-file", file, "weights-file", file,
                 "style-source", "file",
                 "content-weight", 2.5, "style-weight", 7.0, "learning-rate", 0.001,
-                "iterations", 321, "optimizer", "adam", "layer-set", "seed",
+                "iterations", 321, "optimizer", "adam", "layer-set", "block-last",
                 "max-size", 384, "multi-scale", FALSE, "min-scale-size", 64,
                 "keep-colors", TRUE, "style-scale", 0.75, "tv-weight", 0.005,
                 "init", "noise", "seed", 42, "style-layer-weight-3", 0.25, NULL);
@@ -387,6 +389,35 @@ test_broken_file_skipped (void)
   g_free (user_dir);
 }
 
+/* A preset written before the settings table named the last-ReLU layer set
+ * "seed": it loads with the current nick, and every property is a row of
+ * the table. */
+static void
+test_old_layer_set_name (void)
+{
+  gchar             *dir  = g_dir_make_tmp ("neural-style-old-preset-XXXXXX", NULL);
+  gchar             *path = g_build_filename (dir, "old" NEURAL_STYLE_PRESET_SUFFIX, NULL);
+  NeuralStylePreset *preset;
+  GError            *error = NULL;
+  gchar             *layer_set = NULL;
+
+  g_assert_true (g_file_set_contents (path, "(name \"Old\")\n(layer-set \"seed\")\n", -1, NULL));
+  preset = neural_style_preset_load (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_object_get (preset, "layer-set", &layer_set, NULL);
+  g_assert_cmpstr (layer_set, ==, "block-last");
+  g_free (layer_set);
+
+  g_assert_cmpint (g_strv_length ((gchar **) neural_style_preset_setting_names ()), ==,
+                   ns_settings_count);
+
+  g_object_unref (preset);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
 static void
 test_translated_names (void)
 {
@@ -433,6 +464,7 @@ main (int    argc,
   g_test_add_func ("/presets/shipped", test_shipped);
   g_test_add_func ("/presets/user", test_user_presets);
   g_test_add_func ("/presets/broken-file-skipped", test_broken_file_skipped);
+  g_test_add_func ("/presets/old-layer-set-name", test_old_layer_set_name);
   g_test_add_func ("/presets/translated-names", test_translated_names);
   status = g_test_run ();
 

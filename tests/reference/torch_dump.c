@@ -15,6 +15,7 @@
 #include "layer_sets.h"
 #include "losses.h"
 #include "neural_style.h"
+#include "ns_settings.h"
 #include "objective.h"
 
 static float *
@@ -85,14 +86,15 @@ main (int argc, char **argv)
 {
   if (argc != 8)
     {
-      fprintf (stderr, "usage: torch-dump WEIGHTS DIR paper|seed WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT\n");
+      fprintf (stderr, "usage: torch-dump WEIGHTS DIR paper|block-last WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT\n");
       return 2;
     }
   const char *dir = argv[2];
   const int w = atoi (argv[4]), h = atoi (argv[5]), sw = atoi (argv[6]), sh = atoi (argv[7]);
   ns_params params;
   ns_params_init (&params);
-  params.layer_set = strcmp (argv[3], "seed") == 0 ? NS_LAYERS_SEED : NS_LAYERS_PAPER;
+  const ns_setting_choice *layer_set = ns_setting_choice_find (ns_setting_find ("layer-set"), argv[3]);
+  params.layer_set = layer_set ? (ns_layer_set) layer_set->value : NS_LAYERS_PAPER;
   params.content_weight = 1.0;
   params.style_weight = 3.0;
   params.tv_weight = 0.5;

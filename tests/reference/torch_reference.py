@@ -46,7 +46,7 @@ CHANNELS = [(3, 64), (64, 64), (64, 128), (128, 128), (128, 256), (256, 256), (2
             (512, 512), (512, 512), (512, 512)]
 TENSOR_INDEX = [0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34]
 POOL_BEFORE = {2, 4, 8, 12}
-LAYER_SETS = {"paper": (9, [0, 2, 4, 8, 12]), "seed": (11, [1, 3, 7, 11, 15])}
+LAYER_SETS = {"paper": (9, [0, 2, 4, 8, 12]), "block-last": (11, [1, 3, 7, 11, 15])}
 MEAN_BGR = [103.939, 116.779, 123.68]
 # the parameters torch_dump.c uses
 ALPHA, BETA, TV = 1.0, 3.0, 0.5
@@ -204,7 +204,7 @@ def run(dump, layer_set, directory):
     generator = torch.Generator().manual_seed(1234 if layer_set == "paper" else 4321)
     # the style's longest side equals the content's, so the driver uses it unscaled
     w, h, sw, sh = 64, 64, 64, 48
-    conv_count = 16 if layer_set == "seed" else 13
+    conv_count = 16 if layer_set == "block-last" else 13
     weights = random_weights(generator, conv_count)
     tensors = {}
     for i, (wt, b) in enumerate(weights):
@@ -335,7 +335,7 @@ def main():
         print(__doc__)
         return 2
     with tempfile.TemporaryDirectory() as directory:
-        for layer_set in ("paper", "seed"):
+        for layer_set in ("paper", "block-last"):
             run(sys.argv[1], layer_set, directory)
     failed = results.count(False)
     print(f"1..{len(results)}\n# {len(results) - failed} passed, {failed} failed")

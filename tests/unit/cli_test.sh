@@ -25,6 +25,18 @@ check "a non-number: exit 2 naming the option" bash -c "[ $status -eq 2 ] && gre
 "$cli" --content a.png --style b.png --out c.png --optimizer sgd >"$work/out" 2>&1; status=$?
 check "an unknown optimiser: exit 2" bash -c "[ $status -eq 2 ] && grep -q 'does not know \"sgd\"' '$work/out'"
 
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out c.png --layers seed \
+  --size 64 --min-scale 32 --single-scale --style-layer-weights 1,2,3,4,5 >"$work/out" 2>&1; status=$?
+check "old spellings (--layers seed, --size, --min-scale, --single-scale, --style-layer-weights) still parse" \
+  bash -c "[ $status -eq 1 ] && grep -q 'none.safetensors' '$work/out'"
+
+"$cli" --content a.png --style b.png --out c.png --layer-set seeds >"$work/out" 2>&1; status=$?
+check "an unknown layer set: exit 2" bash -c "[ $status -eq 2 ] && grep -q 'does not know \"seeds\"' '$work/out'"
+
+"$cli" --content a.png --style b.png --out c.png --tv-weight -1 >"$work/out" 2>&1; status=$?
+check "a value out of the table's range: exit 2 naming the setting and range" \
+  bash -c "[ $status -eq 2 ] && grep -q 'tv-weight must be a number from 0 to 1e+06' '$work/out'"
+
 "$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
 check "missing weights: exit 1 naming the file" bash -c "[ $status -eq 1 ] && grep -q 'none.safetensors' '$work/out'"
 

@@ -384,17 +384,17 @@ test_stylize_controls (const ns_weights *weights)
   ns_image_clear (&b);
   ns_image_clear (&c);
 
-  /* layer sets: seed needs all 16 convolutions */
-  p.layer_set = NS_LAYERS_SEED;
-  check (ns_conv_count_needed (&p) == 16, "the seed layer set needs 16 convolutions");
+  /* layer sets: the last ReLU of each block needs all 16 convolutions */
+  p.layer_set = NS_LAYERS_BLOCK_LAST;
+  check (ns_conv_count_needed (&p) == 16, "the block-last layer set needs 16 convolutions");
   status = stylize (weights, &content, &style, &p, NULL, &b, &err);
-  check (status == NS_OK && !identical (&a, &b), "the seed layer set runs and differs from the paper's");
+  check (status == NS_OK && !identical (&a, &b), "the block-last layer set runs and differs from the paper's");
   ns_image_clear (&b);
   p.layer_set = NS_LAYERS_PAPER;
   check (ns_conv_count_needed (&p) == 13, "the paper layer set needs 13 convolutions (cut after conv5_1)");
   ns_weights cut = *weights;
   cut.conv_count = 13;
-  p.layer_set = NS_LAYERS_SEED;
+  p.layer_set = NS_LAYERS_BLOCK_LAST;
   status = stylize (&cut, &content, &style, &p, NULL, &b, &err);
   check (status == NS_ERROR_ARGUMENT && strstr (err.message, "16"), err.message);
   p.layer_set = NS_LAYERS_PAPER;
@@ -441,11 +441,11 @@ test_stylize_controls (const ns_weights *weights)
   for (int i = 0; i < 6; i++)
     bad[i].params = quick_params ();
   bad[0].field = "iterations"; bad[0].params.iterations = 0;
-  bad[1].field = "learning rate"; bad[1].params.learning_rate = -1;
-  bad[2].field = "style scale"; bad[2].params.style_scale = 100;
-  bad[3].field = "working size"; bad[3].params.max_size = 100000;
-  bad[4].field = "content weight"; bad[4].params.content_weight = NAN;
-  bad[5].field = "coarsest scale"; bad[5].params.min_scale_size = 4;
+  bad[1].field = "learning-rate"; bad[1].params.learning_rate = -1;
+  bad[2].field = "style-scale"; bad[2].params.style_scale = 100;
+  bad[3].field = "max-size"; bad[3].params.max_size = 100000;
+  bad[4].field = "content-weight"; bad[4].params.content_weight = NAN;
+  bad[5].field = "min-scale-size"; bad[5].params.min_scale_size = 4;
   for (int i = 0; i < 6; i++)
     {
       status = stylize (weights, &content, &style, &bad[i].params, NULL, &b, &err);

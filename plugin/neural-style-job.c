@@ -1,0 +1,384 @@
+/* GIMP Neural Style: a run of the engine (see neural-style-job.h).
+ *
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ *
+ * The worker thread runs ns_stylize and makes no libgimp call.  After each
+ * iteration it stores the progress (and, at most every half second, a
+ * preview snapshot) and posts an update to the main thread with
+ * g_idle_add; the main thread runs a GMainLoop (which also serves the
+ * progress window's events), shows the update and quits the loop when the
+ * worker has finished.  A one-second timer keeps the elapsed time moving
+ * while an iteration takes long.  Batch runs use the same loop without a
+ * window.
+ */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+#include <glib/gi18n-lib.h>
+
+#include "ns_weights.h"
+#include "neural-style-image.h"
+#include "neural-style-job.h"
+#include "neural-style-progress.h"
+#include "neural-style-progress-text.h"
+
+
+/* The progress text is refreshed at least this often (it shows the
+ * elapsed time), and the preview at most this often. */
+#define TEXT_INTERVAL_MSEC       1000
+#define PREVIEW_INTERVAL_USEC  500000
+
+#define MAX_SCALES 16
+
+
+/* The mutex guards the "shared" fields; inputs are written before the
+ * thread starts, outputs before finished is set; request is atomic; the
+ * "main thread" fields are the main thread's alone. */
+typedef struct
+{
+  /* inputs */
+  const gchar     *weights_path;
+  const ns_image  *content;
+  const ns_image  *style;
+  ns_params        params;
+  gboolean         want_previews;
+
+  /* shared */
+  GMutex           mutex;
+  gboolean         weights_loaded;
+  gboolean         have_progress;
+  ns_progress      progress;         /* planar_rgb not valid */
+  ns_image         preview;          /* the latest snapshot, if any */
+  gint64           preview_time;
+  gboolean         update_posted;    /* an update is queued in the main loop */
+  gboolean         finished;
+
+  gint             request;          /* a NeuralStyleRequest */
+
+  /* outputs */
+  ns_image         result;
+  ns_status        status;
+  ns_error         error;
+
+  /* main thread */
+  GMainLoop       *loop;
+  GtkWidget       *window;
+  const Babl      *format;
+  gint64           start;
+  gint             sizes[MAX_SCALES];
+  gint             iterations[MAX_SCALES];
+  gint             scales;
+  gint             shown_scale;
+  gint             shown_iteration;
+} Job;
+
+
+/*  The worker thread: no libgimp calls here.  */
+
+static gboolean job_update (gpointer data);
+
+/* Called with the mutex held: queues one update in the main loop. */
+static void
+post_update (Job *job)
+{
+  if (job->update_posted)
+    return;
+
+  job->update_posted = TRUE;
+  g_idle_add (job_update, job);
+}
+
+static ns_progress_reply
+job_progress (const ns_progress *progress,
+              void              *user_data)
+{
+  Job    *job = user_data;
+  gint64  now = g_get_monotonic_time ();
+
+  g_mutex_lock (&job->mutex);
+  job->progress            = *progress;
+  job->progress.planar_rgb = NULL;
+  job->have_progress       = TRUE;
+
+  if (job->want_previews &&
+      now - job->preview_time >= PREVIEW_INTERVAL_USEC)
+    {
+      ns_error ignored;
+
+      ns_image_clear (&job->preview);
+      if (ns_progress_snapshot (progress, &job->preview, &ignored) != NS_OK)
+        memset (&job->preview, 0, sizeof job->preview);
+      job->preview_time = now;
+    }
+  post_update (job);
+  g_mutex_unlock (&job->mutex);
+
+  switch (g_atomic_int_get (&job->request))
+    {
+    case NEURAL_STYLE_REQUEST_STOP:   return NS_PROGRESS_STOP;
+    case NEURAL_STYLE_REQUEST_CANCEL: return NS_PROGRESS_CANCEL;
+    default:                          return NS_PROGRESS_CONTINUE;
+    }
+}
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job           *job = data;
+  ns_weights     weights;
+  ns_style       style;
+  ns_status      status;
+
+  /* Only the convolutions the chosen layers use. */
+  status = ns_weights_load (&weights, job->weights_path,
+                               ns_conv_count_needed (&job->params),
+                               &job->error);
+  if (status == NS_OK)
+    {
+      g_mutex_lock (&job->mutex);
+      job->weights_loaded = TRUE;
+      post_update (job);
+      g_mutex_unlock (&job->mutex);
+
+      style.image = job->style;
+      style.blend = 1.0;
+      status = ns_stylize (&weights, job->content, &style, 1, &job->params,
+                           job_progress, job, &job->result, &job->error);
+      ns_weights_clear (&weights);
+    }
+
+  g_mutex_lock (&job->mutex);
+  job->status   = status;
+  job->finished = TRUE;
+  post_update (job);
+  g_mutex_unlock (&job->mutex);
+
+  return NULL;
+}
+
+
+/*  The main thread's side  */
+
+static void
+show_text (Job                           *job,
+           const NeuralStyleProgressInfo *info)
+{
+  gint64   now = g_get_monotonic_time ();
+  gchar   *text;
+  gdouble  fraction;
+
+  text     = neural_style_progress_text (info, now - job->start);
+  fraction = neural_style_progress_fraction (info, job->sizes,
+                                             job->iterations, job->scales);
+
+  gimp_progress_set_text (text);
+  if (info->phase == NEURAL_STYLE_PHASE_ITERATING)
+    gimp_progress_update (fraction);
+  else
+    gimp_progress_pulse ();
+
+  if (job->window)
+    {
+      neural_style_progress_set_text (job->window, text);
+      neural_style_progress_set_fraction (job->window, fraction);
+    }
+
+  g_debug ("progress %.3f s: %s",
+           (gdouble) (now - job->start) / G_USEC_PER_SEC, text);
+  g_free (text);
+}
+
+/* What the worker last reported; with take_preview, hands its preview
+ * over (the caller frees it).  Returns whether the worker has finished. */
+static gboolean
+read_state (Job                     *job,
+            NeuralStyleProgressInfo *info,
+            ns_image                *preview)
+{
+  gboolean finished;
+
+  g_mutex_lock (&job->mutex);
+  info->phase = job->have_progress  ? NEURAL_STYLE_PHASE_ITERATING :
+                job->weights_loaded ? NEURAL_STYLE_PHASE_PREPARING :
+                                      NEURAL_STYLE_PHASE_LOADING;
+  info->scale      = job->progress.scale;
+  info->scales     = job->progress.scales;
+  info->iteration  = job->progress.iteration;
+  info->iterations = job->progress.iterations;
+  info->loss       = job->progress.loss;
+  if (preview)
+    {
+      *preview = job->preview;
+      memset (&job->preview, 0, sizeof job->preview);
+      job->update_posted = FALSE;
+    }
+  finished = job->finished;
+  g_mutex_unlock (&job->mutex);
+
+  return finished;
+}
+
+/* An update from the worker: new progress, a preview, or the end. */
+static gboolean
+job_update (gpointer data)
+{
+  Job                     *job     = data;
+  NeuralStyleProgressInfo  info;
+  ns_image                 preview = { 0 };
+  gboolean                 finished;
+
+  finished = read_state (job, &info, &preview);
+
+  if (preview.data)
+    {
+      if (job->window)
+        {
+          guchar *bytes = neural_style_preview_bytes (&preview, job->format);
+
+          neural_style_progress_set_preview (job->window, bytes,
+                                             preview.width, preview.height,
+                                             preview.width * 3);
+          g_free (bytes);
+        }
+      ns_image_clear (&preview);
+    }
+
+  /* New progress is shown (the last one too). */
+  if (info.phase != NEURAL_STYLE_PHASE_ITERATING ||
+      info.iteration != job->shown_iteration ||
+      info.scale     != job->shown_scale)
+    {
+      show_text (job, &info);
+      job->shown_scale     = info.scale;
+      job->shown_iteration = info.iteration;
+    }
+
+  if (finished)
+    g_main_loop_quit (job->loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Every second: the elapsed time moves even while an iteration is long. */
+static gboolean
+job_tick (gpointer data)
+{
+  Job                     *job = data;
+  NeuralStyleProgressInfo  info;
+
+  if (! read_state (job, &info, NULL))
+    show_text (job, &info);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The progress window's Stop or Cancel: the worker reads it after its
+ * next iteration. */
+static void
+job_request (NeuralStyleRequest  request,
+             gpointer            data)
+{
+  Job *job = data;
+
+  g_atomic_int_set (&job->request, request);
+}
+
+GimpPDBStatusType
+neural_style_job_run (const gchar      *weights_path,
+                      const ns_image   *content,
+                      const ns_image   *style,
+                      const ns_params  *params,
+                      const Babl       *format,
+                      gboolean          show_window,
+                      ns_image         *result,
+                      GError          **error)
+{
+  Job      job = { 0 };
+  GThread *thread;
+  guint    tick;
+
+  job.weights_path    = weights_path;
+  job.content         = content;
+  job.style           = style;
+  job.params          = *params;
+  job.want_previews   = show_window;
+  job.format          = format;
+  job.shown_scale     = -1;
+  job.shown_iteration = -1;
+  g_mutex_init (&job.mutex);
+
+  job.scales = ns_scale_schedule (params, content->width, content->height,
+                                  job.sizes, job.iterations, MAX_SCALES);
+
+  if (show_window)
+    {
+      job.window = neural_style_progress_new ();
+      neural_style_progress_set_request_func (job.window, job_request, &job);
+    }
+
+  job.loop  = g_main_loop_new (NULL, FALSE);
+  job.start = g_get_monotonic_time ();
+
+  thread = g_thread_try_new ("neural-style", job_thread, &job, error);
+  if (! thread)
+    {
+      if (job.window)
+        gtk_widget_destroy (job.window);
+      g_main_loop_unref (job.loop);
+      g_mutex_clear (&job.mutex);
+      return GIMP_PDB_EXECUTION_ERROR;
+    }
+
+  tick = g_timeout_add (TEXT_INTERVAL_MSEC, job_tick, &job);
+  job_tick (&job);
+
+  g_main_loop_run (job.loop);
+
+  g_source_remove (tick);
+  g_thread_join (thread);
+  g_main_loop_unref (job.loop);
+  g_mutex_clear (&job.mutex);
+  ns_image_clear (&job.preview);
+
+  if (job.window)
+    gtk_widget_destroy (job.window);
+
+  g_debug ("finished after %.3f s: %s",
+           (gdouble) (g_get_monotonic_time () - job.start) / G_USEC_PER_SEC,
+           job.status == NS_OK ? "ok" :
+           job.status == NS_ERROR_CANCELLED ? "cancelled" : job.error.message);
+
+  if (job.status == NS_ERROR_CANCELLED)
+    {
+      ns_image_clear (&job.result);
+      return GIMP_PDB_CANCEL;
+    }
+
+  if (job.status != NS_OK)
+    {
+      ns_image_clear (&job.result);
+      g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
+                           job.error.message[0] ?
+                           job.error.message :
+                           _("The style transfer failed."));
+      return GIMP_PDB_EXECUTION_ERROR;
+    }
+
+  *result = job.result;
+  return GIMP_PDB_SUCCESS;
+}

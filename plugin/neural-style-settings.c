@@ -1,0 +1,256 @@
+/* GIMP Neural Style: the procedure's settings (see neural-style-settings.h).
+ *
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ */
+
+#include <string.h>
+
+#include <libgimp/gimp.h>
+#include <glib/gi18n-lib.h>
+
+#include "ns_settings.h"
+#include "neural-style-settings.h"
+
+
+#define WEIGHTS_FILE_NAME "vgg19-conv.safetensors"
+#define WEIGHTS_ENV       "NEURAL_STYLE_WEIGHTS"
+
+
+/* A setting's choices, with the old nicks too: a script or a remembered
+ * setting that uses one still works (the dialog does not list them). */
+static GimpChoice *
+choice_new (const ns_setting *setting)
+{
+  GimpChoice              *choice = gimp_choice_new ();
+  const ns_setting_choice *c;
+
+  for (c = setting->choices; c->nick; c++)
+    gimp_choice_add (choice, c->nick, c->value, _(c->label), NULL);
+  for (c = setting->choices; c->nick; c++)
+    if (c->alias)
+      gimp_choice_add (choice, c->alias, c->value, _(c->label), NULL);
+
+  return choice;
+}
+
+gint
+neural_style_settings_add_arguments (GimpProcedure *procedure,
+                                     gint           first,
+                                     const gchar   *last)
+{
+  gint i;
+
+  for (i = first; i < ns_settings_count; i++)
+    {
+      const ns_setting *s     = &ns_settings[i];
+      const gchar      *label = _(s->label);
+      const gchar      *help  = _(s->help);
+
+      switch (s->type)
+        {
+        case NS_SETTING_DOUBLE:
+          gimp_procedure_add_double_argument (procedure, s->name, label, help,
+                                              s->min, s->max, s->default_value,
+                                              G_PARAM_READWRITE);
+          break;
+        case NS_SETTING_INT:
+          gimp_procedure_add_int_argument (procedure, s->name, label, help,
+                                           (gint) s->min, (gint) s->max,
+                                           (gint) s->default_value,
+                                           G_PARAM_READWRITE);
+          break;
+        case NS_SETTING_BOOLEAN:
+          gimp_procedure_add_boolean_argument (procedure, s->name, label, help,
+                                               s->default_value != 0.0,
+                                               G_PARAM_READWRITE);
+          break;
+        case NS_SETTING_CHOICE:
+          gimp_procedure_add_choice_argument (procedure, s->name, label, help,
+                                              choice_new (s),
+                                              ns_setting_default_nick (s),
+                                              G_PARAM_READWRITE);
+          break;
+        }
+
+      if (last && strcmp (s->name, last) == 0)
+        return i + 1;
+    }
+
+  return i;
+}
+
+void
+neural_style_settings_normalize (GimpProcedureConfig *config)
+{
+  gint i;
+
+  for (i = 0; i < ns_settings_count; i++)
+    {
+      const ns_setting        *s    = &ns_settings[i];
+      const ns_setting_choice *c;
+      gchar                   *nick = NULL;
+
+      if (s->type != NS_SETTING_CHOICE)
+        continue;
+
+      g_object_get (config, s->name, &nick, NULL);
+      c = ns_setting_choice_find (s, nick);
+      if (c && strcmp (c->nick, nick) != 0)
+        g_object_set (config, s->name, c->nick, NULL);
+      g_free (nick);
+    }
+}
+
+void
+neural_style_settings_to_params (GimpProcedureConfig *config,
+                                 ns_params           *params)
+{
+  gint i;
+
+  ns_params_init (params);
+
+  for (i = 0; i < ns_settings_count; i++)
+    {
+      const ns_setting *s = &ns_settings[i];
+      gdouble           d = 0.0;
+      gint              n = 0;
+      gboolean          b = FALSE;
+
+      switch (s->type)
+        {
+        case NS_SETTING_DOUBLE:
+          g_object_get (config, s->name, &d, NULL);
+          break;
+        case NS_SETTING_INT:
+          g_object_get (config, s->name, &n, NULL);
+          d = n;
+          break;
+        case NS_SETTING_BOOLEAN:
+          g_object_get (config, s->name, &b, NULL);
+          d = b ? 1.0 : 0.0;
+          break;
+        case NS_SETTING_CHOICE:
+          d = gimp_procedure_config_get_choice_id (config, s->name);
+          break;
+        }
+      ns_setting_set (params, s, d);
+    }
+}
+
+void
+neural_style_default_style_layer (GimpProcedureConfig *config,
+                                  GimpImage           *image,
+                                  GimpDrawable        *drawable)
+{
+  GimpLayer  *current = NULL;
+  GimpLayer  *choice  = NULL;
+  GimpLayer **layers;
+  GimpImage **images;
+  gint        i;
+
+  g_object_get (config, "style-layer", &current, NULL);
+  if (current)
+    {
+      g_object_unref (current);
+      return;
+    }
+
+  layers = gimp_image_get_layers (image);
+  for (i = 0; layers && layers[i] && ! choice; i++)
+    if (GIMP_DRAWABLE (layers[i]) != drawable)
+      choice = layers[i];
+
+  images = gimp_get_images ();
+  for (i = 0; images && images[i] && ! choice; i++)
+    if (images[i] != image)
+      {
+        GimpLayer **other = gimp_image_get_layers (images[i]);
+
+        if (other && other[0])
+          choice = other[0];
+        g_free (other);
+      }
+
+  if (choice)
+    {
+      gchar *name = gimp_item_get_name (GIMP_ITEM (choice));
+
+      g_object_set (config, "style-layer", choice, NULL);
+      g_debug ("suggested style layer: %s", name);
+      g_free (name);
+    }
+
+  g_free (images);
+  g_free (layers);
+}
+
+gchar *
+neural_style_plug_in_path (const gchar *name)
+{
+  gchar *dir  = g_path_get_dirname (gimp_get_progname ());
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  g_free (dir);
+  return path;
+}
+
+gchar *
+neural_style_find_weights (GFile   *weights_file,
+                           GError **error)
+{
+  const gchar *env;
+  gchar       *path;
+
+  if (weights_file)
+    {
+      path = g_file_get_path (weights_file);
+      if (path && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return path;
+
+      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+                   _("The VGG19 weights file '%s' does not exist."),
+                   gimp_file_get_utf8_name (weights_file));
+      g_free (path);
+      return NULL;
+    }
+
+  env = g_getenv (WEIGHTS_ENV);
+  if (env && *env)
+    {
+      if (g_file_test (env, G_FILE_TEST_IS_REGULAR))
+        return g_strdup (env);
+
+      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+                   _("%s names the VGG19 weights file '%s', which does "
+                     "not exist."),
+                   WEIGHTS_ENV, env);
+      return NULL;
+    }
+
+  path = neural_style_plug_in_path (WEIGHTS_FILE_NAME);
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return path;
+
+  g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+               _("No VGG19 weights found (looked for '%s').  Download "
+                 "them with weights/get-weights from the GIMP Neural "
+                 "Style sources, then set %s to the downloaded file, "
+                 "choose it as the VGG19 weights file, or install it "
+                 "next to the plug-in as vgg19-conv.safetensors."),
+               path, WEIGHTS_ENV);
+  g_free (path);
+  return NULL;
+}

@@ -1,0 +1,62 @@
+/* GIMP Neural Style: the procedure's settings, from the engine's settings
+ * table (include/ns_settings.h): the PDB arguments, config → ns_params, and
+ * the inputs that are not settings (default style layer, weights file).
+ *
+ *
+ * This program is free software: you can redistribute it and/or modify
+ * it under the terms of the GNU General Public License as published by
+ * the Free Software Foundation; either version 3 of the License, or
+ * (at your option) any later version.
+ *
+ * This program is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+ * GNU General Public License for more details.
+ *
+ * You should have received a copy of the GNU General Public License
+ * along with this program.  If not, see <https://www.gnu.org/licenses/>.
+ *
+ */
+#ifndef NEURAL_STYLE_SETTINGS_H
+#define NEURAL_STYLE_SETTINGS_H
+
+#include <libgimp/gimp.h>
+
+#include "neural_style.h"
+
+G_BEGIN_DECLS
+
+/* Adds a PDB argument for each table row from row first up to and
+ * including the row called last (NULL: to the end); returns the index of
+ * the row after the last one added. */
+gint       neural_style_settings_add_arguments (GimpProcedure        *procedure,
+                                                gint                  first,
+                                                const gchar          *last);
+
+/* Replaces a choice's old nick (an alias, e.g. layer-set "seed") in config
+ * by its current one, so that the dialog and presets show it. */
+void       neural_style_settings_normalize     (GimpProcedureConfig  *config);
+
+/* The engine's parameters from config's settings. */
+void       neural_style_settings_to_params     (GimpProcedureConfig  *config,
+                                                ns_params            *params);
+
+/* When config has no style layer (layer arguments are never remembered),
+ * suggests the top-most other layer of the image, else the first layer of
+ * another open image. */
+void       neural_style_default_style_layer    (GimpProcedureConfig  *config,
+                                                GimpImage            *image,
+                                                GimpDrawable         *drawable);
+
+/* The weights: weights_file, else $NEURAL_STYLE_WEIGHTS, else
+ * vgg19-conv.safetensors next to the plug-in.  NULL with error set when
+ * none exists. */
+gchar    * neural_style_find_weights           (GFile                *weights_file,
+                                                GError              **error);
+
+/* A file or folder installed next to the plug-in's binary. */
+gchar    * neural_style_plug_in_path           (const gchar          *name);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,124 @@
+/* GIMP Neural Style: the progress text (see neural-style-progress-text.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "neural-style-progress-text.h"
+
+
+gchar *
+neural_style_format_loss (gdouble loss)
+{
+  gchar *text;
+  gchar *e;
+
+  if (! isfinite (loss))
+    return g_strdup ("–");
+
+  if (loss != 0.0 && (fabs (loss) >= 1.0e4 || fabs (loss) < 1.0e-2))
+    text = g_strdup_printf ("%.1e", loss);
+  else
+    return g_strdup_printf ("%.3g", loss);
+
+  /* "1.2e+04" → "1.2e4", "3.4e-05" → "3.4e-5" */
+  e = strchr (text, 'e');
+  if (e)
+    {
+      gchar *digits = e + 1;
+      gchar *out    = e + 1;
+
+      if (*digits == '+')
+        digits++;
+      else if (*digits == '-')
+        out = ++digits;
+      while (digits[0] == '0' && digits[1] != '\0')
+        digits++;
+      memmove (out, digits, strlen (digits) + 1);
+    }
+
+  return text;
+}
+
+gchar *
+neural_style_format_elapsed (gint64 usec)
+{
+  gint64 seconds = usec / G_USEC_PER_SEC;
+
+  if (seconds >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", (gint) (seconds / 3600),
+                            (gint) (seconds / 60 % 60), (gint) (seconds % 60));
+
+  return g_strdup_printf ("%d:%02d", (gint) (seconds / 60), (gint) (seconds % 60));
+}
+
+gchar *
+neural_style_progress_text (const NeuralStyleProgressInfo *info,
+                            gint64                         elapsed_usec)
+{
+  gchar *elapsed = neural_style_format_elapsed (elapsed_usec);
+  gchar *text;
+
+  switch (info->phase)
+    {
+    case NEURAL_STYLE_PHASE_ITERATING:
+      {
+        gchar *loss = neural_style_format_loss (info->loss);
+
+        /* TRANSLATORS: "Scale 2/3 · iteration 120/300 · loss 1.2e4 ·
+         * 0:42": the scale of a coarse-to-fine run, the iteration at
+         * that scale, the loss, and the time since the start. */
+        text = g_strdup_printf (_("Scale %d/%d · iteration %d/%d · loss %s · %s"),
+                                info->scale, info->scales,
+                                info->iteration, info->iterations,
+                                loss, elapsed);
+        g_free (loss);
+      }
+      break;
+
+    case NEURAL_STYLE_PHASE_PREPARING:
+      /* TRANSLATORS: %s is the time since the start, e.g. 0:03. */
+      text = g_strdup_printf (_("Preparing the style · %s"), elapsed);
+      break;
+
+    case NEURAL_STYLE_PHASE_LOADING:
+    default:
+      /* TRANSLATORS: %s is the time since the start, e.g. 0:03. */
+      text = g_strdup_printf (_("Loading the VGG19 weights · %s"), elapsed);
+      break;
+    }
+
+  g_free (elapsed);
+  return text;
+}
+
+gdouble
+neural_style_progress_fraction (const NeuralStyleProgressInfo *info,
+                                const gint                    *sizes,
+                                const gint                    *iterations,
+                                gint                           scales)
+{
+  gdouble total = 0.0;
+  gdouble done  = 0.0;
+  gint    k;
+
+  if (info->phase != NEURAL_STYLE_PHASE_ITERATING)
+    return 0.0;
+
+  for (k = 0; k < scales; k++)
+    {
+      gdouble cost = (gdouble) iterations[k] * sizes[k] * sizes[k];
+
+      total += cost;
+      if (k + 1 < info->scale)
+        done += cost;
+      else if (k + 1 == info->scale && info->iterations > 0)
+        done += cost * MIN (1.0, (gdouble) info->iteration / info->iterations);
+    }
+
+  return total > 0.0 ? done / total : 0.0;
+}
