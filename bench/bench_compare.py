@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The driver of tools/bench: runs the engine's bench-pass and PyTorch's
 bench_torch.py alternately, each in its own process (so that each peak RSS
 is its own), and prints the medians and the ratios ours/pytorch.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's side of tools/bench (a benchmark, not a test):
  *   bench-pass [--weights FILE] [--size N] [--passes N] [--warmup N]
  * builds the objective of the paper's layer set (content relu4_2, style

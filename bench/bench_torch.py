@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """PyTorch's side of tools/bench (a benchmark, not a test): the same work as
 bench/bench_pass.c, done the usual PyTorch way on the CPU.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PNG and JPEG files to and from the engine's float images, through libpng
  * and libjpeg, for the command-line front end and the tests. */
 #ifndef IMAGE_IO_H

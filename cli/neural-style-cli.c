@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* neural-style: the engine from the command line, for headless use and
  * benchmarks.  neural-style --help lists the options: the settings' come
  * from the engine's settings table (include/ns_settings.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's public entry point: optimisation-based neural style transfer
  * (Gatys, Ecker, Bethge 2016) over VGG19.  Pure C11 + OpenBLAS + OpenMP. */
 #ifndef NEURAL_STYLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Error reporting of the engine: every fallible call returns an ns_status and,
  * when given an ns_error, leaves a sentence a user can read in it.  Nothing in
  * core/ prints. */

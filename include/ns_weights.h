@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VGG19's sixteen 3x3 convolutions, loaded from a safetensors file whose
  * tensors are named like torchvision's vgg19().features
  * (features.0.weight … features.34.bias, weights F32/F16/BF16 in OIHW). */

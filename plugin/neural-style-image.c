@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: pixels between GIMP and the engine (see
  * neural-style-image.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: pixels between GIMP and the engine.  babl converts
  * every drawable, of any precision and colour space, to R'G'B'A float in
  * the content's space; the result becomes a new layer above the content,

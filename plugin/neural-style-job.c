@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: a run of the engine (see neural-style-job.h).
  *
  *

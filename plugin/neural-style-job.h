@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: a run of the engine in a worker thread, while the
  * main thread reports its progress to GIMP and (interactively) shows the
  * progress window with its Stop and Cancel buttons.

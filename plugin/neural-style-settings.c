@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: the procedure's settings (see neural-style-settings.h).
  *
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: the procedure's settings, from the engine's settings
  * table (include/ns_settings.h): the PDB arguments, config → ns_params, and
  * the inputs that are not settings (default style layer, weights file).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: repaints a layer in the style of another picture
  * (Gatys, Ecker and Bethge's neural style transfer over VGG19).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: the window that shows a running style transfer.
  *
  * This program is free software: you can redistribute it and/or modify

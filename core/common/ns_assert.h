@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* NS_ASSERT (expr): a programmer's error, not a user's.  When expr is false
  * the process aborts after naming the file, line and expression on stderr.
  * For the preconditions of internal functions (pointers that may not be

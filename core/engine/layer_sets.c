@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "layer_sets.h"
 
 /* conv indices: relu1_1 = 0, relu1_2 = 1, relu2_1 = 2, … relu5_4 = 15 */

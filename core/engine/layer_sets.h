@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The named layer sets of ns_params as the objective's layer indices. */
 #ifndef LAYER_SETS_H
 #define LAYER_SETS_H

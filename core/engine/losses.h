@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The losses of Gatys et al., each made relative to its target so that it
  * means the same at any image size and for any input convention:
  *   content  L_c = |F - P|^2 / |P|^2                  (features F, target P)

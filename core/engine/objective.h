@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The style-transfer objective of Gatys et al. for one working size:
  *   loss(x) = alpha * L_content(x) + beta * sum_l w_l E_l(x) + tv * TV(x)
  * (see losses.h for the relative normalisation of each term), and its

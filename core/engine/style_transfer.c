@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ns_stylize: Gatys et al.'s optimisation of an image's pixels so that its
  * VGG19 features match the content image's and its Gram matrices match the
  * style images', coarse to fine over several working sizes. */

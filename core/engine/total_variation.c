@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "total_variation.h"
 
 #include "ns_assert.h"

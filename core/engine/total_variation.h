@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Total variation of a planar image: the mean over channels and pixels of
  * the squared differences to the right and lower neighbours.  A small weight
  * on it smooths the high-frequency noise pixel optimisation leaves. */

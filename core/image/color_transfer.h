@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* "Keep original colours" (Gatys et al. 2017, as jcjohnson/neural-style's
  * -original_colors): the result's luminance with the content's chroma. */
 #ifndef COLOR_TRANSFER_H

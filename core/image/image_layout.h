@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Conversions between the public interleaved ns_image and the planar RGB
  * tensors the network works on. */
 #ifndef NS_IMAGE_LAYOUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A small seeded random generator (xorshift64*), the same on every platform,
  * so that a seed reproduces an image exactly.  State lives with the caller. */
 #ifndef NS_RANDOM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Resampling of planar float images: a triangle (bilinear) filter widened by
  * the reduction factor, so that shrinking averages instead of aliasing. */
 #ifndef RESIZE_H

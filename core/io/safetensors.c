@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* safetensors reader.  The header is untrusted input: every length and offset
  * is checked against the file before anything is allocated from it or read,
  * and tensors must tile the data section exactly as the format requires (so a

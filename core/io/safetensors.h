@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading tensors from a .safetensors file: an 8-byte little-endian header
  * length N, N bytes of JSON header, then the raw little-endian tensor data.
  *

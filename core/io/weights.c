@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Loads VGG19's convolutions and input convention from a safetensors file.
  * Tensors are read one by one, so a file that also holds the classifier
  * (torchvision's 575 MB one) costs only the convolutions' memory. */

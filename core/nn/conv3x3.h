@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 3x3 convolution, stride 1, zero padding 1, on planar (CHW) float tensors. */
 #ifndef CONV3X3_H
 #define CONV3X3_H

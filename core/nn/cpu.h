@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The one CPU dispatch of the kernels: the instruction set every kernel
  * family (Winograd, Gram, pooling and ReLU masks) runs with, decided once
  * from the CPU (cpuid) and NEURAL_STYLE_ISA, which may force a lesser one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Gram matrices of feature maps, the style statistic of Gatys et al. */
 #ifndef GRAM_H
 #define GRAM_H

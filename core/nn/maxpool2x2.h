@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 2x2 max pooling, stride 2, on planar tensors; odd trailing rows/columns
  * are dropped (floor), as torch.nn.MaxPool2d(2, 2) does. */
 #ifndef MAXPOOL2X2_H

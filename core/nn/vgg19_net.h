@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VGG19's convolutional part, run forward and backward to its input for one
  * image size.  Only input gradients are computed, never weight gradients.
  * The 3x3 convolutions run as Winograd F(2x2, 3x3) or F(4x4, 3x3)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 3x3 convolution (stride 1, zero padding 1, planar CHW tensors) by
  * Winograd's minimal filtering F(m x m, 3x3) (Lavin & Gray, CVPR 2016),
  * with output tiles of m = 2 or m = 4 pixels a side ("tile"): each tile

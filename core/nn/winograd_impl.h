@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The vector code of winograd.c, written once for any vector width with GCC
  * vector extensions: winograd.c includes this file once per instruction set
  * (after `#pragma GCC target (…)`) with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The kernels of winograd.c for one instruction set: winograd.c includes
  * this file once per set, after `#pragma GCC target (…)`, with WG_VL, WG_R
  * and WG_SUFFIX defined (see winograd_impl.h); it makes the functions

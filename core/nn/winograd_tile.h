@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Winograd convolution F(MxM, 3x3) of winograd.c for one tile size and
  * instruction set: included after winograd_impl.h with
  *   WG_M             the output tile, 2 or 4 (the input tile is M + 2)

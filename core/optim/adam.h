@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Adam (Kingma & Ba 2015) over a flat float vector. */
 #ifndef ADAM_H
 #define ADAM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* L-BFGS (Nocedal 1980; Liu & Nocedal 1989) over float vectors, through
  * liblbfgs (Debian's liblbfgs-dev) with its More-Thuente line search. */
 #ifndef LBFGS_MINIMIZE_H

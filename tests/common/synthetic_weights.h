@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Random VGG19 weights for tests that need the network's mechanics, not its
  * training: He-initialised kernels, small biases, Caffe's input convention. */
 #ifndef SYNTHETIC_WEIGHTS_H

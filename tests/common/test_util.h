@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the numeric tests share: a check with its error and tolerance,
  * reported through tap.h, and random test data. */
 #ifndef TEST_UTIL_H

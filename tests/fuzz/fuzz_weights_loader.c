@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: any bytes as a weights file must give a clean load or a
  * clean error (under ASan/UBSan: no crash, leak or undefined behaviour). */
 #include <stdint.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """make_fuzz_seeds.py DIR: writes the fuzzer's seed inputs, two small
 safetensors files of random conv1_1 weights (never real weights): one F32
 with Caffe-convention metadata, one F16 weight with a BF16 bias and none."""

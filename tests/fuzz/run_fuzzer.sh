@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # run_fuzzer.sh FUZZER SECONDS SEED_MAKER DICTIONARY WORK_DIR
 # Runs a libFuzzer target for SECONDS from the seeds SEED_MAKER writes (it
 # takes a directory); seeds, new inputs and any crash go to WORK_DIR (never

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The plug-in in real GIMP, batch mode: gimp_batch_test.sh BUILD_ROOT SOURCE_ROOT
 #
 # Installs the built plug-in into a throw-away GIMP profile and runs one

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # Shared helpers of the real-GIMP tests (sourced by tests/gimp/gimp_*_test.sh),
 # which report through tests/common/tap.sh.

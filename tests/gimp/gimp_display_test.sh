@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The plug-in's windows on a real display: gimp_display_test.sh BUILD_ROOT SOURCE_ROOT
 #
 # Starts Xvfb and GIMP 3 (with its user interface) on it, opens an image and

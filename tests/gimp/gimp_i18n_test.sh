@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Translations: gimp_i18n_test.sh BUILD_ROOT SOURCE_ROOT
 #
 #   - every user-visible string of the sources in po/POTFILES is translated

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes small ICC v2 display profiles for the image-type tests.
 
 gimp_make_icc.py rgb PATH   a wide-gamut RGB profile (ROMM/ProPhoto primaries,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The named presets (ui/neural-style-presets.c) without a running GIMP:
  * gimp-presets-test SHIPPED_PRESETS_DIR LOCALE_DIR
  *

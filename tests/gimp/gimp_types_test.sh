@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every image type a GIMP filter takes, in real GIMP: gimp_types_test.sh BUILD_ROOT SOURCE_ROOT
 #
 # One gimp-console-3.0 session makes a 32x32 image of each kind: RGB in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's side of the PyTorch differential test (torch_reference.py):
  *   torch-dump WEIGHTS DIR LAYER_SET WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT
  * reads DIR/{content,style,x}.f32 (planar RGB float32), and writes into DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Differential test of the engine against PyTorch (an independent
 implementation of the same mathematics).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tools/build-dir gives a build folder the same options on every run: two
 # set-ups in a row (as two runs of tools/test make) compile with the same
 # flags, and a folder set up with other options is set up afresh.

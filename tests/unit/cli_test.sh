@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The command-line front end: usage, refusals with a clear message, and (with
 # the real weights of ../shared) a small run that writes a PNG.
 #   cli_test.sh NEURAL_STYLE_EXECUTABLE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/exported_symbols_test.sh LIBRARY.a…
 #
 # Every symbol a core library defines with external linkage starts with

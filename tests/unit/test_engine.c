@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's controls with synthetic weights: L-BFGS (Rosenbrock and the
  * style objective), layer sets, the multi-scale schedule, keep colours,
  * style blends and scale, initialisations, TV, seeds and reproducibility,

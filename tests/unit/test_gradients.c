@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Finite-difference checks of every backward pass of the engine, and checks
  * of the forward kernels against naive reference loops. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Quality with the real VGG19 weights (../shared; skipped without):
  *  - tubingen x starry_night at 384 px with default settings: the final style
  *    loss is at most 5% of the content image's (both measured at 384 px),

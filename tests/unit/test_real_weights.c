@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* With the real VGG19 weights (../shared/weights, via NEURAL_STYLE_TEST_WEIGHTS):
  * tubingen x starry_night at 128 px, 30 iterations, default settings, must at
  * least halve the style loss (from its value after the first iteration)

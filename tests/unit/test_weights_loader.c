@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests of the weights loader: the safetensors reader (its JSON header too) and
  * ns_weights_load, on synthetic files written here (valid ones in F32,
  * F16, BF16 and F64, and hostile ones), plus the real weights file when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The fast kernels of issue 5 against the plain ones: Winograd F(2x2,3x3)
  * and F(4x4,3x3) forward and input-gradient convolutions against the lowered sgemm
  * (ns_conv3x3_forward) for every instruction set this CPU runs, and a network
