@@ -42,8 +42,8 @@ conv_flops (const ns_vgg19_net *net)
 {
   double macs = 0.0;
   for (int i = 0; i < net->conv_count; i++)
-    macs += 9.0 * ns_vgg19_conv_in_channels (i) * ns_vgg19_conv_out_channels (i)
-            * net->height[i] * net->width[i];
+    macs += 9.0 * ns_vgg19_conv_in_channels (i) * ns_vgg19_conv_out_channels (i) * net->height[i] *
+            net->width[i];
   return 2.0 * 2.0 * macs;
 }
 
@@ -66,7 +66,8 @@ main (int argc, char **argv)
         tile = atoi (argv[++i]);
       else
         {
-          fprintf (stderr, "usage: bench-pass [--weights FILE] [--size N] [--passes N] [--warmup N] [--tile 2|4]\n");
+          fprintf (stderr, "usage: bench-pass [--weights FILE] [--size N] [--passes N] [--warmup "
+                           "N] [--tile 2|4]\n");
           return 2;
         }
     }
@@ -133,8 +134,8 @@ main (int argc, char **argv)
   const ns_objective_style style_image = { style, size, size, 1.0 };
   const double t_init = now ();
   if (ns_objective_init (&obj, &weights, &layers, content, size, size, &style_image, 1,
-                      params.content_weight, params.style_weight, params.tv_weight, &net_options,
-                      &err) != NS_OK)
+                         params.content_weight, params.style_weight, params.tv_weight, &net_options,
+                         &err) != NS_OK)
     {
       fprintf (stderr, "bench-pass: %s\n", err.message);
       return 1;
@@ -152,8 +153,8 @@ main (int argc, char **argv)
       seconds[k] = now () - t;
     }
   qsort (seconds, passes, sizeof (double), compare_doubles);
-  const double median = passes % 2 ? seconds[passes / 2]
-                                   : 0.5 * (seconds[passes / 2 - 1] + seconds[passes / 2]);
+  const double median = passes % 2 ? seconds[passes / 2] :
+                                     0.5 * (seconds[passes / 2 - 1] + seconds[passes / 2]);
   const double flops = conv_flops (&obj.net);
 
   struct rusage usage;

@@ -48,7 +48,8 @@ load_png (FILE *file, const char *path, ns_image *image, ns_error *err)
   return NS_OK;
 }
 
-typedef struct {
+typedef struct
+{
   struct jpeg_error_mgr base;
   jmp_buf escape;
   char message[JMSG_LENGTH_MAX];
@@ -84,7 +85,8 @@ load_jpeg (FILE *file, const char *path, ns_image *image, ns_error *err)
   jpeg_read_header (&info, TRUE);
   info.out_color_space = JCS_RGB;
   jpeg_start_decompress (&info);
-  ns_status status = ns_image_alloc (image, (int) info.output_width, (int) info.output_height, 3, err);
+  ns_status status = ns_image_alloc (image, (int) info.output_width, (int) info.output_height, 3,
+                                     err);
   if (status == NS_OK && !(row = malloc ((size_t) info.output_width * 3)))
     status = ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory", path);
   if (status != NS_OK)

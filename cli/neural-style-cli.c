@@ -13,7 +13,8 @@
 #include "neural_style.h"
 #include "ns_settings.h"
 
-typedef struct {
+typedef struct
+{
   struct timespec start;
   int quiet;
   int evaluations;
@@ -40,10 +41,10 @@ show_progress (const ns_progress *progress, void *user_data)
       const int width = 30;
       const int done = progress->iteration * width / progress->iterations;
       fprintf (stderr, "\rscale %d/%d (%dx%d) [%.*s%*s] %d/%d  loss %.4g (content %.4g, style %.4g)  %.1f s",
-               progress->scale, progress->scales, progress->width, progress->height,
-               done, "##############################", width - done, "",
-               progress->iteration, progress->iterations, progress->loss,
-               progress->content_loss, progress->style_loss, seconds_since (&state->start));
+               progress->scale, progress->scales, progress->width, progress->height, done,
+               "##############################", width - done, "", progress->iteration,
+               progress->iterations, progress->loss, progress->content_loss, progress->style_loss,
+               seconds_since (&state->start));
       if (progress->iteration == progress->iterations)
         fputc ('\n', stderr);
       fflush (stderr);
@@ -52,20 +53,32 @@ show_progress (const ns_progress *progress, void *user_data)
 }
 
 /* Options that are not settings of the engine. */
-enum { OPT_WEIGHTS, OPT_CONTENT, OPT_STYLE, OPT_OUT, OPT_LAYER_WEIGHTS, OPT_BLEND, OPT_QUIET,
-       OPT_HELP, OPT_FIXED_COUNT };
+enum
+{
+  OPT_WEIGHTS,
+  OPT_CONTENT,
+  OPT_STYLE,
+  OPT_OUT,
+  OPT_LAYER_WEIGHTS,
+  OPT_BLEND,
+  OPT_QUIET,
+  OPT_HELP,
+  OPT_FIXED_COUNT
+};
 
-static const struct {
+static const struct
+{
   const char *name;
   int has_arg;
-  const char *text;   /* "ARG  help" as --help shows it */
+  const char *text; /* "ARG  help" as --help shows it */
 } fixed_options[OPT_FIXED_COUNT] = {
-  [OPT_WEIGHTS] = { "weights", required_argument, "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS)" },
+  [OPT_WEIGHTS] = { "weights", required_argument,
+                    "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS)" },
   [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
   [OPT_STYLE] = { "style", required_argument, "IMAGE  a style picture (up to 16: a blend)" },
   [OPT_OUT] = { "out", required_argument, "OUT.png  where the result goes" },
-  [OPT_LAYER_WEIGHTS] = { "style-layer-weights", required_argument,
-                          "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
+  [OPT_LAYER_WEIGHTS] = { "style-layer-weights",
+                          required_argument, "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
   [OPT_BLEND] = { "style-blend", required_argument,
                   "B1,B2,…  relative weights of several --style images (default equal)" },
   [OPT_QUIET] = { "quiet", no_argument, " no progress bar" },
@@ -74,10 +87,11 @@ static const struct {
 
 /* Spellings of settings older than the settings table, still accepted:
  * "--size 256" is "--max-size 256", "--single-scale" is "--no-multi-scale". */
-static const struct {
+static const struct
+{
   const char *alias;
   const char *setting;
-  int negate;          /* a boolean option that turns the setting off */
+  int negate; /* a boolean option that turns the setting off */
 } cli_aliases[] = {
   { "size", "max-size", 0 },
   { "min-scale", "min-scale-size", 0 },
@@ -91,8 +105,9 @@ static const struct {
 
 /* What a getopt_long value stands for: a fixed option, or a setting (and
  * whether it is the "--no-" form of a boolean). */
-typedef struct {
-  int fixed;                  /* an OPT_*, or -1 */
+typedef struct
+{
+  int fixed; /* an OPT_*, or -1 */
   const ns_setting *setting;
   int negate;
 } cli_option;
@@ -284,14 +299,16 @@ main (int argc, char **argv)
     }
   for (int k = 0; k < OPT_FIXED_COUNT; k++, count++)
     {
-      options[count] = (struct option) { fixed_options[k].name, fixed_options[k].has_arg, NULL, OPTION_BASE + count };
+      options[count] = (struct option) { fixed_options[k].name, fixed_options[k].has_arg, NULL,
+                                         OPTION_BASE + count };
       meanings[count] = (cli_option) { k, NULL, 0 };
     }
   for (int i = 0; i < ns_settings_count; i++)
     {
       const ns_setting *s = &ns_settings[i];
       int boolean = s->type == NS_SETTING_BOOLEAN;
-      options[count] = (struct option) { s->name, boolean ? no_argument : required_argument, NULL, OPTION_BASE + count };
+      options[count] = (struct option) { s->name, boolean ? no_argument : required_argument, NULL,
+                                         OPTION_BASE + count };
       meanings[count++] = (cli_option) { -1, s, 0 };
       if (boolean)
         {
@@ -328,11 +345,21 @@ main (int argc, char **argv)
         }
       switch (meaning->fixed)
         {
-        case OPT_WEIGHTS: weights_path = optarg; break;
-        case OPT_CONTENT: content_path = optarg; break;
-        case OPT_OUT: out_path = optarg; break;
-        case OPT_QUIET: state.quiet = 1; break;
-        case OPT_HELP: usage (stdout); return 0;
+        case OPT_WEIGHTS:
+          weights_path = optarg;
+          break;
+        case OPT_CONTENT:
+          content_path = optarg;
+          break;
+        case OPT_OUT:
+          out_path = optarg;
+          break;
+        case OPT_QUIET:
+          state.quiet = 1;
+          break;
+        case OPT_HELP:
+          usage (stdout);
+          return 0;
         case OPT_STYLE:
           if (style_count == NS_MAX_STYLES)
             {
@@ -408,9 +435,9 @@ main (int argc, char **argv)
     {
       printf ("done: %d scales, %d iterations in %.2f s; loss %.6g -> %.6g, "
               "content %.6g -> %.6g, style %.6g -> %.6g\n",
-              state.last.scales, state.evaluations, seconds_since (&state.start),
-              state.first.loss, state.last.loss, state.first.content_loss,
-              state.last.content_loss, state.first.style_loss, state.last.style_loss);
+              state.last.scales, state.evaluations, seconds_since (&state.start), state.first.loss,
+              state.last.loss, state.first.content_loss, state.last.content_loss,
+              state.first.style_loss, state.last.style_loss);
       code = 0;
     }
   else

@@ -10,56 +10,61 @@
 /* An interleaved float image, values in [0,1] (R'G'B', i.e. gamma-encoded as
  * the image shows it).  channels is 3 (RGB) or 4 (RGBA); the engine reads the
  * colour channels only and gives the result the content's alpha. */
-typedef struct {
+typedef struct
+{
   int width;
   int height;
   int channels;
-  float *data;   /* width * height * channels */
+  float *data; /* width * height * channels */
 } ns_image;
 
 /* Allocates data (zeroed); returns NS_ERROR_NOMEM or NS_ERROR_ARGUMENT on failure. */
 ns_status ns_image_alloc (ns_image *image, int width, int height, int channels, ns_error *err);
 void ns_image_clear (ns_image *image);
 
-typedef enum {
-  NS_OPTIMIZER_LBFGS = 0,   /* the paper's: fewest iterations for a given quality */
-  NS_OPTIMIZER_ADAM = 1     /* steady steps of learning_rate */
+typedef enum
+{
+  NS_OPTIMIZER_LBFGS = 0, /* the paper's: fewest iterations for a given quality */
+  NS_OPTIMIZER_ADAM = 1   /* steady steps of learning_rate */
 } ns_optimizer;
 
-typedef enum {
-  NS_LAYERS_PAPER = 0,      /* content relu4_2; style relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 */
-  NS_LAYERS_BLOCK_LAST = 1  /* the last ReLU of each block: content relu4_4;
-                               style relu1_2, relu2_2, relu3_4, relu4_4, relu5_4 */
+typedef enum
+{
+  NS_LAYERS_PAPER = 0,     /* content relu4_2; style relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 */
+  NS_LAYERS_BLOCK_LAST = 1 /* the last ReLU of each block: content relu4_4;
+                              style relu1_2, relu2_2, relu3_4, relu4_4, relu5_4 */
 } ns_layer_set;
-#define NS_LAYERS_SEED NS_LAYERS_BLOCK_LAST  /* its old name */
+#define NS_LAYERS_SEED NS_LAYERS_BLOCK_LAST /* its old name */
 
-typedef enum {
-  NS_INIT_CONTENT = 0,      /* start from the content image */
-  NS_INIT_NOISE = 1,        /* mid-grey with seeded noise: a pure style reconstruction at alpha 0 */
-  NS_INIT_STYLE = 2         /* start from the (first) style image, stretched to the content */
+typedef enum
+{
+  NS_INIT_CONTENT = 0, /* start from the content image */
+  NS_INIT_NOISE = 1,   /* mid-grey with seeded noise: a pure style reconstruction at alpha 0 */
+  NS_INIT_STYLE = 2    /* start from the (first) style image, stretched to the content */
 } ns_init;
 
 #define NS_STYLE_LAYER_COUNT 5
 
-typedef struct {
+typedef struct
+{
   /* Loss weights.  Each term is relative to its target (see core/losses.h),
    * so they mean the same at any size; the default alpha 1, beta 3 paints
    * the style strongly and keeps the content recognisable. */
-  double content_weight;    /* alpha */
-  double style_weight;      /* beta */
-  double tv_weight;         /* total variation: smooths pixel noise; 0 = off */
-  double style_layer_weights[NS_STYLE_LAYER_COUNT];  /* relative, shallow to deep */
+  double content_weight; /* alpha */
+  double style_weight;   /* beta */
+  double tv_weight;      /* total variation: smooths pixel noise; 0 = off */
+  double style_layer_weights[NS_STYLE_LAYER_COUNT]; /* relative, shallow to deep */
   ns_layer_set layer_set;
   ns_optimizer optimizer;
-  double learning_rate;     /* Adam's step, in image units ([0,1] per channel) */
-  int iterations;           /* at the first (coarsest) scale; later scales take fewer */
-  int max_size;             /* working size: longest side in pixels; 0 = the content's size */
-  int multi_scale;          /* coarse to fine, from about min_scale_size up to max_size */
-  int min_scale_size;       /* longest side of the coarsest scale */
-  double style_scale;       /* style image's longest side relative to the working size */
-  int keep_colors;          /* luminance from the result, colour from the content */
+  double learning_rate; /* Adam's step, in image units ([0,1] per channel) */
+  int iterations;       /* at the first (coarsest) scale; later scales take fewer */
+  int max_size;         /* working size: longest side in pixels; 0 = the content's size */
+  int multi_scale;      /* coarse to fine, from about min_scale_size up to max_size */
+  int min_scale_size;   /* longest side of the coarsest scale */
+  double style_scale;   /* style image's longest side relative to the working size */
+  int keep_colors;      /* luminance from the result, colour from the content */
   ns_init init;
-  unsigned seed;            /* noise; with the same inputs and thread count, the same result */
+  unsigned seed; /* noise; with the same inputs and thread count, the same result */
 } ns_params;
 
 #define NS_MAX_WORKING_SIZE 8192
@@ -74,17 +79,18 @@ ns_status ns_params_check (const ns_params *params, ns_error *err);
 /* The working sizes (longest sides) of a multi-scale run, coarsest first, for
  * a content of the given size: fills at most max_scales entries of sizes and
  * the iterations each takes; returns how many scales there are. */
-int ns_scale_schedule (const ns_params *params, int content_width, int content_height,
-                       int *sizes, int *iterations, int max_scales);
+int ns_scale_schedule (const ns_params *params, int content_width, int content_height, int *sizes,
+                       int *iterations, int max_scales);
 
-typedef struct {
-  int scale;          /* 1-based scale of a multi-scale run (1 of 1 otherwise) */
+typedef struct
+{
+  int scale; /* 1-based scale of a multi-scale run (1 of 1 otherwise) */
   int scales;
-  int iteration;      /* 1-based, the iteration of this scale just finished */
-  int iterations;     /* iterations of this scale */
-  double loss;        /* total: alpha * content + beta * style + tv * variation */
-  double content_loss;/* unweighted: relative error of the content features */
-  double style_loss;  /* unweighted: layer-weighted relative error of the Gram matrices */
+  int iteration;       /* 1-based, the iteration of this scale just finished */
+  int iterations;      /* iterations of this scale */
+  double loss;         /* total: alpha * content + beta * style + tv * variation */
+  double content_loss; /* unweighted: relative error of the content features */
+  double style_loss;   /* unweighted: layer-weighted relative error of the Gram matrices */
   /* The current image at the working size of this scale, planar R, G, B
    * planes of width*height floats; valid during the callback only.  Use
    * ns_progress_snapshot for an ns_image. */
@@ -95,17 +101,19 @@ typedef struct {
 /* Copies the progress image into a new RGB ns_image (freed by the caller). */
 ns_status ns_progress_snapshot (const ns_progress *progress, ns_image *image, ns_error *err);
 
-typedef enum {
+typedef enum
+{
   NS_PROGRESS_CONTINUE = 0,
-  NS_PROGRESS_STOP = 1,    /* stop now and return the result so far */
-  NS_PROGRESS_CANCEL = 2   /* stop now and return NS_ERROR_CANCELLED, no result */
+  NS_PROGRESS_STOP = 1,  /* stop now and return the result so far */
+  NS_PROGRESS_CANCEL = 2 /* stop now and return NS_ERROR_CANCELLED, no result */
 } ns_progress_reply;
 
 /* Called after every iteration, from the thread running ns_stylize. */
 typedef ns_progress_reply (*ns_progress_fn) (const ns_progress *progress, void *user_data);
 
 /* A style image and its share in a blend of several (weights are relative). */
-typedef struct {
+typedef struct
+{
   const ns_image *image;
   double blend;
 } ns_style;
@@ -118,14 +126,8 @@ int ns_conv_count_needed (const ns_params *params);
  * result is allocated here with the content's size and channel count; the
  * content's alpha is copied through.  No input is modified.  progress may be
  * NULL. */
-ns_status ns_stylize (const ns_weights *weights,
-                      const ns_image *content,
-                      const ns_style *styles,
-                      int style_count,
-                      const ns_params *params,
-                      ns_progress_fn progress,
-                      void *user_data,
-                      ns_image *result,
-                      ns_error *err);
+ns_status ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *styles,
+                      int style_count, const ns_params *params, ns_progress_fn progress,
+                      void *user_data, ns_image *result, ns_error *err);
 
 #endif

@@ -5,18 +5,20 @@
 #ifndef NS_ERROR_H
 #define NS_ERROR_H
 
-typedef enum {
+typedef enum
+{
   NS_OK = 0,
-  NS_ERROR_IO,        /* a file could not be opened or read */
-  NS_ERROR_FORMAT,    /* a file is malformed, truncated or holds the wrong tensors */
-  NS_ERROR_NOMEM,     /* an allocation failed (the image is too large) */
-  NS_ERROR_ARGUMENT,  /* a parameter or image is out of range */
-  NS_ERROR_CANCELLED  /* the progress callback asked to cancel */
+  NS_ERROR_IO,       /* a file could not be opened or read */
+  NS_ERROR_FORMAT,   /* a file is malformed, truncated or holds the wrong tensors */
+  NS_ERROR_NOMEM,    /* an allocation failed (the image is too large) */
+  NS_ERROR_ARGUMENT, /* a parameter or image is out of range */
+  NS_ERROR_CANCELLED /* the progress callback asked to cancel */
 } ns_status;
 
 #define NS_ERROR_MESSAGE_SIZE 512
 
-typedef struct {
+typedef struct
+{
   ns_status status;
   char message[NS_ERROR_MESSAGE_SIZE];
 } ns_error;
@@ -24,6 +26,6 @@ typedef struct {
 /* Records status and a printf-style message in err (which may be NULL) and
  * returns status, so that callers can write `return ns_error_set (…);`. */
 ns_status ns_error_set (ns_error *err, ns_status status, const char *format, ...)
-  __attribute__ ((format (printf, 3, 4)));
+    __attribute__ ((format (printf, 3, 4)));
 
 #endif

@@ -18,38 +18,42 @@
 
 #include "neural_style.h"
 
-typedef enum {
+typedef enum
+{
   NS_SETTING_DOUBLE,
-  NS_SETTING_INT,       /* an int field (or the unsigned seed, kept within int's range) */
-  NS_SETTING_BOOLEAN,   /* an int field, 0 or 1 */
-  NS_SETTING_CHOICE     /* an enum field; the choices name its values */
+  NS_SETTING_INT,     /* an int field (or the unsigned seed, kept within int's range) */
+  NS_SETTING_BOOLEAN, /* an int field, 0 or 1 */
+  NS_SETTING_CHOICE   /* an enum field; the choices name its values */
 } ns_setting_type;
 
 /* Where a graphical front end shows a setting. */
-typedef enum {
-  NS_SETTING_GROUP_MAIN,          /* always visible */
-  NS_SETTING_GROUP_ADVANCED,      /* the "Advanced" part */
-  NS_SETTING_GROUP_LAYER_WEIGHTS  /* the style layer weights, in the Advanced part */
+typedef enum
+{
+  NS_SETTING_GROUP_MAIN,         /* always visible */
+  NS_SETTING_GROUP_ADVANCED,     /* the "Advanced" part */
+  NS_SETTING_GROUP_LAYER_WEIGHTS /* the style layer weights, in the Advanced part */
 } ns_setting_group;
 
-typedef struct {
-  const char *nick;     /* "lbfgs": what presets, scripts and the CLI write */
-  const char *label;    /* "L-BFGS" (translatable) */
-  int value;            /* the enum value */
-  const char *alias;    /* an older nick still accepted on input, or NULL */
+typedef struct
+{
+  const char *nick;  /* "lbfgs": what presets, scripts and the CLI write */
+  const char *label; /* "L-BFGS" (translatable) */
+  int value;         /* the enum value */
+  const char *alias; /* an older nick still accepted on input, or NULL */
 } ns_setting_choice;
 
-typedef struct {
-  const char *name;           /* "tv-weight": argument, preset key and option name */
+typedef struct
+{
+  const char *name; /* "tv-weight": argument, preset key and option name */
   ns_setting_type type;
-  size_t offset;              /* offsetof (ns_params, field) */
-  double default_value;       /* a choice's: its enum value */
-  double min, max;            /* inclusive; unused for booleans and choices */
-  const ns_setting_choice *choices;  /* NS_SETTING_CHOICE: ends with a NULL nick */
-  const char *label;          /* with a GTK mnemonic ("_"), translatable */
-  const char *help;           /* one paragraph, translatable */
+  size_t offset;                    /* offsetof (ns_params, field) */
+  double default_value;             /* a choice's: its enum value */
+  double min, max;                  /* inclusive; unused for booleans and choices */
+  const ns_setting_choice *choices; /* NS_SETTING_CHOICE: ends with a NULL nick */
+  const char *label;                /* with a GTK mnemonic ("_"), translatable */
+  const char *help;                 /* one paragraph, translatable */
   ns_setting_group group;
-  int digits;                 /* a spin button's decimals, step and page */
+  int digits; /* a spin button's decimals, step and page */
   double step, page;
 } ns_setting;
 

@@ -14,23 +14,26 @@
  *   input_k = (range * v - mean[k]) / std[k].
  * Caffe's weights (metadata present): BGR, range 255, mean 103.939,116.779,123.68, std 1.
  * torchvision's (no metadata): RGB, range 1, mean 0.485,0.456,0.406, std 0.229,0.224,0.225. */
-typedef struct {
+typedef struct
+{
   int rgb_index[3];
   float range;
   float mean[3];
   float std[3];
 } ns_input_convention;
 
-typedef struct {
+typedef struct
+{
   int in_channels;
   int out_channels;
-  float *weight;  /* out_channels * in_channels * 9, OIHW */
-  float *bias;    /* out_channels */
+  float *weight; /* out_channels * in_channels * 9, OIHW */
+  float *bias;   /* out_channels */
 } ns_conv_weights;
 
-typedef struct {
+typedef struct
+{
   ns_input_convention input;
-  int conv_count;                      /* leading convolutions loaded */
+  int conv_count; /* leading convolutions loaded */
   ns_conv_weights conv[NS_VGG19_CONV_COUNT];
 } ns_weights;
 
@@ -44,8 +47,7 @@ int ns_vgg19_conv_tensor_index (int conv_index);
  * Every failure (missing file, truncated data, bad header, wrong shapes,
  * missing tensors, NaN/Inf values, unknown dtypes) returns an error whose
  * message names the file and the problem; on error *weights holds nothing. */
-ns_status ns_weights_load (ns_weights *weights, const char *path,
-                              int conv_count, ns_error *err);
+ns_status ns_weights_load (ns_weights *weights, const char *path, int conv_count, ns_error *err);
 void ns_weights_clear (ns_weights *weights);
 
 #endif

@@ -30,32 +30,23 @@ G_BEGIN_DECLS
 
 /* Reads a rectangle of drawable (in its own coordinates) as interleaved
  * R'G'B'A floats in format; babl converts from any precision and space. */
-gboolean    neural_style_read_region       (GimpDrawable         *drawable,
-                                            const Babl           *format,
-                                            const GeglRectangle  *region,
-                                            ns_image             *image,
-                                            GError              **error);
+gboolean neural_style_read_region (GimpDrawable *drawable, const Babl *format,
+                                   const GeglRectangle *region, ns_image *image, GError **error);
 
 /* Opens file as a temporary image, flattens it and reads it. */
-gboolean    neural_style_read_style_file   (GFile                *file,
-                                            const Babl           *format,
-                                            ns_image             *image,
-                                            GError              **error);
+gboolean neural_style_read_style_file (GFile *file, const Babl *format, ns_image *image,
+                                       GError **error);
 
 /* Inserts the result as a new layer directly above content, covering the
  * painted region (of the content's coordinates), as one undo step; with a
  * selection (masked), a layer mask made from it limits the layer to it. */
-GimpLayer * neural_style_insert_result     (GimpImage            *image,
-                                            GimpDrawable         *content,
-                                            const Babl           *format,
-                                            const GeglRectangle  *region,
-                                            gboolean              masked,
-                                            const ns_image       *result);
+GimpLayer *neural_style_insert_result (GimpImage *image, GimpDrawable *content, const Babl *format,
+                                       const GeglRectangle *region, gboolean masked,
+                                       const ns_image *result);
 
 /* An RGB snapshot of the engine (floats in format's space) as 8-bit sRGB
  * R'G'B' for the screen, width * 3 bytes a row; g_free it. */
-guchar    * neural_style_preview_bytes     (const ns_image       *snapshot,
-                                            const Babl           *format);
+guchar *neural_style_preview_bytes (const ns_image *snapshot, const Babl *format);
 
 G_END_DECLS
 

@@ -38,14 +38,12 @@
 #include "neural-style-progress.h"
 #include "neural-style-progress-text.h"
 
-
 /* The progress text is refreshed at least this often (it shows the
  * elapsed time), and the preview at most this often. */
-#define TEXT_INTERVAL_MSEC       1000
-#define PREVIEW_INTERVAL_USEC  500000
+#define TEXT_INTERVAL_MSEC 1000
+#define PREVIEW_INTERVAL_USEC 500000
 
 #define MAX_SCALES 16
-
 
 /* The mutex guards the "shared" fields; inputs are written before the
  * thread starts, outputs before finished is set; request is atomic; the
@@ -53,41 +51,40 @@
 typedef struct
 {
   /* inputs */
-  const gchar     *weights_path;
-  const ns_image  *content;
-  const ns_image  *style;
-  ns_params        params;
-  gboolean         want_previews;
+  const gchar *weights_path;
+  const ns_image *content;
+  const ns_image *style;
+  ns_params params;
+  gboolean want_previews;
 
   /* shared */
-  GMutex           mutex;
-  gboolean         weights_loaded;
-  gboolean         have_progress;
-  ns_progress      progress;         /* planar_rgb not valid */
-  ns_image         preview;          /* the latest snapshot, if any */
-  gint64           preview_time;
-  gboolean         update_posted;    /* an update is queued in the main loop */
-  gboolean         finished;
+  GMutex mutex;
+  gboolean weights_loaded;
+  gboolean have_progress;
+  ns_progress progress; /* planar_rgb not valid */
+  ns_image preview;     /* the latest snapshot, if any */
+  gint64 preview_time;
+  gboolean update_posted; /* an update is queued in the main loop */
+  gboolean finished;
 
-  gint             request;          /* a NeuralStyleRequest */
+  gint request; /* a NeuralStyleRequest */
 
   /* outputs */
-  ns_image         result;
-  ns_status        status;
-  ns_error         error;
+  ns_image result;
+  ns_status status;
+  ns_error error;
 
   /* main thread */
-  GMainLoop       *loop;
-  GtkWidget       *window;
-  const Babl      *format;
-  gint64           start;
-  gint             sizes[MAX_SCALES];
-  gint             iterations[MAX_SCALES];
-  gint             scales;
-  gint             shown_scale;
-  gint             shown_iteration;
+  GMainLoop *loop;
+  GtkWidget *window;
+  const Babl *format;
+  gint64 start;
+  gint sizes[MAX_SCALES];
+  gint iterations[MAX_SCALES];
+  gint scales;
+  gint shown_scale;
+  gint shown_iteration;
 } Job;
-
 
 /*  The worker thread: no libgimp calls here.  */
 
@@ -105,19 +102,17 @@ post_update (Job *job)
 }
 
 static ns_progress_reply
-job_progress (const ns_progress *progress,
-              void              *user_data)
+job_progress (const ns_progress *progress, void *user_data)
 {
-  Job    *job = user_data;
-  gint64  now = g_get_monotonic_time ();
+  Job *job = user_data;
+  gint64 now = g_get_monotonic_time ();
 
   g_mutex_lock (&job->mutex);
-  job->progress            = *progress;
+  job->progress = *progress;
   job->progress.planar_rgb = NULL;
-  job->have_progress       = TRUE;
+  job->have_progress = TRUE;
 
-  if (job->want_previews &&
-      now - job->preview_time >= PREVIEW_INTERVAL_USEC)
+  if (job->want_previews && now - job->preview_time >= PREVIEW_INTERVAL_USEC)
     {
       ns_error ignored;
 
@@ -131,24 +126,26 @@ job_progress (const ns_progress *progress,
 
   switch (g_atomic_int_get (&job->request))
     {
-    case NEURAL_STYLE_REQUEST_STOP:   return NS_PROGRESS_STOP;
-    case NEURAL_STYLE_REQUEST_CANCEL: return NS_PROGRESS_CANCEL;
-    default:                          return NS_PROGRESS_CONTINUE;
+    case NEURAL_STYLE_REQUEST_STOP:
+      return NS_PROGRESS_STOP;
+    case NEURAL_STYLE_REQUEST_CANCEL:
+      return NS_PROGRESS_CANCEL;
+    default:
+      return NS_PROGRESS_CONTINUE;
     }
 }
 
 static gpointer
 job_thread (gpointer data)
 {
-  Job           *job = data;
-  ns_weights     weights;
-  ns_style       style;
-  ns_status      status;
+  Job *job = data;
+  ns_weights weights;
+  ns_style style;
+  ns_status status;
 
   /* Only the convolutions the chosen layers use. */
-  status = ns_weights_load (&weights, job->weights_path,
-                               ns_conv_count_needed (&job->params),
-                               &job->error);
+  status = ns_weights_load (&weights, job->weights_path, ns_conv_count_needed (&job->params),
+                            &job->error);
   if (status == NS_OK)
     {
       g_mutex_lock (&job->mutex);
@@ -158,13 +155,13 @@ job_thread (gpointer data)
 
       style.image = job->style;
       style.blend = 1.0;
-      status = ns_stylize (&weights, job->content, &style, 1, &job->params,
-                           job_progress, job, &job->result, &job->error);
+      status = ns_stylize (&weights, job->content, &style, 1, &job->params, job_progress, job,
+                           &job->result, &job->error);
       ns_weights_clear (&weights);
     }
 
   g_mutex_lock (&job->mutex);
-  job->status   = status;
+  job->status = status;
   job->finished = TRUE;
   post_update (job);
   g_mutex_unlock (&job->mutex);
@@ -172,20 +169,17 @@ job_thread (gpointer data)
   return NULL;
 }
 
-
 /*  The main thread's side  */
 
 static void
-show_text (Job                           *job,
-           const NeuralStyleProgressInfo *info)
+show_text (Job *job, const NeuralStyleProgressInfo *info)
 {
-  gint64   now = g_get_monotonic_time ();
-  gchar   *text;
-  gdouble  fraction;
+  gint64 now = g_get_monotonic_time ();
+  gchar *text;
+  gdouble fraction;
 
-  text     = neural_style_progress_text (info, now - job->start);
-  fraction = neural_style_progress_fraction (info, job->sizes,
-                                             job->iterations, job->scales);
+  text = neural_style_progress_text (info, now - job->start);
+  fraction = neural_style_progress_fraction (info, job->sizes, job->iterations, job->scales);
 
   gimp_progress_set_text (text);
   if (info->phase == NEURAL_STYLE_PHASE_ITERATING)
@@ -199,17 +193,14 @@ show_text (Job                           *job,
       neural_style_progress_set_fraction (job->window, fraction);
     }
 
-  g_debug ("progress %.3f s: %s",
-           (gdouble) (now - job->start) / G_USEC_PER_SEC, text);
+  g_debug ("progress %.3f s: %s", (gdouble) (now - job->start) / G_USEC_PER_SEC, text);
   g_free (text);
 }
 
 /* What the worker last reported; with take_preview, hands its preview
  * over (the caller frees it).  Returns whether the worker has finished. */
 static gboolean
-read_state (Job                     *job,
-            NeuralStyleProgressInfo *info,
-            ns_image                *preview)
+read_state (Job *job, NeuralStyleProgressInfo *info, ns_image *preview)
 {
   gboolean finished;
 
@@ -217,11 +208,11 @@ read_state (Job                     *job,
   info->phase = job->have_progress  ? NEURAL_STYLE_PHASE_ITERATING :
                 job->weights_loaded ? NEURAL_STYLE_PHASE_PREPARING :
                                       NEURAL_STYLE_PHASE_LOADING;
-  info->scale      = job->progress.scale;
-  info->scales     = job->progress.scales;
-  info->iteration  = job->progress.iteration;
+  info->scale = job->progress.scale;
+  info->scales = job->progress.scales;
+  info->iteration = job->progress.iteration;
   info->iterations = job->progress.iterations;
-  info->loss       = job->progress.loss;
+  info->loss = job->progress.loss;
   if (preview)
     {
       *preview = job->preview;
@@ -238,10 +229,10 @@ read_state (Job                     *job,
 static gboolean
 job_update (gpointer data)
 {
-  Job                     *job     = data;
-  NeuralStyleProgressInfo  info;
-  ns_image                 preview = { 0 };
-  gboolean                 finished;
+  Job *job = data;
+  NeuralStyleProgressInfo info;
+  ns_image preview = { 0 };
+  gboolean finished;
 
   finished = read_state (job, &info, &preview);
 
@@ -251,8 +242,7 @@ job_update (gpointer data)
         {
           guchar *bytes = neural_style_preview_bytes (&preview, job->format);
 
-          neural_style_progress_set_preview (job->window, bytes,
-                                             preview.width, preview.height,
+          neural_style_progress_set_preview (job->window, bytes, preview.width, preview.height,
                                              preview.width * 3);
           g_free (bytes);
         }
@@ -260,12 +250,11 @@ job_update (gpointer data)
     }
 
   /* New progress is shown (the last one too). */
-  if (info.phase != NEURAL_STYLE_PHASE_ITERATING ||
-      info.iteration != job->shown_iteration ||
-      info.scale     != job->shown_scale)
+  if (info.phase != NEURAL_STYLE_PHASE_ITERATING || info.iteration != job->shown_iteration ||
+      info.scale != job->shown_scale)
     {
       show_text (job, &info);
-      job->shown_scale     = info.scale;
+      job->shown_scale = info.scale;
       job->shown_iteration = info.iteration;
     }
 
@@ -279,10 +268,10 @@ job_update (gpointer data)
 static gboolean
 job_tick (gpointer data)
 {
-  Job                     *job = data;
-  NeuralStyleProgressInfo  info;
+  Job *job = data;
+  NeuralStyleProgressInfo info;
 
-  if (! read_state (job, &info, NULL))
+  if (!read_state (job, &info, NULL))
     show_text (job, &info);
 
   return G_SOURCE_CONTINUE;
@@ -291,8 +280,7 @@ job_tick (gpointer data)
 /* The progress window's Stop or Cancel: the worker reads it after its
  * next iteration. */
 static void
-job_request (NeuralStyleRequest  request,
-             gpointer            data)
+job_request (NeuralStyleRequest request, gpointer data)
 {
   Job *job = data;
 
@@ -300,31 +288,26 @@ job_request (NeuralStyleRequest  request,
 }
 
 GimpPDBStatusType
-neural_style_job_run (const gchar      *weights_path,
-                      const ns_image   *content,
-                      const ns_image   *style,
-                      const ns_params  *params,
-                      const Babl       *format,
-                      gboolean          show_window,
-                      ns_image         *result,
-                      GError          **error)
+neural_style_job_run (const gchar *weights_path, const ns_image *content, const ns_image *style,
+                      const ns_params *params, const Babl *format, gboolean show_window,
+                      ns_image *result, GError **error)
 {
-  Job      job = { 0 };
+  Job job = { 0 };
   GThread *thread;
-  guint    tick;
+  guint tick;
 
-  job.weights_path    = weights_path;
-  job.content         = content;
-  job.style           = style;
-  job.params          = *params;
-  job.want_previews   = show_window;
-  job.format          = format;
-  job.shown_scale     = -1;
+  job.weights_path = weights_path;
+  job.content = content;
+  job.style = style;
+  job.params = *params;
+  job.want_previews = show_window;
+  job.format = format;
+  job.shown_scale = -1;
   job.shown_iteration = -1;
   g_mutex_init (&job.mutex);
 
-  job.scales = ns_scale_schedule (params, content->width, content->height,
-                                  job.sizes, job.iterations, MAX_SCALES);
+  job.scales = ns_scale_schedule (params, content->width, content->height, job.sizes,
+                                  job.iterations, MAX_SCALES);
 
   if (show_window)
     {
@@ -332,11 +315,11 @@ neural_style_job_run (const gchar      *weights_path,
       neural_style_progress_set_request_func (job.window, job_request, &job);
     }
 
-  job.loop  = g_main_loop_new (NULL, FALSE);
+  job.loop = g_main_loop_new (NULL, FALSE);
   job.start = g_get_monotonic_time ();
 
   thread = g_thread_try_new ("neural-style", job_thread, &job, error);
-  if (! thread)
+  if (!thread)
     {
       if (job.window)
         gtk_widget_destroy (job.window);
@@ -361,8 +344,9 @@ neural_style_job_run (const gchar      *weights_path,
 
   g_debug ("finished after %.3f s: %s",
            (gdouble) (g_get_monotonic_time () - job.start) / G_USEC_PER_SEC,
-           job.status == NS_OK ? "ok" :
-           job.status == NS_ERROR_CANCELLED ? "cancelled" : job.error.message);
+           job.status == NS_OK              ? "ok" :
+           job.status == NS_ERROR_CANCELLED ? "cancelled" :
+                                              job.error.message);
 
   if (job.status == NS_ERROR_CANCELLED)
     {
@@ -374,9 +358,8 @@ neural_style_job_run (const gchar      *weights_path,
     {
       ns_image_clear (&job.result);
       g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
-                           job.error.message[0] ?
-                           job.error.message :
-                           _("The style transfer failed."));
+                           job.error.message[0] ? job.error.message :
+                                                  _ ("The style transfer failed."));
       return GIMP_PDB_EXECUTION_ERROR;
     }
 

@@ -31,14 +31,10 @@ G_BEGIN_DECLS
  * GIMP_PDB_SUCCESS with result set (also after Stop: the result so far),
  * GIMP_PDB_CANCEL (Cancel: no result), or GIMP_PDB_EXECUTION_ERROR with
  * error set.  format is the images' babl format (for the preview). */
-GimpPDBStatusType neural_style_job_run (const gchar      *weights_path,
-                                        const ns_image   *content,
-                                        const ns_image   *style,
-                                        const ns_params  *params,
-                                        const Babl       *format,
-                                        gboolean          show_window,
-                                        ns_image         *result,
-                                        GError          **error);
+GimpPDBStatusType neural_style_job_run (const gchar *weights_path, const ns_image *content,
+                                        const ns_image *style, const ns_params *params,
+                                        const Babl *format, gboolean show_window, ns_image *result,
+                                        GError **error);
 
 G_END_DECLS
 

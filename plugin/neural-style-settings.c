@@ -25,64 +25,54 @@
 #include "ns_settings.h"
 #include "neural-style-settings.h"
 
-
 #define WEIGHTS_FILE_NAME "vgg19-conv.safetensors"
-#define WEIGHTS_ENV       "NEURAL_STYLE_WEIGHTS"
-
+#define WEIGHTS_ENV "NEURAL_STYLE_WEIGHTS"
 
 /* A setting's choices, with the old nicks too: a script or a remembered
  * setting that uses one still works (the dialog does not list them). */
 static GimpChoice *
 choice_new (const ns_setting *setting)
 {
-  GimpChoice              *choice = gimp_choice_new ();
+  GimpChoice *choice = gimp_choice_new ();
   const ns_setting_choice *c;
 
   for (c = setting->choices; c->nick; c++)
-    gimp_choice_add (choice, c->nick, c->value, _(c->label), NULL);
+    gimp_choice_add (choice, c->nick, c->value, _ (c->label), NULL);
   for (c = setting->choices; c->nick; c++)
     if (c->alias)
-      gimp_choice_add (choice, c->alias, c->value, _(c->label), NULL);
+      gimp_choice_add (choice, c->alias, c->value, _ (c->label), NULL);
 
   return choice;
 }
 
 gint
-neural_style_settings_add_arguments (GimpProcedure *procedure,
-                                     gint           first,
-                                     const gchar   *last)
+neural_style_settings_add_arguments (GimpProcedure *procedure, gint first, const gchar *last)
 {
   gint i;
 
   for (i = first; i < ns_settings_count; i++)
     {
-      const ns_setting *s     = &ns_settings[i];
-      const gchar      *label = _(s->label);
-      const gchar      *help  = _(s->help);
+      const ns_setting *s = &ns_settings[i];
+      const gchar *label = _ (s->label);
+      const gchar *help = _ (s->help);
 
       switch (s->type)
         {
         case NS_SETTING_DOUBLE:
-          gimp_procedure_add_double_argument (procedure, s->name, label, help,
-                                              s->min, s->max, s->default_value,
-                                              G_PARAM_READWRITE);
+          gimp_procedure_add_double_argument (procedure, s->name, label, help, s->min, s->max,
+                                              s->default_value, G_PARAM_READWRITE);
           break;
         case NS_SETTING_INT:
-          gimp_procedure_add_int_argument (procedure, s->name, label, help,
-                                           (gint) s->min, (gint) s->max,
-                                           (gint) s->default_value,
-                                           G_PARAM_READWRITE);
+          gimp_procedure_add_int_argument (procedure, s->name, label, help, (gint) s->min,
+                                           (gint) s->max, (gint) s->default_value, G_PARAM_READWRITE);
           break;
         case NS_SETTING_BOOLEAN:
           gimp_procedure_add_boolean_argument (procedure, s->name, label, help,
-                                               s->default_value != 0.0,
-                                               G_PARAM_READWRITE);
+                                               s->default_value != 0.0, G_PARAM_READWRITE);
           break;
         case NS_SETTING_CHOICE:
-          gimp_procedure_add_choice_argument (procedure, s->name, label, help,
-                                              choice_new (s),
-                                              ns_setting_default_nick (s),
-                                              G_PARAM_READWRITE);
+          gimp_procedure_add_choice_argument (procedure, s->name, label, help, choice_new (s),
+                                              ns_setting_default_nick (s), G_PARAM_READWRITE);
           break;
         }
 
@@ -100,9 +90,9 @@ neural_style_settings_normalize (GimpProcedureConfig *config)
 
   for (i = 0; i < ns_settings_count; i++)
     {
-      const ns_setting        *s    = &ns_settings[i];
+      const ns_setting *s = &ns_settings[i];
       const ns_setting_choice *c;
-      gchar                   *nick = NULL;
+      gchar *nick = NULL;
 
       if (s->type != NS_SETTING_CHOICE)
         continue;
@@ -116,8 +106,7 @@ neural_style_settings_normalize (GimpProcedureConfig *config)
 }
 
 void
-neural_style_settings_to_params (GimpProcedureConfig *config,
-                                 ns_params           *params)
+neural_style_settings_to_params (GimpProcedureConfig *config, ns_params *params)
 {
   gint i;
 
@@ -126,9 +115,9 @@ neural_style_settings_to_params (GimpProcedureConfig *config,
   for (i = 0; i < ns_settings_count; i++)
     {
       const ns_setting *s = &ns_settings[i];
-      gdouble           d = 0.0;
-      gint              n = 0;
-      gboolean          b = FALSE;
+      gdouble d = 0.0;
+      gint n = 0;
+      gboolean b = FALSE;
 
       switch (s->type)
         {
@@ -152,15 +141,14 @@ neural_style_settings_to_params (GimpProcedureConfig *config,
 }
 
 void
-neural_style_default_style_layer (GimpProcedureConfig *config,
-                                  GimpImage           *image,
-                                  GimpDrawable        *drawable)
+neural_style_default_style_layer (GimpProcedureConfig *config, GimpImage *image,
+                                  GimpDrawable *drawable)
 {
-  GimpLayer  *current = NULL;
-  GimpLayer  *choice  = NULL;
+  GimpLayer *current = NULL;
+  GimpLayer *choice = NULL;
   GimpLayer **layers;
   GimpImage **images;
-  gint        i;
+  gint i;
 
   g_object_get (config, "style-layer", &current, NULL);
   if (current)
@@ -170,12 +158,12 @@ neural_style_default_style_layer (GimpProcedureConfig *config,
     }
 
   layers = gimp_image_get_layers (image);
-  for (i = 0; layers && layers[i] && ! choice; i++)
+  for (i = 0; layers && layers[i] && !choice; i++)
     if (GIMP_DRAWABLE (layers[i]) != drawable)
       choice = layers[i];
 
   images = gimp_get_images ();
-  for (i = 0; images && images[i] && ! choice; i++)
+  for (i = 0; images && images[i] && !choice; i++)
     if (images[i] != image)
       {
         GimpLayer **other = gimp_image_get_layers (images[i]);
@@ -201,7 +189,7 @@ neural_style_default_style_layer (GimpProcedureConfig *config,
 gchar *
 neural_style_plug_in_path (const gchar *name)
 {
-  gchar *dir  = g_path_get_dirname (gimp_get_progname ());
+  gchar *dir = g_path_get_dirname (gimp_get_progname ());
   gchar *path = g_build_filename (dir, name, NULL);
 
   g_free (dir);
@@ -209,11 +197,10 @@ neural_style_plug_in_path (const gchar *name)
 }
 
 gchar *
-neural_style_find_weights (GFile   *weights_file,
-                           GError **error)
+neural_style_find_weights (GFile *weights_file, GError **error)
 {
   const gchar *env;
-  gchar       *path;
+  gchar *path;
 
   if (weights_file)
     {
@@ -221,8 +208,7 @@ neural_style_find_weights (GFile   *weights_file,
       if (path && g_file_test (path, G_FILE_TEST_IS_REGULAR))
         return path;
 
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("The VGG19 weights file '%s' does not exist."),
+      g_set_error (error, GIMP_PLUG_IN_ERROR, 0, _ ("The VGG19 weights file '%s' does not exist."),
                    gimp_file_get_utf8_name (weights_file));
       g_free (path);
       return NULL;
@@ -235,8 +221,8 @@ neural_style_find_weights (GFile   *weights_file,
         return g_strdup (env);
 
       g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _("%s names the VGG19 weights file '%s', which does "
-                     "not exist."),
+                   _ ("%s names the VGG19 weights file '%s', which does "
+                      "not exist."),
                    WEIGHTS_ENV, env);
       return NULL;
     }
@@ -246,11 +232,11 @@ neural_style_find_weights (GFile   *weights_file,
     return path;
 
   g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-               _("No VGG19 weights found (looked for '%s').  Download "
-                 "them with weights/get-weights from the GIMP Neural "
-                 "Style sources, then set %s to the downloaded file, "
-                 "choose it as the VGG19 weights file, or install it "
-                 "next to the plug-in as vgg19-conv.safetensors."),
+               _ ("No VGG19 weights found (looked for '%s').  Download "
+                  "them with weights/get-weights from the GIMP Neural "
+                  "Style sources, then set %s to the downloaded file, "
+                  "choose it as the VGG19 weights file, or install it "
+                  "next to the plug-in as vgg19-conv.safetensors."),
                path, WEIGHTS_ENV);
   g_free (path);
   return NULL;

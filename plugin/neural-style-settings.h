@@ -30,33 +30,28 @@ G_BEGIN_DECLS
 /* Adds a PDB argument for each table row from row first up to and
  * including the row called last (NULL: to the end); returns the index of
  * the row after the last one added. */
-gint       neural_style_settings_add_arguments (GimpProcedure        *procedure,
-                                                gint                  first,
-                                                const gchar          *last);
+gint neural_style_settings_add_arguments (GimpProcedure *procedure, gint first, const gchar *last);
 
 /* Replaces a choice's old nick (an alias, e.g. layer-set "seed") in config
  * by its current one, so that the dialog and presets show it. */
-void       neural_style_settings_normalize     (GimpProcedureConfig  *config);
+void neural_style_settings_normalize (GimpProcedureConfig *config);
 
 /* The engine's parameters from config's settings. */
-void       neural_style_settings_to_params     (GimpProcedureConfig  *config,
-                                                ns_params            *params);
+void neural_style_settings_to_params (GimpProcedureConfig *config, ns_params *params);
 
 /* When config has no style layer (layer arguments are never remembered),
  * suggests the top-most other layer of the image, else the first layer of
  * another open image. */
-void       neural_style_default_style_layer    (GimpProcedureConfig  *config,
-                                                GimpImage            *image,
-                                                GimpDrawable         *drawable);
+void neural_style_default_style_layer (GimpProcedureConfig *config, GimpImage *image,
+                                       GimpDrawable *drawable);
 
 /* The weights: weights_file, else $NEURAL_STYLE_WEIGHTS, else
  * vgg19-conv.safetensors next to the plug-in.  NULL with error set when
  * none exists. */
-gchar    * neural_style_find_weights           (GFile                *weights_file,
-                                                GError              **error);
+gchar *neural_style_find_weights (GFile *weights_file, GError **error);
 
 /* A file or folder installed next to the plug-in's binary. */
-gchar    * neural_style_plug_in_path           (const gchar          *name);
+gchar *neural_style_plug_in_path (const gchar *name);
 
 G_END_DECLS
 

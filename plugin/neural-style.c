@@ -39,14 +39,12 @@
 #include "neural-style-job.h"
 #include "neural-style-settings.h"
 
-
-#define PLUG_IN_PROC   "plug-in-neural-style"
+#define PLUG_IN_PROC "plug-in-neural-style"
 #define PLUG_IN_BINARY "neural-style"
 
-#define PRESETS_DIR_NAME  "presets"
+#define PRESETS_DIR_NAME "presets"
 
-
-typedef struct _NeuralStyle      NeuralStyle;
+typedef struct _NeuralStyle NeuralStyle;
 typedef struct _NeuralStyleClass NeuralStyleClass;
 
 struct _NeuralStyle
@@ -62,28 +60,20 @@ struct _NeuralStyleClass
 #define NEURAL_STYLE_TYPE (neural_style_get_type ())
 #define NEURAL_STYLE(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), NEURAL_STYLE_TYPE, NeuralStyle))
 
-GType                   neural_style_get_type         (void) G_GNUC_CONST;
+GType neural_style_get_type (void) G_GNUC_CONST;
 
-static GList          * neural_style_query_procedures (GimpPlugIn           *plug_in);
-static GimpProcedure  * neural_style_create_procedure (GimpPlugIn           *plug_in,
-                                                       const gchar          *name);
-static gboolean         neural_style_set_i18n         (GimpPlugIn           *plug_in,
-                                                       const gchar          *procedure_name,
-                                                       gchar               **gettext_domain,
-                                                       gchar               **catalog_dir);
+static GList *neural_style_query_procedures (GimpPlugIn *plug_in);
+static GimpProcedure *neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name);
+static gboolean neural_style_set_i18n (GimpPlugIn *plug_in, const gchar *procedure_name,
+                                       gchar **gettext_domain, gchar **catalog_dir);
 
-static GimpValueArray * neural_style_run              (GimpProcedure        *procedure,
-                                                       GimpRunMode           run_mode,
-                                                       GimpImage            *image,
-                                                       GimpDrawable        **drawables,
-                                                       GimpProcedureConfig  *config,
-                                                       gpointer              run_data);
-
+static GimpValueArray *neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode,
+                                         GimpImage *image, GimpDrawable **drawables,
+                                         GimpProcedureConfig *config, gpointer run_data);
 
 G_DEFINE_TYPE (NeuralStyle, neural_style, GIMP_TYPE_PLUG_IN)
 
 GIMP_MAIN (NEURAL_STYLE_TYPE)
-
 
 static void
 neural_style_class_init (NeuralStyleClass *klass)
@@ -92,7 +82,7 @@ neural_style_class_init (NeuralStyleClass *klass)
 
   plug_in_class->query_procedures = neural_style_query_procedures;
   plug_in_class->create_procedure = neural_style_create_procedure;
-  plug_in_class->set_i18n         = neural_style_set_i18n;
+  plug_in_class->set_i18n = neural_style_set_i18n;
 }
 
 static void
@@ -101,14 +91,12 @@ neural_style_init (NeuralStyle *neural_style)
 }
 
 static gboolean
-neural_style_set_i18n (GimpPlugIn   *plug_in,
-                       const gchar  *procedure_name,
-                       gchar       **gettext_domain,
-                       gchar       **catalog_dir)
+neural_style_set_i18n (GimpPlugIn *plug_in, const gchar *procedure_name, gchar **gettext_domain,
+                       gchar **catalog_dir)
 {
   /* Catalogs live in <plug-in dir>/locale, libgimp's default. */
   *gettext_domain = g_strdup (GETTEXT_PACKAGE);
-  *catalog_dir    = NULL;
+  *catalog_dir = NULL;
 
   return TRUE;
 }
@@ -120,165 +108,136 @@ neural_style_query_procedures (GimpPlugIn *plug_in)
 }
 
 static GimpProcedure *
-neural_style_create_procedure (GimpPlugIn  *plug_in,
-                               const gchar *name)
+neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name)
 {
   GimpProcedure *procedure = NULL;
-  gint           row;
+  gint row;
 
   if (strcmp (name, PLUG_IN_PROC) != 0)
     return NULL;
 
-  procedure = gimp_image_procedure_new (plug_in, name,
-                                        GIMP_PDB_PROC_TYPE_PLUGIN,
-                                        neural_style_run, NULL, NULL);
+  procedure = gimp_image_procedure_new (plug_in, name, GIMP_PDB_PROC_TYPE_PLUGIN, neural_style_run,
+                                        NULL, NULL);
 
   /* Indexed images are not offered: their palette cannot hold a painting. */
   gimp_procedure_set_image_types (procedure, "RGB*, GRAY*");
-  gimp_procedure_set_sensitivity_mask (procedure,
-                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLE);
+  gimp_procedure_set_sensitivity_mask (procedure, GIMP_PROCEDURE_SENSITIVE_DRAWABLE);
 
-  gimp_procedure_set_menu_label (procedure, _("_Neural Style…"));
+  gimp_procedure_set_menu_label (procedure, _ ("_Neural Style…"));
   gimp_procedure_add_menu_path (procedure, "<Image>/Filters/Artistic");
 
-  gimp_procedure_set_documentation
-    (procedure,
-     _("Repaint a layer in the style of another picture"),
-     _("Repaints the layer in the style of a style picture by neural style "
-       "transfer (Gatys, Ecker and Bethge): the picture is optimised so "
-       "that the VGG19 network sees the layer's content and the style "
-       "picture's textures in it.  The style comes from a layer "
-       "(style-layer) or from an image file (style-file); give exactly one. "
-       "The result is a new layer above the layer, limited to the "
-       "selection by a layer mask when there is one; neither input is "
-       "changed.  It needs the VGG19 weights: the weights-file argument, "
-       "else the file named by the NEURAL_STYLE_WEIGHTS environment "
-       "variable, else vgg19-conv.safetensors next to the plug-in."),
-     name);
-  gimp_procedure_set_attribution (procedure,
-                                  "GIMP Neural Style authors",
-                                  "GIMP Neural Style authors",
-                                  "2025");
+  gimp_procedure_set_documentation (
+      procedure, _ ("Repaint a layer in the style of another picture"),
+      _ ("Repaints the layer in the style of a style picture by neural style "
+         "transfer (Gatys, Ecker and Bethge): the picture is optimised so "
+         "that the VGG19 network sees the layer's content and the style "
+         "picture's textures in it.  The style comes from a layer "
+         "(style-layer) or from an image file (style-file); give exactly one. "
+         "The result is a new layer above the layer, limited to the "
+         "selection by a layer mask when there is one; neither input is "
+         "changed.  It needs the VGG19 weights: the weights-file argument, "
+         "else the file named by the NEURAL_STYLE_WEIGHTS environment "
+         "variable, else vgg19-conv.safetensors next to the plug-in."),
+      name);
+  gimp_procedure_set_attribution (procedure, "GIMP Neural Style authors",
+                                  "GIMP Neural Style authors", "2025");
 
-  gimp_procedure_add_layer_argument (procedure, "style-layer",
-                                     _("Style la_yer"),
-                                     _("The layer whose look is painted onto "
-                                       "your layer: a painting, a texture, a "
-                                       "photo.  It may belong to any open "
-                                       "image (give this or style-file)"),
-                                     TRUE,
-                                     G_PARAM_READWRITE);
+  gimp_procedure_add_layer_argument (procedure, "style-layer", _ ("Style la_yer"),
+                                     _ ("The layer whose look is painted onto "
+                                        "your layer: a painting, a texture, a "
+                                        "photo.  It may belong to any open "
+                                        "image (give this or style-file)"),
+                                     TRUE, G_PARAM_READWRITE);
 
   /* Files are declared with ACTION_ANY: with ACTION_OPEN, GIMP itself
    * rejects a missing file as an "out of range" value before the plug-in
    * runs, and the plug-in's own message says more.  The dialog shows open
    * choosers for them (ui/neural-style-dialog.c). */
-  gimp_procedure_add_file_argument (procedure, "style-file",
-                                    _("Style image file"),
-                                    _("An image file whose look is painted "
-                                      "onto your layer (give this or "
-                                      "style-layer)"),
-                                    GIMP_FILE_CHOOSER_ACTION_ANY,
-                                    TRUE, NULL,
-                                    G_PARAM_READWRITE);
+  gimp_procedure_add_file_argument (procedure, "style-file", _ ("Style image file"),
+                                    _ ("An image file whose look is painted "
+                                       "onto your layer (give this or "
+                                       "style-layer)"),
+                                    GIMP_FILE_CHOOSER_ACTION_ANY, TRUE, NULL, G_PARAM_READWRITE);
 
   /* The settings, from the engine's table, in its order; the weights file
    * keeps its place after max-size (positional calls depend on it). */
   row = neural_style_settings_add_arguments (procedure, 0, "max-size");
 
-  gimp_procedure_add_file_argument (procedure, "weights-file",
-                                    _("VGG19 weights file"),
-                                    _("A safetensors file with VGG19's "
-                                      "convolutions (default: "
-                                      "$NEURAL_STYLE_WEIGHTS, else "
-                                      "vgg19-conv.safetensors next to "
-                                      "the plug-in)"),
-                                    GIMP_FILE_CHOOSER_ACTION_ANY,
-                                    TRUE, NULL,
-                                    G_PARAM_READWRITE);
+  gimp_procedure_add_file_argument (procedure, "weights-file", _ ("VGG19 weights file"),
+                                    _ ("A safetensors file with VGG19's "
+                                       "convolutions (default: "
+                                       "$NEURAL_STYLE_WEIGHTS, else "
+                                       "vgg19-conv.safetensors next to "
+                                       "the plug-in)"),
+                                    GIMP_FILE_CHOOSER_ACTION_ANY, TRUE, NULL, G_PARAM_READWRITE);
 
   neural_style_settings_add_arguments (procedure, row, NULL);
 
   /* Which of the two style arguments the dialog uses (not part of the
    * PDB signature; remembered between interactive runs). */
-  gimp_procedure_add_choice_aux_argument (procedure, "style-source",
-                                          _("Style _from"),
-                                          _("Take the style from a layer of "
-                                            "an open image or from an image "
-                                            "file"),
-                                          gimp_choice_new_with_values
-                                            ("layer", NEURAL_STYLE_SOURCE_LAYER,
-                                             _("A layer"), NULL,
-                                             "file",  NEURAL_STYLE_SOURCE_FILE,
-                                             _("An image file"), NULL,
-                                             NULL),
-                                          "layer",
-                                          G_PARAM_READWRITE);
+  gimp_procedure_add_choice_aux_argument (
+      procedure, "style-source", _ ("Style _from"),
+      _ ("Take the style from a layer of "
+         "an open image or from an image "
+         "file"),
+      gimp_choice_new_with_values ("layer", NEURAL_STYLE_SOURCE_LAYER, _ ("A layer"), NULL, "file",
+                                   NEURAL_STYLE_SOURCE_FILE, _ ("An image file"), NULL, NULL),
+      "layer", G_PARAM_READWRITE);
 
-  gimp_procedure_add_layer_return_value (procedure, "layer",
-                                         _("Layer"),
-                                         _("The new layer with the result"),
-                                         FALSE,
+  gimp_procedure_add_layer_return_value (procedure, "layer", _ ("Layer"),
+                                         _ ("The new layer with the result"), FALSE,
                                          G_PARAM_READWRITE);
 
   return procedure;
 }
 
 static GimpValueArray *
-neural_style_run (GimpProcedure        *procedure,
-                  GimpRunMode           run_mode,
-                  GimpImage            *image,
-                  GimpDrawable        **drawables,
-                  GimpProcedureConfig  *config,
-                  gpointer              run_data)
+neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
+                  GimpDrawable **drawables, GimpProcedureConfig *config, gpointer run_data)
 {
-  GimpValueArray    *return_vals;
-  GimpDrawable      *drawable;
-  GimpLayer         *style_layer  = NULL;
-  GFile             *style_file   = NULL;
-  GFile             *weights_file = NULL;
-  GimpLayer         *new_layer    = NULL;
-  const Babl        *format;
-  GeglRectangle      region;
-  gboolean           masked;
-  ns_params          params;
-  ns_image           content      = { 0 };
-  ns_image           style        = { 0 };
-  ns_image           result       = { 0 };
-  ns_error           ns_err       = { 0 };
-  gchar             *weights_path = NULL;
-  GimpPDBStatusType  status       = GIMP_PDB_EXECUTION_ERROR;
-  GError            *error        = NULL;
+  GimpValueArray *return_vals;
+  GimpDrawable *drawable;
+  GimpLayer *style_layer = NULL;
+  GFile *style_file = NULL;
+  GFile *weights_file = NULL;
+  GimpLayer *new_layer = NULL;
+  const Babl *format;
+  GeglRectangle region;
+  gboolean masked;
+  ns_params params;
+  ns_image content = { 0 };
+  ns_image style = { 0 };
+  ns_image result = { 0 };
+  ns_error ns_err = { 0 };
+  gchar *weights_path = NULL;
+  GimpPDBStatusType status = GIMP_PDB_EXECUTION_ERROR;
+  GError *error = NULL;
 
   gegl_init (NULL, NULL);
 
   if (gimp_core_object_array_get_length ((GObject **) drawables) != 1)
     {
-      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _("Procedure '%s' only works with one drawable."),
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0, _ ("Procedure '%s' only works with one drawable."),
                    gimp_procedure_get_name (procedure));
-      return gimp_procedure_new_return_values (procedure,
-                                               GIMP_PDB_CALLING_ERROR, error);
+      return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
     }
 
   drawable = drawables[0];
 
-  if (! gimp_item_is_layer (GIMP_ITEM (drawable)))
+  if (!gimp_item_is_layer (GIMP_ITEM (drawable)))
     {
       g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _("Neural Style works on a layer; "
-                     "select a layer, not a channel or a mask."));
-      return gimp_procedure_new_return_values (procedure,
-                                               GIMP_PDB_CALLING_ERROR, error);
+                   _ ("Neural Style works on a layer; "
+                      "select a layer, not a channel or a mask."));
+      return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
     }
 
   if (gimp_image_get_base_type (image) == GIMP_INDEXED)
     {
       g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _("Neural Style works on RGB and grayscale images; "
-                     "convert the indexed image first (Image > Mode)."));
-      return gimp_procedure_new_return_values (procedure,
-                                               GIMP_PDB_CALLING_ERROR, error);
+                   _ ("Neural Style works on RGB and grayscale images; "
+                      "convert the indexed image first (Image > Mode)."));
+      return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
     }
 
   /* Layer arguments are never remembered: suggest one. */
@@ -289,8 +248,7 @@ neural_style_run (GimpProcedure        *procedure,
    * used; the dialog itself clears the other one. */
   if (run_mode == GIMP_RUN_WITH_LAST_VALS)
     {
-      if (gimp_procedure_config_get_choice_id (config, "style-source") ==
-          NEURAL_STYLE_SOURCE_FILE)
+      if (gimp_procedure_config_get_choice_id (config, "style-source") == NEURAL_STYLE_SOURCE_FILE)
         g_object_set (config, "style-layer", NULL, NULL);
       else
         g_object_set (config, "style-file", NULL, NULL);
@@ -301,21 +259,17 @@ neural_style_run (GimpProcedure        *procedure,
 
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
-      gchar    *presets = neural_style_plug_in_path (PRESETS_DIR_NAME);
-      gboolean  run     = neural_style_dialog_run (procedure, config, presets);
+      gchar *presets = neural_style_plug_in_path (PRESETS_DIR_NAME);
+      gboolean run = neural_style_dialog_run (procedure, config, presets);
 
       g_free (presets);
-      if (! run)
-        return gimp_procedure_new_return_values (procedure,
-                                                 GIMP_PDB_CANCEL, NULL);
+      if (!run)
+        return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
     }
 
   neural_style_settings_to_params (config, &params);
-  g_object_get (config,
-                "style-layer",  &style_layer,
-                "style-file",   &style_file,
-                "weights-file", &weights_file,
-                NULL);
+  g_object_get (config, "style-layer", &style_layer, "style-file", &style_file, "weights-file",
+                &weights_file, NULL);
 
   /* GIMP stores the settings of interactive runs, but cannot store a layer
    * (and warns about it): forget it now that it is read. */
@@ -325,76 +279,68 @@ neural_style_run (GimpProcedure        *procedure,
   if ((style_layer == NULL) == (style_file == NULL))
     {
       g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   style_layer == NULL ?
-                   _("No style given: choose a style layer or a style "
-                     "image file.") :
-                   _("Both a style layer and a style image file were "
-                     "given: choose only one of them."));
+                   style_layer == NULL ? _ ("No style given: choose a style layer or a style "
+                                            "image file.") :
+                                         _ ("Both a style layer and a style image file were "
+                                            "given: choose only one of them."));
       status = GIMP_PDB_CALLING_ERROR;
       goto out;
     }
 
   if (ns_params_check (&params, &ns_err) != NS_OK)
     {
-      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _("Invalid settings: %s."), ns_err.message);
+      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0, _ ("Invalid settings: %s."), ns_err.message);
       status = GIMP_PDB_CALLING_ERROR;
       goto out;
     }
 
   /* With a selection, only its bounding box is painted, and a mask made
    * from it limits the new layer to it. */
-  masked = ! gimp_selection_is_empty (image);
-  if (! gimp_drawable_mask_intersect (drawable, &region.x, &region.y,
-                                      &region.width, &region.height))
+  masked = !gimp_selection_is_empty (image);
+  if (!gimp_drawable_mask_intersect (drawable, &region.x, &region.y, &region.width, &region.height))
     {
       g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _("The selection does not touch the layer: there is "
-                     "nothing to paint."));
+                   _ ("The selection does not touch the layer: there is "
+                      "nothing to paint."));
       status = GIMP_PDB_CALLING_ERROR;
       goto out;
     }
 
   weights_path = neural_style_find_weights (weights_file, &error);
-  if (! weights_path)
+  if (!weights_path)
     goto out;
 
-  gimp_progress_init (_("Neural style"));
+  gimp_progress_init (_ ("Neural style"));
 
   /* The content's own colour space (its ICC profile, linear or not),
    * gamma-encoded as the engine expects; the style is read into the same
    * space so that both are compared in the same colours. */
-  format = babl_format_with_space ("R'G'B'A float",
-                                   gimp_drawable_get_format (drawable));
+  format = babl_format_with_space ("R'G'B'A float", gimp_drawable_get_format (drawable));
 
-  if (! neural_style_read_region (drawable, format, &region, &content, &error))
+  if (!neural_style_read_region (drawable, format, &region, &content, &error))
     goto out;
 
   if (style_layer)
     {
-      GeglRectangle whole = { 0, 0,
-                              gimp_drawable_get_width (GIMP_DRAWABLE (style_layer)),
+      GeglRectangle whole = { 0, 0, gimp_drawable_get_width (GIMP_DRAWABLE (style_layer)),
                               gimp_drawable_get_height (GIMP_DRAWABLE (style_layer)) };
 
-      if (! neural_style_read_region (GIMP_DRAWABLE (style_layer), format, &whole,
-                                     &style, &error))
+      if (!neural_style_read_region (GIMP_DRAWABLE (style_layer), format, &whole, &style, &error))
         goto out;
     }
   else
     {
-      gimp_progress_set_text (_("Neural style: loading the style image"));
-      if (! neural_style_read_style_file (style_file, format, &style, &error))
+      gimp_progress_set_text (_ ("Neural style: loading the style image"));
+      if (!neural_style_read_style_file (style_file, format, &style, &error))
         goto out;
     }
 
-  status = neural_style_job_run (weights_path, &content, &style, &params,
-                                 format, run_mode == GIMP_RUN_INTERACTIVE,
-                                 &result, &error);
+  status = neural_style_job_run (weights_path, &content, &style, &params, format,
+                                 run_mode == GIMP_RUN_INTERACTIVE, &result, &error);
   if (status != GIMP_PDB_SUCCESS)
     goto out;
 
-  new_layer = neural_style_insert_result (image, drawable, format, &region,
-                                          masked, &result);
+  new_layer = neural_style_insert_result (image, drawable, format, &region, masked, &result);
 
   gimp_progress_update (1.0);
   gimp_progress_end ();
@@ -402,7 +348,7 @@ neural_style_run (GimpProcedure        *procedure,
   if (run_mode != GIMP_RUN_NONINTERACTIVE)
     gimp_displays_flush ();
 
- out:
+out:
   ns_image_clear (&result);
   ns_image_clear (&style);
   ns_image_clear (&content);
@@ -417,4 +363,3 @@ neural_style_run (GimpProcedure        *procedure,
 
   return return_vals;
 }
-

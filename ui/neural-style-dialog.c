@@ -32,46 +32,40 @@
 #include "ns_settings.h"
 #include "neural-style-presets.h"
 
-
 #define PLUG_IN_BINARY "neural-style"
 
 /* The tallest the open "Advanced" part gets before it scrolls. */
 #define ADVANCED_MAX_HEIGHT 380
-
 
 typedef struct
 {
   GimpProcedureDialog *dialog;
   GimpProcedureConfig *config;
 
-  GtkWidget           *layer_chooser;
-  GtkWidget           *file_chooser;
+  GtkWidget *layer_chooser;
+  GtkWidget *file_chooser;
 
-  GtkWidget           *preset_combo;
-  GtkWidget           *delete_button;
-  gchar               *shipped_dir;
-  gchar               *user_dir;
-  GList               *presets;        /* NeuralStylePreset, in combo order */
-  gulong               combo_handler;
-  gboolean             applying;       /* a preset is being applied */
+  GtkWidget *preset_combo;
+  GtkWidget *delete_button;
+  gchar *shipped_dir;
+  gchar *user_dir;
+  GList *presets; /* NeuralStylePreset, in combo order */
+  gulong combo_handler;
+  gboolean applying; /* a preset is being applied */
 } DialogState;
-
 
 /* The procedure's file arguments accept any path (so that a missing file
  * gets the plug-in's own error message), which GIMP's default file widget
  * does not support; this is an "open" chooser bound to such an argument. */
 static GtkWidget *
-open_file_chooser_new (GimpProcedureConfig *config,
-                       const gchar         *property,
-                       const gchar         *title)
+open_file_chooser_new (GimpProcedureConfig *config, const gchar *property, const gchar *title)
 {
   GParamSpec *pspec;
-  GtkWidget  *chooser;
+  GtkWidget *chooser;
 
   pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (config), property);
 
-  chooser = gimp_file_chooser_new (GIMP_FILE_CHOOSER_ACTION_OPEN,
-                                   g_param_spec_get_nick (pspec),
+  chooser = gimp_file_chooser_new (GIMP_FILE_CHOOSER_ACTION_OPEN, g_param_spec_get_nick (pspec),
                                    title, NULL);
   gimp_help_set_help_data (chooser, g_param_spec_get_blurb (pspec), NULL);
 
@@ -88,7 +82,7 @@ open_file_chooser_new (GimpProcedureConfig *config,
 static gboolean
 redraw_layer_chooser (gpointer data)
 {
-  GObject      *chooser  = data;
+  GObject *chooser = data;
   GimpDrawable *drawable = NULL;
 
   g_object_get (chooser, "drawable", &drawable, NULL);
@@ -102,20 +96,18 @@ redraw_layer_chooser (gpointer data)
 }
 
 static void
-layer_chooser_allocated (GtkWidget     *chooser,
-                         GtkAllocation *allocation,
-                         gpointer       data)
+layer_chooser_allocated (GtkWidget *chooser, GtkAllocation *allocation, gpointer data)
 {
   g_signal_handlers_disconnect_by_func (chooser, layer_chooser_allocated, data);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_layer_chooser,
-                   g_object_ref (chooser), g_object_unref);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_layer_chooser, g_object_ref (chooser),
+                   g_object_unref);
 }
 
 static gboolean
 style_from_file (GimpProcedureConfig *config)
 {
-  gchar    *source = NULL;
-  gboolean  from_file;
+  gchar *source = NULL;
+  gboolean from_file;
 
   g_object_get (config, "style-source", &source, NULL);
   from_file = (g_strcmp0 (source, "file") == 0);
@@ -125,27 +117,21 @@ style_from_file (GimpProcedureConfig *config)
 }
 
 static void
-style_source_changed (GimpProcedureConfig *config,
-                      GParamSpec          *pspec,
-                      DialogState         *state)
+style_source_changed (GimpProcedureConfig *config, GParamSpec *pspec, DialogState *state)
 {
   gboolean from_file = style_from_file (config);
 
-  gtk_widget_set_sensitive (state->layer_chooser, ! from_file);
+  gtk_widget_set_sensitive (state->layer_chooser, !from_file);
   gtk_widget_set_sensitive (state->file_chooser, from_file);
 }
 
 static void
-set_spin_digits (GimpProcedureDialog *dialog,
-                 const gchar         *property,
-                 gint                 digits,
-                 gdouble              step,
-                 gdouble              page)
+set_spin_digits (GimpProcedureDialog *dialog, const gchar *property, gint digits, gdouble step,
+                 gdouble page)
 {
   GtkWidget *spin;
 
-  spin = gimp_procedure_dialog_get_widget (dialog, property,
-                                           GIMP_TYPE_LABEL_SPIN);
+  spin = gimp_procedure_dialog_get_widget (dialog, property, GIMP_TYPE_LABEL_SPIN);
   gimp_label_spin_set_digits (GIMP_LABEL_SPIN (spin), digits);
   gimp_label_spin_set_increments (GIMP_LABEL_SPIN (spin), step, page);
 }
@@ -153,13 +139,11 @@ set_spin_digits (GimpProcedureDialog *dialog,
 /* Sensitive while the choice setting choice_property has the enum value
  * value. */
 static void
-sensitive_if_choice (GimpProcedureDialog *dialog,
-                     const gchar         *property,
-                     const gchar         *choice_property,
-                     gint                 choice_value)
+sensitive_if_choice (GimpProcedureDialog *dialog, const gchar *property,
+                     const gchar *choice_property, gint choice_value)
 {
   GimpValueArray *values = gimp_value_array_new (1);
-  GValue          value  = G_VALUE_INIT;
+  GValue value = G_VALUE_INIT;
   const ns_setting_choice *choice;
 
   choice = ns_setting_choice_of (ns_setting_find (choice_property), choice_value);
@@ -170,36 +154,34 @@ sensitive_if_choice (GimpProcedureDialog *dialog,
   gimp_value_array_append (values, &value);
   g_value_unset (&value);
 
-  gimp_procedure_dialog_set_sensitive_if_in (dialog, property, NULL,
-                                             choice_property, values, TRUE);
+  gimp_procedure_dialog_set_sensitive_if_in (dialog, property, NULL, choice_property, values, TRUE);
 }
 
 /* A choice's combo lists its current nicks only, not the old ones the
  * procedure still accepts from scripts (neural-style-settings.c). */
 static void
-hide_old_choices (GimpProcedureDialog *dialog,
-                  const ns_setting    *setting)
+hide_old_choices (GimpProcedureDialog *dialog, const ns_setting *setting)
 {
-  GtkWidget    *widget;
+  GtkWidget *widget;
   GtkTreeModel *model;
-  GtkTreeIter   iter;
-  gboolean      valid;
+  GtkTreeIter iter;
+  gboolean valid;
 
   widget = gimp_procedure_dialog_get_widget (dialog, setting->name, G_TYPE_NONE);
   if (GIMP_IS_LABEL_STRING_WIDGET (widget))
     widget = gimp_label_string_widget_get_widget (GIMP_LABEL_STRING_WIDGET (widget));
-  if (! GTK_IS_COMBO_BOX (widget))
+  if (!GTK_IS_COMBO_BOX (widget))
     return;
 
   model = gtk_combo_box_get_model (GTK_COMBO_BOX (widget));
-  if (! GTK_IS_LIST_STORE (model))
+  if (!GTK_IS_LIST_STORE (model))
     return;
 
   valid = gtk_tree_model_get_iter_first (model, &iter);
   while (valid)
     {
       const ns_setting_choice *choice;
-      gchar                   *nick = NULL;
+      gchar *nick = NULL;
 
       gtk_tree_model_get (model, &iter, 0, &nick, -1);
       choice = ns_setting_choice_find (setting, nick);
@@ -214,11 +196,10 @@ hide_old_choices (GimpProcedureDialog *dialog,
 /* The names of the settings of a group, in the table's order, then extra
  * (a container's id, or NULL); free the list with g_list_free. */
 static GList *
-group_settings (ns_setting_group  group,
-                const gchar      *extra)
+group_settings (ns_setting_group group, const gchar *extra)
 {
   GList *names = NULL;
-  gint   i;
+  gint i;
 
   for (i = 0; i < ns_settings_count; i++)
     if (ns_settings[i].group == group)
@@ -228,7 +209,6 @@ group_settings (ns_setting_group  group,
 
   return names;
 }
-
 
 /*  Presets  */
 
@@ -245,8 +225,7 @@ update_delete_button (DialogState *state)
 {
   NeuralStylePreset *preset = selected_preset (state);
 
-  gtk_widget_set_sensitive (state->delete_button,
-                            preset && ! neural_style_preset_is_shipped (preset));
+  gtk_widget_set_sensitive (state->delete_button, preset && !neural_style_preset_is_shipped (preset));
 }
 
 /* Shows the preset whose settings the config has (none if none has). */
@@ -254,9 +233,9 @@ static void
 select_matching_preset (DialogState *state)
 {
   NeuralStylePreset *current = selected_preset (state);
-  GList             *iter;
-  gint               index   = -1;
-  gint               i;
+  GList *iter;
+  gint index = -1;
+  gint i;
 
   /* Prefer the one already shown when several match. */
   if (current && neural_style_preset_matches (current, G_OBJECT (state->config)))
@@ -274,16 +253,14 @@ select_matching_preset (DialogState *state)
 }
 
 static void
-reload_presets (DialogState *state,
-                const gchar *select_path)
+reload_presets (DialogState *state, const gchar *select_path)
 {
   GList *iter;
-  gint   select = -1;
-  gint   i;
+  gint select = -1;
+  gint i;
 
   g_list_free_full (state->presets, g_object_unref);
-  state->presets = neural_style_presets_list (state->shipped_dir,
-                                              state->user_dir);
+  state->presets = neural_style_presets_list (state->shipped_dir, state->user_dir);
 
   g_signal_handler_block (state->preset_combo, state->combo_handler);
   gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (state->preset_combo));
@@ -293,8 +270,7 @@ reload_presets (DialogState *state,
 
       gtk_combo_box_text_append_text (GTK_COMBO_BOX_TEXT (state->preset_combo),
                                       neural_style_preset_get_label (preset));
-      if (select_path &&
-          g_strcmp0 (neural_style_preset_get_path (preset), select_path) == 0)
+      if (select_path && g_strcmp0 (neural_style_preset_get_path (preset), select_path) == 0)
         select = i;
     }
   gtk_combo_box_set_active (GTK_COMBO_BOX (state->preset_combo), select);
@@ -307,8 +283,7 @@ reload_presets (DialogState *state,
 }
 
 static void
-preset_combo_changed (GtkComboBox *combo,
-                      DialogState *state)
+preset_combo_changed (GtkComboBox *combo, DialogState *state)
 {
   NeuralStylePreset *preset = selected_preset (state);
 
@@ -323,12 +298,10 @@ preset_combo_changed (GtkComboBox *combo,
 }
 
 static void
-config_setting_changed (GimpProcedureConfig *config,
-                        GParamSpec          *pspec,
-                        DialogState         *state)
+config_setting_changed (GimpProcedureConfig *config, GParamSpec *pspec, DialogState *state)
 {
-  const gchar * const *names = neural_style_preset_setting_names ();
-  gint                 i;
+  const gchar *const *names = neural_style_preset_setting_names ();
+  gint i;
 
   if (state->applying)
     return;
@@ -342,26 +315,20 @@ config_setting_changed (GimpProcedureConfig *config,
 }
 
 static void
-show_error (GtkWidget   *parent,
-            const gchar *primary,
-            const gchar *secondary)
+show_error (GtkWidget *parent, const gchar *primary, const gchar *secondary)
 {
   GtkWidget *message;
 
   message = gtk_message_dialog_new (GTK_WINDOW (parent),
-                                    GTK_DIALOG_MODAL |
-                                    GTK_DIALOG_DESTROY_WITH_PARENT,
-                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
-                                    "%s", primary);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message),
-                                            "%s", secondary);
+                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                    GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (message), "%s", secondary);
   gtk_dialog_run (GTK_DIALOG (message));
   gtk_widget_destroy (message);
 }
 
 static gboolean
-is_shipped_name (DialogState *state,
-                 const gchar *name)
+is_shipped_name (DialogState *state, const gchar *name)
 {
   GList *iter;
 
@@ -375,13 +342,11 @@ is_shipped_name (DialogState *state,
 }
 
 static void
-entry_changed (GtkEntry  *entry,
-               GtkWidget *dialog)
+entry_changed (GtkEntry *entry, GtkWidget *dialog)
 {
   gchar *text = g_strstrip (g_strdup (gtk_entry_get_text (entry)));
 
-  gtk_dialog_set_response_sensitive (GTK_DIALOG (dialog), GTK_RESPONSE_OK,
-                                     *text != '\0');
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (dialog), GTK_RESPONSE_OK, *text != '\0');
   g_free (text);
 }
 
@@ -390,28 +355,24 @@ static gchar *
 ask_preset_name (DialogState *state)
 {
   NeuralStylePreset *current = selected_preset (state);
-  GtkWidget         *dialog;
-  GtkWidget         *vbox;
-  GtkWidget         *label;
-  GtkWidget         *entry;
-  GtkWidget         *note;
-  gchar             *name = NULL;
+  GtkWidget *dialog;
+  GtkWidget *vbox;
+  GtkWidget *label;
+  GtkWidget *entry;
+  GtkWidget *note;
+  gchar *name = NULL;
 
-  dialog = gimp_dialog_new (_("Save Preset"), "neural-style-save-preset",
-                            GTK_WIDGET (state->dialog),
-                            GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                            NULL, NULL,
-                            _("_Cancel"), GTK_RESPONSE_CANCEL,
-                            _("_Save"),   GTK_RESPONSE_OK,
-                            NULL);
+  dialog = gimp_dialog_new (_ ("Save Preset"), "neural-style-save-preset", GTK_WIDGET (state->dialog),
+                            GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, NULL, NULL,
+                            _ ("_Cancel"), GTK_RESPONSE_CANCEL, _ ("_Save"), GTK_RESPONSE_OK, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
 
   vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_container_set_border_width (GTK_CONTAINER (vbox), 12);
-  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))),
-                      vbox, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), vbox, TRUE, TRUE,
+                      0);
 
-  label = gtk_label_new_with_mnemonic (_("Preset _name:"));
+  label = gtk_label_new_with_mnemonic (_ ("Preset _name:"));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_box_pack_start (GTK_BOX (vbox), label, FALSE, FALSE, 0);
 
@@ -420,19 +381,19 @@ ask_preset_name (DialogState *state)
   gtk_entry_set_width_chars (GTK_ENTRY (entry), 32);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
   gimp_help_set_help_data (entry,
-                           _("A name for the current settings; saving "
-                             "under the name of one of your presets "
-                             "replaces it"), NULL);
-  if (current && ! neural_style_preset_is_shipped (current))
+                           _ ("A name for the current settings; saving "
+                              "under the name of one of your presets "
+                              "replaces it"),
+                           NULL);
+  if (current && !neural_style_preset_is_shipped (current))
     gtk_entry_set_text (GTK_ENTRY (entry), neural_style_preset_get_name (current));
   gtk_box_pack_start (GTK_BOX (vbox), entry, FALSE, FALSE, 0);
 
-  note = gtk_label_new (_("The preset keeps the settings, not the style "
-                          "layer or file."));
+  note = gtk_label_new (_ ("The preset keeps the settings, not the style "
+                           "layer or file."));
   gtk_label_set_xalign (GTK_LABEL (note), 0.0);
   gtk_label_set_line_wrap (GTK_LABEL (note), TRUE);
-  gimp_label_set_attributes (GTK_LABEL (note),
-                             PANGO_ATTR_STYLE, PANGO_STYLE_ITALIC, -1);
+  gimp_label_set_attributes (GTK_LABEL (note), PANGO_ATTR_STYLE, PANGO_STYLE_ITALIC, -1);
   gtk_box_pack_start (GTK_BOX (vbox), note, FALSE, FALSE, 0);
 
   g_signal_connect (entry, "changed", G_CALLBACK (entry_changed), dialog);
@@ -444,16 +405,15 @@ ask_preset_name (DialogState *state)
     {
       gchar *text = g_strstrip (g_strdup (gtk_entry_get_text (GTK_ENTRY (entry))));
 
-      if (*text && ! is_shipped_name (state, text))
+      if (*text && !is_shipped_name (state, text))
         {
           name = text;
           break;
         }
 
       if (*text)
-        gtk_label_set_text (GTK_LABEL (note),
-                            _("A preset that comes with the plug-in has this "
-                              "name; choose another."));
+        gtk_label_set_text (GTK_LABEL (note), _ ("A preset that comes with the plug-in has this "
+                                                 "name; choose another."));
       g_free (text);
     }
 
@@ -463,15 +423,14 @@ ask_preset_name (DialogState *state)
 }
 
 static void
-save_preset_clicked (GtkButton   *button,
-                     DialogState *state)
+save_preset_clicked (GtkButton *button, DialogState *state)
 {
   NeuralStylePreset *preset;
-  GError            *error = NULL;
-  gchar             *name;
+  GError *error = NULL;
+  gchar *name;
 
   name = ask_preset_name (state);
-  if (! name)
+  if (!name)
     return;
 
   preset = neural_style_preset_new_from_config (name, G_OBJECT (state->config));
@@ -484,8 +443,7 @@ save_preset_clicked (GtkButton   *button,
     }
   else
     {
-      show_error (GTK_WIDGET (state->dialog),
-                  _("The preset could not be saved."), error->message);
+      show_error (GTK_WIDGET (state->dialog), _ ("The preset could not be saved."), error->message);
       g_clear_error (&error);
     }
 
@@ -494,27 +452,23 @@ save_preset_clicked (GtkButton   *button,
 }
 
 static void
-delete_preset_clicked (GtkButton   *button,
-                       DialogState *state)
+delete_preset_clicked (GtkButton *button, DialogState *state)
 {
   NeuralStylePreset *preset = selected_preset (state);
-  GtkWidget         *question;
-  GError            *error = NULL;
-  gint               response;
+  GtkWidget *question;
+  GError *error = NULL;
+  gint response;
 
-  if (! preset || neural_style_preset_is_shipped (preset))
+  if (!preset || neural_style_preset_is_shipped (preset))
     return;
 
   question = gtk_message_dialog_new (GTK_WINDOW (state->dialog),
-                                     GTK_DIALOG_MODAL |
-                                     GTK_DIALOG_DESTROY_WITH_PARENT,
+                                     GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                      GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                     _("Delete the preset \"%s\"?"),
+                                     _ ("Delete the preset \"%s\"?"),
                                      neural_style_preset_get_label (preset));
-  gtk_dialog_add_buttons (GTK_DIALOG (question),
-                          _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Delete"), GTK_RESPONSE_OK,
-                          NULL);
+  gtk_dialog_add_buttons (GTK_DIALOG (question), _ ("_Cancel"), GTK_RESPONSE_CANCEL, _ ("_Delete"),
+                          GTK_RESPONSE_OK, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (question), GTK_RESPONSE_OK);
   response = gtk_dialog_run (GTK_DIALOG (question));
   gtk_widget_destroy (question);
@@ -526,8 +480,7 @@ delete_preset_clicked (GtkButton   *button,
     reload_presets (state, NULL);
   else
     {
-      show_error (GTK_WIDGET (state->dialog),
-                  _("The preset could not be deleted."), error->message);
+      show_error (GTK_WIDGET (state->dialog), _ ("The preset could not be deleted."), error->message);
       g_clear_error (&error);
     }
 }
@@ -541,59 +494,58 @@ preset_row_new (DialogState *state)
 
   hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
-  label = gtk_label_new_with_mnemonic (_("_Preset:"));
+  label = gtk_label_new_with_mnemonic (_ ("_Preset:"));
   gtk_box_pack_start (GTK_BOX (hbox), label, FALSE, FALSE, 0);
 
   state->preset_combo = gtk_combo_box_text_new ();
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), state->preset_combo);
   gimp_help_set_help_data (state->preset_combo,
-                           _("Named settings: choose one to set every control "
-                             "below at once.  Shows nothing when the settings "
-                             "match no preset."), NULL);
+                           _ ("Named settings: choose one to set every control "
+                              "below at once.  Shows nothing when the settings "
+                              "match no preset."),
+                           NULL);
   gtk_box_pack_start (GTK_BOX (hbox), state->preset_combo, TRUE, TRUE, 0);
   state->combo_handler = g_signal_connect (state->preset_combo, "changed",
-                                           G_CALLBACK (preset_combo_changed),
-                                           state);
+                                           G_CALLBACK (preset_combo_changed), state);
 
-  button = gtk_button_new_with_label (_("Save as…"));
+  button = gtk_button_new_with_label (_ ("Save as…"));
   gimp_help_set_help_data (button,
-                           _("Save the current settings as a named preset "
-                             "in your GIMP profile"), NULL);
+                           _ ("Save the current settings as a named preset "
+                              "in your GIMP profile"),
+                           NULL);
   gtk_box_pack_start (GTK_BOX (hbox), button, FALSE, FALSE, 0);
   g_signal_connect (button, "clicked", G_CALLBACK (save_preset_clicked), state);
 
-  state->delete_button = gtk_button_new_with_label (_("Delete"));
+  state->delete_button = gtk_button_new_with_label (_ ("Delete"));
   gimp_help_set_help_data (state->delete_button,
-                           _("Delete the chosen preset (only your own presets "
-                             "can be deleted)"), NULL);
+                           _ ("Delete the chosen preset (only your own presets "
+                              "can be deleted)"),
+                           NULL);
   gtk_box_pack_start (GTK_BOX (hbox), state->delete_button, FALSE, FALSE, 0);
-  g_signal_connect (state->delete_button, "clicked",
-                    G_CALLBACK (delete_preset_clicked), state);
+  g_signal_connect (state->delete_button, "clicked", G_CALLBACK (delete_preset_clicked), state);
 
   gtk_widget_show_all (hbox);
 
   return hbox;
 }
 
-
 /*  The dialog  */
 
 gboolean
-neural_style_dialog_run (GimpProcedure       *procedure,
-                         GimpProcedureConfig *config,
-                         const gchar         *shipped_presets_dir)
+neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
+                         const gchar *shipped_presets_dir)
 {
   GimpProcedureDialog *dialog;
-  DialogState          state = { 0 };
-  GtkWidget           *box;
-  GtkWidget           *label;
-  GtkWidget           *weights_chooser;
-  GtkWidget           *scrolled;
-  gulong               source_handler;
-  gulong               notify_handler;
-  GList               *names;
-  gboolean             run;
-  gint                 i;
+  DialogState state = { 0 };
+  GtkWidget *box;
+  GtkWidget *label;
+  GtkWidget *weights_chooser;
+  GtkWidget *scrolled;
+  gulong source_handler;
+  gulong notify_handler;
+  GList *names;
+  gboolean run;
+  gint i;
 
   gimp_ui_init (PLUG_IN_BINARY);
 
@@ -610,30 +562,25 @@ neural_style_dialog_run (GimpProcedure       *procedure,
       }
   }
 
-  dialog = GIMP_PROCEDURE_DIALOG (gimp_procedure_dialog_new (procedure, config,
-                                                             _("Neural Style")));
-  state.dialog      = dialog;
-  state.config      = config;
+  dialog = GIMP_PROCEDURE_DIALOG (gimp_procedure_dialog_new (procedure, config, _ ("Neural Style")));
+  state.dialog = dialog;
+  state.config = config;
   state.shipped_dir = g_strdup (shipped_presets_dir);
-  state.user_dir    = neural_style_presets_user_dir ();
+  state.user_dir = neural_style_presets_user_dir ();
 
   /* Presets. */
-  label = gimp_procedure_dialog_get_label (dialog, "preset-title",
-                                           _("Presets"), FALSE, FALSE);
+  label = gimp_procedure_dialog_get_label (dialog, "preset-title", _ ("Presets"), FALSE, FALSE);
   box = gimp_procedure_dialog_fill_box (dialog, "preset-box", "preset-title", NULL);
   gtk_widget_hide (label);
   gtk_box_pack_start (GTK_BOX (box), preset_row_new (&state), FALSE, FALSE, 0);
 
   /* Style: a layer of any open image, or an image file. */
-  state.layer_chooser = gimp_procedure_dialog_get_widget (dialog, "style-layer",
-                                                          G_TYPE_NONE);
+  state.layer_chooser = gimp_procedure_dialog_get_widget (dialog, "style-layer", G_TYPE_NONE);
   if (GIMP_IS_DRAWABLE_CHOOSER (state.layer_chooser))
     g_signal_connect_after (state.layer_chooser, "size-allocate",
                             G_CALLBACK (layer_chooser_allocated), NULL);
-  box = gimp_procedure_dialog_fill_box (dialog, "style-box",
-                                        "style-source", "style-layer", NULL);
-  state.file_chooser = open_file_chooser_new (config, "style-file",
-                                              _("Choose the Style Image"));
+  box = gimp_procedure_dialog_fill_box (dialog, "style-box", "style-source", "style-layer", NULL);
+  state.file_chooser = open_file_chooser_new (config, "style-file", _ ("Choose the Style Image"));
   gtk_box_pack_start (GTK_BOX (box), state.file_chooser, FALSE, FALSE, 0);
 
   /* Enough digits for every sensible value (a learning rate of 0.001, a
@@ -643,49 +590,42 @@ neural_style_dialog_run (GimpProcedure       *procedure,
       const ns_setting *setting = &ns_settings[i];
 
       if (setting->type == NS_SETTING_DOUBLE || setting->type == NS_SETTING_INT)
-        set_spin_digits (dialog, setting->name, setting->digits,
-                         setting->step, setting->page);
+        set_spin_digits (dialog, setting->name, setting->digits, setting->step, setting->page);
       else if (setting->type == NS_SETTING_CHOICE)
         hide_old_choices (dialog, setting);
     }
 
   /* Advanced. */
   gimp_procedure_dialog_get_label (dialog, "layer-weights-title",
-                                   _("Style layer weights (fine detail to "
-                                     "large shapes)"), FALSE, FALSE);
+                                   _ ("Style layer weights (fine detail to "
+                                      "large shapes)"),
+                                   FALSE, FALSE);
   names = group_settings (NS_SETTING_GROUP_LAYER_WEIGHTS, NULL);
   gimp_procedure_dialog_fill_box_list (dialog, "layer-weights-box", names);
   g_list_free (names);
-  gimp_procedure_dialog_fill_frame (dialog, "layer-weights-frame",
-                                    "layer-weights-title", FALSE,
+  gimp_procedure_dialog_fill_frame (dialog, "layer-weights-frame", "layer-weights-title", FALSE,
                                     "layer-weights-box");
 
   names = group_settings (NS_SETTING_GROUP_ADVANCED, "layer-weights-frame");
   box = gimp_procedure_dialog_fill_box_list (dialog, "advanced-box", names);
   g_list_free (names);
   weights_chooser = open_file_chooser_new (config, "weights-file",
-                                           _("Choose the VGG19 Weights File"));
+                                           _ ("Choose the VGG19 Weights File"));
   gtk_box_pack_start (GTK_BOX (box), weights_chooser, FALSE, FALSE, 0);
 
   /* Open, the advanced settings scroll rather than make the dialog taller
    * than a small screen. */
-  scrolled = gimp_procedure_dialog_fill_scrolled_window (dialog,
-                                                         "advanced-scrolled",
-                                                         "advanced-box");
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  scrolled = gimp_procedure_dialog_fill_scrolled_window (dialog, "advanced-scrolled", "advanced-box");
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   /* A window grows to its children's minimum when an expander opens. */
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled),
-                                              ADVANCED_MAX_HEIGHT);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled),
-                                              ADVANCED_MAX_HEIGHT);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), ADVANCED_MAX_HEIGHT);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), ADVANCED_MAX_HEIGHT);
 
-  gimp_procedure_dialog_get_label (dialog, "advanced-title", _("Ad_vanced"),
-                                   FALSE, TRUE);
-  gimp_procedure_dialog_fill_expander (dialog, "advanced-expander",
-                                       "advanced-title", FALSE,
+  gimp_procedure_dialog_get_label (dialog, "advanced-title", _ ("Ad_vanced"), FALSE, TRUE);
+  gimp_procedure_dialog_fill_expander (dialog, "advanced-expander", "advanced-title", FALSE,
                                        "advanced-scrolled");
 
   names = group_settings (NS_SETTING_GROUP_MAIN, "advanced-expander");
@@ -697,18 +637,15 @@ neural_style_dialog_run (GimpProcedure       *procedure,
   /* Controls that only matter for some choices. */
   sensitive_if_choice (dialog, "learning-rate", "optimizer", NS_OPTIMIZER_ADAM);
   sensitive_if_choice (dialog, "seed", "init", NS_INIT_NOISE);
-  gimp_procedure_dialog_set_sensitive (dialog, "min-scale-size", TRUE,
-                                       G_OBJECT (config), "multi-scale", FALSE);
+  gimp_procedure_dialog_set_sensitive (dialog, "min-scale-size", TRUE, G_OBJECT (config),
+                                       "multi-scale", FALSE);
 
   source_handler = g_signal_connect (config, "notify::style-source",
-                                     G_CALLBACK (style_source_changed),
-                                     &state);
+                                     G_CALLBACK (style_source_changed), &state);
   style_source_changed (config, NULL, &state);
 
   reload_presets (&state, NULL);
-  notify_handler = g_signal_connect (config, "notify",
-                                     G_CALLBACK (config_setting_changed),
-                                     &state);
+  notify_handler = g_signal_connect (config, "notify", G_CALLBACK (config_setting_changed), &state);
 
   run = gimp_procedure_dialog_run (dialog);
 

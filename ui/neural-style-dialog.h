@@ -35,9 +35,8 @@ typedef enum
  * config then holds the chosen values, with only one of "style-layer" and
  * "style-file" set: the one "style-source" selects.  Initialises
  * libgimpui (gimp_ui_init) itself. */
-gboolean neural_style_dialog_run (GimpProcedure       *procedure,
-                                  GimpProcedureConfig *config,
-                                  const gchar         *shipped_presets_dir);
+gboolean neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
+                                  const gchar *shipped_presets_dir);
 
 G_END_DECLS
 

@@ -27,15 +27,13 @@
 #include "ns_settings.h"
 #include "neural-style-presets.h"
 
-
 /* The shipped presets' names, for translation (the files hold them in
  * English). */
-static const gchar *shipped_names[] G_GNUC_UNUSED =
-{
-  N_("Paper (L-BFGS)"),
-  N_("Adam, last ReLU of each block"),
-  N_("Quick preview"),
-  N_("High quality"),
+static const gchar *shipped_names[] G_GNUC_UNUSED = {
+  N_ ("Paper (L-BFGS)"),
+  N_ ("Adam, last ReLU of each block"),
+  N_ ("Quick preview"),
+  N_ ("High quality"),
 };
 
 /* Property PROP_FIRST_SETTING + i is row i of the engine's settings table
@@ -50,29 +48,26 @@ enum
 
 struct _NeuralStylePreset
 {
-  GObject  parent_instance;
+  GObject parent_instance;
 
-  gchar   *name;
-  GValue  *values;     /* one per table row */
+  gchar *name;
+  GValue *values; /* one per table row */
 
   /* Not properties: where the preset comes from. */
-  gchar   *path;
+  gchar *path;
   gboolean shipped;
 };
 
 G_DEFINE_TYPE_WITH_CODE (NeuralStylePreset, neural_style_preset, G_TYPE_OBJECT,
                          G_IMPLEMENT_INTERFACE (GIMP_TYPE_CONFIG, NULL))
 
-
-static void copy_settings (GObject *src,
-                           GObject *dest);
-
+static void copy_settings (GObject *src, GObject *dest);
 
 static void
 neural_style_preset_finalize (GObject *object)
 {
   NeuralStylePreset *preset = NEURAL_STYLE_PRESET (object);
-  gint               i;
+  gint i;
 
   for (i = 0; i < ns_settings_count; i++)
     g_value_unset (&preset->values[i]);
@@ -84,14 +79,12 @@ neural_style_preset_finalize (GObject *object)
 }
 
 static void
-neural_style_preset_set_property (GObject      *object,
-                                  guint         property_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
+neural_style_preset_set_property (GObject *object, guint property_id, const GValue *value,
+                                  GParamSpec *pspec)
 {
   NeuralStylePreset *preset = NEURAL_STYLE_PRESET (object);
-  const ns_setting  *setting;
-  gint               row    = (gint) property_id - PROP_FIRST_SETTING;
+  const ns_setting *setting;
+  gint row = (gint) property_id - PROP_FIRST_SETTING;
 
   if (property_id == PROP_NAME)
     {
@@ -113,8 +106,7 @@ neural_style_preset_set_property (GObject      *object,
       const ns_setting_choice *choice;
 
       choice = ns_setting_choice_find (setting, g_value_get_string (value));
-      g_value_set_string (&preset->values[row],
-                          choice ? choice->nick : g_value_get_string (value));
+      g_value_set_string (&preset->values[row], choice ? choice->nick : g_value_get_string (value));
     }
   else
     {
@@ -123,13 +115,10 @@ neural_style_preset_set_property (GObject      *object,
 }
 
 static void
-neural_style_preset_get_property (GObject    *object,
-                                  guint       property_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
+neural_style_preset_get_property (GObject *object, guint property_id, GValue *value, GParamSpec *pspec)
 {
   NeuralStylePreset *preset = NEURAL_STYLE_PRESET (object);
-  gint               row    = (gint) property_id - PROP_FIRST_SETTING;
+  gint row = (gint) property_id - PROP_FIRST_SETTING;
 
   if (property_id == PROP_NAME)
     g_value_set_string (value, preset->name);
@@ -143,35 +132,33 @@ static void
 neural_style_preset_class_init (NeuralStylePresetClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  gint          i;
+  gint i;
 
-  object_class->finalize     = neural_style_preset_finalize;
+  object_class->finalize = neural_style_preset_finalize;
   object_class->set_property = neural_style_preset_set_property;
   object_class->get_property = neural_style_preset_get_property;
 
-  GIMP_CONFIG_PROP_STRING (object_class, PROP_NAME, "name",
-                           "Name", NULL, NULL, 0);
+  GIMP_CONFIG_PROP_STRING (object_class, PROP_NAME, "name", "Name", NULL, NULL, 0);
 
   /* A setting a preset file leaves out takes the engine's default. */
   for (i = 0; i < ns_settings_count; i++)
     {
-      const ns_setting *s  = &ns_settings[i];
-      guint             id = PROP_FIRST_SETTING + i;
+      const ns_setting *s = &ns_settings[i];
+      guint id = PROP_FIRST_SETTING + i;
 
       switch (s->type)
         {
         case NS_SETTING_DOUBLE:
-          GIMP_CONFIG_PROP_DOUBLE (object_class, id, s->name, NULL, NULL,
-                                   s->min, s->max, s->default_value, 0);
+          GIMP_CONFIG_PROP_DOUBLE (object_class, id, s->name, NULL, NULL, s->min, s->max,
+                                   s->default_value, 0);
           break;
         case NS_SETTING_INT:
-          GIMP_CONFIG_PROP_INT (object_class, id, s->name, NULL, NULL,
-                                (gint) s->min, (gint) s->max,
+          GIMP_CONFIG_PROP_INT (object_class, id, s->name, NULL, NULL, (gint) s->min, (gint) s->max,
                                 (gint) s->default_value, 0);
           break;
         case NS_SETTING_BOOLEAN:
-          GIMP_CONFIG_PROP_BOOLEAN (object_class, id, s->name, NULL, NULL,
-                                    s->default_value != 0.0, 0);
+          GIMP_CONFIG_PROP_BOOLEAN (object_class, id, s->name, NULL, NULL, s->default_value != 0.0,
+                                    0);
           break;
         case NS_SETTING_CHOICE:
           GIMP_CONFIG_PROP_STRING (object_class, id, s->name, NULL, NULL,
@@ -185,7 +172,7 @@ static void
 neural_style_preset_init (NeuralStylePreset *preset)
 {
   GObjectClass *klass = G_OBJECT_GET_CLASS (preset);
-  gint          i;
+  gint i;
 
   preset->values = g_new0 (GValue, ns_settings_count);
   for (i = 0; i < ns_settings_count; i++)
@@ -197,7 +184,7 @@ neural_style_preset_init (NeuralStylePreset *preset)
     }
 }
 
-const gchar * const *
+const gchar *const *
 neural_style_preset_setting_names (void)
 {
   static const gchar **names = NULL;
@@ -205,7 +192,7 @@ neural_style_preset_setting_names (void)
   if (g_once_init_enter (&names))
     {
       const gchar **list = g_new0 (const gchar *, ns_settings_count + 1);
-      gint          i;
+      gint i;
 
       for (i = 0; i < ns_settings_count; i++)
         list[i] = ns_settings[i].name;
@@ -216,8 +203,7 @@ neural_style_preset_setting_names (void)
 }
 
 NeuralStylePreset *
-neural_style_preset_new_from_config (const gchar *name,
-                                     GObject     *config)
+neural_style_preset_new_from_config (const gchar *name, GObject *config)
 {
   NeuralStylePreset *preset;
 
@@ -230,23 +216,21 @@ neural_style_preset_new_from_config (const gchar *name,
 
 /* Copies the settings that both objects have, by name. */
 static void
-copy_settings (GObject *src,
-               GObject *dest)
+copy_settings (GObject *src, GObject *dest)
 {
-  const gchar * const *names      = neural_style_preset_setting_names ();
-  GObjectClass        *src_class  = G_OBJECT_GET_CLASS (src);
-  GObjectClass        *dest_class = G_OBJECT_GET_CLASS (dest);
-  gint                 i;
+  const gchar *const *names = neural_style_preset_setting_names ();
+  GObjectClass *src_class = G_OBJECT_GET_CLASS (src);
+  GObjectClass *dest_class = G_OBJECT_GET_CLASS (dest);
+  gint i;
 
   g_object_freeze_notify (dest);
   for (i = 0; names[i]; i++)
     {
-      GParamSpec *src_spec  = g_object_class_find_property (src_class, names[i]);
+      GParamSpec *src_spec = g_object_class_find_property (src_class, names[i]);
       GParamSpec *dest_spec = g_object_class_find_property (dest_class, names[i]);
-      GValue      value     = G_VALUE_INIT;
+      GValue value = G_VALUE_INIT;
 
-      if (! src_spec || ! dest_spec ||
-          src_spec->value_type != dest_spec->value_type)
+      if (!src_spec || !dest_spec || src_spec->value_type != dest_spec->value_type)
         continue;
 
       g_value_init (&value, src_spec->value_type);
@@ -258,8 +242,7 @@ copy_settings (GObject *src,
 }
 
 void
-neural_style_preset_apply (NeuralStylePreset *preset,
-                           GObject           *config)
+neural_style_preset_apply (NeuralStylePreset *preset, GObject *config)
 {
   g_return_if_fail (NEURAL_STYLE_IS_PRESET (preset));
 
@@ -267,23 +250,22 @@ neural_style_preset_apply (NeuralStylePreset *preset,
 }
 
 gboolean
-neural_style_preset_matches (NeuralStylePreset *preset,
-                             GObject           *config)
+neural_style_preset_matches (NeuralStylePreset *preset, GObject *config)
 {
-  const gchar * const *names        = neural_style_preset_setting_names ();
-  GObjectClass        *config_class = G_OBJECT_GET_CLASS (config);
-  gboolean             equal        = TRUE;
-  gint                 i;
+  const gchar *const *names = neural_style_preset_setting_names ();
+  GObjectClass *config_class = G_OBJECT_GET_CLASS (config);
+  gboolean equal = TRUE;
+  gint i;
 
   g_return_val_if_fail (NEURAL_STYLE_IS_PRESET (preset), FALSE);
 
   for (i = 0; names[i] && equal; i++)
     {
       GParamSpec *spec = g_object_class_find_property (config_class, names[i]);
-      GValue      a    = G_VALUE_INIT;
-      GValue      b    = G_VALUE_INIT;
+      GValue a = G_VALUE_INIT;
+      GValue b = G_VALUE_INIT;
 
-      if (! spec)
+      if (!spec)
         continue;
 
       g_value_init (&a, spec->value_type);
@@ -299,17 +281,15 @@ neural_style_preset_matches (NeuralStylePreset *preset,
 }
 
 NeuralStylePreset *
-neural_style_preset_load (const gchar  *path,
-                          gboolean      shipped,
-                          GError      **error)
+neural_style_preset_load (const gchar *path, gboolean shipped, GError **error)
 {
   NeuralStylePreset *preset;
-  GFile             *file;
+  GFile *file;
 
   preset = g_object_new (NEURAL_STYLE_TYPE_PRESET, NULL);
   file = g_file_new_for_path (path);
 
-  if (! gimp_config_deserialize_file (GIMP_CONFIG (preset), file, NULL, error))
+  if (!gimp_config_deserialize_file (GIMP_CONFIG (preset), file, NULL, error))
     {
       g_object_unref (file);
       g_object_unref (preset);
@@ -317,7 +297,7 @@ neural_style_preset_load (const gchar  *path,
     }
   g_object_unref (file);
 
-  if (! preset->name || ! *preset->name)
+  if (!preset->name || !*preset->name)
     {
       gchar *base = g_path_get_basename (path);
 
@@ -328,7 +308,7 @@ neural_style_preset_load (const gchar  *path,
       preset->name = base;
     }
 
-  preset->path    = g_strdup (path);
+  preset->path = g_strdup (path);
   preset->shipped = shipped;
 
   return preset;
@@ -338,11 +318,11 @@ neural_style_preset_load (const gchar  *path,
 static GList *
 preset_files (const gchar *dir)
 {
-  GDir        *gdir;
+  GDir *gdir;
   const gchar *entry;
-  GList       *files = NULL;
+  GList *files = NULL;
 
-  if (! dir || ! (gdir = g_dir_open (dir, 0, NULL)))
+  if (!dir || !(gdir = g_dir_open (dir, 0, NULL)))
     return NULL;
 
   while ((entry = g_dir_read_name (gdir)))
@@ -354,16 +334,14 @@ preset_files (const gchar *dir)
 }
 
 static gint
-compare_names (gconstpointer a,
-               gconstpointer b)
+compare_names (gconstpointer a, gconstpointer b)
 {
   return g_utf8_collate (NEURAL_STYLE_PRESET ((gpointer) a)->name,
                          NEURAL_STYLE_PRESET ((gpointer) b)->name);
 }
 
 static GList *
-load_dir (const gchar *dir,
-          gboolean     shipped)
+load_dir (const gchar *dir, gboolean shipped)
 {
   GList *files = preset_files (dir);
   GList *presets = NULL;
@@ -371,15 +349,15 @@ load_dir (const gchar *dir,
 
   for (iter = files; iter; iter = iter->next)
     {
-      GError            *error  = NULL;
+      GError *error = NULL;
       NeuralStylePreset *preset = neural_style_preset_load (iter->data, shipped, &error);
 
       if (preset)
         presets = g_list_prepend (presets, preset);
       else
         {
-          g_warning ("neural-style: skipping the preset '%s': %s",
-                     (const gchar *) iter->data, error->message);
+          g_warning ("neural-style: skipping the preset '%s': %s", (const gchar *) iter->data,
+                     error->message);
           g_clear_error (&error);
         }
     }
@@ -389,11 +367,10 @@ load_dir (const gchar *dir,
 }
 
 GList *
-neural_style_presets_list (const gchar *shipped_dir,
-                           const gchar *user_dir)
+neural_style_presets_list (const gchar *shipped_dir, const gchar *user_dir)
 {
   GList *shipped = load_dir (shipped_dir, TRUE);
-  GList *user    = g_list_sort (load_dir (user_dir, FALSE), compare_names);
+  GList *user = g_list_sort (load_dir (user_dir, FALSE), compare_names);
 
   return g_list_concat (shipped, user);
 }
@@ -409,15 +386,14 @@ neural_style_presets_user_dir (void)
 static gchar *
 file_stem (const gchar *name)
 {
-  GString     *stem = g_string_new (NULL);
+  GString *stem = g_string_new (NULL);
   const gchar *p;
 
   for (p = name; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c < 0x20 || strchr ("/\\:*?\"<>|", (gchar) c) != NULL ||
-          (stem->len == 0 && c == '.'))
+      if (c < 0x20 || strchr ("/\\:*?\"<>|", (gchar) c) != NULL || (stem->len == 0 && c == '.'))
         g_string_append_c (stem, '_');
       else
         g_string_append_unichar (stem, c);
@@ -434,50 +410,45 @@ file_stem (const gchar *name)
 }
 
 gboolean
-neural_style_preset_save (NeuralStylePreset  *preset,
-                          const gchar        *user_dir,
-                          GError            **error)
+neural_style_preset_save (NeuralStylePreset *preset, const gchar *user_dir, GError **error)
 {
-  GList   *existing;
-  GList   *iter;
-  gchar   *path = NULL;
-  GFile   *file;
+  GList *existing;
+  GList *iter;
+  gchar *path = NULL;
+  GFile *file;
   gboolean success;
 
   g_return_val_if_fail (NEURAL_STYLE_IS_PRESET (preset), FALSE);
 
-  if (! preset->name || ! *g_strstrip (preset->name))
+  if (!preset->name || !*g_strstrip (preset->name))
     {
-      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                           _("A preset needs a name."));
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _ ("A preset needs a name."));
       return FALSE;
     }
 
   if (g_mkdir_with_parents (user_dir, 0755) != 0)
     {
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   _("Could not create the folder '%s': %s"),
-                   user_dir, g_strerror (errno));
+                   _ ("Could not create the folder '%s': %s"), user_dir, g_strerror (errno));
       return FALSE;
     }
 
   /* The same name replaces the user's preset of that name. */
   existing = load_dir (user_dir, FALSE);
-  for (iter = existing; iter && ! path; iter = iter->next)
+  for (iter = existing; iter && !path; iter = iter->next)
     if (strcmp (NEURAL_STYLE_PRESET (iter->data)->name, preset->name) == 0)
       path = g_strdup (NEURAL_STYLE_PRESET (iter->data)->path);
   g_list_free_full (existing, g_object_unref);
 
-  if (! path)
+  if (!path)
     {
       gchar *stem = file_stem (preset->name);
-      gint   n;
+      gint n;
 
-      for (n = 1; ! path; n++)
+      for (n = 1; !path; n++)
         {
-          gchar *base = n == 1 ?
-                        g_strconcat (stem, NEURAL_STYLE_PRESET_SUFFIX, NULL) :
-                        g_strdup_printf ("%s-%d%s", stem, n, NEURAL_STYLE_PRESET_SUFFIX);
+          gchar *base = n == 1 ? g_strconcat (stem, NEURAL_STYLE_PRESET_SUFFIX, NULL) :
+                                 g_strdup_printf ("%s-%d%s", stem, n, NEURAL_STYLE_PRESET_SUFFIX);
 
           path = g_build_filename (user_dir, base, NULL);
           g_free (base);
@@ -488,15 +459,14 @@ neural_style_preset_save (NeuralStylePreset  *preset,
     }
 
   file = g_file_new_for_path (path);
-  success = gimp_config_serialize_to_file (GIMP_CONFIG (preset), file,
-                                           "GIMP Neural Style preset",
+  success = gimp_config_serialize_to_file (GIMP_CONFIG (preset), file, "GIMP Neural Style preset",
                                            "end of preset", NULL, error);
   g_object_unref (file);
 
   if (success)
     {
       g_free (preset->path);
-      preset->path    = path;
+      preset->path = path;
       preset->shipped = FALSE;
     }
   else
@@ -506,15 +476,14 @@ neural_style_preset_save (NeuralStylePreset  *preset,
 }
 
 gboolean
-neural_style_preset_delete (NeuralStylePreset  *preset,
-                            GError            **error)
+neural_style_preset_delete (NeuralStylePreset *preset, GError **error)
 {
   g_return_val_if_fail (NEURAL_STYLE_IS_PRESET (preset), FALSE);
 
-  if (preset->shipped || ! preset->path)
+  if (preset->shipped || !preset->path)
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
-                   _("The preset '%s' comes with the plug-in and cannot be deleted."),
+                   _ ("The preset '%s' comes with the plug-in and cannot be deleted."),
                    neural_style_preset_get_label (preset));
       return FALSE;
     }
@@ -522,8 +491,7 @@ neural_style_preset_delete (NeuralStylePreset  *preset,
   if (g_unlink (preset->path) != 0)
     {
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                   _("Could not delete '%s': %s"),
-                   preset->path, g_strerror (errno));
+                   _ ("Could not delete '%s': %s"), preset->path, g_strerror (errno));
       return FALSE;
     }
 
@@ -544,7 +512,7 @@ neural_style_preset_get_label (NeuralStylePreset *preset)
 {
   g_return_val_if_fail (NEURAL_STYLE_IS_PRESET (preset), NULL);
 
-  return preset->shipped ? _(preset->name) : preset->name;
+  return preset->shipped ? _ (preset->name) : preset->name;
 }
 
 const gchar *

@@ -36,56 +36,46 @@ G_BEGIN_DECLS
 #define NEURAL_STYLE_PRESET_SUFFIX ".preset"
 
 #define NEURAL_STYLE_TYPE_PRESET (neural_style_preset_get_type ())
-G_DECLARE_FINAL_TYPE (NeuralStylePreset, neural_style_preset,
-                      NEURAL_STYLE, PRESET, GObject)
+G_DECLARE_FINAL_TYPE (NeuralStylePreset, neural_style_preset, NEURAL_STYLE, PRESET, GObject)
 
 /* The names of the settings a preset holds (NULL-terminated): the settings
  * table's. */
-const gchar * const * neural_style_preset_setting_names (void);
+const gchar *const *neural_style_preset_setting_names (void);
 
 /* A preset named name with the values of config's settings. */
-NeuralStylePreset * neural_style_preset_new_from_config (const gchar *name,
-                                                         GObject     *config);
+NeuralStylePreset *neural_style_preset_new_from_config (const gchar *name, GObject *config);
 
 /* Reads one preset file. */
-NeuralStylePreset * neural_style_preset_load            (const gchar  *path,
-                                                         gboolean      shipped,
-                                                         GError      **error);
+NeuralStylePreset *neural_style_preset_load (const gchar *path, gboolean shipped, GError **error);
 
 /* The shipped presets (in file-name order) followed by the user's (by
  * name); a preset that fails to load is skipped with a warning.  Either
  * directory may be NULL or missing.  Free with g_list_free_full
  * (list, g_object_unref). */
-GList             * neural_style_presets_list           (const gchar  *shipped_dir,
-                                                         const gchar  *user_dir);
+GList *neural_style_presets_list (const gchar *shipped_dir, const gchar *user_dir);
 
 /* The user's presets directory: <GIMP profile>/neural-style/presets. */
-gchar             * neural_style_presets_user_dir       (void);
+gchar *neural_style_presets_user_dir (void);
 
 /* Writes preset as a user preset into user_dir (created if need be),
  * replacing the user preset of the same name if there is one, and sets its
  * path.  Fails for an empty name. */
-gboolean            neural_style_preset_save            (NeuralStylePreset  *preset,
-                                                         const gchar        *user_dir,
-                                                         GError            **error);
+gboolean neural_style_preset_save (NeuralStylePreset *preset, const gchar *user_dir, GError **error);
 
 /* Deletes a user preset's file; shipped presets cannot be deleted. */
-gboolean            neural_style_preset_delete          (NeuralStylePreset  *preset,
-                                                         GError            **error);
+gboolean neural_style_preset_delete (NeuralStylePreset *preset, GError **error);
 
 /* Sets config's settings to the preset's. */
-void                neural_style_preset_apply           (NeuralStylePreset  *preset,
-                                                         GObject            *config);
+void neural_style_preset_apply (NeuralStylePreset *preset, GObject *config);
 
 /* Whether config's settings equal the preset's. */
-gboolean            neural_style_preset_matches         (NeuralStylePreset  *preset,
-                                                         GObject            *config);
+gboolean neural_style_preset_matches (NeuralStylePreset *preset, GObject *config);
 
-const gchar       * neural_style_preset_get_name        (NeuralStylePreset  *preset);
+const gchar *neural_style_preset_get_name (NeuralStylePreset *preset);
 /* The name to show: translated for shipped presets. */
-const gchar       * neural_style_preset_get_label       (NeuralStylePreset  *preset);
-const gchar       * neural_style_preset_get_path        (NeuralStylePreset  *preset);
-gboolean            neural_style_preset_is_shipped      (NeuralStylePreset  *preset);
+const gchar *neural_style_preset_get_label (NeuralStylePreset *preset);
+const gchar *neural_style_preset_get_path (NeuralStylePreset *preset);
+gboolean neural_style_preset_is_shipped (NeuralStylePreset *preset);
 
 G_END_DECLS
 

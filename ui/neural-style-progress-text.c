@@ -10,14 +10,13 @@
 
 #include "neural-style-progress-text.h"
 
-
 gchar *
 neural_style_format_loss (gdouble loss)
 {
   gchar *text;
   gchar *e;
 
-  if (! isfinite (loss))
+  if (!isfinite (loss))
     return g_strdup ("–");
 
   if (loss != 0.0 && (fabs (loss) >= 1.0e4 || fabs (loss) < 1.0e-2))
@@ -30,7 +29,7 @@ neural_style_format_loss (gdouble loss)
   if (e)
     {
       gchar *digits = e + 1;
-      gchar *out    = e + 1;
+      gchar *out = e + 1;
 
       if (*digits == '+')
         digits++;
@@ -50,15 +49,14 @@ neural_style_format_elapsed (gint64 usec)
   gint64 seconds = usec / G_USEC_PER_SEC;
 
   if (seconds >= 3600)
-    return g_strdup_printf ("%d:%02d:%02d", (gint) (seconds / 3600),
-                            (gint) (seconds / 60 % 60), (gint) (seconds % 60));
+    return g_strdup_printf ("%d:%02d:%02d", (gint) (seconds / 3600), (gint) (seconds / 60 % 60),
+                            (gint) (seconds % 60));
 
   return g_strdup_printf ("%d:%02d", (gint) (seconds / 60), (gint) (seconds % 60));
 }
 
 gchar *
-neural_style_progress_text (const NeuralStyleProgressInfo *info,
-                            gint64                         elapsed_usec)
+neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec)
 {
   gchar *elapsed = neural_style_format_elapsed (elapsed_usec);
   gchar *text;
@@ -72,23 +70,21 @@ neural_style_progress_text (const NeuralStyleProgressInfo *info,
         /* TRANSLATORS: "Scale 2/3 · iteration 120/300 · loss 1.2e4 ·
          * 0:42": the scale of a coarse-to-fine run, the iteration at
          * that scale, the loss, and the time since the start. */
-        text = g_strdup_printf (_("Scale %d/%d · iteration %d/%d · loss %s · %s"),
-                                info->scale, info->scales,
-                                info->iteration, info->iterations,
-                                loss, elapsed);
+        text = g_strdup_printf (_ ("Scale %d/%d · iteration %d/%d · loss %s · %s"), info->scale,
+                                info->scales, info->iteration, info->iterations, loss, elapsed);
         g_free (loss);
       }
       break;
 
     case NEURAL_STYLE_PHASE_PREPARING:
       /* TRANSLATORS: %s is the time since the start, e.g. 0:03. */
-      text = g_strdup_printf (_("Preparing the style · %s"), elapsed);
+      text = g_strdup_printf (_ ("Preparing the style · %s"), elapsed);
       break;
 
     case NEURAL_STYLE_PHASE_LOADING:
     default:
       /* TRANSLATORS: %s is the time since the start, e.g. 0:03. */
-      text = g_strdup_printf (_("Loading the VGG19 weights · %s"), elapsed);
+      text = g_strdup_printf (_ ("Loading the VGG19 weights · %s"), elapsed);
       break;
     }
 
@@ -97,14 +93,12 @@ neural_style_progress_text (const NeuralStyleProgressInfo *info,
 }
 
 gdouble
-neural_style_progress_fraction (const NeuralStyleProgressInfo *info,
-                                const gint                    *sizes,
-                                const gint                    *iterations,
-                                gint                           scales)
+neural_style_progress_fraction (const NeuralStyleProgressInfo *info, const gint *sizes,
+                                const gint *iterations, gint scales)
 {
   gdouble total = 0.0;
-  gdouble done  = 0.0;
-  gint    k;
+  gdouble done = 0.0;
+  gint k;
 
   if (info->phase != NEURAL_STYLE_PHASE_ITERATING)
     return 0.0;

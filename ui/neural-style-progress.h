@@ -28,34 +28,26 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  NEURAL_STYLE_REQUEST_NONE,    /* keep going */
-  NEURAL_STYLE_REQUEST_STOP,    /* stop and keep the result so far */
-  NEURAL_STYLE_REQUEST_CANCEL   /* stop and keep nothing */
+  NEURAL_STYLE_REQUEST_NONE,  /* keep going */
+  NEURAL_STYLE_REQUEST_STOP,  /* stop and keep the result so far */
+  NEURAL_STYLE_REQUEST_CANCEL /* stop and keep nothing */
 } NeuralStyleRequest;
 
 /* Called once, when the user first asks to stop or cancel. */
-typedef void (* NeuralStyleRequestFunc) (NeuralStyleRequest request,
-                                         gpointer           data);
+typedef void (*NeuralStyleRequestFunc) (NeuralStyleRequest request, gpointer data);
 
 /* Creates and shows the window.  Needs gimp_ui_init (). */
-GtkWidget          * neural_style_progress_new          (void);
+GtkWidget *neural_style_progress_new (void);
 
-void                 neural_style_progress_set_text     (GtkWidget    *window,
-                                                         const gchar  *text);
-void                 neural_style_progress_set_fraction (GtkWidget    *window,
-                                                         gdouble       fraction);
+void neural_style_progress_set_text (GtkWidget *window, const gchar *text);
+void neural_style_progress_set_fraction (GtkWidget *window, gdouble fraction);
 /* Shows rgb (8-bit R'G'B', width x height, rowstride bytes a row), scaled
  * to fit the preview; the data is copied. */
-void                 neural_style_progress_set_preview  (GtkWidget    *window,
-                                                         const guchar *rgb,
-                                                         gint          width,
-                                                         gint          height,
-                                                         gint          rowstride);
-NeuralStyleRequest   neural_style_progress_get_request  (GtkWidget    *window);
-void                 neural_style_progress_set_request_func
-                                                        (GtkWidget    *window,
-                                                         NeuralStyleRequestFunc func,
-                                                         gpointer      data);
+void neural_style_progress_set_preview (GtkWidget *window, const guchar *rgb, gint width,
+                                        gint height, gint rowstride);
+NeuralStyleRequest neural_style_progress_get_request (GtkWidget *window);
+void neural_style_progress_set_request_func (GtkWidget *window, NeuralStyleRequestFunc func,
+                                             gpointer data);
 
 G_END_DECLS
 

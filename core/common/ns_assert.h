@@ -17,7 +17,6 @@ ns_assert_failed (const char *file, int line, const char *expression)
   abort ();
 }
 
-#define NS_ASSERT(expr) \
-  ((expr) ? (void) 0 : ns_assert_failed (__FILE__, __LINE__, #expr))
+#define NS_ASSERT(expr) ((expr) ? (void) 0 : ns_assert_failed (__FILE__, __LINE__, #expr))
 
 #endif

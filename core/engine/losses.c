@@ -12,7 +12,7 @@ sum_of_squared_differences (const float *a, const float *b, size_t count)
   double partial[SUM_BLOCKS];
   const size_t block = (count + SUM_BLOCKS - 1) / SUM_BLOCKS;
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int k = 0; k < SUM_BLOCKS; k++)
     {
       const size_t begin = k * block < count ? k * block : count;
@@ -44,14 +44,14 @@ ns_loss_normaliser (double squared_norm)
 }
 
 double
-ns_content_loss (const float *features, const float *target, size_t count,
-              double normaliser, double weight, float *grad)
+ns_content_loss (const float *features, const float *target, size_t count, double normaliser,
+                 double weight, float *grad)
 {
   const double loss = normaliser * sum_of_squared_differences (features, target, count);
   if (grad)
     {
       const float g = (float) (2.0 * weight * normaliser);
-      #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
       for (size_t i = 0; i < count; i++)
         grad[i] += g * (features[i] - target[i]);
     }
@@ -65,9 +65,8 @@ ns_style_gram (const float *features, int channels, size_t n, float *gram)
 }
 
 double
-ns_style_loss (const float *features, int channels, size_t n,
-            const float *target_gram, double normaliser, double weight,
-            float *scratch, float *grad)
+ns_style_loss (const float *features, int channels, size_t n, const float *target_gram,
+               double normaliser, double weight, float *scratch, float *grad)
 {
   const size_t entries = (size_t) channels * channels;
 
@@ -79,8 +78,8 @@ ns_style_loss (const float *features, int channels, size_t n,
       const float g = (float) (2.0 * normaliser);
       for (size_t i = 0; i < entries; i++)
         scratch[i] = g * (scratch[i] - target_gram[i]);
-      ns_gram_backward (features, channels, n,
-                     (float) (weight / ((double) channels * n)), scratch, grad);
+      ns_gram_backward (features, channels, n, (float) (weight / ((double) channels * n)), scratch,
+                        grad);
     }
   return loss;
 }

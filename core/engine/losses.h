@@ -16,8 +16,8 @@ double ns_sum_of_squares (const float *a, size_t count);
 
 /* Returns normaliser * |F - P|^2; when grad is not NULL adds
  * weight * d(that)/dF to it.  Use normaliser = 1 / |P|^2. */
-double ns_content_loss (const float *features, const float *target, size_t count,
-                     double normaliser, double weight, float *grad);
+double ns_content_loss (const float *features, const float *target, size_t count, double normaliser,
+                        double weight, float *grad);
 
 /* The Gram statistic style_loss compares: gram = F F^T / (channels * n). */
 void ns_style_gram (const float *features, int channels, size_t n, float *gram);
@@ -25,9 +25,8 @@ void ns_style_gram (const float *features, int channels, size_t n, float *gram);
 /* Returns normaliser * |G - A|^2 for features (channels x n) against
  * target_gram A; when grad is not NULL adds weight * d(that)/dF to it.
  * scratch holds channels*channels floats.  Use normaliser = 1 / |A|^2. */
-double ns_style_loss (const float *features, int channels, size_t n,
-                   const float *target_gram, double normaliser, double weight,
-                   float *scratch, float *grad);
+double ns_style_loss (const float *features, int channels, size_t n, const float *target_gram,
+                      double normaliser, double weight, float *scratch, float *grad);
 
 /* 1/x, or 1 where x is zero (an all-zero target: the loss stays absolute). */
 double ns_loss_normaliser (double squared_norm);

@@ -29,14 +29,14 @@ add_loss_gradient (int conv_index, const float *activation, float *grad, void *u
 
   if (conv_index == layers->content_layer)
     obj->content_loss += ns_content_loss (activation, obj->content_target, channels * n,
-                                       obj->content_normaliser, obj->content_weight, grad);
+                                          obj->content_normaliser, obj->content_weight, grad);
   for (int s = 0; s < layers->style_layer_count; s++)
     if (conv_index == layers->style_layers[s])
       {
         const double w = layers->style_layer_weights[s];
         obj->style_loss += w * ns_style_loss (activation, channels, n, obj->style_gram[s],
-                                           obj->style_normaliser[s], obj->style_weight * w,
-                                           obj->gram_scratch, grad);
+                                              obj->style_normaliser[s], obj->style_weight * w,
+                                              obj->gram_scratch, grad);
       }
 }
 
@@ -48,7 +48,7 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights, int conv_c
 {
   ns_vgg19_net net;
   ns_status status = ns_vgg19_net_init_with (&net, weights, conv_count, style->height, style->width,
-                                          options, err);
+                                             options, err);
   if (status != NS_OK)
     return status;
   ns_vgg19_net_forward (&net, style->rgb);
@@ -57,8 +57,8 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights, int conv_c
       const int layer = obj->layers.style_layers[s];
       const int channels = ns_vgg19_conv_out_channels (layer);
       const size_t entries = (size_t) channels * channels;
-      ns_style_gram (net.activation[layer], channels,
-                  (size_t) net.height[layer] * net.width[layer], obj->gram_scratch);
+      ns_style_gram (net.activation[layer], channels, (size_t) net.height[layer] * net.width[layer],
+                     obj->gram_scratch);
       for (size_t i = 0; i < entries; i++)
         obj->style_gram[s][i] += (float) blend * obj->gram_scratch[i];
     }
@@ -67,12 +67,10 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights, int conv_c
 }
 
 ns_status
-ns_objective_init (ns_objective *obj, const ns_weights *weights,
-                const ns_objective_layers *layers,
-                const float *content, int width, int height,
-                const ns_objective_style *styles, int style_count,
-                double content_weight, double style_weight, double tv_weight,
-                const ns_vgg19_net_options *net_options, ns_error *err)
+ns_objective_init (ns_objective *obj, const ns_weights *weights, const ns_objective_layers *layers,
+                   const float *content, int width, int height, const ns_objective_style *styles,
+                   int style_count, double content_weight, double style_weight, double tv_weight,
+                   const ns_vgg19_net_options *net_options, ns_error *err)
 {
   memset (obj, 0, sizeof *obj);
   obj->layers = *layers;
@@ -80,11 +78,11 @@ ns_objective_init (ns_objective *obj, const ns_weights *weights,
   obj->style_weight = style_weight;
   obj->tv_weight = tv_weight;
   const int conv_count = ns_objective_conv_count (layers);
-  if (layers->style_layer_count < 0 || layers->style_layer_count > NS_OBJECTIVE_MAX_STYLE_LAYERS
-      || conv_count > weights->conv_count)
+  if (layers->style_layer_count < 0 || layers->style_layer_count > NS_OBJECTIVE_MAX_STYLE_LAYERS ||
+      conv_count > weights->conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "the chosen layers need %d convolutions; the weights hold %d",
-                         conv_count, weights->conv_count);
+                         "the chosen layers need %d convolutions; the weights hold %d", conv_count,
+                         weights->conv_count);
 
   double blend_total = 0.0;
   for (int k = 0; k < style_count; k++)
@@ -128,8 +126,8 @@ ns_objective_init (ns_objective *obj, const ns_weights *weights,
   for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
     {
       const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-      obj->style_normaliser[s] = ns_loss_normaliser (ns_sum_of_squares (obj->style_gram[s],
-                                                                  (size_t) channels * channels));
+      obj->style_normaliser[s] = ns_loss_normaliser (
+          ns_sum_of_squares (obj->style_gram[s], (size_t) channels * channels));
     }
 
   if (status == NS_OK)
@@ -137,8 +135,8 @@ ns_objective_init (ns_objective *obj, const ns_weights *weights,
   if (status == NS_OK)
     {
       const int layer = layers->content_layer;
-      const size_t target_count = (size_t) ns_vgg19_conv_out_channels (layer)
-                                  * obj->net.height[layer] * obj->net.width[layer];
+      const size_t target_count = (size_t) ns_vgg19_conv_out_channels (layer) *
+                                  obj->net.height[layer] * obj->net.width[layer];
       obj->content_target = malloc (sizeof (float) * target_count);
       if (!obj->content_target)
         status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d working image",
@@ -147,8 +145,8 @@ ns_objective_init (ns_objective *obj, const ns_weights *weights,
         {
           ns_vgg19_net_forward (&obj->net, content);
           memcpy (obj->content_target, obj->net.activation[layer], sizeof (float) * target_count);
-          obj->content_normaliser = ns_loss_normaliser (ns_sum_of_squares (obj->content_target,
-                                                                     target_count));
+          obj->content_normaliser = ns_loss_normaliser (
+              ns_sum_of_squares (obj->content_target, target_count));
         }
     }
   if (status != NS_OK)
@@ -181,8 +179,8 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
     for (int i = obj->net.conv_count - 1; i >= 0; i--)
       add_loss_gradient (i, obj->net.activation[i], NULL, obj);
   if (obj->tv_weight > 0.0)
-    obj->tv_loss = ns_total_variation (x, 3, obj->net.height[0], obj->net.width[0],
-                                    obj->tv_weight, gradient);
-  return obj->content_weight * obj->content_loss + obj->style_weight * obj->style_loss
-         + obj->tv_weight * obj->tv_loss;
+    obj->tv_loss = ns_total_variation (x, 3, obj->net.height[0], obj->net.width[0], obj->tv_weight,
+                                       gradient);
+  return obj->content_weight * obj->content_loss + obj->style_weight * obj->style_loss +
+         obj->tv_weight * obj->tv_loss;
 }

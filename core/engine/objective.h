@@ -11,23 +11,26 @@
 
 #define NS_OBJECTIVE_MAX_STYLE_LAYERS 8
 
-typedef struct {
-  int content_layer;                                   /* conv index of the content ReLU */
+typedef struct
+{
+  int content_layer; /* conv index of the content ReLU */
   int style_layer_count;
-  int style_layers[NS_OBJECTIVE_MAX_STYLE_LAYERS];        /* conv indices */
+  int style_layers[NS_OBJECTIVE_MAX_STYLE_LAYERS]; /* conv indices */
   double style_layer_weights[NS_OBJECTIVE_MAX_STYLE_LAYERS];
 } ns_objective_layers;
 
 /* A style image (planar RGB) and its share of the blended style targets. */
-typedef struct {
+typedef struct
+{
   const float *rgb;
   int width, height;
   double blend;
 } ns_objective_style;
 
-typedef struct {
+typedef struct
+{
   ns_objective_layers layers;
-  ns_vgg19_net net;                      /* sized for the working image */
+  ns_vgg19_net net; /* sized for the working image */
   float *content_target;
   double content_normaliser;
   float *style_gram[NS_OBJECTIVE_MAX_STYLE_LAYERS];
@@ -47,11 +50,10 @@ int ns_objective_conv_count (const ns_objective_layers *layers);
  * The networks keep the ReLU outputs of the loss layers and of
  * net_options->keep, and use its Winograd tile; NULL: tile 2, keep no more. */
 ns_status ns_objective_init (ns_objective *obj, const ns_weights *weights,
-                          const ns_objective_layers *layers,
-                          const float *content, int width, int height,
-                          const ns_objective_style *styles, int style_count,
-                          double content_weight, double style_weight, double tv_weight,
-                          const ns_vgg19_net_options *net_options, ns_error *err);
+                             const ns_objective_layers *layers, const float *content, int width,
+                             int height, const ns_objective_style *styles, int style_count,
+                             double content_weight, double style_weight, double tv_weight,
+                             const ns_vgg19_net_options *net_options, ns_error *err);
 void ns_objective_clear (ns_objective *obj);
 
 /* Returns the weighted loss at x (planar RGB); fills gradient (same layout)

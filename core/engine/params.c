@@ -27,6 +27,7 @@ ns_params_check (const ns_params *params, ns_error *err)
   if (!(layer_total > 0.0) && params->style_weight > 0.0)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "at least one style layer needs a weight above 0");
   if (params->content_weight + params->style_weight + params->tv_weight <= 0.0)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "all loss weights are 0: there is nothing to optimise");
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "all loss weights are 0: there is nothing to optimise");
   return NS_OK;
 }

@@ -22,117 +22,125 @@ _Static_assert (sizeof (unsigned) == sizeof (int), "the seed is not int-sized");
 #define FIELD(name) offsetof (ns_params, name)
 
 static const ns_setting_choice optimizer_choices[] = {
-  { "lbfgs", N_("L-BFGS"), NS_OPTIMIZER_LBFGS, NULL },
-  { "adam", N_("Adam"), NS_OPTIMIZER_ADAM, NULL },
+  { "lbfgs", N_ ("L-BFGS"), NS_OPTIMIZER_LBFGS, NULL },
+  { "adam", N_ ("Adam"), NS_OPTIMIZER_ADAM, NULL },
   { NULL, NULL, 0, NULL },
 };
 
 static const ns_setting_choice layer_set_choices[] = {
-  { "paper", N_("Paper (Gatys et al.)"), NS_LAYERS_PAPER, NULL },
+  { "paper", N_ ("Paper (Gatys et al.)"), NS_LAYERS_PAPER, NULL },
   /* "seed" was its name until 0.1 (after the write-up it came from) */
-  { "block-last", N_("Last ReLU of each block"), NS_LAYERS_BLOCK_LAST, "seed" },
+  { "block-last", N_ ("Last ReLU of each block"), NS_LAYERS_BLOCK_LAST, "seed" },
   { NULL, NULL, 0, NULL },
 };
 
 static const ns_setting_choice init_choices[] = {
-  { "content", N_("The content"), NS_INIT_CONTENT, NULL },
-  { "noise", N_("Noise"), NS_INIT_NOISE, NULL },
-  { "style", N_("The style picture"), NS_INIT_STYLE, NULL },
+  { "content", N_ ("The content"), NS_INIT_CONTENT, NULL },
+  { "noise", N_ ("Noise"), NS_INIT_NOISE, NULL },
+  { "style", N_ ("The style picture"), NS_INIT_STYLE, NULL },
   { NULL, NULL, 0, NULL },
 };
 
-#define LAYER_WEIGHT(i, label, help)                                                     \
-  { "style-layer-weight-" #i, NS_SETTING_DOUBLE, FIELD (style_layer_weights[i - 1]), 1.0, \
-    0.0, 1.0e3, NULL, label, help, NS_SETTING_GROUP_LAYER_WEIGHTS, 2, 0.1, 1.0 }
+#define LAYER_WEIGHT(i, label, help)    \
+  { "style-layer-weight-" #i,           \
+    NS_SETTING_DOUBLE,                  \
+    FIELD (style_layer_weights[i - 1]), \
+    1.0,                                \
+    0.0,                                \
+    1.0e3,                              \
+    NULL,                               \
+    label,                              \
+    help,                               \
+    NS_SETTING_GROUP_LAYER_WEIGHTS,     \
+    2,                                  \
+    0.1,                                \
+    1.0 }
 
 /* The order is the procedure's argument order (positional Script-Fu calls
  * depend on it) and the order the dialog shows the settings in. */
 const ns_setting ns_settings[] = {
   { "content-weight", NS_SETTING_DOUBLE, FIELD (content_weight), 1.0, 0.0, 1.0e6, NULL,
-    N_("Co_ntent weight (α)"),
-    N_("How strongly the result keeps the shapes of your layer.  Only its ratio to the "
-       "style weight matters: raise it to keep more of the original"),
+    N_ ("Co_ntent weight (α)"),
+    N_ ("How strongly the result keeps the shapes of your layer.  Only its ratio to the "
+        "style weight matters: raise it to keep more of the original"),
     NS_SETTING_GROUP_MAIN, 3, 0.1, 1.0 },
   { "style-weight", NS_SETTING_DOUBLE, FIELD (style_weight), 3.0, 0.0, 1.0e9, NULL,
-    N_("Style _weight (β)"),
-    N_("How strongly the result takes the textures and colours of the style picture.  1 "
-       "balances it with a content weight of 1; raise it for a stronger style"),
+    N_ ("Style _weight (β)"),
+    N_ ("How strongly the result takes the textures and colours of the style picture.  1 "
+        "balances it with a content weight of 1; raise it for a stronger style"),
     NS_SETTING_GROUP_MAIN, 3, 0.1, 1.0 },
   /* The optimiser's step is above 0; GIMP's spin widget needs a minimum above 0. */
   { "learning-rate", NS_SETTING_DOUBLE, FIELD (learning_rate), 0.02, 0.0001, 10.0, NULL,
-    N_("Learnin_g rate"),
-    N_("How far each Adam step may change a colour (0 to 1 is the whole range): larger is "
-       "faster but noisier.  Only used by the Adam optimiser"),
+    N_ ("Learnin_g rate"),
+    N_ ("How far each Adam step may change a colour (0 to 1 is the whole range): larger is "
+        "faster but noisier.  Only used by the Adam optimiser"),
     NS_SETTING_GROUP_MAIN, 4, 0.001, 0.01 },
   { "iterations", NS_SETTING_INT, FIELD (iterations), 100, 1, NS_MAX_ITERATIONS, NULL,
-    N_("I_terations"),
-    N_("How many improvement steps to take at the first scale (later, finer scales take "
-       "fewer).  More steps give a more finished painting and take longer"),
+    N_ ("I_terations"),
+    N_ ("How many improvement steps to take at the first scale (later, finer scales take "
+        "fewer).  More steps give a more finished painting and take longer"),
     NS_SETTING_GROUP_MAIN, 0, 10.0, 100.0 },
   { "max-size", NS_SETTING_INT, FIELD (max_size), 512, 0, NS_MAX_WORKING_SIZE, NULL,
-    N_("Wor_king size"),
-    N_("The longest side, in pixels, of the picture the optimisation paints (0: the layer's "
-       "own size).  The result is resized to the layer; larger sizes show finer brush work "
-       "and need much more time and memory"),
+    N_ ("Wor_king size"),
+    N_ ("The longest side, in pixels, of the picture the optimisation paints (0: the layer's "
+        "own size).  The result is resized to the layer; larger sizes show finer brush work "
+        "and need much more time and memory"),
     NS_SETTING_GROUP_ADVANCED, 0, 32.0, 256.0 },
-  { "optimizer", NS_SETTING_CHOICE, FIELD (optimizer), NS_OPTIMIZER_LBFGS, 0, 0,
-    optimizer_choices,
-    N_("Opti_miser"),
-    N_("How the picture is improved: L-BFGS (the paper's) needs the fewest steps; Adam takes "
-       "even steps of the learning rate"),
+  { "optimizer", NS_SETTING_CHOICE, FIELD (optimizer), NS_OPTIMIZER_LBFGS, 0, 0, optimizer_choices,
+    N_ ("Opti_miser"),
+    N_ ("How the picture is improved: L-BFGS (the paper's) needs the fewest steps; Adam takes "
+        "even steps of the learning rate"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
   { "layer-set", NS_SETTING_CHOICE, FIELD (layer_set), NS_LAYERS_PAPER, 0, 0, layer_set_choices,
-    N_("Lay_er set"),
-    N_("Which VGG19 layers judge content and style: the paper's (content relu4_2, style "
-       "relu1_1 to relu5_1) or the last ReLU of each block (content relu4_4, style relu1_2, "
-       "relu2_2, relu3_4, relu4_4, relu5_4)"),
+    N_ ("Lay_er set"),
+    N_ ("Which VGG19 layers judge content and style: the paper's (content relu4_2, style "
+        "relu1_1 to relu5_1) or the last ReLU of each block (content relu4_4, style relu1_2, "
+        "relu2_2, relu3_4, relu4_4, relu5_4)"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
   { "multi-scale", NS_SETTING_BOOLEAN, FIELD (multi_scale), 1, 0, 1, NULL,
-    N_("M_ulti-scale (coarse to fine)"),
-    N_("Paint a small version first and refine it at larger sizes up to the working size: "
-       "larger brush strokes and a faster start"),
+    N_ ("M_ulti-scale (coarse to fine)"),
+    N_ ("Paint a small version first and refine it at larger sizes up to the working size: "
+        "larger brush strokes and a faster start"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
   { "min-scale-size", NS_SETTING_INT, FIELD (min_scale_size), 128, 32, NS_MAX_WORKING_SIZE, NULL,
-    N_("Coarsest scale si_ze"),
-    N_("The longest side, in pixels, of the first, smallest scale of a multi-scale run"),
+    N_ ("Coarsest scale si_ze"),
+    N_ ("The longest side, in pixels, of the first, smallest scale of a multi-scale run"),
     NS_SETTING_GROUP_ADVANCED, 0, 16.0, 64.0 },
   { "keep-colors", NS_SETTING_BOOLEAN, FIELD (keep_colors), 0, 0, 1, NULL,
-    N_("Keep origin_al colours"),
-    N_("Take only the brightness from the painting and keep your layer's own colours"),
+    N_ ("Keep origin_al colours"),
+    N_ ("Take only the brightness from the painting and keep your layer's own colours"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
-  { "style-scale", NS_SETTING_DOUBLE, FIELD (style_scale), 1.0, 0.05, 8.0, NULL,
-    N_("Te_xture scale"),
-    N_("The size of the style picture relative to the working size: below 1 gives finer, "
-       "smaller strokes, above 1 larger ones"),
+  { "style-scale", NS_SETTING_DOUBLE, FIELD (style_scale), 1.0, 0.05, 8.0, NULL, N_ ("Te_xture scale"),
+    N_ ("The size of the style picture relative to the working size: below 1 gives finer, "
+        "smaller strokes, above 1 larger ones"),
     NS_SETTING_GROUP_ADVANCED, 2, 0.05, 0.25 },
   { "tv-weight", NS_SETTING_DOUBLE, FIELD (tv_weight), 0.0, 0.0, 1.0e6, NULL,
-    N_("Smoot_hing (TV weight)"),
-    N_("Total-variation weight: smooths pixel noise in the result; 0 turns it off"),
+    N_ ("Smoot_hing (TV weight)"),
+    N_ ("Total-variation weight: smooths pixel noise in the result; 0 turns it off"),
     NS_SETTING_GROUP_ADVANCED, 4, 0.001, 0.01 },
   { "init", NS_SETTING_CHOICE, FIELD (init), NS_INIT_CONTENT, 0, 0, init_choices,
-    N_("_Initial image"),
-    N_("What the painting starts from: your layer (keeps it recognisable), noise (a fresh "
-       "painting, varies with the seed) or the style picture"),
+    N_ ("_Initial image"),
+    N_ ("What the painting starts from: your layer (keeps it recognisable), noise (a fresh "
+        "painting, varies with the seed) or the style picture"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
-  { "seed", NS_SETTING_INT, FIELD (seed), 0, 0, INT_MAX, NULL,
-    N_("Noise see_d"),
-    N_("Picks the noise a noise start begins from: the same seed and settings give the same "
-       "result"),
+  { "seed", NS_SETTING_INT, FIELD (seed), 0, 0, INT_MAX, NULL, N_ ("Noise see_d"),
+    N_ ("Picks the noise a noise start begins from: the same seed and settings give the same "
+        "result"),
     NS_SETTING_GROUP_ADVANCED, 0, 1.0, 100.0 },
   /* Shallow to deep: what each style layer weight controls. */
-  LAYER_WEIGHT (1, N_("Layer _1 (finest)"),
-                N_("Share of the shallowest style layer (relu1_1, or relu1_2 in the last-ReLU "
-                   "set): the finest grain, colours and edges")),
-  LAYER_WEIGHT (2, N_("Layer _2"),
-                N_("Share of the second style layer (relu2_1 or relu2_2): small textures")),
-  LAYER_WEIGHT (3, N_("Layer _3"),
-                N_("Share of the third style layer (relu3_1 or relu3_4): brush strokes and "
-                   "patterns")),
-  LAYER_WEIGHT (4, N_("Layer _4"),
-                N_("Share of the fourth style layer (relu4_1 or relu4_4): larger motifs")),
-  LAYER_WEIGHT (5, N_("Layer _5 (largest)"),
-                N_("Share of the deepest style layer (relu5_1 or relu5_4): the largest shapes "
-                   "of the style")),
+  LAYER_WEIGHT (1, N_ ("Layer _1 (finest)"),
+                N_ ("Share of the shallowest style layer (relu1_1, or relu1_2 in the last-ReLU "
+                    "set): the finest grain, colours and edges")),
+  LAYER_WEIGHT (2, N_ ("Layer _2"),
+                N_ ("Share of the second style layer (relu2_1 or relu2_2): small textures")),
+  LAYER_WEIGHT (3, N_ ("Layer _3"),
+                N_ ("Share of the third style layer (relu3_1 or relu3_4): brush strokes and "
+                    "patterns")),
+  LAYER_WEIGHT (4, N_ ("Layer _4"),
+                N_ ("Share of the fourth style layer (relu4_1 or relu4_4): larger motifs")),
+  LAYER_WEIGHT (5, N_ ("Layer _5 (largest)"),
+                N_ ("Share of the deepest style layer (relu5_1 or relu5_4): the largest shapes "
+                    "of the style")),
 };
 
 const int ns_settings_count = (int) (sizeof ns_settings / sizeof ns_settings[0]);
@@ -164,8 +172,9 @@ ns_setting_set (ns_params *params, const ns_setting *setting, double value)
   if (setting->type == NS_SETTING_DOUBLE)
     *(double *) field = value;
   else
-    *(int *) field = value >= (double) INT_MIN && value <= (double) INT_MAX ? (int) value
-                     : value < 0.0 ? INT_MIN : INT_MAX;
+    *(int *) field = value >= (double) INT_MIN && value <= (double) INT_MAX ? (int) value :
+                     value < 0.0                                            ? INT_MIN :
+                                                                              INT_MAX;
 }
 
 const ns_setting_choice *
@@ -213,7 +222,8 @@ ns_setting_check (const ns_setting *setting, double value, ns_error *err)
       return NS_OK;
     case NS_SETTING_INT:
       if (!isfinite (value) || value != floor (value) || value < setting->min || value > setting->max)
-        return ns_error_set (err, NS_ERROR_ARGUMENT, "%s must be a whole number from %.15g to %.15g (got %g)",
+        return ns_error_set (err, NS_ERROR_ARGUMENT,
+                             "%s must be a whole number from %.15g to %.15g (got %g)",
                              setting->name, setting->min, setting->max, value);
       return NS_OK;
     case NS_SETTING_DOUBLE:

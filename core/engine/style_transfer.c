@@ -62,8 +62,8 @@ plan_working_size (int width, int height, int longest_wanted, int only_shrink, c
 }
 
 int
-ns_scale_schedule (const ns_params *params, int content_width, int content_height,
-                   int *sizes, int *iterations, int max_scales)
+ns_scale_schedule (const ns_params *params, int content_width, int content_height, int *sizes,
+                   int *iterations, int max_scales)
 {
   const int own = content_width > content_height ? content_width : content_height;
   const int final = params->max_size > 0 && params->max_size < own ? params->max_size : own;
@@ -98,14 +98,15 @@ ns_progress_snapshot (const ns_progress *progress, ns_image *image, ns_error *er
 static ns_status
 check_image (const ns_image *image, const char *what, ns_error *err)
 {
-  if (!image || !image->data || image->width < 1 || image->height < 1
-      || image->channels < 3 || image->channels > 4)
+  if (!image || !image->data || image->width < 1 || image->height < 1 || image->channels < 3 ||
+      image->channels > 4)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "the %s image is empty or not RGB/RGBA", what);
   return NS_OK;
 }
 
 /* A planar RGB copy of an image at its own size. */
-typedef struct {
+typedef struct
+{
   float *rgb;
   int width, height;
 } planar_image;
@@ -117,8 +118,8 @@ planar_from_image (const ns_image *image, planar_image *out, ns_error *err)
   out->height = image->height;
   out->rgb = malloc (sizeof (float) * 3 * (size_t) image->width * image->height);
   if (!out->rgb)
-    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image",
-                         image->width, image->height);
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", image->width,
+                         image->height);
   ns_image_to_planar_rgb (image, out->rgb);
   return NS_OK;
 }
@@ -131,7 +132,8 @@ planar_resized (const planar_image *src, int width, int height, planar_image *ou
   out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
   if (!out->rgb)
     return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
-  ns_status status = ns_resize_planar (src->rgb, 3, src->width, src->height, out->rgb, width, height, err);
+  ns_status status = ns_resize_planar (src->rgb, 3, src->width, src->height, out->rgb, width,
+                                       height, err);
   if (status != NS_OK)
     {
       free (out->rgb);
@@ -148,14 +150,15 @@ clamp_unit (float *x, size_t count)
 }
 
 /* What one scale's optimiser run reports through. */
-typedef struct {
+typedef struct
+{
   ns_objective *obj;
   const ns_params *params;
   ns_progress_fn progress;
   void *user_data;
   int scale, scales, iterations;
-  ns_progress_reply reply;   /* the callback's last answer */
-  ns_status status;          /* NS_ERROR_ARGUMENT once the loss is not finite */
+  ns_progress_reply reply; /* the callback's last answer */
+  ns_status status;        /* NS_ERROR_ARGUMENT once the loss is not finite */
   ns_error *err;
 } scale_run;
 
@@ -165,10 +168,11 @@ report_iteration (scale_run *run, int it, double loss, const float *x)
 {
   if (!isfinite (loss))
     {
-      run->status = ns_error_set (run->err, NS_ERROR_ARGUMENT,
-                                  "the optimisation diverged at iteration %d (the loss is not a "
-                                  "finite number); try a lower learning rate or the other optimiser",
-                                  it);
+      run->status =
+          ns_error_set (run->err, NS_ERROR_ARGUMENT,
+                        "the optimisation diverged at iteration %d (the loss is not a "
+                        "finite number); try a lower learning rate or the other optimiser",
+                        it);
       return 1;
     }
   if (!run->progress)
@@ -264,12 +268,13 @@ initialise (const ns_params *params, const planar_image *content, const planar_i
 }
 
 /* Everything ns_stylize allocates, freed in one place. */
-typedef struct {
+typedef struct
+{
   planar_image content;               /* at the content's own size */
   planar_image styles[NS_MAX_STYLES]; /* at their own sizes */
   planar_image scaled_content;
   planar_image scaled_styles[NS_MAX_STYLES];
-  float *x;                           /* the image being optimised */
+  float *x; /* the image being optimised */
   ns_objective obj;
 } stylize_buffers;
 
@@ -287,8 +292,8 @@ clear_scale_inputs (stylize_buffers *b, int style_count)
 
 /* Resizes content, styles and x to one scale whose longest side is size. */
 static ns_status
-prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int size,
-               int first, ns_error *err)
+prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int size, int first,
+               ns_error *err)
 {
   int width, height;
   ns_status status = plan_working_size (b->content.width, b->content.height, size, 0, "content",
@@ -300,8 +305,8 @@ prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int
     {
       int sw, sh;
       const int style_size = (int) lround (size * params->style_scale);
-      status = plan_working_size (b->styles[k].width, b->styles[k].height, style_size, 0,
-                                  "style", &sw, &sh, err);
+      status = plan_working_size (b->styles[k].width, b->styles[k].height, style_size, 0, "style",
+                                  &sw, &sh, err);
       if (status == NS_OK)
         status = planar_resized (&b->styles[k], sw, sh, &b->scaled_styles[k], err);
     }
@@ -314,8 +319,8 @@ prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int
       b->x = malloc (sizeof (float) * 3 * (size_t) width * height);
       if (!b->x)
         return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
-      if (params->init == NS_INIT_STYLE
-          && (status = planar_resized (&b->styles[0], width, height, &stretched_style, err)) != NS_OK)
+      if (params->init == NS_INIT_STYLE &&
+          (status = planar_resized (&b->styles[0], width, height, &stretched_style, err)) != NS_OK)
         return status;
       initialise (params, &b->scaled_content, &stretched_style, b->x);
       free (stretched_style.rgb);
@@ -341,8 +346,8 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
 {
   ns_status status;
   memset (result, 0, sizeof *result);
-  if ((status = ns_params_check (params, err)) != NS_OK
-      || (status = check_image (content, "content", err)) != NS_OK)
+  if ((status = ns_params_check (params, err)) != NS_OK ||
+      (status = check_image (content, "content", err)) != NS_OK)
     return status;
   if (!styles || style_count < 1 || style_count > NS_MAX_STYLES)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "between 1 and %d style images are needed (got %d)",
@@ -353,8 +358,9 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       if ((status = check_image (styles[k].image, "style", err)) != NS_OK)
         return status;
       if (!isfinite (styles[k].blend) || styles[k].blend < 0.0)
-        return ns_error_set (err, NS_ERROR_ARGUMENT, "style blend weights must be >= 0 (style %d has %g)",
-                             k + 1, styles[k].blend);
+        return ns_error_set (err, NS_ERROR_ARGUMENT,
+                             "style blend weights must be >= 0 (style %d has %g)", k + 1,
+                             styles[k].blend);
       blend_total += styles[k].blend;
     }
   if (!(blend_total > 0.0))
@@ -366,8 +372,8 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
                          weights ? weights->conv_count : 0, conv_count);
 
   int sizes[MAX_SCALES], iterations[MAX_SCALES];
-  const int scales = ns_scale_schedule (params, content->width, content->height, sizes,
-                                        iterations, MAX_SCALES);
+  const int scales = ns_scale_schedule (params, content->width, content->height, sizes, iterations,
+                                        MAX_SCALES);
   const ns_objective_layers layers = ns_layer_set_layers (params);
   stylize_buffers b;
   memset (&b, 0, sizeof b);
@@ -385,23 +391,24 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       ns_objective_style targets[NS_MAX_STYLES];
       for (int k = 0; k < style_count; k++)
         targets[k] = (ns_objective_style) { b.scaled_styles[k].rgb, b.scaled_styles[k].width,
-                                         b.scaled_styles[k].height, styles[k].blend };
+                                            b.scaled_styles[k].height, styles[k].blend };
       ns_vgg19_net_options net_options;
       ns_vgg19_net_options_init (&net_options);
-      net_options.keep = 0;   /* the loss layers' outputs only */
+      net_options.keep = 0; /* the loss layers' outputs only */
       if (status == NS_OK)
         status = ns_objective_init (&b.obj, weights, &layers, b.scaled_content.rgb,
-                                 b.scaled_content.width, b.scaled_content.height, targets,
-                                 style_count, params->content_weight, params->style_weight,
-                                 params->tv_weight, &net_options, err);
+                                    b.scaled_content.width, b.scaled_content.height, targets,
+                                    style_count, params->content_weight, params->style_weight,
+                                    params->tv_weight, &net_options, err);
       if (status != NS_OK)
         break;
 
-      scale_run run = { &b.obj, params, progress, user_data, s + 1, scales, iterations[s],
-                        NS_PROGRESS_CONTINUE, NS_OK, err };
+      scale_run run = { &b.obj, params, progress,      user_data,
+                        s + 1,  scales, iterations[s], NS_PROGRESS_CONTINUE,
+                        NS_OK,  err };
       const size_t count = 3 * (size_t) b.scaled_content.width * b.scaled_content.height;
-      status = params->optimizer == NS_OPTIMIZER_ADAM ? run_adam (&run, b.x, count)
-                                                      : run_lbfgs (&run, b.x, count);
+      status = params->optimizer == NS_OPTIMIZER_ADAM ? run_adam (&run, b.x, count) :
+                                                        run_lbfgs (&run, b.x, count);
       if (status == NS_OK)
         status = run.status;
       if (status == NS_OK && run.reply == NS_PROGRESS_CANCEL)

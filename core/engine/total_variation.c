@@ -6,8 +6,7 @@
 #include <stddef.h>
 
 double
-ns_total_variation (const float *x, int channels, int height, int width,
-                 double weight, float *grad)
+ns_total_variation (const float *x, int channels, int height, int width, double weight, float *grad)
 {
   NS_ASSERT (x && channels >= 1);
   const double scale = 1.0 / ((double) channels * height * width);
@@ -18,7 +17,7 @@ ns_total_variation (const float *x, int channels, int height, int width,
   double partial[TOTAL_VARIATION_MAX_CHANNELS];
   if (channels > TOTAL_VARIATION_MAX_CHANNELS)
     channels = TOTAL_VARIATION_MAX_CHANNELS;
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < channels; c++)
     {
       const float *p = x + (size_t) c * height * width;

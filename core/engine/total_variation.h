@@ -9,7 +9,7 @@
 
 /* Returns the total variation of x (channels x height x width); when grad
  * is not NULL adds weight * its gradient. */
-double ns_total_variation (const float *x, int channels, int height, int width,
-                        double weight, float *grad);
+double ns_total_variation (const float *x, int channels, int height, int width, double weight,
+                           float *grad);
 
 #endif

@@ -22,7 +22,7 @@ ns_keep_content_colors (float *result, const float *content, size_t pixels)
   float *r = result, *g = result + pixels, *b = result + 2 * pixels;
   const float *cr = content, *cg = content + pixels, *cb = content + 2 * pixels;
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < pixels; i++)
     {
       const float y = rgb_to_yiq[0][0] * r[i] + rgb_to_yiq[0][1] * g[i] + rgb_to_yiq[0][2] * b[i];

@@ -13,10 +13,11 @@ ns_image_alloc (ns_image *image, int width, int height, int channels, ns_error *
   image->height = height;
   image->channels = channels;
   if (width < 1 || height < 1 || channels < 3 || channels > 4)
-    return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "invalid image: %dx%d pixels with %d channels", width, height, channels);
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "invalid image: %dx%d pixels with %d channels",
+                         width, height, channels);
   if ((uint64_t) width * height > ((uint64_t) 1 << 31) / channels)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "an image of %dx%d pixels is too large", width, height);
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "an image of %dx%d pixels is too large", width,
+                         height);
   image->data = calloc ((size_t) width * height * channels, sizeof (float));
   if (!image->data)
     return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
@@ -53,7 +54,8 @@ ns_image_from_planar_rgb (ns_image *image, const float *planar, const ns_image *
           image->data[i * channels + c] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
         }
       if (channels == 4)
-        image->data[i * 4 + 3] = alpha_source && alpha_source->channels == 4
-                                   ? alpha_source->data[i * 4 + 3] : 1.0f;
+        image->data[i * 4 + 3] = alpha_source && alpha_source->channels == 4 ?
+                                     alpha_source->data[i * 4 + 3] :
+                                     1.0f;
     }
 }

@@ -7,7 +7,8 @@
 #include <math.h>
 #include <stdint.h>
 
-typedef struct {
+typedef struct
+{
   uint64_t state;
 } ns_random;
 

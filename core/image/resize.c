@@ -5,10 +5,11 @@
 #include <stdlib.h>
 
 /* The taps of one output coordinate: first source index and normalised weights. */
-typedef struct {
+typedef struct
+{
   int *first;
   int *count;
-  float *weights;   /* max_taps per output */
+  float *weights; /* max_taps per output */
   int max_taps;
 } resize_taps;
 
@@ -38,9 +39,12 @@ resize_taps_init (resize_taps *taps, int src_len, int dst_len)
       const double center = (i + 0.5) * ratio - 0.5;
       int lo = (int) floor (center - support) + 1;
       int hi = (int) ceil (center + support) - 1;
-      if (lo < 0) lo = 0;
-      if (hi > src_len - 1) hi = src_len - 1;
-      if (hi - lo + 1 > taps->max_taps) hi = lo + taps->max_taps - 1;
+      if (lo < 0)
+        lo = 0;
+      if (hi > src_len - 1)
+        hi = src_len - 1;
+      if (hi - lo + 1 > taps->max_taps)
+        hi = lo + taps->max_taps - 1;
       float *w = taps->weights + (size_t) i * taps->max_taps;
       double total = 0.0;
       for (int j = lo; j <= hi; j++)
@@ -65,26 +69,26 @@ resize_taps_init (resize_taps *taps, int src_len, int dst_len)
 }
 
 ns_status
-ns_resize_planar (const float *src, int channels, int src_w, int src_h,
-               float *dst, int dst_w, int dst_h, ns_error *err)
+ns_resize_planar (const float *src, int channels, int src_w, int src_h, float *dst, int dst_w,
+                  int dst_h, ns_error *err)
 {
   if (src_w < 1 || src_h < 1 || dst_w < 1 || dst_h < 1)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "cannot resize %dx%d to %dx%d",
-                         src_w, src_h, dst_w, dst_h);
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "cannot resize %dx%d to %dx%d", src_w, src_h,
+                         dst_w, dst_h);
 
   resize_taps horizontal = { 0 }, vertical = { 0 };
   float *rows = malloc (sizeof (float) * (size_t) channels * src_h * dst_w);
-  if (!rows || !resize_taps_init (&horizontal, src_w, dst_w)
-      || !resize_taps_init (&vertical, src_h, dst_h))
+  if (!rows || !resize_taps_init (&horizontal, src_w, dst_w) ||
+      !resize_taps_init (&vertical, src_h, dst_h))
     {
       free (rows);
       resize_taps_clear (&horizontal);
       resize_taps_clear (&vertical);
-      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory resizing %dx%d to %dx%d",
-                           src_w, src_h, dst_w, dst_h);
+      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory resizing %dx%d to %dx%d", src_w,
+                           src_h, dst_w, dst_h);
     }
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int r = 0; r < channels * src_h; r++)
     {
       const float *s = src + (size_t) r * src_w;
@@ -100,7 +104,7 @@ ns_resize_planar (const float *src, int channels, int src_w, int src_h,
         }
     }
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int r = 0; r < channels * dst_h; r++)
     {
       const int c = r / dst_h, y = r % dst_h;

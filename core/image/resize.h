@@ -7,7 +7,7 @@
 #include "ns_error.h"
 
 /* src: channels x src_h x src_w; dst: channels x dst_h x dst_w. */
-ns_status ns_resize_planar (const float *src, int channels, int src_w, int src_h,
-                         float *dst, int dst_w, int dst_h, ns_error *err);
+ns_status ns_resize_planar (const float *src, int channels, int src_w, int src_h, float *dst,
+                            int dst_w, int dst_h, ns_error *err);
 
 #endif

@@ -15,31 +15,23 @@
 
 #include <jansson.h>
 
-typedef struct {
+typedef struct
+{
   const char *name;
   ns_safetensors_dtype dtype;
-  unsigned bits;  /* per element; a few formats are narrower than a byte */
+  unsigned bits; /* per element; a few formats are narrower than a byte */
 } dtype_info;
 
 static const dtype_info dtype_table[] = {
-  { "BOOL", SAFETENSORS_BOOL, 8 },
-  { "U8", SAFETENSORS_U8, 8 },
-  { "I8", SAFETENSORS_I8, 8 },
-  { "F8_E5M2", SAFETENSORS_F8_E5M2, 8 },
-  { "F8_E4M3", SAFETENSORS_F8_E4M3, 8 },
-  { "F8_E8M0", SAFETENSORS_F8_E8M0, 8 },
-  { "I16", SAFETENSORS_I16, 16 },
-  { "U16", SAFETENSORS_U16, 16 },
-  { "F16", SAFETENSORS_F16, 16 },
-  { "BF16", SAFETENSORS_BF16, 16 },
-  { "I32", SAFETENSORS_I32, 32 },
-  { "U32", SAFETENSORS_U32, 32 },
-  { "F32", SAFETENSORS_F32, 32 },
-  { "I64", SAFETENSORS_I64, 64 },
-  { "U64", SAFETENSORS_U64, 64 },
-  { "F64", SAFETENSORS_F64, 64 },
-  { "F4", SAFETENSORS_F4, 4 },
-  { "F6_E2M3", SAFETENSORS_F6_E2M3, 6 },
+  { "BOOL", SAFETENSORS_BOOL, 8 },       { "U8", SAFETENSORS_U8, 8 },
+  { "I8", SAFETENSORS_I8, 8 },           { "F8_E5M2", SAFETENSORS_F8_E5M2, 8 },
+  { "F8_E4M3", SAFETENSORS_F8_E4M3, 8 }, { "F8_E8M0", SAFETENSORS_F8_E8M0, 8 },
+  { "I16", SAFETENSORS_I16, 16 },        { "U16", SAFETENSORS_U16, 16 },
+  { "F16", SAFETENSORS_F16, 16 },        { "BF16", SAFETENSORS_BF16, 16 },
+  { "I32", SAFETENSORS_I32, 32 },        { "U32", SAFETENSORS_U32, 32 },
+  { "F32", SAFETENSORS_F32, 32 },        { "I64", SAFETENSORS_I64, 64 },
+  { "U64", SAFETENSORS_U64, 64 },        { "F64", SAFETENSORS_F64, 64 },
+  { "F4", SAFETENSORS_F4, 4 },           { "F6_E2M3", SAFETENSORS_F6_E2M3, 6 },
   { "F6_E3M2", SAFETENSORS_F6_E3M2, 6 },
 };
 
@@ -51,8 +43,7 @@ find_dtype_by_name (const char *name, size_t length)
   size_t i;
 
   for (i = 0; i < DTYPE_COUNT; i++)
-    if (strlen (dtype_table[i].name) == length
-        && memcmp (dtype_table[i].name, name, length) == 0)
+    if (strlen (dtype_table[i].name) == length && memcmp (dtype_table[i].name, name, length) == 0)
       return &dtype_table[i];
   return NULL;
 }
@@ -76,8 +67,7 @@ ns_safetensors_dtype_name (ns_safetensors_dtype dtype)
 }
 
 void
-ns_safetensors_format_shape (const ns_safetensors_tensor *tensor, char *buffer,
-                          size_t size)
+ns_safetensors_format_shape (const ns_safetensors_tensor *tensor, char *buffer, size_t size)
 {
   size_t used = 0;
   int i;
@@ -96,8 +86,7 @@ ns_safetensors_format_shape (const ns_safetensors_tensor *tensor, char *buffer,
       if (i == tensor->rank)
         written = snprintf (buffer + used, size - used, "]");
       else
-        written = snprintf (buffer + used, size - used, "%s%llu",
-                            i == 0 ? "[" : ",",
+        written = snprintf (buffer + used, size - used, "%s%llu", i == 0 ? "[" : ",",
                             (unsigned long long) tensor->shape[i]);
       if (written < 0)
         return;
@@ -143,8 +132,7 @@ ns_safetensors_close (ns_safetensors_file *file)
 static ns_status
 no_memory (const char *path, ns_error *err)
 {
-  return ns_error_set (err, NS_ERROR_NOMEM,
-                       "%s: out of memory while reading the header", path);
+  return ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory while reading the header", path);
 }
 
 /* Reads a JSON array of at most max_count non-negative integers into out
@@ -153,9 +141,8 @@ no_memory (const char *path, ns_error *err)
  * refused, and one beyond long long's range never gets here (json_loadb
  * refuses the header). */
 static ns_status
-read_integer_array (const char *path, const char *name, const char *what,
-                    const json_t *value, uint64_t *out, size_t max_count,
-                    size_t *count, ns_error *err)
+read_integer_array (const char *path, const char *name, const char *what, const json_t *value,
+                    uint64_t *out, size_t max_count, size_t *count, ns_error *err)
 {
   size_t i;
 
@@ -164,7 +151,8 @@ read_integer_array (const char *path, const char *name, const char *what,
       if (max_count == 2)
         return ns_error_set (err, NS_ERROR_FORMAT,
                              "%s: tensor %s has no valid data_offsets (two "
-                             "non-negative integers)", path, name);
+                             "non-negative integers)",
+                             path, name);
       return ns_error_set (err, NS_ERROR_FORMAT,
                            "%s: tensor %s has no valid shape (an array of at "
                            "most %zu non-negative integers)",
@@ -185,14 +173,15 @@ read_integer_array (const char *path, const char *name, const char *what,
                                  path, name, what, i, json_real_value (item));
           return ns_error_set (err, NS_ERROR_FORMAT,
                                "%s: tensor %s has %s item %zu that is not a "
-                               "non-negative integer", path, name, what, i);
+                               "non-negative integer",
+                               path, name, what, i);
         }
       integer = json_integer_value (item);
       if (integer < 0)
         return ns_error_set (err, NS_ERROR_FORMAT,
                              "%s: tensor %s has %s item %zu %lld, which is "
-                             "negative", path, name, what, i,
-                             (long long) integer);
+                             "negative",
+                             path, name, what, i, (long long) integer);
       out[i] = (uint64_t) integer;
     }
   *count = json_array_size (value);
@@ -202,9 +191,8 @@ read_integer_array (const char *path, const char *name, const char *what,
 /* Fills tensor from its header entry (name: value) and checks it against the
  * data section of data_size bytes. */
 static ns_status
-parse_tensor_info (const char *path, const char *name, const json_t *value,
-                   uint64_t data_size, ns_safetensors_tensor *tensor,
-                   ns_error *err)
+parse_tensor_info (const char *path, const char *name, const json_t *value, uint64_t data_size,
+                   ns_safetensors_tensor *tensor, ns_error *err)
 {
   const json_t *dtype_value;
   const dtype_info *dtype;
@@ -215,22 +203,18 @@ parse_tensor_info (const char *path, const char *name, const json_t *value,
   ns_status status;
 
   if (!json_is_object (value))
-    return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: header entry \"%s\" is not an object", path, name);
+    return ns_error_set (err, NS_ERROR_FORMAT, "%s: header entry \"%s\" is not an object", path,
+                         name);
 
   dtype_value = json_object_get (value, "dtype");
   if (!json_is_string (dtype_value))
-    return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: tensor %s has no dtype string", path, name);
-  dtype = find_dtype_by_name (json_string_value (dtype_value),
-                              json_string_length (dtype_value));
+    return ns_error_set (err, NS_ERROR_FORMAT, "%s: tensor %s has no dtype string", path, name);
+  dtype = find_dtype_by_name (json_string_value (dtype_value), json_string_length (dtype_value));
   if (!dtype)
-    return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: tensor %s has unknown dtype \"%.40s\"", path,
+    return ns_error_set (err, NS_ERROR_FORMAT, "%s: tensor %s has unknown dtype \"%.40s\"", path,
                          name, json_string_value (dtype_value));
 
-  status = read_integer_array (path, name, "shape",
-                               json_object_get (value, "shape"), tensor->shape,
+  status = read_integer_array (path, name, "shape", json_object_get (value, "shape"), tensor->shape,
                                SAFETENSORS_MAX_RANK, &rank, err);
   if (status != NS_OK)
     return status;
@@ -242,51 +226,46 @@ parse_tensor_info (const char *path, const char *name, const json_t *value,
     {
       uint64_t dim = tensor->shape[i];
       if (dim != 0 && element_count > UINT64_MAX / dim)
-        return ns_error_set (err, NS_ERROR_FORMAT,
-                             "%s: tensor %s has shape %s, whose size overflows",
+        return ns_error_set (err, NS_ERROR_FORMAT, "%s: tensor %s has shape %s, whose size overflows",
                              path, name, shape_text);
       element_count *= dim;
     }
-  if (element_count > UINT64_MAX / dtype->bits
-      || (element_count * dtype->bits) % 8 != 0)
+  if (element_count > UINT64_MAX / dtype->bits || (element_count * dtype->bits) % 8 != 0)
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has shape %s, which does not fill a "
                          "whole number of bytes in %s",
                          path, name, shape_text, dtype->name);
   byte_count = element_count * dtype->bits / 8;
 
-  status = read_integer_array (path, name, "data_offsets",
-                               json_object_get (value, "data_offsets"),
+  status = read_integer_array (path, name, "data_offsets", json_object_get (value, "data_offsets"),
                                offsets, 2, &offset_count, err);
   if (status != NS_OK)
     return status;
   if (offset_count != 2)
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has no valid data_offsets (two "
-                         "non-negative integers)", path, name);
+                         "non-negative integers)",
+                         path, name);
   if (offsets[1] < offsets[0])
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has data_offsets [%llu,%llu] that end "
-                         "before they begin", path, name,
-                         (unsigned long long) offsets[0],
+                         "before they begin",
+                         path, name, (unsigned long long) offsets[0],
                          (unsigned long long) offsets[1]);
   if (offsets[1] > data_size)
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s has data_offsets [%llu,%llu]: "
                          "data_offsets end %llu is beyond the data (%llu "
                          "bytes): the file is truncated or its offsets are out "
-                         "of range", path, name,
-                         (unsigned long long) offsets[0],
-                         (unsigned long long) offsets[1],
-                         (unsigned long long) offsets[1],
-                         (unsigned long long) data_size);
+                         "of range",
+                         path, name, (unsigned long long) offsets[0], (unsigned long long) offsets[1],
+                         (unsigned long long) offsets[1], (unsigned long long) data_size);
   if (offsets[1] - offsets[0] != byte_count)
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: tensor %s spans %llu bytes, but %s with shape %s "
-                         "needs %llu bytes", path, name,
-                         (unsigned long long) (offsets[1] - offsets[0]),
-                         dtype->name, shape_text,
-                         (unsigned long long) byte_count);
+                         "needs %llu bytes",
+                         path, name, (unsigned long long) (offsets[1] - offsets[0]), dtype->name,
+                         shape_text, (unsigned long long) byte_count);
 
   tensor->element_count = element_count;
   tensor->data_begin = offsets[0];
@@ -300,36 +279,31 @@ parse_tensor_info (const char *path, const char *name, const json_t *value,
 }
 
 static ns_status
-parse_metadata (const char *path, const json_t *value,
-                ns_safetensors_file *file, ns_error *err)
+parse_metadata (const char *path, const json_t *value, ns_safetensors_file *file, ns_error *err)
 {
   const char *key;
   json_t *member;
 
   if (!json_is_object (value))
-    return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: __metadata__ is not an object", path);
+    return ns_error_set (err, NS_ERROR_FORMAT, "%s: __metadata__ is not an object", path);
   if (json_object_size (value) == 0)
     return NS_OK;
   file->metadata = calloc (json_object_size (value), sizeof *file->metadata);
   if (!file->metadata)
     return no_memory (path, err);
   json_object_foreach ((json_t *) value, key, member)
-    {
-      ns_safetensors_metadata_entry *entry =
-        &file->metadata[file->metadata_count];
+  {
+    ns_safetensors_metadata_entry *entry = &file->metadata[file->metadata_count];
 
-      if (!json_is_string (member))
-        return ns_error_set (err, NS_ERROR_FORMAT,
-                             "%s: __metadata__ entry \"%s\" is not a string",
-                             path, key);
-      entry->key = copy_bytes (key, strlen (key));
-      entry->value = copy_bytes (json_string_value (member),
-                                 json_string_length (member));
-      file->metadata_count++;
-      if (!entry->key || !entry->value)
-        return no_memory (path, err);
-    }
+    if (!json_is_string (member))
+      return ns_error_set (err, NS_ERROR_FORMAT, "%s: __metadata__ entry \"%s\" is not a string",
+                           path, key);
+    entry->key = copy_bytes (key, strlen (key));
+    entry->value = copy_bytes (json_string_value (member), json_string_length (member));
+    file->metadata_count++;
+    if (!entry->key || !entry->value)
+      return no_memory (path, err);
+  }
   return NS_OK;
 }
 
@@ -365,8 +339,7 @@ compare_tensors_by_offset (const void *a, const void *b)
 /* The format requires the tensors to cover the data section exactly, with no
  * overlap and no gap; checking it catches files cut short or padded. */
 static ns_status
-check_layout (const char *path, const ns_safetensors_file *file,
-              uint64_t data_size, ns_error *err)
+check_layout (const char *path, const ns_safetensors_file *file, uint64_t data_size, ns_error *err)
 {
   const ns_safetensors_tensor **by_offset;
   uint64_t covered = 0;
@@ -376,8 +349,7 @@ check_layout (const char *path, const ns_safetensors_file *file,
   if (file->tensor_count == 0)
     {
       if (data_size != 0)
-        return ns_error_set (err, NS_ERROR_FORMAT,
-                             "%s: %llu bytes of data but no tensors", path,
+        return ns_error_set (err, NS_ERROR_FORMAT, "%s: %llu bytes of data but no tensors", path,
                              (unsigned long long) data_size);
       return NS_OK;
     }
@@ -386,8 +358,7 @@ check_layout (const char *path, const ns_safetensors_file *file,
     return no_memory (path, err);
   for (i = 0; i < file->tensor_count; i++)
     by_offset[i] = &file->tensors[i];
-  qsort (by_offset, file->tensor_count, sizeof *by_offset,
-         compare_tensors_by_offset);
+  qsort (by_offset, file->tensor_count, sizeof *by_offset, compare_tensors_by_offset);
 
   for (i = 0; i < file->tensor_count; i++)
     {
@@ -398,8 +369,7 @@ check_layout (const char *path, const ns_safetensors_file *file,
                                  "%s: tensor %s's data_offsets begin at %llu, "
                                  "but the previous tensor ends at %llu "
                                  "(tensors overlap or leave a gap)",
-                                 path, tensor->name,
-                                 (unsigned long long) tensor->data_begin,
+                                 path, tensor->name, (unsigned long long) tensor->data_begin,
                                  (unsigned long long) covered);
           break;
         }
@@ -436,16 +406,15 @@ json_error (const char *path, const json_error_t *error, ns_error *err)
                            "(%s): no data offset or shape can be that large",
                            path, error->position, error->text);
     default:
-      return ns_error_set (err, NS_ERROR_FORMAT,
-                           "%s: header is not valid JSON at byte %d: %s", path,
-                           error->position, error->text);
+      return ns_error_set (err, NS_ERROR_FORMAT, "%s: header is not valid JSON at byte %d: %s",
+                           path, error->position, error->text);
     }
 }
 
 /* Parses the JSON header and fills file's tensors and metadata. */
 static ns_status
-parse_header (const char *path, const char *header, size_t header_length,
-              uint64_t data_size, ns_safetensors_file *file, ns_error *err)
+parse_header (const char *path, const char *header, size_t header_length, uint64_t data_size,
+              ns_safetensors_file *file, ns_error *err)
 {
   json_t *root;
   json_error_t error;
@@ -458,7 +427,8 @@ parse_header (const char *path, const char *header, size_t header_length,
   if (header[0] != '{')
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: header does not begin with '{': not a "
-                         "safetensors file", path);
+                         "safetensors file",
+                         path);
   /* Duplicate keys make a header ambiguous (readers differ in which one
    * wins), so they are refused at every level; so are \u0000 in strings,
    * invalid UTF-8 and nesting beyond jansson's depth limit. */
@@ -468,12 +438,10 @@ parse_header (const char *path, const char *header, size_t header_length,
   if (!json_is_object (root))
     {
       json_decref (root);
-      return ns_error_set (err, NS_ERROR_FORMAT,
-                           "%s: header is not a JSON object", path);
+      return ns_error_set (err, NS_ERROR_FORMAT, "%s: header is not a JSON object", path);
     }
 
-  tensor_count = json_object_size (root)
-                 - (json_object_get (root, "__metadata__") != NULL);
+  tensor_count = json_object_size (root) - (json_object_get (root, "__metadata__") != NULL);
   if (tensor_count > 0)
     {
       file->tensors = calloc (tensor_count, sizeof *file->tensors);
@@ -485,25 +453,24 @@ parse_header (const char *path, const char *header, size_t header_length,
     }
 
   json_object_foreach (root, key, value)
-    {
-      if (is_metadata_key (key))
-        status = parse_metadata (path, value, file, err);
-      else
-        {
-          status = parse_tensor_info (path, key, value, data_size,
-                                      &file->tensors[file->tensor_count], err);
-          if (status == NS_OK)
-            file->tensor_count++;
-        }
-      if (status != NS_OK)
-        break;
-    }
+  {
+    if (is_metadata_key (key))
+      status = parse_metadata (path, value, file, err);
+    else
+      {
+        status = parse_tensor_info (path, key, value, data_size, &file->tensors[file->tensor_count],
+                                    err);
+        if (status == NS_OK)
+          file->tensor_count++;
+      }
+    if (status != NS_OK)
+      break;
+  }
   json_decref (root);
   if (status != NS_OK)
     return status;
 
-  qsort (file->tensors, file->tensor_count, sizeof *file->tensors,
-         compare_tensors_by_name);
+  qsort (file->tensors, file->tensor_count, sizeof *file->tensors, compare_tensors_by_name);
   return check_layout (path, file, data_size, err);
 }
 
@@ -523,12 +490,10 @@ ns_safetensors_open (ns_safetensors_file *file, const char *path, ns_error *err)
 
   file->stream = fopen (path, "rb");
   if (!file->stream)
-    return ns_error_set (err, NS_ERROR_IO, "%s: cannot open: %s", path,
-                         strerror (errno));
+    return ns_error_set (err, NS_ERROR_IO, "%s: cannot open: %s", path, strerror (errno));
   if (fstat (fileno (file->stream), &info) != 0)
     {
-      status = ns_error_set (err, NS_ERROR_IO, "%s: cannot read: %s", path,
-                             strerror (errno));
+      status = ns_error_set (err, NS_ERROR_IO, "%s: cannot read: %s", path, strerror (errno));
       goto fail;
     }
   if (!S_ISREG (info.st_mode))
@@ -554,8 +519,7 @@ ns_safetensors_open (ns_safetensors_file *file, const char *path, ns_error *err)
       status = ns_error_set (err, NS_ERROR_FORMAT,
                              "%s: header length %llu is over the %u-byte limit: "
                              "not a safetensors file, or a corrupt one",
-                             path, (unsigned long long) header_length,
-                             SAFETENSORS_MAX_HEADER_SIZE);
+                             path, (unsigned long long) header_length, SAFETENSORS_MAX_HEADER_SIZE);
       goto fail;
     }
   if (header_length > file->file_size - 8)
@@ -571,7 +535,8 @@ ns_safetensors_open (ns_safetensors_file *file, const char *path, ns_error *err)
     {
       status = ns_error_set (err, NS_ERROR_FORMAT,
                              "%s: header length %llu is too short for a JSON "
-                             "object", path, (unsigned long long) header_length);
+                             "object",
+                             path, (unsigned long long) header_length);
       goto fail;
     }
 
@@ -583,17 +548,16 @@ ns_safetensors_open (ns_safetensors_file *file, const char *path, ns_error *err)
     }
   if (fread (header, 1, (size_t) header_length, file->stream) != header_length)
     {
-      status = ferror (file->stream)
-        ? ns_error_set (err, NS_ERROR_IO, "%s: read error: %s", path,
-                        strerror (errno))
-        : ns_error_set (err, NS_ERROR_FORMAT,
-                        "%s: file is truncated inside its header", path);
+      status = ferror (file->stream) ?
+                   ns_error_set (err, NS_ERROR_IO, "%s: read error: %s", path, strerror (errno)) :
+                   ns_error_set (err, NS_ERROR_FORMAT, "%s: file is truncated inside its header",
+                                 path);
       goto fail;
     }
   file->data_start = 8 + header_length;
 
-  status = parse_header (path, header, (size_t) header_length,
-                         file->file_size - file->data_start, file, err);
+  status = parse_header (path, header, (size_t) header_length, file->file_size - file->data_start,
+                         file, err);
   free (header);
   header = NULL;
   if (status != NS_OK)
@@ -626,8 +590,7 @@ ns_safetensors_find (const ns_safetensors_file *file, const char *name)
     {
       size_t middle = low + (high - low) / 2;
       const ns_safetensors_tensor *tensor = &file->tensors[middle];
-      int order = compare_names (name, length, tensor->name,
-                                 tensor->name_length);
+      int order = compare_names (name, length, tensor->name, tensor->name_length);
       if (order == 0)
         return tensor;
       if (order < 0)
@@ -662,8 +625,8 @@ load_u16 (const unsigned char *bytes)
 static uint32_t
 load_u32 (const unsigned char *bytes)
 {
-  return (uint32_t) bytes[0] | (uint32_t) bytes[1] << 8
-         | (uint32_t) bytes[2] << 16 | (uint32_t) bytes[3] << 24;
+  return (uint32_t) bytes[0] | (uint32_t) bytes[1] << 8 | (uint32_t) bytes[2] << 16 |
+         (uint32_t) bytes[3] << 24;
 }
 
 static float
@@ -683,7 +646,7 @@ half_to_float (uint32_t half)
   float value;
 
   if (exponent == 0)
-    value = ldexpf ((float) mantissa, -24);  /* zero or subnormal, exact */
+    value = ldexpf ((float) mantissa, -24); /* zero or subnormal, exact */
   else if (exponent == 31)
     value = mantissa ? NAN : INFINITY;
   else
@@ -694,8 +657,7 @@ half_to_float (uint32_t half)
 /* Converts n elements of raw data to floats; returns the index of the first
  * non-finite (or, for F64, out-of-float-range) value, or n. */
 static size_t
-convert_elements (ns_safetensors_dtype dtype, const unsigned char *raw,
-                  float *out, size_t n)
+convert_elements (ns_safetensors_dtype dtype, const unsigned char *raw, float *out, size_t n)
 {
   size_t i;
 
@@ -712,8 +674,8 @@ convert_elements (ns_safetensors_dtype dtype, const unsigned char *raw,
           break;
         case SAFETENSORS_F64:
           {
-            uint64_t bits = (uint64_t) load_u32 (raw + 8 * i)
-                            | (uint64_t) load_u32 (raw + 8 * i + 4) << 32;
+            uint64_t bits = (uint64_t) load_u32 (raw + 8 * i) |
+                            (uint64_t) load_u32 (raw + 8 * i + 4) << 32;
             double wide;
             memcpy (&wide, &bits, sizeof wide);
             if (!isfinite (wide) || fabs (wide) > FLT_MAX)
@@ -733,8 +695,8 @@ convert_elements (ns_safetensors_dtype dtype, const unsigned char *raw,
 }
 
 ns_status
-ns_safetensors_read_f32 (ns_safetensors_file *file, const ns_safetensors_tensor *tensor,
-                      float *out, size_t count, ns_error *err)
+ns_safetensors_read_f32 (ns_safetensors_file *file, const ns_safetensors_tensor *tensor, float *out,
+                         size_t count, ns_error *err)
 {
   unsigned char raw[16384];
   const char *path;
@@ -745,10 +707,8 @@ ns_safetensors_read_f32 (ns_safetensors_file *file, const ns_safetensors_tensor 
                          "ns_safetensors_read_f32: no file, tensor or output");
   path = file->path;
   if (tensor->element_count != count)
-    return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "%s: tensor %s has %llu elements, not %zu", path,
-                         tensor->name,
-                         (unsigned long long) tensor->element_count, count);
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "%s: tensor %s has %llu elements, not %zu", path,
+                         tensor->name, (unsigned long long) tensor->element_count, count);
   switch (tensor->dtype)
     {
     case SAFETENSORS_F16:
@@ -765,18 +725,16 @@ ns_safetensors_read_f32 (ns_safetensors_file *file, const ns_safetensors_tensor 
       return ns_error_set (err, NS_ERROR_FORMAT,
                            "%s: tensor %s has dtype %s, which cannot be read "
                            "as floats (F32, F16, BF16 or F64 expected)",
-                           path, tensor->name,
-                           ns_safetensors_dtype_name (tensor->dtype));
+                           path, tensor->name, ns_safetensors_dtype_name (tensor->dtype));
     }
   if (count == 0)
     return NS_OK;
 
   /* open checked that the tensor lies inside the file, whose size is an
    * off_t, so this offset fits one. */
-  if (fseeko (file->stream, (off_t) (file->data_start + tensor->data_begin),
-              SEEK_SET) != 0)
-    return ns_error_set (err, NS_ERROR_IO, "%s: cannot seek to tensor %s: %s",
-                         path, tensor->name, strerror (errno));
+  if (fseeko (file->stream, (off_t) (file->data_start + tensor->data_begin), SEEK_SET) != 0)
+    return ns_error_set (err, NS_ERROR_IO, "%s: cannot seek to tensor %s: %s", path, tensor->name,
+                         strerror (errno));
 
   per_chunk = sizeof raw / element_size;
   while (done < count)
@@ -787,12 +745,12 @@ ns_safetensors_read_f32 (ns_safetensors_file *file, const ns_safetensors_tensor 
       if (fread (raw, element_size, n, file->stream) != n)
         {
           if (ferror (file->stream))
-            return ns_error_set (err, NS_ERROR_IO,
-                                 "%s: read error in tensor %s: %s", path,
+            return ns_error_set (err, NS_ERROR_IO, "%s: read error in tensor %s: %s", path,
                                  tensor->name, strerror (errno));
           return ns_error_set (err, NS_ERROR_FORMAT,
                                "%s: file is truncated (tensor %s ends past the "
-                               "end of the file)", path, tensor->name);
+                               "end of the file)",
+                               path, tensor->name);
         }
       converted = convert_elements (tensor->dtype, raw, out + done, n);
       if (converted != n)

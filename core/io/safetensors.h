@@ -18,7 +18,8 @@
 #define SAFETENSORS_MAX_HEADER_SIZE 100000000u
 #define SAFETENSORS_MAX_RANK 8
 
-typedef enum {
+typedef enum
+{
   SAFETENSORS_BOOL,
   SAFETENSORS_U8,
   SAFETENSORS_I8,
@@ -40,28 +41,31 @@ typedef enum {
   SAFETENSORS_F6_E3M2
 } ns_safetensors_dtype;
 
-typedef struct {
-  char *name;                 /* UTF-8, NUL-terminated */
+typedef struct
+{
+  char *name; /* UTF-8, NUL-terminated */
   size_t name_length;
   ns_safetensors_dtype dtype;
   int rank;
   uint64_t shape[SAFETENSORS_MAX_RANK];
-  uint64_t element_count;     /* product of shape (1 for a scalar) */
-  uint64_t data_begin;        /* byte offsets relative to the data section */
+  uint64_t element_count; /* product of shape (1 for a scalar) */
+  uint64_t data_begin;    /* byte offsets relative to the data section */
   uint64_t data_end;
 } ns_safetensors_tensor;
 
-typedef struct {
+typedef struct
+{
   char *key;
   char *value;
 } ns_safetensors_metadata_entry;
 
-typedef struct {
+typedef struct
+{
   FILE *stream;
   char *path;
   uint64_t file_size;
-  uint64_t data_start;        /* 8 + header length */
-  ns_safetensors_tensor *tensors;  /* sorted by name */
+  uint64_t data_start;            /* 8 + header length */
+  ns_safetensors_tensor *tensors; /* sorted by name */
   size_t tensor_count;
   ns_safetensors_metadata_entry *metadata;
   size_t metadata_count;
@@ -69,30 +73,25 @@ typedef struct {
 
 /* Opens path and validates its header.  On failure file holds nothing and
  * need not be closed; err names the file and the problem. */
-ns_status ns_safetensors_open (ns_safetensors_file *file, const char *path,
-                            ns_error *err);
+ns_status ns_safetensors_open (ns_safetensors_file *file, const char *path, ns_error *err);
 void ns_safetensors_close (ns_safetensors_file *file);
 
 /* The tensor called name, or NULL. */
-const ns_safetensors_tensor *ns_safetensors_find (const ns_safetensors_file *file,
-                                            const char *name);
+const ns_safetensors_tensor *ns_safetensors_find (const ns_safetensors_file *file, const char *name);
 
 /* The value of key in the header's "__metadata__", or NULL. */
-const char *ns_safetensors_metadata (const ns_safetensors_file *file,
-                                  const char *key);
+const char *ns_safetensors_metadata (const ns_safetensors_file *file, const char *key);
 
 /* "F32", "BF16", … */
 const char *ns_safetensors_dtype_name (ns_safetensors_dtype dtype);
 
 /* Writes tensor's shape as "[64,3,3,3]" into buffer (truncated to fit). */
-void ns_safetensors_format_shape (const ns_safetensors_tensor *tensor, char *buffer,
-                               size_t size);
+void ns_safetensors_format_shape (const ns_safetensors_tensor *tensor, char *buffer, size_t size);
 
 /* Reads tensor (which must belong to file) into out as floats.  count must
  * equal tensor->element_count.  F32, F16, BF16 and F64 are converted; other
  * dtypes, NaN, infinities and F64 values beyond float's range are errors. */
-ns_status ns_safetensors_read_f32 (ns_safetensors_file *file,
-                                const ns_safetensors_tensor *tensor,
-                                float *out, size_t count, ns_error *err);
+ns_status ns_safetensors_read_f32 (ns_safetensors_file *file, const ns_safetensors_tensor *tensor,
+                                   float *out, size_t count, ns_error *err);
 
 #endif

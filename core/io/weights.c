@@ -14,17 +14,14 @@
 
 #include "safetensors.h"
 
-static const int conv_in_channels[NS_VGG19_CONV_COUNT] = {
-  3, 64, 64, 128, 128, 256, 256, 256, 256, 512, 512, 512, 512, 512, 512, 512
-};
-static const int conv_out_channels[NS_VGG19_CONV_COUNT] = {
-  64, 64, 128, 128, 256, 256, 256, 256, 512, 512, 512, 512, 512, 512, 512, 512
-};
+static const int conv_in_channels[NS_VGG19_CONV_COUNT] = { 3,   64,  64,  128, 128, 256, 256, 256,
+                                                           256, 512, 512, 512, 512, 512, 512, 512 };
+static const int conv_out_channels[NS_VGG19_CONV_COUNT] = { 64,  64,  128, 128, 256, 256, 256, 256,
+                                                            512, 512, 512, 512, 512, 512, 512, 512 };
 /* Position of each convolution in torchvision's vgg19().features, where
  * ReLUs and max-pools take the indices in between. */
-static const int conv_tensor_index[NS_VGG19_CONV_COUNT] = {
-  0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34
-};
+static const int conv_tensor_index[NS_VGG19_CONV_COUNT] = { 0,  2,  5,  7,  10, 12, 14, 16,
+                                                            19, 21, 23, 25, 28, 30, 32, 34 };
 
 int
 ns_vgg19_conv_in_channels (int conv_index)
@@ -52,9 +49,8 @@ ns_vgg19_conv_tensor_index (int conv_index)
 
 /* ---- input convention ---- */
 
-static const char *const convention_keys[4] = {
-  "input_channel_order", "input_range", "input_mean", "input_std"
-};
+static const char *const convention_keys[4] = { "input_channel_order", "input_range", "input_mean",
+                                                "input_std" };
 
 static void
 set_torchvision_convention (ns_input_convention *input)
@@ -94,8 +90,7 @@ parse_number (const char *text, size_t length, double *value)
   for (i = 0; i < length; i++)
     if (!strchr ("0123456789+-.eE", text[i]) || text[i] == '\0')
       return 0;
-  number = json_loadb (text, length, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL,
-                       &error);
+  number = json_loadb (text, length, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &error);
   ok = json_is_real (number) || json_is_integer (number);
   if (ok)
     *value = json_number_value (number);
@@ -120,14 +115,14 @@ parse_three_floats (const char *text, float out[3])
       if (!end)
         end = field + strlen (field);
       if ((k < 2) != (*end == ','))
-        return 0;  /* fewer or more than three fields */
+        return 0; /* fewer or more than three fields */
       stop = end;
       while (*field == ' ' || *field == '\t')
         field++;
       while (stop > field && (stop[-1] == ' ' || stop[-1] == '\t'))
         stop--;
-      if (!parse_number (field, (size_t) (stop - field), &value)
-          || value > FLT_MAX || value < -FLT_MAX)
+      if (!parse_number (field, (size_t) (stop - field), &value) || value > FLT_MAX ||
+          value < -FLT_MAX)
         return 0;
       out[k] = (float) value;
       field = end + 1;
@@ -178,7 +173,8 @@ read_input_convention (const ns_safetensors_file *file, const char *path,
   else
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: input_channel_order is \"%.40s\", expected BGR "
-                         "or RGB", path, values[0]);
+                         "or RGB",
+                         path, values[0]);
 
   if (strcmp (values[1], "0-255") == 0)
     input->range = 255.0f;
@@ -186,22 +182,24 @@ read_input_convention (const ns_safetensors_file *file, const char *path,
     input->range = 1.0f;
   else
     return ns_error_set (err, NS_ERROR_FORMAT,
-                         "%s: input_range is \"%.40s\", expected 0-255 or 0-1",
-                         path, values[1]);
+                         "%s: input_range is \"%.40s\", expected 0-255 or 0-1", path, values[1]);
 
   if (!parse_three_floats (values[2], input->mean))
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: input_mean is \"%.60s\", expected three numbers "
-                         "like \"103.939,116.779,123.68\"", path, values[2]);
+                         "like \"103.939,116.779,123.68\"",
+                         path, values[2]);
   if (!parse_three_floats (values[3], input->std))
     return ns_error_set (err, NS_ERROR_FORMAT,
                          "%s: input_std is \"%.60s\", expected three numbers "
-                         "like \"1,1,1\"", path, values[3]);
+                         "like \"1,1,1\"",
+                         path, values[3]);
   for (k = 0; k < 3; k++)
     if (!(input->std[k] > 0.0f))
       return ns_error_set (err, NS_ERROR_FORMAT,
                            "%s: input_std is \"%.60s\", but every standard "
-                           "deviation must be positive", path, values[3]);
+                           "deviation must be positive",
+                           path, values[3]);
   return NS_OK;
 }
 
@@ -210,9 +208,8 @@ read_input_convention (const ns_safetensors_file *file, const char *path,
 /* Finds tensor features.<index>.<part> and checks its shape against the
  * rank dimensions in expected. */
 static ns_status
-find_tensor (const ns_safetensors_file *file, const char *path, int tensor_index,
-             const char *part, const uint64_t *expected, int rank,
-             const ns_safetensors_tensor **found, ns_error *err)
+find_tensor (const ns_safetensors_file *file, const char *path, int tensor_index, const char *part,
+             const uint64_t *expected, int rank, const ns_safetensors_tensor **found, ns_error *err)
 {
   const ns_safetensors_tensor *tensor;
   char name[64];
@@ -236,8 +233,7 @@ find_tensor (const ns_safetensors_file *file, const char *path, int tensor_index
       memcpy (wanted.shape, expected, (size_t) rank * sizeof *expected);
       ns_safetensors_format_shape (tensor, actual_text, sizeof actual_text);
       ns_safetensors_format_shape (&wanted, expected_text, sizeof expected_text);
-      return ns_error_set (err, NS_ERROR_FORMAT,
-                           "%s: %s has shape %s, expected %s", path, name,
+      return ns_error_set (err, NS_ERROR_FORMAT, "%s: %s has shape %s, expected %s", path, name,
                            actual_text, expected_text);
     }
   *found = tensor;
@@ -245,8 +241,8 @@ find_tensor (const ns_safetensors_file *file, const char *path, int tensor_index
 }
 
 static ns_status
-load_conv (ns_safetensors_file *file, const char *path, int conv_index,
-           ns_conv_weights *conv, ns_error *err)
+load_conv (ns_safetensors_file *file, const char *path, int conv_index, ns_conv_weights *conv,
+           ns_error *err)
 {
   int in = conv_in_channels[conv_index];
   int out = conv_out_channels[conv_index];
@@ -257,8 +253,7 @@ load_conv (ns_safetensors_file *file, const char *path, int conv_index,
   size_t weight_count = (size_t) out * (size_t) in * 9;
   ns_status status;
 
-  status = find_tensor (file, path, index, "weight", weight_shape, 4, &weight,
-                        err);
+  status = find_tensor (file, path, index, "weight", weight_shape, 4, &weight, err);
   if (status != NS_OK)
     return status;
   status = find_tensor (file, path, index, "bias", bias_shape, 1, &bias, err);
@@ -270,9 +265,8 @@ load_conv (ns_safetensors_file *file, const char *path, int conv_index,
   conv->weight = malloc (weight_count * sizeof *conv->weight);
   conv->bias = malloc ((size_t) out * sizeof *conv->bias);
   if (!conv->weight || !conv->bias)
-    return ns_error_set (err, NS_ERROR_NOMEM,
-                         "%s: out of memory for the weights of conv %d",
-                         path, conv_index);
+    return ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory for the weights of conv %d", path,
+                         conv_index);
   status = ns_safetensors_read_f32 (file, weight, conv->weight, weight_count, err);
   if (status != NS_OK)
     return status;
@@ -280,8 +274,7 @@ load_conv (ns_safetensors_file *file, const char *path, int conv_index,
 }
 
 ns_status
-ns_weights_load (ns_weights *weights, const char *path, int conv_count,
-                    ns_error *err)
+ns_weights_load (ns_weights *weights, const char *path, int conv_count, ns_error *err)
 {
   ns_safetensors_file file;
   ns_status status;
@@ -289,8 +282,7 @@ ns_weights_load (ns_weights *weights, const char *path, int conv_count,
 
   memset (weights, 0, sizeof *weights);
   if (conv_count < 1 || conv_count > NS_VGG19_CONV_COUNT)
-    return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "cannot load %d convolutions: VGG19 has 1 to %d",
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "cannot load %d convolutions: VGG19 has 1 to %d",
                          conv_count, NS_VGG19_CONV_COUNT);
 
   status = ns_safetensors_open (&file, path, err);

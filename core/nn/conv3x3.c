@@ -13,14 +13,14 @@ ns_conv3x3_scratch_floats_per_row (int in_channels, int width)
 /* Lowers rows [y0, y1) of the padded input into a (in*9) x ((y1-y0)*w)
  * matrix so that one sgemm computes those output rows for every channel. */
 static void
-ns_conv3x3_lower_rows (const float *in, int in_channels, int height, int width,
-                    int y0, int y1, float *cols)
+ns_conv3x3_lower_rows (const float *in, int in_channels, int height, int width, int y0, int y1,
+                       float *cols)
 {
   const int rows = y1 - y0;
   const size_t plane = (size_t) height * width;
   const size_t col_width = (size_t) rows * width;
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int k = 0; k < in_channels * 9; k++)
     {
       const int ci = k / 9;
@@ -53,9 +53,9 @@ ns_conv3x3_lower_rows (const float *in, int in_channels, int height, int width,
 }
 
 void
-ns_conv3x3_forward (const float *in, int in_channels, int height, int width,
-                 const float *weight, const float *bias, int out_channels,
-                 int relu, float *out, float *scratch, size_t scratch_floats)
+ns_conv3x3_forward (const float *in, int in_channels, int height, int width, const float *weight,
+                    const float *bias, int out_channels, int relu, float *out, float *scratch,
+                    size_t scratch_floats)
 {
   const size_t per_row = ns_conv3x3_scratch_floats_per_row (in_channels, width);
   const size_t plane = (size_t) height * width;
@@ -71,16 +71,13 @@ ns_conv3x3_forward (const float *in, int in_channels, int height, int width,
       const int n = (y1 - y0) * width;
       ns_conv3x3_lower_rows (in, in_channels, height, width, y0, y1, scratch);
       /* out[:, y0*w ...] (out x n, row stride h*w) = weight (out x in*9) * cols (in*9 x n) */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                   out_channels, n, in_channels * 9,
-                   1.0f, weight, in_channels * 9,
-                   scratch, n,
-                   0.0f, out + (size_t) y0 * width, (int) plane);
+      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, out_channels, n, in_channels * 9, 1.0f,
+                   weight, in_channels * 9, scratch, n, 0.0f, out + (size_t) y0 * width, (int) plane);
     }
 
   if (bias || relu)
     {
-      #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
       for (int co = 0; co < out_channels; co++)
         {
           float *o = out + (size_t) co * plane;
@@ -99,8 +96,8 @@ ns_conv3x3_forward (const float *in, int in_channels, int height, int width,
 }
 
 void
-ns_conv3x3_weights_for_input_gradient (const float *weight, int out_channels,
-                                    int in_channels, float *flipped)
+ns_conv3x3_weights_for_input_gradient (const float *weight, int out_channels, int in_channels,
+                                       float *flipped)
 {
   for (int co = 0; co < out_channels; co++)
     for (int ci = 0; ci < in_channels; ci++)

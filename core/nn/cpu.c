@@ -14,8 +14,8 @@ detected_isa (void)
 {
 #ifdef NS_CPU_X86
   __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512dq")
-      && __builtin_cpu_supports ("avx512vl") && __builtin_cpu_supports ("avx512bw"))
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512dq") &&
+      __builtin_cpu_supports ("avx512vl") && __builtin_cpu_supports ("avx512bw"))
     return NS_ISA_AVX512;
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
     return NS_ISA_AVX2;
@@ -40,7 +40,7 @@ ns_cpu_isa (void)
     return (ns_isa) isa;
   /* NEURAL_STYLE_ISA=avx2 or generic: a lesser instruction set, for tests */
   const char *forced = getenv ("NEURAL_STYLE_ISA");
-  ns_isa wanted = NS_ISA_GENERIC;   /* for a value it does not know */
+  ns_isa wanted = NS_ISA_GENERIC; /* for a value it does not know */
   if (!forced || strcmp (forced, "avx512") == 0)
     wanted = NS_ISA_AVX512;
   else if (strcmp (forced, "avx2") == 0)

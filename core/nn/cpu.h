@@ -12,10 +12,11 @@
 #define NS_CPU_H
 
 /* Ordered: a set runs the kernels of every lesser one. */
-typedef enum {
+typedef enum
+{
   NS_ISA_GENERIC = 0,
-  NS_ISA_AVX2 = 1,     /* AVX2 + FMA */
-  NS_ISA_AVX512 = 2    /* AVX-512 F, DQ, VL, BW */
+  NS_ISA_AVX2 = 1,  /* AVX2 + FMA */
+  NS_ISA_AVX512 = 2 /* AVX-512 F, DQ, VL, BW */
 } ns_isa;
 
 /* Whether this build has the x86 variants (GCC on x86). */

@@ -147,21 +147,19 @@ gram_backward_body (const float *f, int channels, size_t n, const float *h, floa
 }
 
 typedef void (*gram_forward_fn) (const float *, int, size_t, int, int, float *);
-typedef void (*gram_backward_fn) (const float *, int, size_t, const float *, float, float *,
-                                  size_t, size_t);
+typedef void (*gram_backward_fn) (const float *, int, size_t, const float *, float, float *, size_t,
+                                  size_t);
 
-#define GRAM_VARIANTS(suffix, target)                                                        \
-  target static void                                                                         \
-  gram_forward_##suffix (const float *f, int channels, size_t n, int pair0, int pair1,     \
-                         float *gram)                                                        \
-  {                                                                                          \
-    gram_forward_body (f, channels, n, pair0, pair1, gram);                                  \
-  }                                                                                          \
-  target static void                                                                         \
-  gram_backward_##suffix (const float *f, int channels, size_t n, const float *h,           \
-                          float scale, float *grad, size_t p0, size_t p1)                    \
-  {                                                                                          \
-    gram_backward_body (f, channels, n, h, scale, grad, p0, p1);                             \
+#define GRAM_VARIANTS(suffix, target)                                                                \
+  target static void gram_forward_##suffix (const float *f, int channels, size_t n, int pair0,       \
+                                            int pair1, float *gram)                                  \
+  {                                                                                                  \
+    gram_forward_body (f, channels, n, pair0, pair1, gram);                                          \
+  }                                                                                                  \
+  target static void gram_backward_##suffix (const float *f, int channels, size_t n, const float *h, \
+                                             float scale, float *grad, size_t p0, size_t p1)         \
+  {                                                                                                  \
+    gram_backward_body (f, channels, n, h, scale, grad, p0, p1);                                     \
   }
 
 #ifdef NS_CPU_X86
@@ -222,9 +220,9 @@ ns_gram_forward (const float *features, int channels, size_t n, float scale, flo
   gram_kernels (&forward, &backward);
   const int blocks = channels / 4, pairs = blocks * (blocks + 1) / 2;
   memset (gram, 0, sizeof (float) * channels * channels);
-  /* each entry is summed by one thread in one order: the same result for
-   * any thread count */
-  #pragma omp parallel
+/* each entry is summed by one thread in one order: the same result for
+ * any thread count */
+#pragma omp parallel
   {
     const int parts = omp_get_num_threads (), t = omp_get_thread_num ();
     forward (features, channels, n, (int) ((long) pairs * t / parts),
@@ -232,23 +230,22 @@ ns_gram_forward (const float *features, int channels, size_t n, float scale, flo
   }
   for (int i = 0; i < channels; i++)
     for (int j = i; j < channels; j++)
-      gram[(size_t) i * channels + j] = gram[(size_t) j * channels + i]
-        = scale * gram[(size_t) i * channels + j];
+      gram[(size_t) i * channels + j] = gram[(size_t) j * channels + i] =
+          scale * gram[(size_t) i * channels + j];
 }
 
 void
 ns_gram_backward (const float *features, int channels, size_t n, float scale,
-               const float *grad_gram, float *grad_features)
+                  const float *grad_gram, float *grad_features)
 {
   NS_ASSERT (features && grad_gram && grad_features && channels > 0);
   gram_forward_fn forward;
   gram_backward_fn backward;
   gram_kernels (&forward, &backward);
-  #pragma omp parallel
+#pragma omp parallel
   {
     size_t p0, p1;
-    gram_range (n, omp_get_num_threads (), omp_get_thread_num (), GRAM_VECTORS * GRAM_VL,
-                &p0, &p1);
+    gram_range (n, omp_get_num_threads (), omp_get_thread_num (), GRAM_VECTORS * GRAM_VL, &p0, &p1);
     backward (features, channels, n, grad_gram, 2.0f * scale, grad_features, p0, p1);
   }
 }

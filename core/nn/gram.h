@@ -11,6 +11,6 @@ void ns_gram_forward (const float *features, int channels, size_t n, float scale
 /* For a loss L of gram = scale * F F^T with a symmetric dL/dgram:
  * grad_features += 2 * scale * dL/dgram * F. */
 void ns_gram_backward (const float *features, int channels, size_t n, float scale,
-                    const float *grad_gram, float *grad_features);
+                       const float *grad_gram, float *grad_features);
 
 #endif

@@ -15,9 +15,20 @@ window_argmax (const float *top, const float *bottom)
 {
   int best = 0;
   float value = top[0];
-  if (top[1] > value) { value = top[1]; best = 1; }
-  if (bottom[0] > value) { value = bottom[0]; best = 2; }
-  if (bottom[1] > value) { best = 3; }
+  if (top[1] > value)
+    {
+      value = top[1];
+      best = 1;
+    }
+  if (bottom[0] > value)
+    {
+      value = bottom[0];
+      best = 2;
+    }
+  if (bottom[1] > value)
+    {
+      best = 3;
+    }
   return best;
 }
 
@@ -27,7 +38,7 @@ ns_maxpool2x2_forward (const float *in, int channels, int height, int width, flo
   NS_ASSERT (in && out && channels > 0);
   const int oh = height / 2, ow = width / 2;
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < channels; c++)
     for (int y = 0; y < oh; y++)
       {
@@ -38,21 +49,24 @@ ns_maxpool2x2_forward (const float *in, int channels, int height, int width, flo
           {
             const float *t = top + 2 * x, *b = bottom + 2 * x;
             float m = t[0];
-            if (t[1] > m) m = t[1];
-            if (b[0] > m) m = b[0];
-            if (b[1] > m) m = b[1];
+            if (t[1] > m)
+              m = t[1];
+            if (b[0] > m)
+              m = b[0];
+            if (b[1] > m)
+              m = b[1];
             o[x] = m;
           }
       }
 }
 
 void
-ns_maxpool2x2_backward (const float *in, int channels, int height, int width,
-                     const float *grad_out, float *grad_in)
+ns_maxpool2x2_backward (const float *in, int channels, int height, int width, const float *grad_out,
+                        float *grad_in)
 {
   const int oh = height / 2, ow = width / 2;
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < channels; c++)
     {
       float *gplane = grad_in + (size_t) c * height * width;
@@ -72,13 +86,13 @@ ns_maxpool2x2_backward (const float *in, int channels, int height, int width,
 }
 
 void
-ns_maxpool2x2_forward_mask (const float *in, int channels, int height, int width,
-                         float *out, uint64_t *mask)
+ns_maxpool2x2_forward_mask (const float *in, int channels, int height, int width, float *out,
+                            uint64_t *mask)
 {
   const int oh = height / 2, ow = width / 2;
   const size_t words = ns_maxpool2x2_mask_words (width);
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < channels; c++)
     {
       uint64_t *m = mask + (size_t) c * height * words;
@@ -119,8 +133,8 @@ expand_masked_row_body (const uint64_t *m, const float *g, int half_width, int w
   for (; x + 16 <= width && x / 2 + 16 <= half_width; x += 16)
     {
       const v16 v = *(const v16u *) (g + x / 2);
-      const v16 twice = __builtin_shufflevector (v, v, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-                                                 7, 7);
+      const v16 twice = __builtin_shufflevector (v, v, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7,
+                                                 7);
       ns_maxpool2x2_mask_lanes on;
       ns_maxpool2x2_lanes_of_bits ((int) ((m[x / 64] >> (x % 64)) & 0xffff), &on);
       *(v16u *) (gi + x) = (v16) ((ns_maxpool2x2_mask_lanes) twice & on);
@@ -131,12 +145,11 @@ expand_masked_row_body (const uint64_t *m, const float *g, int half_width, int w
 
 typedef void (*expand_masked_row_fn) (const uint64_t *, const float *, int, int, float *);
 
-#define EXPAND_MASKED_ROW_VARIANT(suffix, target)                                           \
-  target static void                                                                        \
-  expand_masked_row_##suffix (const uint64_t *m, const float *g, int half_width, int width, \
-                              float *gi)                                                    \
-  {                                                                                         \
-    expand_masked_row_body (m, g, half_width, width, gi);                                   \
+#define EXPAND_MASKED_ROW_VARIANT(suffix, target)                                      \
+  target static void expand_masked_row_##suffix (const uint64_t *m, const float *g,    \
+                                                 int half_width, int width, float *gi) \
+  {                                                                                    \
+    expand_masked_row_body (m, g, half_width, width, gi);                              \
   }
 
 #ifdef NS_CPU_X86
@@ -163,13 +176,13 @@ expand_masked_row_kernel (void)
 
 void
 ns_maxpool2x2_backward_mask (const uint64_t *mask, int channels, int height, int width,
-                          const float *grad_out, float *grad_in)
+                             const float *grad_out, float *grad_in)
 {
   const int oh = height / 2, ow = width / 2;
   const size_t words = ns_maxpool2x2_mask_words (width);
   const expand_masked_row_fn expand_masked_row = expand_masked_row_kernel ();
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < channels; c++)
     for (int y = 0; y < height; y++)
       {

@@ -12,7 +12,7 @@ void ns_maxpool2x2_forward (const float *in, int channels, int height, int width
 /* grad_in (channels x height x width) = zeros, except that each window's
  * first maximum (in row-major order) receives the window's grad_out. */
 void ns_maxpool2x2_backward (const float *in, int channels, int height, int width,
-                          const float *grad_out, float *grad_in);
+                             const float *grad_out, float *grad_in);
 
 /* Words of 64 bits of one row of a bit mask of a tensor width values wide. */
 static inline size_t
@@ -37,11 +37,11 @@ ns_maxpool2x2_lanes_of_bits (int bits, ns_maxpool2x2_mask_lanes *lanes)
  * each window's first maximum is set when that maximum is positive, every
  * other bit is clear.  For an input that is a ReLU's output, the mask is
  * then where the gradient passes through both the pool and the ReLU. */
-void ns_maxpool2x2_forward_mask (const float *in, int channels, int height, int width,
-                              float *out, uint64_t *mask);
+void ns_maxpool2x2_forward_mask (const float *in, int channels, int height, int width, float *out,
+                                 uint64_t *mask);
 
 /* grad_in = grad_out sent back through the pool (and ReLU) of mask. */
 void ns_maxpool2x2_backward_mask (const uint64_t *mask, int channels, int height, int width,
-                               const float *grad_out, float *grad_in);
+                                  const float *grad_out, float *grad_in);
 
 #endif

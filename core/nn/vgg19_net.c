@@ -64,11 +64,12 @@ backward_in_place (int conv_index)
   return ns_vgg19_conv_in_channels (conv_index) == ns_vgg19_conv_out_channels (conv_index);
 }
 
-typedef struct {
+typedef struct
+{
   int height[NS_VGG19_CONV_COUNT], width[NS_VGG19_CONV_COUNT];
-  size_t activation_floats[NS_VGG19_CONV_COUNT];   /* convs kept */
-  size_t mask_words[NS_VGG19_CONV_COUNT];          /* convs not kept */
-  int transient_slot[NS_VGG19_CONV_COUNT];         /* where a conv not kept writes, or -1 */
+  size_t activation_floats[NS_VGG19_CONV_COUNT]; /* convs kept */
+  size_t mask_words[NS_VGG19_CONV_COUNT];        /* convs not kept */
+  int transient_slot[NS_VGG19_CONV_COUNT];       /* where a conv not kept writes, or -1 */
   int keep_winograd[NS_VGG19_CONV_COUNT];
   int backward_tile[NS_VGG19_CONV_COUNT];
   size_t pooled_floats, transient_floats[2], gradient_floats[2], scratch_floats;
@@ -77,7 +78,7 @@ typedef struct {
 
 static void
 ns_vgg19_plan_sizes (ns_vgg19_plan *plan, int conv_count, int height, int width, unsigned keep,
-                  int tile)
+                     int tile)
 {
   int h = height, w = width;
   memset (plan, 0, sizeof *plan);
@@ -120,9 +121,9 @@ ns_vgg19_plan_sizes (ns_vgg19_plan *plan, int conv_count, int height, int width,
        * the others and every backward conv as Winograd */
       const int tile_b = tile == 2 && in_ch * out_ch <= WINOGRAD_BACKWARD_F4_PAIRS ? 4 : tile;
       plan->backward_tile[i] = tile_b;
-      size_t scratch = ns_winograd_scratch_floats (tile_b, out_ch, in_ch, h, w,
-                                                ns_winograd_block_rows (tile_b, out_ch, in_ch, h, w),
-                                                threads);
+      size_t scratch =
+          ns_winograd_scratch_floats (tile_b, out_ch, in_ch, h, w,
+                                      ns_winograd_block_rows (tile_b, out_ch, in_ch, h, w), threads);
       if (i == 0)
         {
           /* lowering a few rows at a time is as fast as all at once */
@@ -133,9 +134,9 @@ ns_vgg19_plan_sizes (ns_vgg19_plan *plan, int conv_count, int height, int width,
       else
         {
           const size_t forward = ns_winograd_scratch_floats (tile, in_ch, out_ch, h, w,
-                                                          ns_winograd_block_rows (tile, in_ch, out_ch,
-                                                                               h, w),
-                                                          threads);
+                                                             ns_winograd_block_rows (tile, in_ch,
+                                                                                     out_ch, h, w),
+                                                             threads);
           if (forward > scratch)
             scratch = forward;
         }
@@ -170,8 +171,8 @@ ns_vgg19_plan_sizes (ns_vgg19_plan *plan, int conv_count, int height, int width,
       if (ns_vgg19_pool_before (i))
         {
           cur = 1 - cur;
-          const size_t before = ns_vgg19_conv_in_channels (i) * (size_t) plan->height[i - 1]
-                                * plan->width[i - 1];
+          const size_t before = ns_vgg19_conv_in_channels (i) * (size_t) plan->height[i - 1] *
+                                plan->width[i - 1];
           if (before > need[cur])
             need[cur] = before;
         }
@@ -184,12 +185,11 @@ size_t
 ns_vgg19_net_bytes_with (int conv_count, int height, int width, const ns_vgg19_net_options *options)
 {
   ns_vgg19_plan plan;
-  ns_vgg19_plan_sizes (&plan, conv_count, height, width,
-                    options->keep & ((1u << conv_count) - 1), options->winograd_tile);
-  size_t floats = 3 * (size_t) height * width + plan.pooled_floats + plan.transient_floats[0]
-                  + plan.transient_floats[1] + plan.gradient_floats[0] + plan.gradient_floats[1]
-                  + plan.scratch_floats
-                  + plan.winograd_kept_floats + plan.winograd_buffer_floats;
+  ns_vgg19_plan_sizes (&plan, conv_count, height, width, options->keep & ((1u << conv_count) - 1),
+                       options->winograd_tile);
+  size_t floats = 3 * (size_t) height * width + plan.pooled_floats + plan.transient_floats[0] +
+                  plan.transient_floats[1] + plan.gradient_floats[0] + plan.gradient_floats[1] +
+                  plan.scratch_floats + plan.winograd_kept_floats + plan.winograd_buffer_floats;
   size_t words = 0;
   for (int i = 0; i < conv_count; i++)
     {
@@ -211,22 +211,23 @@ alloc_floats (size_t count, int *ok)
 }
 
 ns_status
-ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_count,
-                     int height, int width, const ns_vgg19_net_options *options, ns_error *err)
+ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_count, int height,
+                        int width, const ns_vgg19_net_options *options, ns_error *err)
 {
   memset (net, 0, sizeof *net);
   net->winograd_buffer_layer = -1;
   if (conv_count < 1 || conv_count > weights->conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "the network needs %d convolutions but the weights hold %d",
-                         conv_count, weights->conv_count);
+                         "the network needs %d convolutions but the weights hold %d", conv_count,
+                         weights->conv_count);
   int pools = 0;
   for (int i = 0; i < conv_count; i++)
     pools += ns_vgg19_pool_before (i);
   if ((height >> pools) < 1 || (width >> pools) < 1)
-    return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "an image of %dx%d pixels is too small for %d poolings (at least %d pixels a side)",
-                         width, height, pools, 1 << pools);
+    return ns_error_set (
+        err, NS_ERROR_ARGUMENT,
+        "an image of %dx%d pixels is too small for %d poolings (at least %d pixels a side)", width,
+        height, pools, 1 << pools);
 
   if (options->winograd_tile != 2 && options->winograd_tile != 4)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "Winograd tile %d: 2 or 4", options->winograd_tile);
@@ -262,21 +263,22 @@ ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_c
       net->backward_tile[i] = plan.backward_tile[i];
       if (plan.backward_tile[i] != tile)
         {
-          net->winograd_backward_weights[i]
-            = alloc_floats (ns_winograd_weight_floats (plan.backward_tile[i], conv->in_channels,
-                                                    conv->out_channels), &ok);
+          net->winograd_backward_weights[i] =
+              alloc_floats (ns_winograd_weight_floats (plan.backward_tile[i], conv->in_channels,
+                                                       conv->out_channels),
+                            &ok);
           if (ok)
             ns_winograd_transform_weights (plan.backward_tile[i], conv->weight, conv->out_channels,
-                                        conv->in_channels, net->winograd_backward_weights[i]);
+                                           conv->in_channels, net->winograd_backward_weights[i]);
         }
       if (plan.keep_winograd[i])
         {
-          net->winograd_weights[i]
-            = alloc_floats (ns_winograd_weight_floats (tile, conv->in_channels, conv->out_channels),
+          net->winograd_weights[i] =
+              alloc_floats (ns_winograd_weight_floats (tile, conv->in_channels, conv->out_channels),
                             &ok);
           if (ok)
-            ns_winograd_transform_weights (tile, conv->weight, conv->out_channels, conv->in_channels,
-                                        net->winograd_weights[i]);
+            ns_winograd_transform_weights (tile, conv->weight, conv->out_channels,
+                                           conv->in_channels, net->winograd_weights[i]);
         }
     }
   if (!ok)
@@ -291,8 +293,8 @@ ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_c
 }
 
 ns_status
-ns_vgg19_net_init (ns_vgg19_net *net, const ns_weights *weights, int conv_count,
-                int height, int width, ns_error *err)
+ns_vgg19_net_init (ns_vgg19_net *net, const ns_weights *weights, int conv_count, int height,
+                   int width, ns_error *err)
 {
   ns_vgg19_net_options options;
   ns_vgg19_net_options_init (&options);
@@ -331,7 +333,7 @@ winograd_weights_of (ns_vgg19_net *net, int i)
     {
       const ns_conv_weights *conv = &net->weights->conv[i];
       ns_winograd_transform_weights (net->winograd_tile, conv->weight, conv->out_channels,
-                                  conv->in_channels, net->winograd_buffer);
+                                     conv->in_channels, net->winograd_buffer);
       net->winograd_buffer_layer = i;
     }
   return net->winograd_buffer;
@@ -342,7 +344,7 @@ static void
 relu_mask (const float *values, int channels, int height, int width, uint64_t *mask)
 {
   const size_t words = ns_maxpool2x2_mask_words (width);
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int r = 0; r < channels * height; r++)
     {
       const float *v = values + (size_t) r * width;
@@ -381,11 +383,10 @@ apply_mask_row_body (float *v, const uint64_t *m, int width)
 
 typedef void (*apply_mask_row_fn) (float *, const uint64_t *, int);
 
-#define APPLY_MASK_ROW_VARIANT(suffix, target)                          \
-  target static void                                                    \
-  apply_mask_row_##suffix (float *v, const uint64_t *m, int width)      \
-  {                                                                     \
-    apply_mask_row_body (v, m, width);                                  \
+#define APPLY_MASK_ROW_VARIANT(suffix, target)                                        \
+  target static void apply_mask_row_##suffix (float *v, const uint64_t *m, int width) \
+  {                                                                                   \
+    apply_mask_row_body (v, m, width);                                                \
   }
 
 #ifdef NS_CPU_X86
@@ -416,7 +417,7 @@ apply_mask (float *values, int channels, int height, int width, const uint64_t *
 {
   const size_t words = ns_maxpool2x2_mask_words (width);
   const apply_mask_row_fn apply_mask_row = apply_mask_row_kernel ();
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int r = 0; r < channels * height; r++)
     apply_mask_row (values + (size_t) r * width, mask + (size_t) r * words, width);
 }
@@ -447,50 +448,54 @@ ns_vgg19_net_forward (ns_vgg19_net *net, const float *rgb)
           /* (a conv not kept pooled its output itself) */
           if (net->activation[i - 1])
             ns_maxpool2x2_forward (x, conv->in_channels, net->height[i - 1], net->width[i - 1],
-                                net->pooled);
+                                   net->pooled);
           else if (i - 1 == 0)
             ns_maxpool2x2_forward_mask (x, conv->in_channels, net->height[i - 1], net->width[i - 1],
-                                     net->pooled, net->mask[i - 1]);
+                                        net->pooled, net->mask[i - 1]);
           x = net->pooled;
         }
       const int fused_pool = !net->activation[i] && i > 0 && pool_after (i, net->conv_count);
       /* a conv not kept writes into a transient buffer, in place when its
        * input is one (as ns_vgg19_plan_sizes planned) */
-      float *out = net->activation[i] ? net->activation[i]
-                   : fused_pool ? NULL
-                   : net->transient[x == net->transient[0] && conv->in_channels != conv->out_channels];
+      float *out =
+          net->activation[i] ?
+              net->activation[i] :
+          fused_pool ?
+              NULL :
+              net->transient[x == net->transient[0] && conv->in_channels != conv->out_channels];
       if (i == 0)
         {
           /* three input channels of values up to +-150 (Caffe's convention):
            * the lowered sgemm is exact where Winograd's transforms would lose
            * digits, and this conv is 0.5% of the work */
           ns_conv3x3_forward (x, conv->in_channels, h, w, conv->weight, conv->bias,
-                           conv->out_channels, 1, out, net->scratch, net->scratch_floats);
+                              conv->out_channels, 1, out, net->scratch, net->scratch_floats);
           if (!net->activation[i] && !pool_after (i, net->conv_count))
             relu_mask (out, conv->out_channels, h, w, net->mask[i]);
         }
       else if (net->activation[i])
-        ns_winograd_conv_forward (net->winograd_tile, x, conv->in_channels, h, w, winograd_weights_of (net, i),
-                               conv->bias, conv->out_channels, 1, out,
-                               net->scratch, net->scratch_floats);
+        ns_winograd_conv_forward (net->winograd_tile, x, conv->in_channels, h, w,
+                                  winograd_weights_of (net, i), conv->bias, conv->out_channels, 1,
+                                  out, net->scratch, net->scratch_floats);
       else
-        ns_winograd_conv_forward_masked (net->winograd_tile, x, conv->in_channels, h, w, winograd_weights_of (net, i),
-                                      conv->bias, conv->out_channels, out,
-                                      fused_pool ? net->pooled : NULL, net->mask[i],
-                                      net->scratch, net->scratch_floats);
+        ns_winograd_conv_forward_masked (net->winograd_tile, x, conv->in_channels, h, w,
+                                         winograd_weights_of (net, i), conv->bias,
+                                         conv->out_channels, out, fused_pool ? net->pooled : NULL,
+                                         net->mask[i], net->scratch, net->scratch_floats);
       x = out;
     }
 }
 
 void
-ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradient,
-                    void *user_data, float *rgb_gradient)
+ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradient, void *user_data,
+                       float *rgb_gradient)
 {
   NS_ASSERT (net && add_gradient && rgb_gradient);
   float *grad = net->gradient[0], *spare = net->gradient[1];
   const int last = net->conv_count - 1;
-  memset (grad, 0, sizeof (float) * ns_vgg19_conv_out_channels (last)
-                   * (size_t) net->height[last] * net->width[last]);
+  memset (grad, 0,
+          sizeof (float) * ns_vgg19_conv_out_channels (last) * (size_t) net->height[last] *
+              net->width[last]);
 
   for (int i = last; i >= 0; i--)
     {
@@ -506,17 +511,17 @@ ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradien
       if (!a && !pool_after (i, net->conv_count))
         apply_mask (grad, conv->out_channels, h, w, net->mask[i]);
       const int tile_b = net->backward_tile[i];
-      const float *u_b = net->winograd_backward_weights[i] ? net->winograd_backward_weights[i]
-                                                           : winograd_weights_of (net, i);
+      const float *u_b = net->winograd_backward_weights[i] ? net->winograd_backward_weights[i] :
+                                                             winograd_weights_of (net, i);
       float *swap;
       if (backward_in_place (i))
         ns_winograd_conv_input_gradient (tile_b, grad, a, conv->out_channels, h, w, u_b,
-                                      conv->in_channels, grad, net->scratch, net->scratch_floats);
+                                         conv->in_channels, grad, net->scratch, net->scratch_floats);
       else
         {
           ns_winograd_conv_input_gradient (tile_b, grad, a, conv->out_channels, h, w, u_b,
-                                        conv->in_channels, spare, net->scratch,
-                                        net->scratch_floats);
+                                           conv->in_channels, spare, net->scratch,
+                                           net->scratch_floats);
           swap = grad;
           grad = spare;
           spare = swap;
@@ -525,11 +530,11 @@ ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradien
       if (ns_vgg19_pool_before (i))
         {
           if (net->activation[i - 1])
-            ns_maxpool2x2_backward (net->activation[i - 1], conv->in_channels,
-                                 net->height[i - 1], net->width[i - 1], grad, spare);
+            ns_maxpool2x2_backward (net->activation[i - 1], conv->in_channels, net->height[i - 1],
+                                    net->width[i - 1], grad, spare);
           else
-            ns_maxpool2x2_backward_mask (net->mask[i - 1], conv->in_channels,
-                                      net->height[i - 1], net->width[i - 1], grad, spare);
+            ns_maxpool2x2_backward_mask (net->mask[i - 1], conv->in_channels, net->height[i - 1],
+                                         net->width[i - 1], grad, spare);
           swap = grad;
           grad = spare;
           spare = swap;

@@ -23,35 +23,37 @@ int ns_vgg19_pool_before (int conv_index);
 #define NS_VGG19_KEEP_ALL 0xffffu
 
 /* How a network is built (ns_vgg19_net_options_init: keep all, tile 2). */
-typedef struct {
-  unsigned keep;         /* bit i: keep conv i's ReLU output (see ns_vgg19_net_init_with) */
-  int winograd_tile;     /* 2 or 4: see winograd.h */
+typedef struct
+{
+  unsigned keep;     /* bit i: keep conv i's ReLU output (see ns_vgg19_net_init_with) */
+  int winograd_tile; /* 2 or 4: see winograd.h */
 } ns_vgg19_net_options;
 
 void ns_vgg19_net_options_init (ns_vgg19_net_options *options);
 
-typedef struct {
+typedef struct
+{
   const ns_weights *weights;
-  int conv_count;                         /* convs run: the network is cut after the deepest in use */
-  int height[NS_VGG19_CONV_COUNT];           /* spatial size at conv i */
+  int conv_count;                  /* convs run: the network is cut after the deepest in use */
+  int height[NS_VGG19_CONV_COUNT]; /* spatial size at conv i */
   int width[NS_VGG19_CONV_COUNT];
   unsigned keep;                          /* bit i: activation[i] is kept */
-  float *activation[NS_VGG19_CONV_COUNT];    /* ReLU output of conv i, C x H x W; NULL when not kept */
+  float *activation[NS_VGG19_CONV_COUNT]; /* ReLU output of conv i, C x H x W; NULL when not kept */
   /* For a conv not kept, what the backward pass needs of its ReLU output:
    * one bit per value, rows padded to whole 64-bit words: set where the
    * gradient passes (the value is positive; before a pool, the value is
    * also its window's first maximum). */
   uint64_t *mask[NS_VGG19_CONV_COUNT];
-  float *input;                           /* 3 x H x W, in the weights' input convention */
-  float *pooled;                          /* a pool's output, the next conv's input */
-  float *transient[2];                    /* outputs of convs not kept */
-  float *gradient[2];                     /* ping-pong buffers of the backward pass */
-  int winograd_tile;                      /* 2 or 4: see winograd.h */
+  float *input;                                 /* 3 x H x W, in the weights' input convention */
+  float *pooled;                                /* a pool's output, the next conv's input */
+  float *transient[2];                          /* outputs of convs not kept */
+  float *gradient[2];                           /* ping-pong buffers of the backward pass */
+  int winograd_tile;                            /* 2 or 4: see winograd.h */
   float *winograd_weights[NS_VGG19_CONV_COUNT]; /* transformed weights kept, or NULL */
-  int backward_tile[NS_VGG19_CONV_COUNT];    /* the tile conv i's backward pass runs with */
+  int backward_tile[NS_VGG19_CONV_COUNT];       /* the tile conv i's backward pass runs with */
   float *winograd_backward_weights[NS_VGG19_CONV_COUNT]; /* its own weights for it, or NULL */
-  float *winograd_buffer;                 /* the others', made when needed */
-  int winograd_buffer_layer;              /* whose transformed weights it holds, or -1 */
+  float *winograd_buffer;                                /* the others', made when needed */
+  int winograd_buffer_layer; /* whose transformed weights it holds, or -1 */
   float *scratch;
   size_t scratch_floats;
 } ns_vgg19_net;
@@ -61,15 +63,15 @@ typedef struct {
  * NS_ERROR_NOMEM for a size that does not fit, NS_ERROR_ARGUMENT for one too
  * small to pool. */
 ns_status ns_vgg19_net_init (ns_vgg19_net *net, const ns_weights *weights, int conv_count,
-                          int height, int width, ns_error *err);
+                             int height, int width, ns_error *err);
 
 /* The same, with options: the ReLU outputs (net->activation[i]) are kept
  * only of the convs in options->keep (bit i = conv i); the others are not
  * stored, only the bits the backward pass needs of them, which at 512x512
  * and above saves most of the network's memory. */
 ns_status ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_count,
-                               int height, int width, const ns_vgg19_net_options *options,
-                               ns_error *err);
+                                  int height, int width, const ns_vgg19_net_options *options,
+                                  ns_error *err);
 void ns_vgg19_net_clear (ns_vgg19_net *net);
 
 /* Bytes ns_vgg19_net_init_with would allocate, for error messages and
@@ -82,13 +84,13 @@ void ns_vgg19_net_forward (ns_vgg19_net *net, const float *rgb);
 
 /* Adds the loss gradient at conv i's ReLU output (activation) into grad.
  * For a conv not kept, activation is NULL and nothing may be added. */
-typedef void (*ns_vgg19_layer_gradient_fn) (int conv_index, const float *activation,
-                                         float *grad, void *user_data);
+typedef void (*ns_vgg19_layer_gradient_fn) (int conv_index, const float *activation, float *grad,
+                                            void *user_data);
 
 /* Back-propagates from the ReLU outputs to the input after a forward pass:
  * add_gradient is called once per conv, deepest first; rgb_gradient receives
  * dLoss/d(rgb) as a planar 3 x H x W tensor. */
 void ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradient,
-                         void *user_data, float *rgb_gradient);
+                            void *user_data, float *rgb_gradient);
 
 #endif

@@ -17,15 +17,16 @@
  * that the transformed weights are streamed a few times per layer only. */
 #define WINOGRAD_BLOCK_BUDGET_FLOATS ((size_t) 3 << 20)
 
-typedef struct {
-  const float *in, *gate;   /* n_in x H x W; gate (or NULL): ReLU output gating in */
+typedef struct
+{
+  const float *in, *gate; /* n_in x H x W; gate (or NULL): ReLU output gating in */
   int n_in, n_out, height, width;
-  const float *u;           /* P x (forward) out x in, in panels (winograd_panel_index) */
+  const float *u; /* P x (forward) out x in, in panels (winograd_panel_index) */
   const float *bias;
-  int relu, reversed;       /* reversed: the input gradient of the forward conv */
-  float *out;               /* n_out x H x W, or NULL */
-  float *pooled;            /* or NULL: n_out x H/2 x W/2, the 2x2 max pool of out */
-  uint64_t *mask;           /* or NULL: a bit per value of out (see ns_winograd_conv_forward_masked) */
+  int relu, reversed; /* reversed: the input gradient of the forward conv */
+  float *out;         /* n_out x H x W, or NULL */
+  float *pooled;      /* or NULL: n_out x H/2 x W/2, the 2x2 max pool of out */
+  uint64_t *mask;     /* or NULL: a bit per value of out (see ns_winograd_conv_forward_masked) */
   float *scratch;
   int block_rows, threads;
 } winograd_job;
@@ -43,8 +44,8 @@ typedef struct {
 static inline size_t
 winograd_panel_index (int columns, int row, int column)
 {
-  return (size_t) (row / WINOGRAD_PANEL) * WINOGRAD_PANEL * columns
-         + (size_t) column * WINOGRAD_PANEL + row % WINOGRAD_PANEL;
+  return (size_t) (row / WINOGRAD_PANEL) * WINOGRAD_PANEL * columns +
+         (size_t) column * WINOGRAD_PANEL + row % WINOGRAD_PANEL;
 }
 
 static inline int
@@ -118,9 +119,10 @@ typedef void (*winograd_conv_fn) (const winograd_job *job);
 typedef void (*winograd_weights_fn) (const float *weight, int out_channels, int in_channels,
                                      float *u);
 
-typedef struct {
+typedef struct
+{
   const char *name;
-  winograd_conv_fn conv[2];          /* tile 2, tile 4 */
+  winograd_conv_fn conv[2]; /* tile 2, tile 4 */
   winograd_weights_fn weights[2];
 } winograd_kernel_set;
 
@@ -128,16 +130,18 @@ static const winograd_kernel_set *
 winograd_kernels (void)
 {
 #ifdef WINOGRAD_X86
-  static const winograd_kernel_set avx512 = {
-    "avx512", { conv_avx512_m2, conv_avx512_m4 },
-    { transform_weights_avx512_m2, transform_weights_avx512_m4 } };
+  static const winograd_kernel_set avx512 = { "avx512",
+                                              { conv_avx512_m2, conv_avx512_m4 },
+                                              { transform_weights_avx512_m2,
+                                                transform_weights_avx512_m4 } };
   static const winograd_kernel_set avx2 = {
-    "avx2", { conv_avx2_m2, conv_avx2_m4 },
-    { transform_weights_avx2_m2, transform_weights_avx2_m4 } };
+    "avx2", { conv_avx2_m2, conv_avx2_m4 }, { transform_weights_avx2_m2, transform_weights_avx2_m4 }
+  };
 #endif
-  static const winograd_kernel_set generic = {
-    "generic", { conv_generic_m2, conv_generic_m4 },
-    { transform_weights_generic_m2, transform_weights_generic_m4 } };
+  static const winograd_kernel_set generic = { "generic",
+                                               { conv_generic_m2, conv_generic_m4 },
+                                               { transform_weights_generic_m2,
+                                                 transform_weights_generic_m4 } };
   switch (ns_cpu_isa ())
     {
 #ifdef WINOGRAD_X86
@@ -159,9 +163,9 @@ ns_winograd_weight_floats (int tile, int in_channels, int out_channels)
 
 void
 ns_winograd_transform_weights (int tile, const float *weight, int out_channels, int in_channels,
-                            float *u)
+                               float *u)
 {
-  winograd_kernels ()->weights[tile == 4] (weight, out_channels, in_channels, u);
+  winograd_kernels ()->weights[tile == 4](weight, out_channels, in_channels, u);
 }
 
 int
@@ -181,16 +185,16 @@ ns_winograd_block_rows (int tile, int in_channels, int out_channels, int height,
 
 size_t
 ns_winograd_scratch_floats (int tile, int in_channels, int out_channels, int height, int width,
-                         int block_rows, int threads)
+                            int block_rows, int threads)
 {
   const int tiles_x = (width + tile - 1) / tile;
   const size_t points = (size_t) (tile + 2) * (tile + 2);
   const size_t tp = winograd_block_stride (block_rows, tiles_x);
   (void) height;
-  return points * (winograd_plane_stride ((size_t) in_channels * tp)
-                   + winograd_plane_stride ((size_t) out_channels * tp))
-         + (size_t) (in_channels > out_channels ? in_channels : out_channels) * width
-         + (size_t) threads * (tile + 2 + 1) * tile * winograd_phase_row (tiles_x);
+  return points * (winograd_plane_stride ((size_t) in_channels * tp) +
+                   winograd_plane_stride ((size_t) out_channels * tp)) +
+         (size_t) (in_channels > out_channels ? in_channels : out_channels) * width +
+         (size_t) threads * (tile + 2 + 1) * tile * winograd_phase_row (tiles_x);
 }
 
 static void
@@ -201,56 +205,78 @@ winograd_run (int tile, winograd_job *job, size_t scratch_floats)
   int threads = omp_get_max_threads ();
   int rows = ns_winograd_block_rows (tile, job->n_in, job->n_out, job->height, job->width);
   while (rows > 1 && ns_winograd_scratch_floats (tile, job->n_in, job->n_out, job->height,
-                                               job->width, rows, threads) > scratch_floats)
+                                                 job->width, rows, threads) > scratch_floats)
     rows--;
   while (threads > 1 && ns_winograd_scratch_floats (tile, job->n_in, job->n_out, job->height,
-                                                  job->width, rows, threads) > scratch_floats)
+                                                    job->width, rows, threads) > scratch_floats)
     threads--;
   if (rows > tiles_y)
     rows = tiles_y;
   job->block_rows = rows;
   job->threads = threads;
-  winograd_kernels ()->conv[tile == 4] (job);
+  winograd_kernels ()->conv[tile == 4](job);
 }
 
 void
 ns_winograd_conv_forward (int tile, const float *in, int in_channels, int height, int width,
-                       const float *u, const float *bias, int out_channels, int relu,
-                       float *out, float *scratch, size_t scratch_floats)
+                          const float *u, const float *bias, int out_channels, int relu, float *out,
+                          float *scratch, size_t scratch_floats)
 {
   NS_ASSERT ((tile == 2 || tile == 4) && in && u && out && scratch);
   winograd_job job = {
-    .in = in, .n_in = in_channels, .n_out = out_channels,
-    .height = height, .width = width, .u = u, .bias = bias, .relu = relu,
-    .out = out, .scratch = scratch,
+    .in = in,
+    .n_in = in_channels,
+    .n_out = out_channels,
+    .height = height,
+    .width = width,
+    .u = u,
+    .bias = bias,
+    .relu = relu,
+    .out = out,
+    .scratch = scratch,
   };
   winograd_run (tile, &job, scratch_floats);
 }
 
 void
 ns_winograd_conv_forward_masked (int tile, const float *in, int in_channels, int height, int width,
-                              const float *u, const float *bias, int out_channels,
-                              float *out, float *pooled, uint64_t *mask,
-                              float *scratch, size_t scratch_floats)
+                                 const float *u, const float *bias, int out_channels, float *out,
+                                 float *pooled, uint64_t *mask, float *scratch, size_t scratch_floats)
 {
   winograd_job job = {
-    .in = in, .n_in = in_channels, .n_out = out_channels,
-    .height = height, .width = width, .u = u, .bias = bias, .relu = 1,
-    .out = out, .pooled = pooled, .mask = mask, .scratch = scratch,
+    .in = in,
+    .n_in = in_channels,
+    .n_out = out_channels,
+    .height = height,
+    .width = width,
+    .u = u,
+    .bias = bias,
+    .relu = 1,
+    .out = out,
+    .pooled = pooled,
+    .mask = mask,
+    .scratch = scratch,
   };
   winograd_run (tile, &job, scratch_floats);
 }
 
 void
 ns_winograd_conv_input_gradient (int tile, const float *grad_out, const float *relu_output,
-                              int out_channels, int height, int width, const float *u,
-                              int in_channels, float *grad_in,
-                              float *scratch, size_t scratch_floats)
+                                 int out_channels, int height, int width, const float *u,
+                                 int in_channels, float *grad_in, float *scratch,
+                                 size_t scratch_floats)
 {
   winograd_job job = {
-    .in = grad_out, .gate = relu_output, .n_in = out_channels, .n_out = in_channels,
-    .height = height, .width = width, .u = u, .reversed = 1,
-    .out = grad_in, .scratch = scratch,
+    .in = grad_out,
+    .gate = relu_output,
+    .n_in = out_channels,
+    .n_out = in_channels,
+    .height = height,
+    .width = width,
+    .u = u,
+    .reversed = 1,
+    .out = grad_in,
+    .scratch = scratch,
   };
   winograd_run (tile, &job, scratch_floats);
 }

@@ -32,7 +32,7 @@ size_t ns_winograd_weight_floats (int tile, int in_channels, int out_channels);
 /* weight: OIHW (out x in x 3 x 3); u: ns_winograd_weight_floats floats,
  * (tile+2)^2 matrices of out x in in the kernels' own order. */
 void ns_winograd_transform_weights (int tile, const float *weight, int out_channels,
-                                 int in_channels, float *u);
+                                    int in_channels, float *u);
 
 /* Tile rows per block a layer prefers (more rows: fewer passes over the
  * transformed weights, more scratch). */
@@ -41,7 +41,7 @@ int ns_winograd_block_rows (int tile, int in_channels, int out_channels, int hei
 /* Floats of scratch a convolution needs with blocks of block_rows tile rows
  * and up to `threads` OpenMP threads. */
 size_t ns_winograd_scratch_floats (int tile, int in_channels, int out_channels, int height,
-                                int width, int block_rows, int threads);
+                                   int width, int block_rows, int threads);
 
 /* out = relu?(conv(in, weights) + bias): in is in_channels x H x W, out
  * out_channels x H x W; u from ns_winograd_transform_weights with the same
@@ -49,8 +49,8 @@ size_t ns_winograd_scratch_floats (int tile, int in_channels, int out_channels, 
  * one tile row must fit).  out may be in (in place), when it holds
  * max(in, out) channels. */
 void ns_winograd_conv_forward (int tile, const float *in, int in_channels, int height, int width,
-                            const float *u, const float *bias, int out_channels, int relu,
-                            float *out, float *scratch, size_t scratch_floats);
+                               const float *u, const float *bias, int out_channels, int relu,
+                               float *out, float *scratch, size_t scratch_floats);
 
 /* The forward convolution with ReLU for a network that does not keep its
  * output: out (or NULL) as ns_winograd_conv_forward; mask gets one bit per
@@ -59,9 +59,9 @@ void ns_winograd_conv_forward (int tile, const float *in, int in_channels, int h
  * max pool of the output and the bit is set where a value is its window's
  * first maximum and positive (as ns_maxpool2x2_forward_mask). */
 void ns_winograd_conv_forward_masked (int tile, const float *in, int in_channels, int height,
-                                   int width, const float *u, const float *bias, int out_channels,
-                                   float *out, float *pooled, uint64_t *mask,
-                                   float *scratch, size_t scratch_floats);
+                                      int width, const float *u, const float *bias,
+                                      int out_channels, float *out, float *pooled, uint64_t *mask,
+                                      float *scratch, size_t scratch_floats);
 
 /* grad_in (in_channels x H x W) = the gradient at the input of the forward
  * convolution with transformed weights u (out_channels x in_channels), for
@@ -70,9 +70,8 @@ void ns_winograd_conv_forward_masked (int tile, const float *in, int in_channels
  * pass, fused).  grad_in may be grad_out (in place), when it holds
  * max(in, out) channels. */
 void ns_winograd_conv_input_gradient (int tile, const float *grad_out, const float *relu_output,
-                                   int out_channels, int height, int width, const float *u,
-                                   int in_channels, float *grad_in,
-                                   float *scratch, size_t scratch_floats);
-
+                                      int out_channels, int height, int width, const float *u,
+                                      int in_channels, float *grad_in, float *scratch,
+                                      size_t scratch_floats);
 
 #endif

@@ -13,8 +13,9 @@
 #define WG(name) WG_CAT (name, WG_SUFFIX)
 
 #if WG_VL == 16
-#define WG_LANE_LIST(F) F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7), \
-                        F (8), F (9), F (10), F (11), F (12), F (13), F (14), F (15)
+#define WG_LANE_LIST(F)                                                                         \
+  F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7), F (8), F (9), F (10), F (11), F (12), \
+      F (13), F (14), F (15)
 #elif WG_VL == 8
 #define WG_LANE_LIST(F) F (0), F (1), F (2), F (3), F (4), F (5), F (6), F (7)
 #elif WG_VL == 4
@@ -68,9 +69,8 @@ WG (deinterleave4) (const float *src, VF out[4])
 {
   const VF x0 = LOADU (src), x1 = LOADU (src + WG_VL);
   const VF x2 = LOADU (src + 2 * WG_VL), x3 = LOADU (src + 3 * WG_VL);
-#define WG_DEINT_PHASE(p)                                   \
-  out[p] = WG_SHUFFLE (WG_SHUFFLE (x0, x1, WG_DEINT##p),    \
-                       WG_SHUFFLE (x2, x3, WG_DEINT##p), WG_JOIN)
+#define WG_DEINT_PHASE(p) \
+  out[p] = WG_SHUFFLE (WG_SHUFFLE (x0, x1, WG_DEINT##p), WG_SHUFFLE (x2, x3, WG_DEINT##p), WG_JOIN)
   WG_DEINT_PHASE (0);
   WG_DEINT_PHASE (1);
   WG_DEINT_PHASE (2);
@@ -143,19 +143,14 @@ WG (store_bits) (uint64_t *mask_row, int x0, int valid, const VI *row, int count
  * (the transformed weights' panels, read along or across: see gemm_panels);
  * rows past `rows` are computed from a valid row and not stored. */
 static inline __attribute__ ((always_inline)) void
-WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, ptrdiff_t kp,
-             const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc, int kv, int rows)
+WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, ptrdiff_t kp, const float *b,
+             ptrdiff_t ldb, float *c, ptrdiff_t ldc, int kv, int rows)
 {
   VF acc[WG_R][3];
   const float *ar[WG_R];
-  _Pragma ("GCC unroll 16")
-  for (int r = 0; r < WG_R; r++)
-    ar[r] = a + (r < rows ? r : 0) * rs;
-  _Pragma ("GCC unroll 16")
-  for (int r = 0; r < WG_R; r++)
-    _Pragma ("GCC unroll 3")
-    for (int u = 0; u < 3; u++)
-      acc[r][u] = (VF) { 0 };
+  _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++) ar[r] = a + (r < rows ? r : 0) * rs;
+  _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++)
+      _Pragma ("GCC unroll 3") for (int u = 0; u < 3; u++) acc[r][u] = (VF) { 0 };
   for (int k0 = 0; k0 < k_count; k0 += WINOGRAD_PANEL)
     {
       const ptrdiff_t panel = (ptrdiff_t) (k0 / WINOGRAD_PANEL) * kp;
@@ -163,27 +158,17 @@ WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, ptrdiff_t 
       for (int k = 0; k < k_end; k++)
         {
           VF bv[3];
-          _Pragma ("GCC unroll 3")
-          for (int u = 0; u < 3; u++)
-            if (u < kv)
+          _Pragma ("GCC unroll 3") for (int u = 0; u < 3; u++) if (u < kv)
               bv[u] = LOADU (b + (size_t) (k0 + k) * ldb + u * WG_VL);
-          _Pragma ("GCC unroll 16")
-          for (int r = 0; r < WG_R; r++)
-            {
-              const float s = ar[r][panel + k * ks];
-              _Pragma ("GCC unroll 3")
-              for (int u = 0; u < 3; u++)
-                if (u < kv)
-                  acc[r][u] += s * bv[u];
-            }
+          _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++)
+          {
+            const float s = ar[r][panel + k * ks];
+            _Pragma ("GCC unroll 3") for (int u = 0; u < 3; u++) if (u < kv) acc[r][u] += s * bv[u];
+          }
         }
     }
-  _Pragma ("GCC unroll 16")
-  for (int r = 0; r < WG_R; r++)
-    if (r < rows)
-      _Pragma ("GCC unroll 3")
-      for (int u = 0; u < 3; u++)
-        if (u < kv)
+  _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++) if (r < rows)
+      _Pragma ("GCC unroll 3") for (int u = 0; u < 3; u++) if (u < kv)
           STOREU (c + r * ldc + u * WG_VL, acc[r][u]);
 }
 
@@ -201,7 +186,10 @@ static void
 WG (gemm_panels) (int k_count, const float *u, int transposed, int u_columns, const float *b,
                   ptrdiff_t ldb, float *c, ptrdiff_t ldc, int o0, int o1, int nv)
 {
-  enum { P = WINOGRAD_PANEL };
+  enum
+  {
+    P = WINOGRAD_PANEL
+  };
   for (int o = o0; o < o1; o += WG_R)
     {
       const int rows = o1 - o < WG_R ? o1 - o : WG_R;
@@ -212,18 +200,18 @@ WG (gemm_panels) (int k_count, const float *u, int transposed, int u_columns, co
       if (rows == WG_R)
         {
           for (; t + 3 <= nv; t += 3)
-            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL,
-                         ldc, 3, WG_R);
+            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc,
+                         3, WG_R);
           if (nv - t == 2)
-            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL,
-                         ldc, 2, WG_R);
+            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc,
+                         2, WG_R);
           else if (nv - t == 1)
-            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL,
-                         ldc, 1, WG_R);
+            WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc,
+                         1, WG_R);
         }
       else
         for (; t < nv; t++)
-          WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc,
-                       1, rows);
+          WG (kernel) (k_count, a, rs, ks, kp, b + t * WG_VL, ldb, c + o * ldc + t * WG_VL, ldc, 1,
+                       rows);
     }
 }

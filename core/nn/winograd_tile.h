@@ -133,7 +133,7 @@ static void
 WGM (transform_weights) (const float *weight, int out_channels, int in_channels, float *u)
 {
   const int padded = winograd_panel_rows (out_channels);
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (int co = 0; co < padded; co++)
     if (co < out_channels)
       WGM (transform_weights_row) (weight + (size_t) co * in_channels * 9, co, out_channels,
@@ -200,16 +200,16 @@ WGM (phase_split_row) (const float *row, const float *mask, int width, int j_len
  * v[xi * xi_stride + t], then zeros up to t_end.  ph: (M + 2) * M * j_len
  * floats of scratch; zeros: M * j_len zeros. */
 static void
-WGM (input_transform) (const float *in, const float *mask, const float *halo,
-                       int height, int width, int tiles_x, int ty0, int ty1, int reversed,
-                       float *v, size_t xi_stride, size_t t_end, float *ph, const float *zeros)
+WGM (input_transform) (const float *in, const float *mask, const float *halo, int height, int width,
+                       int tiles_x, int ty0, int ty1, int reversed, float *v, size_t xi_stride,
+                       size_t t_end, float *ph, const float *zeros)
 {
   const int j_len = winograd_phase_row (tiles_x);
   const float *rows[WG_N];
   float *slot[WG_N];
   for (int a = 0; a < WG_N; a++)
     slot[a] = ph + (size_t) a * WG_M * j_len;
-  int have = -1000;   /* the input row held by slot[0] */
+  int have = -1000; /* the input row held by slot[0] */
 
   for (int ty = ty0; ty < ty1; ty++)
     {
@@ -290,9 +290,9 @@ WGM (input_transform) (const float *in, const float *mask, const float *halo,
  * pooled and the bit is set where a value is its window's first maximum and
  * positive (as ns_maxpool2x2_forward_mask). */
 static void
-WGM (output_transform) (const float *m, size_t xi_stride, int height, int width,
-                        int tiles_x, int ty0, int ty1, int reversed, float bias, int relu,
-                        float *out, float *pooled, uint64_t *mask)
+WGM (output_transform) (const float *m, size_t xi_stride, int height, int width, int tiles_x,
+                        int ty0, int ty1, int reversed, float bias, int relu, float *out,
+                        float *pooled, uint64_t *mask)
 {
   const VF zero = { 0 };
   const int ph = height / 2, pw = width / 2;
@@ -302,7 +302,7 @@ WGM (output_transform) (const float *m, size_t xi_stride, int height, int width,
       const size_t t_row = (size_t) (ty - ty0) * tiles_x;
       for (int tx0 = 0; tx0 < tiles_x; tx0 += WG_VL)
         {
-          VF c[WG_M][WG_N];     /* A^T along i, for each j */
+          VF c[WG_M][WG_N]; /* A^T along i, for each j */
           for (int j = 0; j < WG_N; j++)
             {
               VF col[WG_N], r[WG_M];
@@ -313,7 +313,7 @@ WGM (output_transform) (const float *m, size_t xi_stride, int height, int width,
                 c[i][j] = r[i];
             }
           const int x0 = WG_M * tx0;
-          VF y[WG_M][WG_M];     /* the tile, rows i, columns j, as in the image */
+          VF y[WG_M][WG_M]; /* the tile, rows i, columns j, as in the image */
           for (int i = 0; i < WG_M; i++)
             {
               VF r[WG_M];
@@ -459,18 +459,18 @@ WGM (conv) (const winograd_job *job)
   const size_t ph_floats = (size_t) WG_N * WG_M * j_len;
   const int chunks = (n_out + WG_ROW_CHUNK - 1) / WG_ROW_CHUNK;
   /* forward: U_xi is n_out x n_in; backward: n_in x n_out (used transposed) */
-  const size_t u_stride = job->reversed ? (size_t) winograd_panel_rows (n_in) * n_out
-                                        : (size_t) winograd_panel_rows (n_out) * n_in;
+  const size_t u_stride = job->reversed ? (size_t) winograd_panel_rows (n_in) * n_out :
+                                          (size_t) winograd_panel_rows (n_out) * n_in;
   const size_t mask_words = ((size_t) width + 63) / 64;
   /* out may be in: see the output transform's loop */
   const int in_place = job->out == job->in;
   float *halo = m + WG_P * m_plane;
 
-  #pragma omp parallel num_threads(job->threads)
+#pragma omp parallel num_threads(job->threads)
   {
     /* per-thread rows of phase-split input, and a zero row for the padding */
-    float *ph = halo + (size_t) (n_in > n_out ? n_in : n_out) * width
-                + (size_t) omp_get_thread_num () * (ph_floats + WG_M * (size_t) j_len);
+    float *ph = halo + (size_t) (n_in > n_out ? n_in : n_out) * width +
+                (size_t) omp_get_thread_num () * (ph_floats + WG_M * (size_t) j_len);
     float *zeros = ph + ph_floats;
     memset (zeros, 0, sizeof (float) * WG_M * (size_t) j_len);
 
@@ -481,7 +481,7 @@ WGM (conv) (const winograd_job *job)
         const int nv = (int) ((t_count + WG_VL - 1) / WG_VL);
         const size_t t_end = (size_t) nv * WG_VL;
 
-        #pragma omp for schedule(static)
+#pragma omp for schedule(static)
         for (int ci = 0; ci < n_in; ci++)
           WGM (input_transform) (job->in + (size_t) ci * height * width,
                                  job->gate ? job->gate + (size_t) ci * height * width : NULL,
@@ -489,7 +489,7 @@ WGM (conv) (const winograd_job *job)
                                  height, width, tiles_x, ty0, ty1, job->reversed,
                                  v + (size_t) ci * tp, v_plane, t_end, ph, zeros);
 
-        #pragma omp for schedule(dynamic, 1) collapse(2)
+#pragma omp for schedule(dynamic, 1) collapse(2)
         for (int xi = 0; xi < WG_P; xi++)
           for (int chunk = 0; chunk < chunks; chunk++)
             {
@@ -500,7 +500,7 @@ WGM (conv) (const winograd_job *job)
                                 m + (size_t) xi * m_plane, (ptrdiff_t) tp, o0, o1, nv);
             }
 
-        #pragma omp for schedule(static)
+#pragma omp for schedule(static)
         for (int co = 0; co < n_out; co++)
           {
             /* In place, output channel co overwrites input channel co: the
@@ -511,12 +511,12 @@ WGM (conv) (const winograd_job *job)
               memcpy (halo + (size_t) co * width,
                       job->in + ((size_t) co * height + WG_M * ty1 - 1) * width,
                       sizeof (float) * width);
-            WGM (output_transform) (m + (size_t) co * tp, m_plane, height, width,
-                                    tiles_x, ty0, ty1, job->reversed,
-                                    job->bias ? job->bias[co] : 0.0f, job->relu,
+            WGM (output_transform) (m + (size_t) co * tp, m_plane, height, width, tiles_x, ty0, ty1,
+                                    job->reversed, job->bias ? job->bias[co] : 0.0f, job->relu,
                                     job->out ? job->out + (size_t) co * height * width : NULL,
-                                    job->pooled ? job->pooled + (size_t) co * (height / 2) * (width / 2)
-                                                : NULL,
+                                    job->pooled ?
+                                        job->pooled + (size_t) co * (height / 2) * (width / 2) :
+                                        NULL,
                                     job->mask ? job->mask + (size_t) co * height * mask_words : NULL);
           }
       }

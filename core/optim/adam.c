@@ -19,7 +19,8 @@ ns_adam_init (ns_adam *adam, size_t count, ns_error *err)
   if (!adam->first_moment || !adam->second_moment)
     {
       ns_adam_clear (adam);
-      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the optimiser state (%zu values)", count);
+      return ns_error_set (err, NS_ERROR_NOMEM,
+                           "out of memory for the optimiser state (%zu values)", count);
     }
   return NS_OK;
 }
@@ -46,7 +47,7 @@ ns_adam_step (ns_adam *adam, float *x, const float *grad, double learning_rate)
   const float eps = (float) adam->epsilon;
   float *m = adam->first_moment, *v = adam->second_moment;
 
-  #pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < adam->count; i++)
     {
       const float g = grad[i];

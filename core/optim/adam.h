@@ -7,7 +7,8 @@
 
 #include "ns_error.h"
 
-typedef struct {
+typedef struct
+{
   size_t count;
   float *first_moment;
   float *second_moment;

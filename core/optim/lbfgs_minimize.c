@@ -7,18 +7,19 @@
 #include <lbfgs.h>
 #include <stdlib.h>
 
-typedef struct {
+typedef struct
+{
   const ns_lbfgs_problem *problem;
   size_t count;
-  float *x;           /* float views of liblbfgs's double vectors */
+  float *x; /* float views of liblbfgs's double vectors */
   float *gradient;
   int iterations;
   int stopped;
 } lbfgs_run;
 
 static lbfgsfloatval_t
-evaluate_in_float (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g,
-                   const int n, const lbfgsfloatval_t step)
+evaluate_in_float (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g, const int n,
+                   const lbfgsfloatval_t step)
 {
   lbfgs_run *run = instance;
   (void) step;
@@ -36,11 +37,15 @@ evaluate_in_float (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g,
 static int
 report_iteration (void *instance, const lbfgsfloatval_t *x, const lbfgsfloatval_t *g,
                   const lbfgsfloatval_t fx, const lbfgsfloatval_t xnorm,
-                  const lbfgsfloatval_t gnorm, const lbfgsfloatval_t step,
-                  int n, int k, int ls)
+                  const lbfgsfloatval_t gnorm, const lbfgsfloatval_t step, int n, int k, int ls)
 {
   lbfgs_run *run = instance;
-  (void) g; (void) xnorm; (void) gnorm; (void) step; (void) n; (void) ls;
+  (void) g;
+  (void) xnorm;
+  (void) gnorm;
+  (void) step;
+  (void) n;
+  (void) ls;
   run->iterations = k;
   if (!run->problem->iteration)
     return 0;
@@ -51,8 +56,8 @@ report_iteration (void *instance, const lbfgsfloatval_t *x, const lbfgsfloatval_
 }
 
 ns_status
-ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
-                int *iterations_done, ns_error *err)
+ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count, int *iterations_done,
+                   ns_error *err)
 {
   NS_ASSERT (problem && problem->evaluate && x);
   /* liblbfgs's SSE2 build wants a multiple of 8 variables: pad with inert ones */
@@ -61,8 +66,9 @@ ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
   if (padded > (size_t) INT_MAX)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "too many variables for L-BFGS (%zu)", count);
   lbfgsfloatval_t *xd = lbfgs_malloc ((int) padded);
-  lbfgs_run run = { problem, count, malloc (sizeof (float) * count),
-                    malloc (sizeof (float) * count), 0, 0 };
+  lbfgs_run run = {
+    problem, count, malloc (sizeof (float) * count), malloc (sizeof (float) * count), 0, 0
+  };
   if (!xd || !run.x || !run.gradient)
     {
       lbfgs_free (xd);
@@ -82,16 +88,16 @@ ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
   parameters.past = 0;
 
   lbfgsfloatval_t final_loss = 0.0;
-  const int code = lbfgs ((int) padded, xd, &final_loss, evaluate_in_float, report_iteration,
-                          &run, &parameters);
+  const int code = lbfgs ((int) padded, xd, &final_loss, evaluate_in_float, report_iteration, &run,
+                          &parameters);
   ns_status status = NS_OK;
   if (code == LBFGSERR_OUTOFMEMORY)
     status = ns_error_set (err, NS_ERROR_NOMEM,
                            "out of memory for L-BFGS's history (%d corrections of %zu values)",
                            problem->memory, count);
-  else if ((code >= LBFGSERR_INVALID_N && code <= LBFGSERR_INVALID_ORTHANTWISE_END)
-           || code == LBFGSERR_INVALIDPARAMETERS || code == LBFGSERR_UNKNOWNERROR
-           || code == LBFGSERR_LOGICERROR)
+  else if ((code >= LBFGSERR_INVALID_N && code <= LBFGSERR_INVALID_ORTHANTWISE_END) ||
+           code == LBFGSERR_INVALIDPARAMETERS || code == LBFGSERR_UNKNOWNERROR ||
+           code == LBFGSERR_LOGICERROR)
     status = ns_error_set (err, NS_ERROR_ARGUMENT, "L-BFGS failed (liblbfgs code %d)", code);
   /* Anything else (converged, iteration limit, the line search finding no
    * better point, cancelled by the callback) leaves a usable iterate. */

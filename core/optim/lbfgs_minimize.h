@@ -13,11 +13,12 @@ typedef double (*ns_lbfgs_evaluate_fn) (void *user_data, const float *x, float *
 /* Called after each iteration (1-based) with the new iterate; non-zero stops. */
 typedef int (*ns_lbfgs_iteration_fn) (void *user_data, int iteration, double loss, const float *x);
 
-typedef struct {
+typedef struct
+{
   int max_iterations;
-  int memory;             /* correction pairs kept; memory use is 2*memory*count doubles */
+  int memory; /* correction pairs kept; memory use is 2*memory*count doubles */
   ns_lbfgs_evaluate_fn evaluate;
-  ns_lbfgs_iteration_fn iteration;   /* may be NULL */
+  ns_lbfgs_iteration_fn iteration; /* may be NULL */
   void *user_data;
 } ns_lbfgs_problem;
 
@@ -26,6 +27,6 @@ typedef struct {
  * iteration callback said so) is NS_OK; *iterations_done says how many ran.
  * NS_ERROR_NOMEM when the history does not fit. */
 ns_status ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
-                          int *iterations_done, ns_error *err);
+                             int *iterations_done, ns_error *err);
 
 #endif

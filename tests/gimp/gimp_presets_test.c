@@ -22,11 +22,17 @@
 #include "ns_settings.h"
 #include "neural-style-presets.h"
 
-
 /*  A stand-in for the GimpProcedureConfig: the settings, and the inputs.  */
 
-typedef struct { GObject parent_instance; GValue values[64]; } FakeConfig;
-typedef struct { GObjectClass parent_class; } FakeConfigClass;
+typedef struct
+{
+  GObject parent_instance;
+  GValue values[64];
+} FakeConfig;
+typedef struct
+{
+  GObjectClass parent_class;
+} FakeConfigClass;
 
 GType fake_config_get_type (void);
 G_DEFINE_TYPE (FakeConfig, fake_config, G_TYPE_OBJECT)
@@ -59,12 +65,12 @@ static void
 fake_config_class_init (FakeConfigClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GParamSpec   *specs[64];
-  guint         n = 0;
+  GParamSpec *specs[64];
+  guint n = 0;
 
   object_class->set_property = fake_config_set_property;
   object_class->get_property = fake_config_get_property;
-  object_class->finalize     = fake_config_finalize;
+  object_class->finalize = fake_config_finalize;
 
 #define RW G_PARAM_READWRITE
   specs[n++] = g_param_spec_object ("style-layer", NULL, NULL, G_TYPE_OBJECT, RW);
@@ -106,7 +112,7 @@ static void
 fake_config_init (FakeConfig *config)
 {
   GParamSpec **specs;
-  guint        n;
+  guint n;
 
   specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (config), &n);
   for (guint i = 0; i < n; i++)
@@ -119,7 +125,6 @@ fake_config_init (FakeConfig *config)
   g_free (specs);
 }
 
-
 /*  Helpers  */
 
 static gchar *shipped_dir;
@@ -129,15 +134,14 @@ static GList *
 list_presets (void)
 {
   gchar *user_dir = neural_style_presets_user_dir ();
-  GList *list     = neural_style_presets_list (shipped_dir, user_dir);
+  GList *list = neural_style_presets_list (shipped_dir, user_dir);
 
   g_free (user_dir);
   return list;
 }
 
 static NeuralStylePreset *
-find_preset (GList       *list,
-             const gchar *name)
+find_preset (GList *list, const gchar *name)
 {
   for (; list; list = list->next)
     if (g_strcmp0 (neural_style_preset_get_name (list->data), name) == 0)
@@ -151,25 +155,25 @@ count_user_presets (GList *list)
   gint n = 0;
 
   for (; list; list = list->next)
-    n += ! neural_style_preset_is_shipped (list->data);
+    n += !neural_style_preset_is_shipped (list->data);
   return n;
 }
-
 
 /*  Tests  */
 
 static void
 test_shipped (void)
 {
-  GList             *list = list_presets ();
-  const gchar       *names[] = { "Paper (L-BFGS)", "Adam, last ReLU of each block", "Quick preview", "High quality" };
+  GList *list = list_presets ();
+  const gchar *names[] = { "Paper (L-BFGS)", "Adam, last ReLU of each block", "Quick preview",
+                           "High quality" };
   NeuralStylePreset *preset;
-  FakeConfig        *config;
-  ns_params          d;
-  gchar             *optimizer, *layer_set;
-  gdouble            style_weight, learning_rate;
-  gint               iterations, max_size;
-  gboolean           multi_scale;
+  FakeConfig *config;
+  ns_params d;
+  gchar *optimizer, *layer_set;
+  gdouble style_weight, learning_rate;
+  gint iterations, max_size;
+  gboolean multi_scale;
 
   ns_params_init (&d);
   g_assert_cmpint (g_list_length (list), ==, 4);
@@ -183,14 +187,17 @@ test_shipped (void)
   /* "Paper (L-BFGS)" is the engine's defaults: a fresh config matches it,
    * and no other. */
   config = g_object_new (fake_config_get_type (), NULL);
-  g_assert_true (neural_style_preset_matches (find_preset (list, "Paper (L-BFGS)"), G_OBJECT (config)));
-  g_assert_false (neural_style_preset_matches (find_preset (list, "Adam, last ReLU of each block"), G_OBJECT (config)));
-  g_assert_false (neural_style_preset_matches (find_preset (list, "Quick preview"), G_OBJECT (config)));
+  g_assert_true (
+      neural_style_preset_matches (find_preset (list, "Paper (L-BFGS)"), G_OBJECT (config)));
+  g_assert_false (neural_style_preset_matches (find_preset (list, "Adam, last ReLU of each block"),
+                                               G_OBJECT (config)));
+  g_assert_false (
+      neural_style_preset_matches (find_preset (list, "Quick preview"), G_OBJECT (config)));
   g_assert_false (neural_style_preset_matches (find_preset (list, "High quality"), G_OBJECT (config)));
 
-  g_object_get (find_preset (list, "Adam, last ReLU of each block"),
-                "optimizer", &optimizer, "layer-set", &layer_set,
-                "learning-rate", &learning_rate, "style-weight", &style_weight, NULL);
+  g_object_get (find_preset (list, "Adam, last ReLU of each block"), "optimizer", &optimizer,
+                "layer-set", &layer_set, "learning-rate", &learning_rate, "style-weight",
+                &style_weight, NULL);
   g_assert_cmpstr (optimizer, ==, "adam");
   g_assert_cmpstr (layer_set, ==, "block-last");
   g_assert_cmpfloat_with_epsilon (learning_rate, 0.02, 1e-12);
@@ -198,14 +205,14 @@ test_shipped (void)
   g_free (optimizer);
   g_free (layer_set);
 
-  g_object_get (find_preset (list, "Quick preview"),
-                "max-size", &max_size, "iterations", &iterations, "multi-scale", &multi_scale, NULL);
+  g_object_get (find_preset (list, "Quick preview"), "max-size", &max_size, "iterations",
+                &iterations, "multi-scale", &multi_scale, NULL);
   g_assert_cmpint (max_size, ==, 256);
   g_assert_cmpint (iterations, ==, 40);
   g_assert_false (multi_scale);
 
-  g_object_get (find_preset (list, "High quality"),
-                "max-size", &max_size, "iterations", &iterations, "multi-scale", &multi_scale, NULL);
+  g_object_get (find_preset (list, "High quality"), "max-size", &max_size, "iterations",
+                &iterations, "multi-scale", &multi_scale, NULL);
   g_assert_cmpint (max_size, ==, 1024);
   g_assert_cmpint (iterations, ==, 200);
   g_assert_true (multi_scale);
@@ -216,7 +223,8 @@ test_shipped (void)
   g_assert_cmpint (max_size, ==, 1024);
   g_assert_cmpint (iterations, ==, 200);
   g_assert_true (neural_style_preset_matches (find_preset (list, "High quality"), G_OBJECT (config)));
-  g_assert_false (neural_style_preset_matches (find_preset (list, "Paper (L-BFGS)"), G_OBJECT (config)));
+  g_assert_false (
+      neural_style_preset_matches (find_preset (list, "Paper (L-BFGS)"), G_OBJECT (config)));
 
   /* Shipped presets cannot be deleted. */
   {
@@ -234,32 +242,30 @@ test_shipped (void)
 static void
 test_user_presets (void)
 {
-  const gchar       *name = "Mon préréglage 风格 / 1";
-  FakeConfig        *config = g_object_new (fake_config_get_type (), NULL);
-  FakeConfig        *other  = g_object_new (fake_config_get_type (), NULL);
-  GObject           *layer  = g_object_new (G_TYPE_OBJECT, NULL);
-  GFile             *file   = g_file_new_for_path ("/some/where/painting.png");
+  const gchar *name = "Mon préréglage 风格 / 1";
+  FakeConfig *config = g_object_new (fake_config_get_type (), NULL);
+  FakeConfig *other = g_object_new (fake_config_get_type (), NULL);
+  GObject *layer = g_object_new (G_TYPE_OBJECT, NULL);
+  GFile *file = g_file_new_for_path ("/some/where/painting.png");
   NeuralStylePreset *preset;
   NeuralStylePreset *saved;
-  GError            *error  = NULL;
-  GList             *list;
-  gchar             *user_dir = neural_style_presets_user_dir ();
-  gchar             *contents;
-  gchar             *path;
-  gchar             *init;
-  gint               seed;
+  GError *error = NULL;
+  GList *list;
+  gchar *user_dir = neural_style_presets_user_dir ();
+  gchar *contents;
+  gchar *path;
+  gchar *init;
+  gint seed;
 
   g_assert_true (g_str_has_prefix (user_dir, profile_dir));
 
   /* The inputs are set too: they must not reach the file. */
-  g_object_set (config,
-                "style-layer", layer, "style-file", file, "weights-file", file,
-                "style-source", "file",
-                "content-weight", 2.5, "style-weight", 7.0, "learning-rate", 0.001,
-                "iterations", 321, "optimizer", "adam", "layer-set", "block-last",
-                "max-size", 384, "multi-scale", FALSE, "min-scale-size", 64,
-                "keep-colors", TRUE, "style-scale", 0.75, "tv-weight", 0.005,
-                "init", "noise", "seed", 42, "style-layer-weight-3", 0.25, NULL);
+  g_object_set (config, "style-layer", layer, "style-file", file, "weights-file", file,
+                "style-source", "file", "content-weight", 2.5, "style-weight", 7.0, "learning-rate",
+                0.001, "iterations", 321, "optimizer", "adam", "layer-set", "block-last",
+                "max-size", 384, "multi-scale", FALSE, "min-scale-size", 64, "keep-colors", TRUE,
+                "style-scale", 0.75, "tv-weight", 0.005, "init", "noise", "seed", 42,
+                "style-layer-weight-3", 0.25, NULL);
 
   preset = neural_style_preset_new_from_config (name, G_OBJECT (config));
   g_assert_true (neural_style_preset_save (preset, user_dir, &error));
@@ -305,11 +311,11 @@ test_user_presets (void)
   g_free (init);
   {
     GObject *got_layer = NULL;
-    GFile   *got_file  = NULL;
-    gchar   *source    = NULL;
+    GFile *got_file = NULL;
+    gchar *source = NULL;
 
-    g_object_get (other, "style-layer", &got_layer, "style-file", &got_file,
-                  "style-source", &source, NULL);
+    g_object_get (other, "style-layer", &got_layer, "style-file", &got_file, "style-source",
+                  &source, NULL);
     g_assert_null (got_layer);
     g_assert_null (got_file);
     g_assert_cmpstr (source, ==, "layer");
@@ -370,9 +376,9 @@ static void
 test_broken_file_skipped (void)
 {
   gchar *user_dir = neural_style_presets_user_dir ();
-  gchar *path     = g_build_filename (user_dir, "broken" NEURAL_STYLE_PRESET_SUFFIX, NULL);
+  gchar *path = g_build_filename (user_dir, "broken" NEURAL_STYLE_PRESET_SUFFIX, NULL);
   GList *list;
-  gint   before;
+  gint before;
 
   list = list_presets ();
   before = count_user_presets (list);
@@ -396,11 +402,11 @@ test_broken_file_skipped (void)
 static void
 test_old_layer_set_name (void)
 {
-  gchar             *dir  = g_dir_make_tmp ("neural-style-old-preset-XXXXXX", NULL);
-  gchar             *path = g_build_filename (dir, "old" NEURAL_STYLE_PRESET_SUFFIX, NULL);
+  gchar *dir = g_dir_make_tmp ("neural-style-old-preset-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "old" NEURAL_STYLE_PRESET_SUFFIX, NULL);
   NeuralStylePreset *preset;
-  GError            *error = NULL;
-  gchar             *layer_set = NULL;
+  GError *error = NULL;
+  gchar *layer_set = NULL;
 
   g_assert_true (g_file_set_contents (path, "(name \"Old\")\n(layer-set \"seed\")\n", -1, NULL));
   preset = neural_style_preset_load (path, FALSE, &error);
@@ -422,17 +428,17 @@ test_old_layer_set_name (void)
 static void
 test_translated_names (void)
 {
-  GList       *list;
+  GList *list;
   const gchar *label;
 
-  if (! setlocale (LC_ALL, "de_DE.UTF-8"))
+  if (!setlocale (LC_ALL, "de_DE.UTF-8"))
     {
       g_test_skip ("no de_DE.UTF-8 locale");
       return;
     }
   g_setenv ("LANGUAGE", "de", TRUE);
 
-  list  = list_presets ();
+  list = list_presets ();
   label = neural_style_preset_get_label (find_preset (list, "Quick preview"));
   g_test_message ("'Quick preview' in German: %s", label);
   g_assert_cmpstr (label, ==, "Schnelle Vorschau");
@@ -443,8 +449,7 @@ test_translated_names (void)
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   gint status;
 

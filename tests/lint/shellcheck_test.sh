@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# shellcheck (warnings and errors) over every shell script of the project:
+# Every shell script of the project through shellcheck (warnings and errors):
 # tools/, weights/, .ci/ and the shell tests.  One TAP line per script.
 #   shellcheck_test.sh SOURCE-ROOT
 set -uo pipefail

@@ -64,7 +64,8 @@ write_relus (const char *dir, const char *prefix, const ns_objective *obj)
 /* as torch_reference.py's ADAM_STEPS */
 #define ADAM_STEPS 10
 
-typedef struct {
+typedef struct
+{
   const char *dir;
   int step;
 } step_writer;
@@ -87,14 +88,17 @@ main (int argc, char **argv)
 {
   if (argc != 8)
     {
-      fprintf (stderr, "usage: torch-dump WEIGHTS DIR paper|block-last WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT\n");
+      fprintf (
+          stderr,
+          "usage: torch-dump WEIGHTS DIR paper|block-last WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT\n");
       return 2;
     }
   const char *dir = argv[2];
   const int w = atoi (argv[4]), h = atoi (argv[5]), sw = atoi (argv[6]), sh = atoi (argv[7]);
   ns_params params;
   ns_params_init (&params);
-  const ns_setting_choice *layer_set = ns_setting_choice_find (ns_setting_find ("layer-set"), argv[3]);
+  const ns_setting_choice *layer_set = ns_setting_choice_find (ns_setting_find ("layer-set"),
+                                                               argv[3]);
   params.layer_set = layer_set ? (ns_layer_set) layer_set->value : NS_LAYERS_PAPER;
   params.content_weight = 1.0;
   params.style_weight = 3.0;
@@ -122,8 +126,8 @@ main (int argc, char **argv)
   ns_objective obj;
   const ns_objective_style style_image = { style, sw, sh, 1.0 };
   if (ns_objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1,
-                      params.content_weight, params.style_weight, params.tv_weight, &net_options,
-                      &err) != NS_OK)
+                         params.content_weight, params.style_weight, params.tv_weight, &net_options,
+                         &err) != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;
@@ -138,7 +142,8 @@ main (int argc, char **argv)
     {
       const int layer = layers.style_layers[s], c = ns_vgg19_conv_out_channels (layer);
       float *gram = malloc (sizeof (float) * c * c);
-      ns_style_gram (obj.net.activation[layer], c, (size_t) obj.net.height[layer] * obj.net.width[layer], gram);
+      ns_style_gram (obj.net.activation[layer], c,
+                     (size_t) obj.net.height[layer] * obj.net.width[layer], gram);
       snprintf (name, sizeof name, "c_gram%d.f32", s);
       write_floats (dir, name, gram, (size_t) c * c);
       snprintf (name, sizeof name, "c_target_gram%d.f32", s);
@@ -171,8 +176,8 @@ main (int argc, char **argv)
       style_as_image.data[i * 3 + c] = style[c * (size_t) sw * sh + i];
   const ns_style styles[1] = { { &style_as_image, 1.0 } };
   step_writer writer = { dir, 0 };
-  if (ns_stylize (&weights, &content_image, styles, 1, &params, write_step, &writer, &result, &err)
-      != NS_OK)
+  if (ns_stylize (&weights, &content_image, styles, 1, &params, write_step, &writer, &result,
+                  &err) != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;

@@ -25,7 +25,8 @@ check (int ok, const char *what)
 /* ---- L-BFGS ---- */
 
 /* Rosenbrock's function in n dimensions, minimum 0 at (1, …, 1). */
-typedef struct {
+typedef struct
+{
   size_t n;
   int evaluations;
 } rosenbrock;
@@ -57,16 +58,19 @@ test_lbfgs_rosenbrock (void)
       float x[10];
       for (size_t i = 0; i < n; i++)
         x[i] = i % 2 ? 1.0f : -1.2f;
-      const ns_lbfgs_problem problem = { .max_iterations = 200, .memory = 6,
-                                      .evaluate = rosenbrock_evaluate, .user_data = &r };
+      const ns_lbfgs_problem problem = {
+        .max_iterations = 200, .memory = 6, .evaluate = rosenbrock_evaluate, .user_data = &r
+      };
       int done;
       ns_status status = ns_lbfgs_minimize (&problem, x, n, &done, NULL);
       double worst = 0.0;
       for (size_t i = 0; i < n; i++)
         worst = fmax (worst, fabs (x[i] - 1.0));
       char what[160];
-      snprintf (what, sizeof what, "L-BFGS finds Rosenbrock's minimum in %zu dimensions "
-                "(|x-1| <= %.1e after %d iterations, %d evaluations)", n, worst, done, r.evaluations);
+      snprintf (what, sizeof what,
+                "L-BFGS finds Rosenbrock's minimum in %zu dimensions "
+                "(|x-1| <= %.1e after %d iterations, %d evaluations)",
+                n, worst, done, r.evaluations);
       check (status == NS_OK && worst < 1e-3 && done < 200, what);
     }
 }
@@ -79,11 +83,12 @@ smooth_image (int width, int height, double phase)
     for (int y = 0; y < height; y++)
       for (int x = 0; x < width; x++)
         rgb[((size_t) c * height + y) * width + x] =
-          (float) (0.5 + 0.4 * sin (0.21 * x * (c + 1) + phase) * cos (0.13 * y + c + phase));
+            (float) (0.5 + 0.4 * sin (0.21 * x * (c + 1) + phase) * cos (0.13 * y + c + phase));
   return rgb;
 }
 
-typedef struct {
+typedef struct
+{
   ns_objective *obj;
   double first_loss, last_loss;
   int reports;
@@ -115,30 +120,37 @@ test_lbfgs_on_style_objective (const ns_weights *weights)
   float *content = smooth_image (w, h, 0.0), *style = smooth_image (w, h, 2.0);
   float *x = malloc (sizeof (float) * 3 * w * h);
   memcpy (x, content, sizeof (float) * 3 * w * h);
-  const ns_objective_layers layers = { .content_layer = 9, .style_layer_count = 5,
-                                    .style_layers = { 0, 2, 4, 8, 12 },
-                                    .style_layer_weights = { 1, 1, 1, 1, 1 } };
+  const ns_objective_layers layers = { .content_layer = 9,
+                                       .style_layer_count = 5,
+                                       .style_layers = { 0, 2, 4, 8, 12 },
+                                       .style_layer_weights = { 1, 1, 1, 1, 1 } };
   const ns_objective_style target = { style, w, h, 1.0 };
   ns_objective obj;
   ns_error err;
-  if (ns_objective_init (&obj, weights, &layers, content, w, h, &target, 1, 1.0, 1.0, 0.0, NULL, &err) != NS_OK)
+  if (ns_objective_init (&obj, weights, &layers, content, w, h, &target, 1, 1.0, 1.0, 0.0, NULL,
+                         &err) != NS_OK)
     {
       check (0, err.message);
       return;
     }
   const double start = ns_objective_evaluate (&obj, x, NULL);
   ns_objective_run run = { &obj, 0, 0, 0 };
-  const ns_lbfgs_problem problem = { .max_iterations = 20, .memory = 10,
-                                  .evaluate = ns_objective_run_evaluate,
-                                  .iteration = ns_objective_run_iteration, .user_data = &run };
+  const ns_lbfgs_problem problem = { .max_iterations = 20,
+                                     .memory = 10,
+                                     .evaluate = ns_objective_run_evaluate,
+                                     .iteration = ns_objective_run_iteration,
+                                     .user_data = &run };
   int done;
   ns_status status = ns_lbfgs_minimize (&problem, x, 3 * (size_t) w * h, &done, &err);
   const double end = ns_objective_evaluate (&obj, x, NULL);
   char what[200];
-  snprintf (what, sizeof what, "L-BFGS on the style objective: loss %.4g -> %.4g in %d iterations "
-            "(the returned image has the last reported loss)", start, end, done);
-  check (status == NS_OK && done == 20 && run.reports == 20 && end < 0.3 * start
-         && fabs (end - run.last_loss) <= 1e-6 * fabs (end), what);
+  snprintf (what, sizeof what,
+            "L-BFGS on the style objective: loss %.4g -> %.4g in %d iterations "
+            "(the returned image has the last reported loss)",
+            start, end, done);
+  check (status == NS_OK && done == 20 && run.reports == 20 && end < 0.3 * start &&
+             fabs (end - run.last_loss) <= 1e-6 * fabs (end),
+         what);
   ns_objective_clear (&obj);
   free (content);
   free (style);
@@ -164,13 +176,14 @@ test_image (int width, int height, int channels, double phase)
   return image;
 }
 
-typedef struct {
+typedef struct
+{
   int reports;
   int scales_seen;
   int widths[16];
   int iterations[16];
   ns_progress first, last;
-  int stop_after;                 /* reply STOP (or CANCEL) after this many reports */
+  int stop_after; /* reply STOP (or CANCEL) after this many reports */
   ns_progress_reply stop_reply;
 } progress_log;
 
@@ -210,15 +223,15 @@ stylize (const ns_weights *weights, const ns_image *content, const ns_image *sty
          const ns_params *params, progress_log *log, ns_image *result, ns_error *err)
 {
   const ns_style styles[1] = { { style, 1.0 } };
-  return ns_stylize (weights, content, styles, 1, params, log ? log_progress : NULL, log,
-                     result, err);
+  return ns_stylize (weights, content, styles, 1, params, log ? log_progress : NULL, log, result,
+                     err);
 }
 
 static int
 identical (const ns_image *a, const ns_image *b)
 {
-  return a->width == b->width && a->height == b->height && a->channels == b->channels
-         && memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
+  return a->width == b->width && a->height == b->height && a->channels == b->channels &&
+         memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
 }
 
 static void
@@ -228,11 +241,11 @@ test_schedule (void)
   ns_params_init (&p);
   int sizes[16], iterations[16];
   int n = ns_scale_schedule (&p, 1024, 768, sizes, iterations, 16);
-  int ok = n >= 3 && sizes[0] == p.min_scale_size && sizes[n - 1] == p.max_size
-           && iterations[0] == p.iterations;
+  int ok = n >= 3 && sizes[0] == p.min_scale_size && sizes[n - 1] == p.max_size &&
+           iterations[0] == p.iterations;
   for (int k = 1; k < n; k++)
-    ok = ok && sizes[k] > sizes[k - 1] && sizes[k] <= (int) ceil (sizes[k - 1] * 1.4143)
-         && iterations[k] <= iterations[k - 1] && iterations[k] >= p.iterations / 4;
+    ok = ok && sizes[k] > sizes[k - 1] && sizes[k] <= (int) ceil (sizes[k - 1] * 1.4143) &&
+         iterations[k] <= iterations[k - 1] && iterations[k] >= p.iterations / 4;
   char what[256];
   int len = snprintf (what, sizeof what, "default schedule for 1024x768:");
   for (int k = 0; k < n && len < 200; k++)
@@ -245,7 +258,8 @@ test_schedule (void)
          "single scale runs all iterations at the working size");
   p.multi_scale = 1;
   n = ns_scale_schedule (&p, 100, 60, sizes, iterations, 16);
-  check (n == 1 && sizes[0] == 100, "an image smaller than the coarsest scale runs at its own size");
+  check (n == 1 && sizes[0] == 100,
+         "an image smaller than the coarsest scale runs at its own size");
 }
 
 static void
@@ -328,7 +342,8 @@ test_stylize_controls (const ns_weights *weights)
       }
   /* chroma distance to the content: ns_keep_content_colors of a result onto the
    * content changes it by exactly its chroma difference */
-  float *chroma_a = malloc (sizeof (float) * 3 * 72 * 56), *chroma_b = malloc (sizeof (float) * 3 * 72 * 56);
+  float *chroma_a = malloc (sizeof (float) * 3 * 72 * 56),
+        *chroma_b = malloc (sizeof (float) * 3 * 72 * 56);
   memcpy (chroma_a, pa, sizeof (float) * 3 * 72 * 56);
   memcpy (chroma_b, pb, sizeof (float) * 3 * 72 * 56);
   ns_keep_content_colors (chroma_a, pc, 72 * 56);
@@ -340,10 +355,15 @@ test_stylize_controls (const ns_weights *weights)
       moved_b += fabs (chroma_b[i] - pb[i]);
     }
   char what[700];
-  snprintf (what, sizeof what, "keep colours: chroma off the content by %.2e per value (%.2e without)",
+  snprintf (what, sizeof what,
+            "keep colours: chroma off the content by %.2e per value (%.2e without)",
             moved_b / (3 * 72 * 56), moved_a / (3 * 72 * 56));
   check (moved_b < 0.1 * moved_a && moved_b / (3 * 72 * 56) < 2e-3, what);
-  free (pa); free (pb); free (pc); free (chroma_a); free (chroma_b);
+  free (pa);
+  free (pb);
+  free (pc);
+  free (chroma_a);
+  free (chroma_b);
   ns_image_clear (&b);
 
   /* style blends: (1, 0) is the first style alone; (0.5, 0.5) is neither */
@@ -351,7 +371,8 @@ test_stylize_controls (const ns_weights *weights)
   const ns_style half_half[2] = { { &style, 0.5 }, { &other_style, 0.5 } };
   ns_stylize (weights, &content, first_only, 2, &p, NULL, NULL, &b, &err);
   ns_stylize (weights, &content, half_half, 2, &p, NULL, NULL, &c, &err);
-  check (identical (&a, &b) && !identical (&a, &c), "style blend (1, 0) equals one style; (0.5, 0.5) differs");
+  check (identical (&a, &b) && !identical (&a, &c),
+         "style blend (1, 0) equals one style; (0.5, 0.5) differs");
   ns_image_clear (&b);
   ns_image_clear (&c);
 
@@ -380,7 +401,8 @@ test_stylize_controls (const ns_weights *weights)
       tv[r] = ns_total_variation (pl, 3, 56, 72, 0.0, NULL);
     }
   free (pl);
-  snprintf (what, sizeof what, "TV weight smooths: total variation %.3g with it, %.3g without", tv[0], tv[1]);
+  snprintf (what, sizeof what, "TV weight smooths: total variation %.3g with it, %.3g without",
+            tv[0], tv[1]);
   check (tv[0] < 0.8 * tv[1], what);
   ns_image_clear (&b);
   ns_image_clear (&c);
@@ -389,10 +411,12 @@ test_stylize_controls (const ns_weights *weights)
   p.layer_set = NS_LAYERS_BLOCK_LAST;
   check (ns_conv_count_needed (&p) == 16, "the block-last layer set needs 16 convolutions");
   status = stylize (weights, &content, &style, &p, NULL, &b, &err);
-  check (status == NS_OK && !identical (&a, &b), "the block-last layer set runs and differs from the paper's");
+  check (status == NS_OK && !identical (&a, &b),
+         "the block-last layer set runs and differs from the paper's");
   ns_image_clear (&b);
   p.layer_set = NS_LAYERS_PAPER;
-  check (ns_conv_count_needed (&p) == 13, "the paper layer set needs 13 convolutions (cut after conv5_1)");
+  check (ns_conv_count_needed (&p) == 13,
+         "the paper layer set needs 13 convolutions (cut after conv5_1)");
   ns_weights cut = *weights;
   cut.conv_count = 13;
   p.layer_set = NS_LAYERS_BLOCK_LAST;
@@ -411,15 +435,17 @@ test_stylize_controls (const ns_weights *weights)
 
   /* multi-scale: coarse to fine, reported per scale */
   p.multi_scale = 1;
-  p.max_size = 96;           /* larger than the content: the content's 72 px is the last scale */
+  p.max_size = 96; /* larger than the content: the content's 72 px is the last scale */
   p.min_scale_size = 36;
   memset (&log, 0, sizeof log);
   status = stylize (weights, &content, &style, &p, &log, &b, &err);
-  snprintf (what, sizeof what, "multi-scale runs %d scales (%d, %d, %d px) and returns the content's size",
+  snprintf (what, sizeof what,
+            "multi-scale runs %d scales (%d, %d, %d px) and returns the content's size",
             log.scales_seen, log.widths[0], log.widths[1], log.widths[2]);
-  check (status == NS_OK && log.scales_seen == 3 && log.widths[0] < log.widths[1]
-         && log.widths[1] < log.widths[2] && log.widths[2] == 72
-         && log.iterations[2] < log.iterations[0] && b.width == 72 && b.height == 56, what);
+  check (status == NS_OK && log.scales_seen == 3 && log.widths[0] < log.widths[1] &&
+             log.widths[1] < log.widths[2] && log.widths[2] == 72 &&
+             log.iterations[2] < log.iterations[0] && b.width == 72 && b.height == 56,
+         what);
   ns_image_clear (&b);
 
   /* stop keeps a result; cancel returns none */
@@ -429,29 +455,42 @@ test_stylize_controls (const ns_weights *weights)
   log.stop_after = 2;
   log.stop_reply = NS_PROGRESS_STOP;
   status = stylize (weights, &content, &style, &p, &log, &b, &err);
-  check (status == NS_OK && log.reports == 2 && b.data != NULL, "STOP after 2 iterations returns the result so far");
+  check (status == NS_OK && log.reports == 2 && b.data != NULL,
+         "STOP after 2 iterations returns the result so far");
   ns_image_clear (&b);
   memset (&log, 0, sizeof log);
   log.stop_after = 1;
   log.stop_reply = NS_PROGRESS_CANCEL;
   status = stylize (weights, &content, &style, &p, &log, &b, &err);
-  check (status == NS_ERROR_CANCELLED && log.reports == 1 && b.data == NULL, "CANCEL returns NS_ERROR_CANCELLED and no image");
+  check (status == NS_ERROR_CANCELLED && log.reports == 1 && b.data == NULL,
+         "CANCEL returns NS_ERROR_CANCELLED and no image");
 
   /* bad arguments are refused with a message */
-  struct { const char *field; ns_params params; } bad[6];
+  struct
+  {
+    const char *field;
+    ns_params params;
+  } bad[6];
   for (int i = 0; i < 6; i++)
     bad[i].params = quick_params ();
-  bad[0].field = "iterations"; bad[0].params.iterations = 0;
-  bad[1].field = "learning-rate"; bad[1].params.learning_rate = -1;
-  bad[2].field = "style-scale"; bad[2].params.style_scale = 100;
-  bad[3].field = "max-size"; bad[3].params.max_size = 100000;
-  bad[4].field = "content-weight"; bad[4].params.content_weight = NAN;
-  bad[5].field = "min-scale-size"; bad[5].params.min_scale_size = 4;
+  bad[0].field = "iterations";
+  bad[0].params.iterations = 0;
+  bad[1].field = "learning-rate";
+  bad[1].params.learning_rate = -1;
+  bad[2].field = "style-scale";
+  bad[2].params.style_scale = 100;
+  bad[3].field = "max-size";
+  bad[3].params.max_size = 100000;
+  bad[4].field = "content-weight";
+  bad[4].params.content_weight = NAN;
+  bad[5].field = "min-scale-size";
+  bad[5].params.min_scale_size = 4;
   for (int i = 0; i < 6; i++)
     {
       status = stylize (weights, &content, &style, &bad[i].params, NULL, &b, &err);
       snprintf (what, sizeof what, "a bad %s is refused: \"%s\"", bad[i].field, err.message);
-      check (status == NS_ERROR_ARGUMENT && strstr (err.message, bad[i].field) && b.data == NULL, what);
+      check (status == NS_ERROR_ARGUMENT && strstr (err.message, bad[i].field) && b.data == NULL,
+             what);
     }
   ns_image thin = test_image (4000, 2, 3, 0.0);
   status = stylize (weights, &thin, &style, &p, NULL, &b, &err);
@@ -470,7 +509,8 @@ int
 main (void)
 {
   ns_weights weights;
-  if (!tap_check (synthetic_weights_make (&weights, NS_VGG19_CONV_COUNT, 5), "synthetic weights made"))
+  if (!tap_check (synthetic_weights_make (&weights, NS_VGG19_CONV_COUNT, 5),
+                  "synthetic weights made"))
     return tap_done ();
   test_lbfgs_rosenbrock ();
   test_lbfgs_on_style_objective (&weights);

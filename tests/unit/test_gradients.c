@@ -35,8 +35,8 @@ relative_error (double a, double b, double floor_value)
 /* ---- convolution ---- */
 
 static void
-ns_conv3x3_naive (const float *in, int cin, int h, int w, const float *weight,
-               const float *bias, int cout, int relu, float *out)
+ns_conv3x3_naive (const float *in, int cin, int h, int w, const float *weight, const float *bias,
+                  int cout, int relu, float *out)
 {
   for (int co = 0; co < cout; co++)
     for (int y = 0; y < h; y++)
@@ -50,8 +50,8 @@ ns_conv3x3_naive (const float *in, int cin, int h, int w, const float *weight,
                   int sy = y + ky - 1, sx = x + kx - 1;
                   if (sy < 0 || sy >= h || sx < 0 || sx >= w)
                     continue;
-                  s += (double) weight[((co * cin + ci) * 3 + ky) * 3 + kx]
-                       * in[((size_t) ci * h + sy) * w + sx];
+                  s += (double) weight[((co * cin + ci) * 3 + ky) * 3 + kx] *
+                       in[((size_t) ci * h + sy) * w + sx];
                 }
           if (relu && s < 0.0)
             s = 0.0;
@@ -85,11 +85,17 @@ test_conv_forward (void)
           for (int i = 0; i < cout * h * w; i++)
             worst = fmax (worst, fabs (got[i] - expected[i]));
           char name[96];
-          snprintf (name, sizeof name, "ns_conv3x3_forward matches direct convolution (relu %d, tile %d)", relu, t);
+          snprintf (name, sizeof name,
+                    "ns_conv3x3_forward matches direct convolution (relu %d, tile %d)", relu, t);
           report (worst < 1e-4, name, worst, 1e-4);
         }
     }
-  free (in); free (weight); free (bias); free (expected); free (got); free (scratch);
+  free (in);
+  free (weight);
+  free (bias);
+  free (expected);
+  free (got);
+  free (scratch);
 }
 
 /* d/dx of sum(r * conv(x)) is the flipped-weights convolution of r. */
@@ -127,7 +133,13 @@ test_conv_input_gradient (void)
       worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[i], 1e-1));
     }
   report (worst < 1e-3, "conv3x3 input gradient vs finite differences", worst, 1e-3);
-  free (x); free (weight); free (r); free (flipped); free (grad); free (out); free (scratch);
+  free (x);
+  free (weight);
+  free (r);
+  free (flipped);
+  free (grad);
+  free (out);
+  free (scratch);
 }
 
 /* ---- pooling ---- */
@@ -146,7 +158,9 @@ test_maxpool (void)
   for (size_t i = nin - 1; i > 0; i--)
     {
       size_t j = (size_t) (ns_random_uniform (&state) * (i + 1));
-      float t = x[i]; x[i] = x[j]; x[j] = t;
+      float t = x[i];
+      x[i] = x[j];
+      x[j] = t;
     }
   float *out = malloc (sizeof (float) * nout);
   float *r = random_floats (nout, 1.0, &state);
@@ -186,7 +200,10 @@ test_maxpool (void)
   ns_maxpool2x2_backward (tie, 1, 2, 2, &one, tie_grad);
   report (tie_grad[0] == 1.0f && tie_grad[1] == 0.0f && tie_grad[2] == 0.0f && tie_grad[3] == 0.0f,
           "maxpool2x2 backward sends a tied window's gradient to its first maximum", 0, 0);
-  free (x); free (out); free (r); free (grad);
+  free (x);
+  free (out);
+  free (r);
+  free (grad);
 }
 
 /* ---- Gram matrix and losses ---- */
@@ -195,8 +212,8 @@ typedef double (*scalar_fn) (const float *x, void *data);
 
 /* Largest relative difference between grad and central differences of f over all of x. */
 static double
-worst_coordinate_error (scalar_fn f, void *data, float *x, size_t n, const float *grad,
-                        float eps, double floor_value)
+worst_coordinate_error (scalar_fn f, void *data, float *x, size_t n, const float *grad, float eps,
+                        double floor_value)
 {
   double worst = 0.0;
   for (size_t i = 0; i < n; i++)
@@ -212,10 +229,11 @@ worst_coordinate_error (scalar_fn f, void *data, float *x, size_t n, const float
   return worst;
 }
 
-typedef struct {
+typedef struct
+{
   int channels;
   size_t n;
-  const float *r;       /* symmetric weights on the Gram matrix */
+  const float *r; /* symmetric weights on the Gram matrix */
   const float *target;
   float *scratch;
 } gram_case;
@@ -287,12 +305,18 @@ test_gram_and_losses (void)
   worst = worst_coordinate_error (content_loss_value, &g, f, count, grad, 1e-2f, 1e-3);
   report (worst < 2e-3, "content loss gradient vs finite differences", worst, 2e-3);
 
-  free (f); free (r); free (scratch); free (grad); free (other); free (target);
+  free (f);
+  free (r);
+  free (scratch);
+  free (grad);
+  free (other);
+  free (target);
 }
 
 /* ---- the network and the whole objective ---- */
 
-typedef struct {
+typedef struct
+{
   ns_vgg19_net *net;
   const float *r;
 } relu_case;
@@ -302,7 +326,8 @@ weighted_first_layer_gradient (int conv_index, const float *activation, float *g
 {
   (void) activation;
   relu_case *rc = data;
-  const size_t count = (size_t) ns_vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
+  const size_t count = (size_t) ns_vgg19_conv_out_channels (0) * rc->net->height[0] *
+                       rc->net->width[0];
   if (conv_index == 0)
     for (size_t i = 0; i < count; i++)
       grad[i] += rc->r[i];
@@ -313,7 +338,8 @@ first_layer_weighted_sum (const float *x, void *data)
 {
   relu_case *rc = data;
   ns_vgg19_net_forward (rc->net, x);
-  const size_t count = (size_t) ns_vgg19_conv_out_channels (0) * rc->net->height[0] * rc->net->width[0];
+  const size_t count = (size_t) ns_vgg19_conv_out_channels (0) * rc->net->height[0] *
+                       rc->net->width[0];
   return dot (rc->net->activation[0], rc->r, count);
 }
 
@@ -380,12 +406,16 @@ test_first_layer_with_relu (void)
       worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[i], 1.0));
     }
   char name[160];
-  snprintf (name, sizeof name, "conv1_1 + ReLU (%zu of %zu active) input gradient vs finite "
-            "differences (%zu of %zu steps crossed a kink)", active, count, skipped, n);
+  snprintf (name, sizeof name,
+            "conv1_1 + ReLU (%zu of %zu active) input gradient vs finite "
+            "differences (%zu of %zu steps crossed a kink)",
+            active, count, skipped, n);
   report (worst < 1e-3 && active > count / 5 && active < count && skipped < n / 5, name, worst, 1e-3);
   free (mask);
 
-  free (x); free (r); free (grad);
+  free (x);
+  free (r);
+  free (grad);
   ns_vgg19_net_clear (&net);
   ns_weights_clear (&weights);
 }
@@ -404,8 +434,10 @@ test_total_loss (void)
   ns_random_seed (&state, 16);
   ns_weights weights;
   const ns_objective_layers layers = {
-    .content_layer = 9, .style_layer_count = 5,
-    .style_layers = { 0, 2, 4, 8, 12 }, .style_layer_weights = { 1, 0.5, 1, 2, 1 },
+    .content_layer = 9,
+    .style_layer_count = 5,
+    .style_layers = { 0, 2, 4, 8, 12 },
+    .style_layer_weights = { 1, 0.5, 1, 2, 1 },
   };
   if (!synthetic_weights_make (&weights, ns_objective_conv_count (&layers), 31))
     {
@@ -429,7 +461,7 @@ test_total_loss (void)
   ns_error err;
   const ns_objective_style style_image = { style, sw, sh, 1.0 };
   if (ns_objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1, 1.0, 3.0, 0.5,
-                      NULL, &err) != NS_OK)
+                         NULL, &err) != NS_OK)
     {
       printf ("# %s\n", err.message);
       report (0, "ns_objective_init", 0, 0);
@@ -441,10 +473,10 @@ test_total_loss (void)
   double content_part = obj.content_weight * obj.content_loss;
   double style_part = obj.style_weight * obj.style_loss;
   double tv_part = obj.tv_weight * obj.tv_loss;
-  printf ("# total loss %.6g (content %.6g, style %.6g, tv %.6g)\n", loss, content_part,
-          style_part, tv_part);
-  report (content_part > 0.0 && style_part > 0.0 && tv_part > 0.0
-          && fabs (loss - content_part - style_part - tv_part) < 1e-9 * loss,
+  printf ("# total loss %.6g (content %.6g, style %.6g, tv %.6g)\n", loss, content_part, style_part,
+          tv_part);
+  report (content_part > 0.0 && style_part > 0.0 && tv_part > 0.0 &&
+              fabs (loss - content_part - style_part - tv_part) < 1e-9 * loss,
           "total loss is the weighted sum of positive content, style and TV terms", 0, 0);
 
   /* the loss without a gradient equals the loss with one */
@@ -464,8 +496,8 @@ test_total_loss (void)
     {
       const double noise = 0.25 * k;
       for (size_t i = 0; i < n; i++)
-        direction[i] = (float) (grad[i] / largest
-                                + noise * (ns_random_uniform (&state) < 0.5 ? -1.0 : 1.0));
+        direction[i] = (float) (grad[i] / largest +
+                                noise * (ns_random_uniform (&state) < 0.5 ? -1.0 : 1.0));
       const double eps = 1e-3;
       for (size_t i = 0; i < n; i++)
         moved[i] = (float) (x[i] + eps * direction[i]);
@@ -474,8 +506,8 @@ test_total_loss (void)
         moved[i] = (float) (x[i] - eps * direction[i]);
       double minus = ns_objective_value (moved, &obj);
       double numeric = (plus - minus) / (2 * eps), analytic = dot (grad, direction, n);
-      printf ("# direction %d (noise %.2f): finite difference %.6g, gradient %.6g\n",
-              k, noise, numeric, analytic);
+      printf ("# direction %d (noise %.2f): finite difference %.6g, gradient %.6g\n", k, noise,
+              numeric, analytic);
       worst = fmax (worst, relative_error (numeric, analytic, 0.0));
     }
   report (worst < 1e-2, "total loss directional derivatives vs finite differences", worst, 1e-2);
@@ -496,11 +528,16 @@ test_total_loss (void)
       double minus = ns_objective_value (x, &obj);
       x[best] = saved;
       worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[best], 0.0));
-      grad[best] = 0.0f;  /* next-largest next time */
+      grad[best] = 0.0f; /* next-largest next time */
     }
   report (worst < 3e-2, "total loss single-pixel derivatives vs finite differences", worst, 3e-2);
 
-  free (content); free (style); free (x); free (grad); free (direction); free (moved);
+  free (content);
+  free (style);
+  free (x);
+  free (grad);
+  free (direction);
+  free (moved);
   ns_objective_clear (&obj);
   ns_weights_clear (&weights);
 }

@@ -29,7 +29,8 @@ check (int ok, const char *what)
   tap_check (ok, "%s", what);
 }
 
-typedef struct {
+typedef struct
+{
   ns_progress last;
   int reports;
 } last_report;
@@ -45,15 +46,19 @@ keep_last (const ns_progress *p, void *user_data)
 
 /* The content image's unweighted style loss at the final working size. */
 static double
-content_style_loss (const ns_weights *weights, const ns_params *params,
-                    const ns_image *content, const ns_image *style, int width, int height)
+content_style_loss (const ns_weights *weights, const ns_params *params, const ns_image *content,
+                    const ns_image *style, int width, int height)
 {
   float *c = malloc (sizeof (float) * 3 * content->width * content->height);
   float *s = malloc (sizeof (float) * 3 * style->width * style->height);
   float *cw = malloc (sizeof (float) * 3 * width * height);
   const int longest = width > height ? width : height;
-  const int sw = style->width >= style->height ? longest : (int) lround ((double) longest * style->width / style->height);
-  const int sh = style->width >= style->height ? (int) lround ((double) longest * style->height / style->width) : longest;
+  const int sw = style->width >= style->height ?
+                     longest :
+                     (int) lround ((double) longest * style->width / style->height);
+  const int sh = style->width >= style->height ?
+                     (int) lround ((double) longest * style->height / style->width) :
+                     longest;
   float *sws = malloc (sizeof (float) * 3 * sw * sh);
   ns_image_to_planar_rgb (content, c);
   ns_image_to_planar_rgb (style, s);
@@ -63,13 +68,17 @@ content_style_loss (const ns_weights *weights, const ns_params *params,
   const ns_objective_style target = { sws, sw, sh, 1.0 };
   ns_objective obj;
   double loss = -1.0;
-  if (ns_objective_init (&obj, weights, &layers, cw, width, height, &target, 1, 1.0, 1.0, 0.0, NULL, NULL) == NS_OK)
+  if (ns_objective_init (&obj, weights, &layers, cw, width, height, &target, 1, 1.0, 1.0, 0.0, NULL,
+                         NULL) == NS_OK)
     {
       ns_objective_evaluate (&obj, cw, NULL);
       loss = obj.style_loss;
       ns_objective_clear (&obj);
     }
-  free (c); free (s); free (cw); free (sws);
+  free (c);
+  free (s);
+  free (cw);
+  free (sws);
   return loss;
 }
 
@@ -81,10 +90,11 @@ main (void)
   char content_path[4096], style_path[4096];
   snprintf (content_path, sizeof content_path, "%s/tubingen.jpg", samples ? samples : ".");
   snprintf (style_path, sizeof style_path, "%s/starry_night.jpg", samples ? samples : ".");
-  if (!weights_path || access (weights_path, R_OK) != 0 || access (content_path, R_OK) != 0
-      || access (style_path, R_OK) != 0)
+  if (!weights_path || access (weights_path, R_OK) != 0 || access (content_path, R_OK) != 0 ||
+      access (style_path, R_OK) != 0)
     {
-      return tap_skip_all ("no real weights or sample images (NEURAL_STYLE_TEST_WEIGHTS, NEURAL_STYLE_TEST_SAMPLES)");
+      return tap_skip_all ("no real weights or sample images (NEURAL_STYLE_TEST_WEIGHTS, "
+                           "NEURAL_STYLE_TEST_SAMPLES)");
     }
 
   ns_params params;
@@ -92,9 +102,9 @@ main (void)
   ns_error err = { 0 };
   ns_weights weights;
   ns_image content, style, result;
-  if (ns_weights_load (&weights, weights_path, 16, &err) != NS_OK
-      || image_load (content_path, &content, &err) != NS_OK
-      || image_load (style_path, &style, &err) != NS_OK)
+  if (ns_weights_load (&weights, weights_path, 16, &err) != NS_OK ||
+      image_load (content_path, &content, &err) != NS_OK ||
+      image_load (style_path, &style, &err) != NS_OK)
     {
       tap_check (0, "%s", err.message);
       return tap_done ();
@@ -110,9 +120,10 @@ main (void)
       tap_check (0, "%s", err.message);
       return tap_done ();
     }
-  const double start = content_style_loss (&weights, &params, &content, &style,
-                                           styled.last.width, styled.last.height);
-  snprintf (what, sizeof what, "default settings at 384 px (%d scales, %d iterations): style loss "
+  const double start = content_style_loss (&weights, &params, &content, &style, styled.last.width,
+                                           styled.last.height);
+  snprintf (what, sizeof what,
+            "default settings at 384 px (%d scales, %d iterations): style loss "
             "%.4g -> %.4g = %.1f%% of the content image's (at most 5%%)",
             styled.last.scales, styled.reports, start, styled.last.style_loss,
             100.0 * styled.last.style_loss / start);
@@ -126,15 +137,18 @@ main (void)
   pure.init = NS_INIT_NOISE;
   pure.content_weight = 0.0;
   last_report reconstruction = { 0 };
-  if (ns_stylize (&weights, &content, styles, 1, &pure, keep_last, &reconstruction, &result, &err) != NS_OK)
+  if (ns_stylize (&weights, &content, styles, 1, &pure, keep_last, &reconstruction, &result, &err) !=
+      NS_OK)
     {
       tap_check (0, "%s", err.message);
       return tap_done ();
     }
   ns_image_clear (&result);
-  snprintf (what, sizeof what, "content loss %.4g below a pure style reconstruction's %.4g "
-            "(noise init, alpha 0; its style loss %.4g)", styled.last.content_loss,
-            reconstruction.last.content_loss, reconstruction.last.style_loss);
+  snprintf (what, sizeof what,
+            "content loss %.4g below a pure style reconstruction's %.4g "
+            "(noise init, alpha 0; its style loss %.4g)",
+            styled.last.content_loss, reconstruction.last.content_loss,
+            reconstruction.last.style_loss);
   check (styled.last.content_loss < reconstruction.last.content_loss, what);
 
   /* scale-free weights: the balance at 128 and 256 px */
@@ -156,7 +170,7 @@ main (void)
       ns_image_clear (&result);
       ratio[k] = r.last.content_loss / r.last.style_loss;
       tap_note ("%d px: content loss %.4g, style loss %.4g, ratio %.3g", sizes[k],
-              r.last.content_loss, r.last.style_loss, ratio[k]);
+                r.last.content_loss, r.last.style_loss, ratio[k]);
     }
   snprintf (what, sizeof what, "content/style balance holds from 128 to 256 px (ratio %.3g vs %.3g)",
             ratio[0], ratio[1]);

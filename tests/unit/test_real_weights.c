@@ -13,7 +13,8 @@
 #include "neural_style.h"
 #include "tap.h"
 
-typedef struct {
+typedef struct
+{
   int reports;
   ns_progress first, last;
 } loss_record;
@@ -35,14 +36,16 @@ main (void)
   const char *samples = getenv ("NEURAL_STYLE_TEST_SAMPLES");
   if (!weights_path || access (weights_path, R_OK) != 0)
     {
-      return tap_skip_all ("no real weights at %s", weights_path ? weights_path : "(NEURAL_STYLE_TEST_WEIGHTS unset)");
+      return tap_skip_all ("no real weights at %s",
+                           weights_path ? weights_path : "(NEURAL_STYLE_TEST_WEIGHTS unset)");
     }
   char content_path[4096], style_path[4096];
   snprintf (content_path, sizeof content_path, "%s/tubingen.jpg", samples ? samples : ".");
   snprintf (style_path, sizeof style_path, "%s/starry_night.jpg", samples ? samples : ".");
   if (access (content_path, R_OK) != 0 || access (style_path, R_OK) != 0)
     {
-      return tap_skip_all ("no sample images at %s", samples ? samples : "(NEURAL_STYLE_TEST_SAMPLES unset)");
+      return tap_skip_all ("no sample images at %s",
+                           samples ? samples : "(NEURAL_STYLE_TEST_SAMPLES unset)");
     }
 
   ns_error err = { 0 };
@@ -52,9 +55,9 @@ main (void)
   ns_params_init (&params);
   params.max_size = 128;
   params.iterations = 30;
-  if (ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err) != NS_OK
-      || image_load (content_path, &content, &err) != NS_OK
-      || image_load (style_path, &style, &err) != NS_OK)
+  if (ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err) != NS_OK ||
+      image_load (content_path, &content, &err) != NS_OK ||
+      image_load (style_path, &style, &err) != NS_OK)
     {
       tap_check (0, "%s", err.message);
       return tap_done ();
@@ -79,8 +82,9 @@ main (void)
   CHECK (record.last.style_loss <= 0.5 * record.first.style_loss, "style loss at least halved");
   CHECK (record.last.content_loss > 0.0 && record.last.content_loss < 1.0,
          "the image moved away from the content, yet its content features stay within 100%");
-  CHECK (result.width == content.width && result.height == content.height
-         && result.channels == content.channels, "result has the content's size and channels");
+  CHECK (result.width == content.width && result.height == content.height &&
+             result.channels == content.channels,
+         "result has the content's size and channels");
 
   const char *out = "real-weights-tubingen-starry-128.png";
   if (image_save_png (out, &result, &err) == NS_OK)

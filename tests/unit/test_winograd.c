@@ -56,10 +56,11 @@ test_conv (int tile, int cin, int cout, int h, int w, size_t scratch_limit)
   float *u = malloc (sizeof (float) * ns_winograd_weight_floats (tile, cin, cout));
   const int threads = omp_get_max_threads ();
   size_t scratch = ns_winograd_scratch_floats (tile, cin, cout, h, w,
-                                            ns_winograd_block_rows (tile, cin, cout, h, w), threads);
+                                               ns_winograd_block_rows (tile, cin, cout, h, w),
+                                               threads);
   const size_t backward = ns_winograd_scratch_floats (tile, cout, cin, h, w,
-                                                   ns_winograd_block_rows (tile, cout, cin, h, w),
-                                                   threads);
+                                                      ns_winograd_block_rows (tile, cout, cin, h, w),
+                                                      threads);
   if (backward > scratch)
     scratch = backward;
   /* a smaller scratch: blocks of fewer tile rows, maybe one thread */
@@ -71,20 +72,24 @@ test_conv (int tile, int cin, int cout, int h, int w, size_t scratch_limit)
   ns_conv3x3_weights_for_input_gradient (weight, cout, cin, flipped);
   for (int relu = 0; relu < 2; relu++)
     {
-      ns_conv3x3_forward (in, cin, h, w, weight, bias, cout, relu, expected, lowered_scratch, lowered);
+      ns_conv3x3_forward (in, cin, h, w, weight, bias, cout, relu, expected, lowered_scratch,
+                          lowered);
       ns_winograd_conv_forward (tile, in, cin, h, w, u, bias, cout, relu, got, wscratch, scratch);
       const double e = relative_difference (got, expected, nout);
       char name[160];
-      snprintf (name, sizeof name, "%s F(%d,3) forward %d->%d %dx%d relu %d%s", ns_cpu_isa_name (ns_cpu_isa ()), tile,
-                cin, cout, w, h, relu, scratch_limit ? " (small scratch)" : "");
+      snprintf (name, sizeof name, "%s F(%d,3) forward %d->%d %dx%d relu %d%s",
+                ns_cpu_isa_name (ns_cpu_isa ()), tile, cin, cout, w, h, relu,
+                scratch_limit ? " (small scratch)" : "");
       report (e < tolerance, name, e, tolerance);
     }
   ns_conv3x3_forward (masked, cout, h, w, flipped, NULL, cin, 0, expected, lowered_scratch, lowered);
-  ns_winograd_conv_input_gradient (tile, grad_out, relu_out, cout, h, w, u, cin, got, wscratch, scratch);
+  ns_winograd_conv_input_gradient (tile, grad_out, relu_out, cout, h, w, u, cin, got, wscratch,
+                                   scratch);
   double e = relative_difference (got, expected, nin);
   char name[160];
   snprintf (name, sizeof name, "%s F(%d,3) input gradient through a ReLU %d->%d %dx%d%s",
-            ns_cpu_isa_name (ns_cpu_isa ()), tile, cout, cin, w, h, scratch_limit ? " (small scratch)" : "");
+            ns_cpu_isa_name (ns_cpu_isa ()), tile, cout, cin, w, h,
+            scratch_limit ? " (small scratch)" : "");
   report (e < tolerance, name, e, tolerance);
 
   /* in place: the output overwrites the input, block by block */
@@ -94,25 +99,39 @@ test_conv (int tile, int cin, int cout, int h, int w, size_t scratch_limit)
   ns_conv3x3_forward (in, cin, h, w, weight, bias, cout, 1, expected, lowered_scratch, lowered);
   ns_winograd_conv_forward (tile, buffer, cin, h, w, u, bias, cout, 1, buffer, wscratch, scratch);
   e = relative_difference (buffer, expected, nout);
-  snprintf (name, sizeof name, "%s F(%d,3) forward in place %d->%d %dx%d%s", ns_cpu_isa_name (ns_cpu_isa ()), tile,
-            cin, cout, w, h, scratch_limit ? " (small scratch)" : "");
+  snprintf (name, sizeof name, "%s F(%d,3) forward in place %d->%d %dx%d%s",
+            ns_cpu_isa_name (ns_cpu_isa ()), tile, cin, cout, w, h,
+            scratch_limit ? " (small scratch)" : "");
   report (e < tolerance, name, e, tolerance);
   memcpy (buffer, grad_out, sizeof (float) * nout);
   ns_conv3x3_forward (masked, cout, h, w, flipped, NULL, cin, 0, expected, lowered_scratch, lowered);
-  ns_winograd_conv_input_gradient (tile, buffer, relu_out, cout, h, w, u, cin, buffer, wscratch, scratch);
+  ns_winograd_conv_input_gradient (tile, buffer, relu_out, cout, h, w, u, cin, buffer, wscratch,
+                                   scratch);
   e = relative_difference (buffer, expected, nin);
   snprintf (name, sizeof name, "%s F(%d,3) input gradient in place %d->%d %dx%d%s",
-            ns_cpu_isa_name (ns_cpu_isa ()), tile, cout, cin, w, h, scratch_limit ? " (small scratch)" : "");
+            ns_cpu_isa_name (ns_cpu_isa ()), tile, cout, cin, w, h,
+            scratch_limit ? " (small scratch)" : "");
   report (e < tolerance, name, e, tolerance);
   free (buffer);
 
-  free (in); free (weight); free (bias); free (grad_out); free (relu_out); free (masked);
-  free (expected); free (got); free (flipped); free (lowered_scratch); free (u); free (wscratch);
+  free (in);
+  free (weight);
+  free (bias);
+  free (grad_out);
+  free (relu_out);
+  free (masked);
+  free (expected);
+  free (got);
+  free (flipped);
+  free (lowered_scratch);
+  free (u);
+  free (wscratch);
 }
 
 /* ---- a network keeping some ReLU outputs ---- */
 
-typedef struct {
+typedef struct
+{
   unsigned loss_layers;
   const float *target[NS_VGG19_CONV_COUNT];
   ns_vgg19_net *net;
@@ -125,8 +144,8 @@ add_square_loss (int conv_index, const float *activation, float *grad, void *use
   loss_case *lc = user_data;
   if (!((lc->loss_layers >> conv_index) & 1))
     return;
-  const size_t n = (size_t) ns_vgg19_conv_out_channels (conv_index) * lc->net->height[conv_index]
-                   * lc->net->width[conv_index];
+  const size_t n = (size_t) ns_vgg19_conv_out_channels (conv_index) * lc->net->height[conv_index] *
+                   lc->net->width[conv_index];
   for (size_t i = 0; i < n; i++)
     grad[i] += activation[i] - lc->target[conv_index][i];
 }
@@ -134,8 +153,8 @@ add_square_loss (int conv_index, const float *activation, float *grad, void *use
 /* The network's input gradient for add_square_loss, by the plain kernels:
  * lowered sgemm convolutions, flipped weights, maxpool2x2. */
 static void
-reference_input_gradient (const ns_weights *weights, int conv_count, int w, int h,
-                          const float *x, loss_case *lc, float *rgb_gradient)
+reference_input_gradient (const ns_weights *weights, int conv_count, int w, int h, const float *x,
+                          loss_case *lc, float *rgb_gradient)
 {
   float *act[NS_VGG19_CONV_COUNT];
   int hs[NS_VGG19_CONV_COUNT], ws[NS_VGG19_CONV_COUNT];
@@ -147,8 +166,8 @@ reference_input_gradient (const ns_weights *weights, int conv_count, int w, int 
   const ns_input_convention *in = &weights->input;
   for (int k = 0; k < 3; k++)
     for (size_t i = 0; i < (size_t) w * h; i++)
-      input[k * (size_t) w * h + i] = (in->range * x[in->rgb_index[k] * (size_t) w * h + i]
-                                        - in->mean[k]) / in->std[k];
+      input[k * (size_t) w * h + i] =
+          (in->range * x[in->rgb_index[k] * (size_t) w * h + i] - in->mean[k]) / in->std[k];
   const float *cur = input;
   int hh = h, ww = w;
   for (int i = 0; i < conv_count; i++)
@@ -165,7 +184,7 @@ reference_input_gradient (const ns_weights *weights, int conv_count, int w, int 
       ws[i] = ww;
       act[i] = malloc (sizeof (float) * c->out_channels * (size_t) hh * ww);
       ns_conv3x3_forward (cur, c->in_channels, hh, ww, c->weight, c->bias, c->out_channels, 1,
-                       act[i], scratch, (size_t) 4608 * w * h);
+                          act[i], scratch, (size_t) 4608 * w * h);
       cur = act[i];
     }
   memset (g, 0, sizeof (float) * big);
@@ -182,7 +201,7 @@ reference_input_gradient (const ns_weights *weights, int conv_count, int w, int 
       float *flipped = malloc (sizeof (float) * 9 * c->in_channels * c->out_channels);
       ns_conv3x3_weights_for_input_gradient (c->weight, c->out_channels, c->in_channels, flipped);
       ns_conv3x3_forward (g, c->out_channels, hs[i], ws[i], flipped, NULL, c->in_channels, 0, g2,
-                       scratch, (size_t) 4608 * w * h);
+                          scratch, (size_t) 4608 * w * h);
       free (flipped);
       if (ns_vgg19_pool_before (i))
         ns_maxpool2x2_backward (act[i - 1], c->in_channels, hs[i - 1], ws[i - 1], g2, g);
@@ -191,11 +210,15 @@ reference_input_gradient (const ns_weights *weights, int conv_count, int w, int 
     }
   for (int k = 0; k < 3; k++)
     for (size_t i = 0; i < (size_t) w * h; i++)
-      rgb_gradient[in->rgb_index[k] * (size_t) w * h + i] = g[k * (size_t) w * h + i] * in->range
-                                                             / in->std[k];
+      rgb_gradient[in->rgb_index[k] * (size_t) w * h + i] = g[k * (size_t) w * h + i] * in->range /
+                                                            in->std[k];
   for (int i = 0; i < conv_count; i++)
     free (act[i]);
-  free (scratch); free (input); free (pooled); free (g); free (g2);
+  free (scratch);
+  free (input);
+  free (pooled);
+  free (g);
+  free (g2);
 }
 
 static void
@@ -220,8 +243,8 @@ test_keeping (int tile, int conv_count, unsigned loss_layers, int w, int h)
   all_options.winograd_tile = tile;
   some_options = all_options;
   some_options.keep = loss_layers;
-  if (ns_vgg19_net_init_with (&all, &weights, conv_count, h, w, &all_options, &err) != NS_OK
-      || ns_vgg19_net_init_with (&some, &weights, conv_count, h, w, &some_options, &err) != NS_OK)
+  if (ns_vgg19_net_init_with (&all, &weights, conv_count, h, w, &all_options, &err) != NS_OK ||
+      ns_vgg19_net_init_with (&some, &weights, conv_count, h, w, &some_options, &err) != NS_OK)
     {
       printf ("# %s\n", err.message);
       report (0, "ns_vgg19_net_init_keeping", 0, 0);
@@ -247,8 +270,8 @@ test_keeping (int tile, int conv_count, unsigned loss_layers, int w, int h)
     {
       const size_t count = (size_t) ns_vgg19_conv_out_channels (i) * all.height[i] * all.width[i];
       if ((loss_layers >> i) & 1)
-        layers_ok = layers_ok && some.activation[i]
-                    && memcmp (some.activation[i], all.activation[i], sizeof (float) * count) == 0;
+        layers_ok = layers_ok && some.activation[i] &&
+                    memcmp (some.activation[i], all.activation[i], sizeof (float) * count) == 0;
       else
         layers_ok = layers_ok && !some.activation[i];
     }
@@ -267,14 +290,17 @@ test_keeping (int tile, int conv_count, unsigned loss_layers, int w, int h)
   /* (a systematic error, like a wrong block edge, is far larger) */
   const double tolerance = 1e-3;
   char name[200];
-  snprintf (name, sizeof name, "%s, tile %d: the input gradient of a network of %d convs (%dx%d) "
-            "is the plain kernels' one (RMS; largest difference %.2g)", ns_cpu_isa_name (ns_cpu_isa ()),
-            all.winograd_tile, conv_count, w, h, relative_difference (g_all, g_reference, n));
+  snprintf (name, sizeof name,
+            "%s, tile %d: the input gradient of a network of %d convs (%dx%d) "
+            "is the plain kernels' one (RMS; largest difference %.2g)",
+            ns_cpu_isa_name (ns_cpu_isa ()), all.winograd_tile, conv_count, w, h,
+            relative_difference (g_all, g_reference, n));
   report (e_reference < tolerance, name, e_reference, tolerance);
   free (g_reference);
 
   const double e = relative_difference (g_some, g_all, n);
-  snprintf (name, sizeof name, "%s, tile %d: a network keeping ReLU outputs 0x%x of %d convs "
+  snprintf (name, sizeof name,
+            "%s, tile %d: a network keeping ReLU outputs 0x%x of %d convs "
             "(%dx%d) gives the same outputs and input gradient as one keeping all",
             ns_cpu_isa_name (ns_cpu_isa ()), all.winograd_tile, loss_layers, conv_count, w, h);
   report (layers_ok && e == 0.0, name, e, 0.0);
@@ -286,7 +312,9 @@ test_keeping (int tile, int conv_count, unsigned loss_layers, int w, int h)
 
   for (int i = 0; i < NS_VGG19_CONV_COUNT; i++)
     free (targets[i]);
-  free (g_all); free (g_some); free (x);
+  free (g_all);
+  free (g_some);
+  free (x);
   ns_vgg19_net_clear (&all);
   ns_vgg19_net_clear (&some);
   ns_weights_clear (&weights);
@@ -296,9 +324,9 @@ int
 main (void)
 {
   static const int shapes[][4] = {
-    { 3, 64, 13, 17 }, { 5, 7, 9, 6 }, { 16, 16, 1, 1 }, { 16, 8, 2, 3 }, { 8, 16, 4, 4 },
-    { 64, 3, 33, 70 }, { 64, 64, 31, 130 }, { 128, 256, 20, 21 }, { 512, 512, 5, 3 },
-    { 17, 9, 67, 3 },
+    { 3, 64, 13, 17 },  { 5, 7, 9, 6 },    { 16, 16, 1, 1 },    { 16, 8, 2, 3 },
+    { 8, 16, 4, 4 },    { 64, 3, 33, 70 }, { 64, 64, 31, 130 }, { 128, 256, 20, 21 },
+    { 512, 512, 5, 3 }, { 17, 9, 67, 3 },
   };
   static const ns_isa isas[] = { NS_ISA_AVX512, NS_ISA_AVX2, NS_ISA_GENERIC };
   const int threads = omp_get_max_threads ();
@@ -318,15 +346,19 @@ main (void)
           test_conv (tile, 64, 64, 31, 130,
                      ns_winograd_scratch_floats (tile, 64, 64, 31, 130, 1, threads));
           test_conv (tile, 64, 64, 31, 130, ns_winograd_scratch_floats (tile, 64, 64, 31, 130, 1, 1));
-          test_conv (tile, 16, 40, 27, 19, ns_winograd_scratch_floats (tile, 40, 40, 27, 19, 2, threads));
-          test_conv (tile, 40, 16, 27, 19, ns_winograd_scratch_floats (tile, 40, 40, 27, 19, 2, threads));
+          test_conv (tile, 16, 40, 27, 19,
+                     ns_winograd_scratch_floats (tile, 40, 40, 27, 19, 2, threads));
+          test_conv (tile, 40, 16, 27, 19,
+                     ns_winograd_scratch_floats (tile, 40, 40, 27, 19, 2, threads));
 
           /* the network with that tile: the paper's layers (the pools fused
            * into the convs not kept), the seed's (relu*_2/4 kept before the
            * pools), odd sizes */
-          test_keeping (tile, 13, (1u << 0) | (1u << 2) | (1u << 4) | (1u << 8) | (1u << 9) | (1u << 12),
-                        37, 45);
-          test_keeping (tile, 16, (1u << 1) | (1u << 3) | (1u << 7) | (1u << 11) | (1u << 15), 50, 34);
+          test_keeping (tile, 13,
+                        (1u << 0) | (1u << 2) | (1u << 4) | (1u << 8) | (1u << 9) | (1u << 12), 37,
+                        45);
+          test_keeping (tile, 16, (1u << 1) | (1u << 3) | (1u << 7) | (1u << 11) | (1u << 15), 50,
+                        34);
           test_keeping (tile, 9, 1u << 8, 67, 33);
         }
     }

@@ -10,10 +10,8 @@
 
 #include "neural-style-progress-text.h"
 
-
 static void
-check_loss (gdouble      loss,
-            const gchar *expected)
+check_loss (gdouble loss, const gchar *expected)
 {
   gchar *text = neural_style_format_loss (loss);
 
@@ -23,8 +21,7 @@ check_loss (gdouble      loss,
 }
 
 static void
-check_elapsed (gint64       seconds,
-               const gchar *expected)
+check_elapsed (gint64 seconds, const gchar *expected)
 {
   gchar *text = neural_style_format_elapsed (seconds * G_USEC_PER_SEC + 999999);
 
@@ -38,7 +35,7 @@ test_loss (void)
   check_loss (0.0, "0");
   check_loss (0.42, "0.42");
   check_loss (12.34, "12.3");
-  check_loss (9999.0, "1e+04");   /* %.3g rounds up; still short */
+  check_loss (9999.0, "1e+04"); /* %.3g rounds up; still short */
   check_loss (12345.0, "1.2e4");
   check_loss (1.5e12, "1.5e12");
   check_loss (3.4e-5, "3.4e-5");
@@ -65,7 +62,7 @@ static void
 test_text (void)
 {
   NeuralStyleProgressInfo info = { NEURAL_STYLE_PHASE_ITERATING, 2, 3, 120, 300, 12345.0 };
-  gchar                  *text;
+  gchar *text;
 
   text = neural_style_progress_text (&info, 42 * G_USEC_PER_SEC);
   g_assert_cmpstr (text, ==, "Scale 2/3 · iteration 120/300 · loss 1.2e4 · 0:42");
@@ -96,24 +93,23 @@ test_fraction (void)
 {
   /* Scales of 128, 256 and 512 px with 100, 50 and 25 iterations cost
    * 1, 2 and 4 units: 7 in all. */
-  const gint              sizes[]      = { 128, 256, 512 };
-  const gint              iterations[] = { 100, 50, 25 };
-  NeuralStyleProgressInfo info         = { NEURAL_STYLE_PHASE_ITERATING, 1, 3, 50, 100, 1.0 };
+  const gint sizes[] = { 128, 256, 512 };
+  const gint iterations[] = { 100, 50, 25 };
+  NeuralStyleProgressInfo info = { NEURAL_STYLE_PHASE_ITERATING, 1, 3, 50, 100, 1.0 };
 
   g_assert_cmpfloat_with_epsilon (neural_style_progress_fraction (&info, sizes, iterations, 3),
                                   0.5 / 7.0, 1e-12);
   info.scale = 3;
   info.iteration = 25;
   info.iterations = 25;
-  g_assert_cmpfloat_with_epsilon (neural_style_progress_fraction (&info, sizes, iterations, 3),
-                                  1.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (neural_style_progress_fraction (&info, sizes, iterations, 3), 1.0,
+                                  1e-12);
   info.phase = NEURAL_STYLE_PHASE_LOADING;
   g_assert_cmpfloat (neural_style_progress_fraction (&info, sizes, iterations, 3), ==, 0.0);
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
