@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Every shell script of the project through shellcheck (warnings and errors):
 # tools/, weights/, .ci/ and the shell tests.  One TAP line per script.
-#   shellcheck_test.sh SOURCE-ROOT
+# usage: shellcheck_test.sh SOURCE-ROOT
 set -uo pipefail
 # shellcheck source=../common/tap.sh
 . "$(dirname "$0")/../common/tap.sh"
