@@ -24,6 +24,19 @@ typedef enum
 #define NS_CPU_X86 1
 #endif
 
+/* The target attributes of a kernel's x86 variants (after NS_CPU_X86). */
+#define NS_TARGET_AVX512 __attribute__ ((target ("avx512f,avx2,fma")))
+#define NS_TARGET_AVX2 __attribute__ ((target ("avx2,fma")))
+
+/* The variant of a kernel for the instruction set the kernels run with;
+ * builds without NS_CPU_X86 name only the generic one. */
+#ifdef NS_CPU_X86
+#define NS_CPU_PICK(avx512, avx2, generic) \
+  (ns_cpu_isa () == NS_ISA_AVX512 ? (avx512) : ns_cpu_isa () == NS_ISA_AVX2 ? (avx2) : (generic))
+#else
+#define NS_CPU_PICK(avx512, avx2, generic) (generic)
+#endif
+
 /* The instruction set the kernels run with. */
 ns_isa ns_cpu_isa (void);
 

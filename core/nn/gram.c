@@ -163,9 +163,8 @@ typedef void (*gram_backward_fn) (const float *, int, size_t, const float *, flo
   }
 
 #ifdef NS_CPU_X86
-#define GRAM_X86 1
-GRAM_VARIANTS (avx512, __attribute__ ((target ("avx512f,avx2,fma"))))
-GRAM_VARIANTS (avx2, __attribute__ ((target ("avx2,fma"))))
+GRAM_VARIANTS (avx512, NS_TARGET_AVX512)
+GRAM_VARIANTS (avx2, NS_TARGET_AVX2)
 #endif
 GRAM_VARIANTS (generic, )
 
@@ -173,23 +172,8 @@ GRAM_VARIANTS (generic, )
 static void
 gram_kernels (gram_forward_fn *forward, gram_backward_fn *backward)
 {
-#ifdef GRAM_X86
-  const ns_isa isa = ns_cpu_isa ();
-  if (isa == NS_ISA_AVX512)
-    {
-      *forward = gram_forward_avx512;
-      *backward = gram_backward_avx512;
-      return;
-    }
-  if (isa == NS_ISA_AVX2)
-    {
-      *forward = gram_forward_avx2;
-      *backward = gram_backward_avx2;
-      return;
-    }
-#endif
-  *forward = gram_forward_generic;
-  *backward = gram_backward_generic;
+  *forward = NS_CPU_PICK (gram_forward_avx512, gram_forward_avx2, gram_forward_generic);
+  *backward = NS_CPU_PICK (gram_backward_avx512, gram_backward_avx2, gram_backward_generic);
 }
 
 /* Splits [0, n) into `parts` ranges, each a multiple of `unit` but the last. */

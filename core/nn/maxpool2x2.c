@@ -153,25 +153,15 @@ typedef void (*expand_masked_row_fn) (const uint64_t *, const float *, int, int,
   }
 
 #ifdef NS_CPU_X86
-EXPAND_MASKED_ROW_VARIANT (avx512, __attribute__ ((target ("avx512f,avx2,fma"))))
-EXPAND_MASKED_ROW_VARIANT (avx2, __attribute__ ((target ("avx2,fma"))))
+EXPAND_MASKED_ROW_VARIANT (avx512, NS_TARGET_AVX512)
+EXPAND_MASKED_ROW_VARIANT (avx2, NS_TARGET_AVX2)
 #endif
 EXPAND_MASKED_ROW_VARIANT (generic, )
 
 static expand_masked_row_fn
 expand_masked_row_kernel (void)
 {
-  switch (ns_cpu_isa ())
-    {
-#ifdef NS_CPU_X86
-    case NS_ISA_AVX512:
-      return expand_masked_row_avx512;
-    case NS_ISA_AVX2:
-      return expand_masked_row_avx2;
-#endif
-    default:
-      return expand_masked_row_generic;
-    }
+  return NS_CPU_PICK (expand_masked_row_avx512, expand_masked_row_avx2, expand_masked_row_generic);
 }
 
 void

@@ -390,25 +390,15 @@ typedef void (*apply_mask_row_fn) (float *, const uint64_t *, int);
   }
 
 #ifdef NS_CPU_X86
-APPLY_MASK_ROW_VARIANT (avx512, __attribute__ ((target ("avx512f,avx2,fma"))))
-APPLY_MASK_ROW_VARIANT (avx2, __attribute__ ((target ("avx2,fma"))))
+APPLY_MASK_ROW_VARIANT (avx512, NS_TARGET_AVX512)
+APPLY_MASK_ROW_VARIANT (avx2, NS_TARGET_AVX2)
 #endif
 APPLY_MASK_ROW_VARIANT (generic, )
 
 static apply_mask_row_fn
 apply_mask_row_kernel (void)
 {
-  switch (ns_cpu_isa ())
-    {
-#ifdef NS_CPU_X86
-    case NS_ISA_AVX512:
-      return apply_mask_row_avx512;
-    case NS_ISA_AVX2:
-      return apply_mask_row_avx2;
-#endif
-    default:
-      return apply_mask_row_generic;
-    }
+  return NS_CPU_PICK (apply_mask_row_avx512, apply_mask_row_avx2, apply_mask_row_generic);
 }
 
 /* values = 0 where the mask bit is clear */

@@ -16,11 +16,8 @@
 #include "tap.h"
 #include "total_variation.h"
 
-static void
-check (int ok, const char *what)
-{
-  tap_check (ok, "%s", what);
-}
+/* a check named by a message made at run time */
+#define check(ok, what) tap_check ((ok), "%s", (what))
 
 /* ---- L-BFGS ---- */
 

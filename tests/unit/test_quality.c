@@ -23,11 +23,8 @@
 #include "resize.h"
 #include "tap.h"
 
-static void
-check (int ok, const char *what)
-{
-  tap_check (ok, "%s", what);
-}
+/* a check named by a message made at run time */
+#define check(ok, what) tap_check ((ok), "%s", (what))
 
 typedef struct
 {
