@@ -34,7 +34,6 @@ typedef enum
   NS_LAYERS_BLOCK_LAST = 1 /* the last ReLU of each block: content relu4_4;
                               style relu1_2, relu2_2, relu3_4, relu4_4, relu5_4 */
 } ns_layer_set;
-#define NS_LAYERS_SEED NS_LAYERS_BLOCK_LAST /* its old name */
 
 typedef enum
 {
