@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The fast kernels of issue 5 against the plain ones: Winograd F(2x2,3x3)
+/* The fast kernels against the plain ones: Winograd F(2x2,3x3)
  * and F(4x4,3x3) forward and input-gradient convolutions against the lowered sgemm
  * (ns_conv3x3_forward) for every instruction set this CPU runs, and a network
  * that keeps only some ReLU outputs against one that keeps all. */
@@ -352,7 +352,7 @@ main (void)
                      ns_winograd_scratch_floats (tile, 40, 40, 27, 19, 2, threads));
 
           /* the network with that tile: the paper's layers (the pools fused
-           * into the convs not kept), the seed's (relu*_2/4 kept before the
+           * into the convs not kept), the block-last set's (relu*_2/4 kept before the
            * pools), odd sizes */
           test_keeping (tile, 13,
                         (1u << 0) | (1u << 2) | (1u << 4) | (1u << 8) | (1u << 9) | (1u << 12), 37,
