@@ -15,10 +15,11 @@ if [ $# -eq 0 ]; then
 fi
 for library in "$@"; do
   # defined globals: T (code), D/B/R/G/S (data), W/V (weak), i (ifunc);
-  # undefined (U) and local (lower case) symbols are not the library's own
+  # undefined (U) and local (lower case) symbols are not the library's own;
+  # AddressSanitizer adds an ODR indicator __odr_asan.NAME per global NAME
   bad=$(nm --defined-only --extern-only "$library" |
         awk 'NF == 3 && $2 ~ /^[TDBRGSVWi]$/ { print $3 }' |
-        grep -v '^ns_' | sort -u || true)
+        sed 's/^__odr_asan[._]//' | grep -v '^ns_' | sort -u || true)
   count=$(nm --defined-only --extern-only "$library" | awk 'NF == 3 { n++ } END { print n + 0 }')
   if [ -n "$bad" ]; then
     tap_not_ok "$(basename "$library"): symbols without the ns_ prefix: $(echo "$bad" | tr '\n' ' ')"
