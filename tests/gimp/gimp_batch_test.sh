@@ -422,11 +422,5 @@ done
 
 check "the plug-in never crashed (except when killed)" \
   bash -c '[ "$(grep -ciE "neural-style.*(crash|terminated)|(crash|terminated).*neural-style" "$1")" -le 1 ]' _ "$log"
-check "the plug-in printed no GLib/GTK warning or critical" \
-  bash -c '! grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)" "$1" | grep -v "gimp_flush(): error: Broken pipe" | grep -q .' _ "$log"
-
-if [ "$tap_failures" -ne 0 ]; then
-  show_log "$log" 60
-fi
-echo "artefacts: $artefacts"
-finish
+check_no_plugin_warnings "$log"
+finish "$log" 60

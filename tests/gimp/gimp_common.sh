@@ -15,7 +15,9 @@
 #   run_console PROFILE LOG SCRIPT [ENV=VALUE...]
 #       gimp-console-3.0 in batch mode with a Script-Fu v3 script;
 #   check DESCRIPTION COMMAND...   one TAP line per check (tap_check);
-#   finish                         the TAP plan and the exit status.
+#   check_no_plugin_warnings LOG   no GLib/GTK warning from the plug-in in LOG;
+#   finish [LOG [LINES]]           the TAP plan and the exit status (on a
+#                                  failure, LOG's last LINES lines first).
 # Scheme helpers every script can use are in $scheme_prelude.
 
 # shellcheck source=../common/tap.sh
@@ -53,7 +55,18 @@ check () {
 }
 
 finish () {
+  if [ -n "${1:-}" ] && [ "$tap_failures" -ne 0 ]; then
+    show_log "$1" "${2:-40}"
+  fi
+  echo "artefacts: $artefacts"
   tap_done
+}
+
+# check_no_plugin_warnings LOG: the plug-in printed no GLib/GTK warning or
+# critical (but the broken pipe libgimp reports when GIMP closes first).
+check_no_plugin_warnings () {
+  check "the plug-in printed no GLib/GTK warning or critical" \
+    bash -c '! grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)" "$1" | grep -v "gimp_flush(): error: Broken pipe" | grep -q .' _ "$1"
 }
 
 # Random VGG19 convolutions in torchvision's naming (features.N.weight/bias,

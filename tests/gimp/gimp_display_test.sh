@@ -266,9 +266,5 @@ problems=$(grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)|Gtk-C
 [ -n "$problems" ] && echo "$problems"
 check "no GTK critical, and no warning or critical from the plug-in" test -z "$problems"
 
-if [ "$tap_failures" -ne 0 ]; then
-  show_log "$log" 50
-fi
-echo "artefacts: $artefacts"
 ls "$artefacts"
-finish
+finish "$log" 50

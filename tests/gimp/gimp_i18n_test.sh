@@ -111,5 +111,4 @@ for lang in zh_CN de_DE; do
     bash -c '! grep -q "Localization disabled\|catalog directory does not exist" "$1"' _ "$log"
 done
 
-echo "artefacts: $artefacts"
 finish

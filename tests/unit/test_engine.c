@@ -89,19 +89,19 @@ typedef struct
   ns_objective *obj;
   double first_loss, last_loss;
   int reports;
-} ns_objective_run;
+} objective_run;
 
 static double
-ns_objective_run_evaluate (void *user_data, const float *x, float *gradient)
+objective_run_evaluate (void *user_data, const float *x, float *gradient)
 {
-  ns_objective_run *run = user_data;
+  objective_run *run = user_data;
   return ns_objective_evaluate (run->obj, x, gradient);
 }
 
 static int
-ns_objective_run_iteration (void *user_data, int iteration, double loss, const float *x)
+objective_run_iteration (void *user_data, int iteration, double loss, const float *x)
 {
-  ns_objective_run *run = user_data;
+  objective_run *run = user_data;
   (void) x;
   if (iteration == 1)
     run->first_loss = loss;
@@ -131,11 +131,11 @@ test_lbfgs_on_style_objective (const ns_weights *weights)
       return;
     }
   const double start = ns_objective_evaluate (&obj, x, NULL);
-  ns_objective_run run = { &obj, 0, 0, 0 };
+  objective_run run = { &obj, 0, 0, 0 };
   const ns_lbfgs_problem problem = { .max_iterations = 20,
                                      .memory = 10,
-                                     .evaluate = ns_objective_run_evaluate,
-                                     .iteration = ns_objective_run_iteration,
+                                     .evaluate = objective_run_evaluate,
+                                     .iteration = objective_run_iteration,
                                      .user_data = &run };
   int done;
   ns_status status = ns_lbfgs_minimize (&problem, x, 3 * (size_t) w * h, &done, &err);
