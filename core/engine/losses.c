@@ -65,6 +65,20 @@ ns_style_gram (const float *features, int channels, size_t n, float *gram)
 }
 
 double
+ns_style_loss_of_gram (const float *gram, const float *target_gram, size_t entries,
+                       double normaliser, float *dgram)
+{
+  const double loss = normaliser * sum_of_squared_differences (gram, target_gram, entries);
+  if (dgram)
+    {
+      const float g = (float) (2.0 * normaliser);
+      for (size_t i = 0; i < entries; i++)
+        dgram[i] = g * (gram[i] - target_gram[i]);
+    }
+  return loss;
+}
+
+double
 ns_style_loss (const float *features, int channels, size_t n, const float *target_gram,
                double normaliser, double weight, float *scratch, float *grad)
 {

@@ -28,6 +28,12 @@ void ns_style_gram (const float *features, int channels, size_t n, float *gram);
 double ns_style_loss (const float *features, int channels, size_t n, const float *target_gram,
                       double normaliser, double weight, float *scratch, float *grad);
 
+/* Returns normaliser * |G - A|^2 for a Gram matrix gram (entries floats)
+ * against target_gram A; when dgram is not NULL (it may be gram) stores
+ * d(that)/dG = 2 normaliser (G - A) in it, for ns_gram_backward. */
+double ns_style_loss_of_gram (const float *gram, const float *target_gram, size_t entries,
+                              double normaliser, float *dgram);
+
 /* 1/x, or 1 where x is zero (an all-zero target: the loss stays absolute). */
 double ns_loss_normaliser (double squared_norm);
 

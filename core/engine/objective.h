@@ -2,11 +2,18 @@
 /* The style-transfer objective of Gatys et al. for one working size:
  *   loss(x) = alpha * L_content(x) + beta * sum_l w_l E_l(x) + tv * TV(x)
  * (see losses.h for the relative normalisation of each term), and its
- * gradient in x.  The layers are chosen by the caller. */
+ * gradient in x.  The layers are chosen by the caller.
+ *
+ * An image whose network would not fit a memory budget is evaluated in
+ * tiles (tiling.h), exactly: a first pass over the tiles sums the whole
+ * image's Gram matrices from each tile's inner part; a second runs each
+ * tile forward and backward with the gradient of the whole image's loss at
+ * its inner features, and adds its input gradient into the image's. */
 #ifndef OBJECTIVE_H
 #define OBJECTIVE_H
 
 #include "ns_error.h"
+#include "tiling.h"
 #include "vgg19_net.h"
 
 #define NS_OBJECTIVE_MAX_STYLE_LAYERS 8
@@ -30,12 +37,19 @@ typedef struct
 typedef struct
 {
   ns_objective_layers layers;
-  ns_vgg19_net net; /* sized for the working image */
-  float *content_target;
+  int height, width;     /* the working image's */
+  ns_tiling tiling;      /* of the working image: one tile when it fits the budget */
+  ns_vgg19_net net;      /* sized for the largest tile's crop */
+  float *content_target; /* the whole image's, at the content layer */
   double content_normaliser;
-  float *style_gram[NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  float *style_gram[NS_OBJECTIVE_MAX_STYLE_LAYERS]; /* the targets */
   double style_normaliser[NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  float *gram[NS_OBJECTIVE_MAX_STYLE_LAYERS]; /* the evaluated image's; then dLoss/dGram */
   float *gram_scratch;
+  /* with several tiles: a crop of the image and its gradient; a loss
+   * layer's features of a tile's inner part */
+  float *crop_rgb, *crop_gradient;
+  float *inner_features;
   double content_weight, style_weight, tv_weight;
   /* unweighted terms of the last evaluation (style: sum of w_l E_l) */
   double content_loss, style_loss, tv_loss;
@@ -54,6 +68,30 @@ ns_status ns_objective_init (ns_objective *obj, const ns_weights *weights,
                              int height, const ns_objective_style *styles, int style_count,
                              double content_weight, double style_weight, double tv_weight,
                              const ns_vgg19_net_options *net_options, ns_error *err);
+
+/* How ns_objective_init_tiled cuts images (the style images too): into
+ * tiles whose networks and buffers take at most budget bytes, or (rows > 0)
+ * into a grid of rows x columns tiles whatever they take.  The content
+ * target, the Gram matrices and x are not part of the budget (see
+ * ns_objective_image_bytes). */
+typedef struct
+{
+  size_t budget; /* 0 and no grid: the whole image as one tile */
+  int rows, columns;
+} ns_tile_request;
+
+/* The same, in tiles as requested (NULL: one tile).  NS_ERROR_NOMEM when
+ * no tiling fits the budget, saying what would. */
+ns_status ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
+                                   const ns_objective_layers *layers, const float *content,
+                                   int width, int height, const ns_objective_style *styles,
+                                   int style_count, double content_weight, double style_weight,
+                                   double tv_weight, const ns_vgg19_net_options *net_options,
+                                   const ns_tile_request *tiles, ns_error *err);
+
+/* Bytes the objective holds besides its tiles: the content target and the
+ * Gram matrices, for a width x height image. */
+size_t ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height);
 void ns_objective_clear (ns_objective *obj);
 
 /* Returns the weighted loss at x (planar RGB); fills gradient (same layout)

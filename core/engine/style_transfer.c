@@ -185,8 +185,8 @@ report_iteration (scale_run *run, int it, double loss, const float *x)
     .loss = loss,
     .content_loss = run->obj->content_loss,
     .style_loss = run->obj->style_loss,
-    .width = run->obj->net.width[0],
-    .height = run->obj->net.height[0],
+    .width = run->obj->width,
+    .height = run->obj->height,
     .planar_rgb = x,
   };
   run->reply = run->progress (&report, run->user_data);
@@ -328,7 +328,7 @@ prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int
     }
 
   /* later scales start from the previous result, upsampled */
-  const planar_image previous = { b->x, b->obj.net.width[0], b->obj.net.height[0] };
+  const planar_image previous = { b->x, b->obj.width, b->obj.height };
   planar_image upsampled;
   clamp_unit (b->x, 3 * (size_t) previous.width * previous.height);
   status = planar_resized (&previous, width, height, &upsampled, err);
@@ -418,7 +418,7 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
 
   if (status == NS_OK)
     {
-      const int w = b.obj.net.width[0], h = b.obj.net.height[0];
+      const int w = b.obj.width, h = b.obj.height;
       clamp_unit (b.x, 3 * (size_t) w * h);
       final_rgb = malloc (sizeof (float) * 3 * (size_t) content->width * content->height);
       if (!final_rgb)

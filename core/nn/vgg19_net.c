@@ -43,6 +43,32 @@ ns_vgg19_pool_before (int conv_index)
   return conv_index == 2 || conv_index == 4 || conv_index == 8 || conv_index == 12;
 }
 
+int
+ns_vgg19_pools_before (int conv_index)
+{
+  int pools = 0;
+  for (int i = 1; i <= conv_index; i++)
+    pools += ns_vgg19_pool_before (i);
+  return pools;
+}
+
+int
+ns_vgg19_receptive_field (int conv_index)
+{
+  /* each 3x3 conv widens it by 2 steps, each 2x2 pool by 1 and doubles the step */
+  int field = 1, step = 1;
+  for (int i = 0; i <= conv_index; i++)
+    {
+      if (ns_vgg19_pool_before (i))
+        {
+          field += step;
+          step *= 2;
+        }
+      field += 2 * step;
+    }
+  return field;
+}
+
 /* Whether conv i's output goes through a pool (into a conv that is run). */
 static int
 pool_after (int conv_index, int conv_count)
@@ -199,6 +225,18 @@ ns_vgg19_net_bytes_with (int conv_count, int height, int width, const ns_vgg19_n
   return floats * sizeof (float) + words * sizeof (uint64_t);
 }
 
+static ns_status
+check_size (int conv_count, int height, int width, ns_error *err)
+{
+  const int pools = ns_vgg19_pools_before (conv_count - 1);
+  if ((height >> pools) < 1 || (width >> pools) < 1)
+    return ns_error_set (
+        err, NS_ERROR_ARGUMENT,
+        "an image of %dx%d pixels is too small for %d poolings (at least %d pixels a side)", width,
+        height, pools, 1 << pools);
+  return NS_OK;
+}
+
 static void *
 alloc_floats (size_t count, int *ok)
 {
@@ -220,14 +258,9 @@ ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_c
     return ns_error_set (err, NS_ERROR_ARGUMENT,
                          "the network needs %d convolutions but the weights hold %d", conv_count,
                          weights->conv_count);
-  int pools = 0;
-  for (int i = 0; i < conv_count; i++)
-    pools += ns_vgg19_pool_before (i);
-  if ((height >> pools) < 1 || (width >> pools) < 1)
-    return ns_error_set (
-        err, NS_ERROR_ARGUMENT,
-        "an image of %dx%d pixels is too small for %d poolings (at least %d pixels a side)", width,
-        height, pools, 1 << pools);
+  ns_status status = check_size (conv_count, height, width, err);
+  if (status != NS_OK)
+    return status;
 
   if (options->winograd_tile != 2 && options->winograd_tile != 4)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "Winograd tile %d: 2 or 4", options->winograd_tile);
@@ -237,6 +270,8 @@ ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_c
   ns_vgg19_plan_sizes (&plan, conv_count, height, width, keep, tile);
   net->weights = weights;
   net->conv_count = conv_count;
+  net->planned_height = height;
+  net->planned_width = width;
   net->keep = keep;
   net->winograd_tile = tile;
   net->scratch_floats = plan.scratch_floats;
@@ -321,6 +356,34 @@ ns_vgg19_net_clear (ns_vgg19_net *net)
   free (net->winograd_buffer);
   memset (net, 0, sizeof *net);
   net->winograd_buffer_layer = -1;
+}
+
+ns_status
+ns_vgg19_net_set_size (ns_vgg19_net *net, int height, int width, ns_error *err)
+{
+  NS_ASSERT (net && net->weights);
+  if (height > net->planned_height || width > net->planned_width)
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "a %dx%d input does not fit a network made for %dx%d", width, height,
+                         net->planned_width, net->planned_height);
+  ns_status status = check_size (net->conv_count, height, width, err);
+  if (status != NS_OK)
+    return status;
+  /* every buffer's size grows with the height and the width (the Winograd
+   * kernels fit their blocks to the scratch given), so the plan for the
+   * larger size holds this one */
+  int h = height, w = width;
+  for (int i = 0; i < net->conv_count; i++)
+    {
+      if (ns_vgg19_pool_before (i))
+        {
+          h /= 2;
+          w /= 2;
+        }
+      net->height[i] = h;
+      net->width[i] = w;
+    }
+  return NS_OK;
 }
 
 /* Conv i's transformed weights: kept, or made into the shared buffer. */

@@ -18,6 +18,10 @@
 int ns_vgg19_layer_index (const char *relu_name);
 /* Whether a 2x2 max pool precedes conv i (conv2_1, conv3_1, conv4_1, conv5_1). */
 int ns_vgg19_pool_before (int conv_index);
+/* How many pools precede conv i: its feature maps are 2^that smaller. */
+int ns_vgg19_pools_before (int conv_index);
+/* The receptive field of conv i's ReLU output, in input pixels a side. */
+int ns_vgg19_receptive_field (int conv_index);
 
 /* A mask of convs for ns_vgg19_net_options.keep: bit i is conv i. */
 #define NS_VGG19_KEEP_ALL 0xffffu
@@ -34,8 +38,9 @@ void ns_vgg19_net_options_init (ns_vgg19_net_options *options);
 typedef struct
 {
   const ns_weights *weights;
-  int conv_count;                  /* convs run: the network is cut after the deepest in use */
-  int height[NS_VGG19_CONV_COUNT]; /* spatial size at conv i */
+  int conv_count;                    /* convs run: the network is cut after the deepest in use */
+  int planned_height, planned_width; /* the largest input its buffers hold */
+  int height[NS_VGG19_CONV_COUNT];   /* spatial size at conv i, for the input it runs at */
   int width[NS_VGG19_CONV_COUNT];
   unsigned keep;                          /* bit i: activation[i] is kept */
   float *activation[NS_VGG19_CONV_COUNT]; /* ReLU output of conv i, C x H x W; NULL when not kept */
@@ -73,6 +78,11 @@ ns_status ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, 
                                   int height, int width, const ns_vgg19_net_options *options,
                                   ns_error *err);
 void ns_vgg19_net_clear (ns_vgg19_net *net);
+
+/* Runs the network at a height x width input from now on (tiles of an
+ * image): at most the size it was made for, at least one pixel after the
+ * pools.  NS_ERROR_ARGUMENT otherwise. */
+ns_status ns_vgg19_net_set_size (ns_vgg19_net *net, int height, int width, ns_error *err);
 
 /* Bytes ns_vgg19_net_init_with would allocate, for error messages and
  * planning. */

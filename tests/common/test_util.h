@@ -10,14 +10,14 @@
 #include "random.h"
 #include "tap.h"
 
-static void
+static inline void
 report (int ok, const char *name, double error, double tolerance)
 {
   tap_check (ok, "%s (error %.3g, tolerance %.3g)", name, error, tolerance);
 }
 
 /* count uniform values in [-scale, scale] */
-static float *
+static inline float *
 random_floats (size_t count, double scale, ns_random *rng)
 {
   float *v = malloc (sizeof (float) * count);
