@@ -86,17 +86,17 @@ static const struct
 };
 
 /* Spellings of settings older than the settings table, still accepted:
- * "--size 256" is "--max-size 256", "--single-scale" is "--no-multi-scale". */
+ * "--size 256" is "--max-size 256", "--single-scale" is "--no-multi-scale";
+ * and short ones: "--memory" is "--memory-limit". */
 static const struct
 {
   const char *alias;
   const char *setting;
   int negate; /* a boolean option that turns the setting off */
 } cli_aliases[] = {
-  { "size", "max-size", 0 },
-  { "min-scale", "min-scale-size", 0 },
-  { "layers", "layer-set", 0 },
-  { "single-scale", "multi-scale", 1 },
+  { "size", "max-size", 0 },       { "min-scale", "min-scale-size", 0 },
+  { "layers", "layer-set", 0 },    { "single-scale", "multi-scale", 1 },
+  { "memory", "memory-limit", 0 },
 };
 #define CLI_ALIAS_COUNT ((int) (sizeof cli_aliases / sizeof cli_aliases[0]))
 

@@ -63,12 +63,18 @@ typedef struct
   double style_scale;   /* style image's longest side relative to the working size */
   int keep_colors;      /* luminance from the result, colour from the content */
   ns_init init;
-  unsigned seed; /* noise; with the same inputs and thread count, the same result */
+  unsigned seed;    /* noise; with the same inputs and thread count, the same result */
+  int memory_limit; /* MiB the run may hold; 0: ns_memory_default_limit () when it starts */
 } ns_params;
 
 #define NS_MAX_WORKING_SIZE 8192
 #define NS_MAX_ITERATIONS 100000
 #define NS_MAX_STYLES 16
+#define NS_MAX_MEMORY_LIMIT (1 << 20) /* MiB: a terabyte */
+
+/* The memory limit of a run that sets none (MiB): the smaller of 2048 and
+ * half of the memory available now (Linux's MemAvailable). */
+int ns_memory_default_limit (void);
 
 /* The defaults and ranges come from the settings table (ns_settings.h). */
 void ns_params_init (ns_params *params);
@@ -87,6 +93,7 @@ typedef struct
   int scales;
   int iteration;       /* 1-based, the iteration of this scale just finished */
   int iterations;      /* iterations of this scale */
+  int tiles;           /* each evaluation runs over this many tiles (1: the whole image) */
   double loss;         /* total: alpha * content + beta * style + tv * variation */
   double content_loss; /* unweighted: relative error of the content features */
   double style_loss;   /* unweighted: layer-weighted relative error of the Gram matrices */

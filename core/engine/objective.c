@@ -194,9 +194,8 @@ add_tile_gradient (int conv_index, const float *activation, float *grad, void *u
       }
 }
 
-/* The network options ns_objective_init builds with. */
-static ns_vgg19_net_options
-network_options (const ns_objective_layers *layers, const ns_vgg19_net_options *net_options)
+ns_vgg19_net_options
+ns_objective_net_options (const ns_objective_layers *layers, const ns_vgg19_net_options *net_options)
 {
   /* only the loss layers' ReLU outputs are needed: the others' would cost
    * most of the network's memory */
@@ -211,6 +210,14 @@ network_options (const ns_objective_layers *layers, const ns_vgg19_net_options *
       options.winograd_tile = net_options->winograd_tile;
     }
   return options;
+}
+
+size_t
+ns_objective_least_tile_bytes (const ns_objective_layers *layers, const ns_vgg19_net_options *options,
+                               int width, int height, double max_overhead)
+{
+  return ns_tiling_least_bytes (height, width, ns_objective_conv_count (layers), options,
+                                tile_floats_per_pixel (layers), max_overhead);
 }
 
 /* Tiles of a height x width image: one when there is no request. */
@@ -350,7 +357,7 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
   if (style_count < 1 || !(blend_total > 0.0))
     return ns_error_set (err, NS_ERROR_ARGUMENT, "no style image with a positive blend weight");
 
-  const ns_vgg19_net_options options = network_options (layers, net_options);
+  const ns_vgg19_net_options options = ns_objective_net_options (layers, net_options);
   ns_status status = NS_OK;
   int widest = 1;
   for (int s = 0; s < layers->style_layer_count; s++)

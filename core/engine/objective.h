@@ -89,6 +89,16 @@ ns_status ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
                                    double tv_weight, const ns_vgg19_net_options *net_options,
                                    const ns_tile_request *tiles, ns_error *err);
 
+/* The network options ns_objective_init builds with (net_options may be
+ * NULL), and the least bytes a tiling of a width x height image takes with
+ * them whose crops hold at most max_overhead times its pixels (0: any
+ * tiling; a tile budget below that fails). */
+ns_vgg19_net_options ns_objective_net_options (const ns_objective_layers *layers,
+                                               const ns_vgg19_net_options *net_options);
+size_t ns_objective_least_tile_bytes (const ns_objective_layers *layers,
+                                      const ns_vgg19_net_options *options, int width, int height,
+                                      double max_overhead);
+
 /* Bytes the objective holds besides its tiles: the content target and the
  * Gram matrices, for a width x height image. */
 size_t ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height);

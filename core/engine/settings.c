@@ -127,6 +127,12 @@ const ns_setting ns_settings[] = {
     N_ ("Picks the noise a noise start begins from: the same seed and settings give the same "
         "result"),
     NS_SETTING_GROUP_ADVANCED, 0, 1.0, 100.0 },
+  { "memory-limit", NS_SETTING_INT, FIELD (memory_limit), 0, 0, NS_MAX_MEMORY_LIMIT, NULL,
+    N_ ("_Memory limit (MiB)"),
+    N_ ("The most memory a run may take, in MiB; larger working sizes are painted in tiles "
+        "to stay within it (the result is the same).  0: 2048 or half of the memory free "
+        "when the run starts, whichever is less"),
+    NS_SETTING_GROUP_ADVANCED, 0, 256.0, 1024.0 },
   /* Shallow to deep: what each style layer weight controls. */
   LAYER_WEIGHT (1, N_ ("Layer _1 (finest)"),
                 N_ ("Share of the shallowest style layer (relu1_1, or relu1_2 in the last-ReLU "

@@ -4,6 +4,8 @@
  * style images', coarse to fine over several working sizes. */
 #include "neural_style.h"
 
+#include "ns_assert.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "layer_sets.h"
 #include "lbfgs_minimize.h"
 #include "image_layout.h"
+#include "memory_budget.h"
 #include "objective.h"
 #include "random.h"
 #include "resize.h"
@@ -25,9 +28,15 @@
 #define SCALE_STEP 1.4142135623730951
 #define SCALE_ITERATION_DECAY 0.7
 /* L-BFGS keeps this many correction pairs, fewer when they would exceed
- * LBFGS_HISTORY_BYTES (its history is 2 * memory * pixels * 3 doubles). */
+ * LBFGS_HISTORY_BYTES (its history is 2 * memory * pixels * 3 doubles) or
+ * the memory budget, and never fewer than LBFGS_LEAST_MEMORY: a scale
+ * where that many do not fit runs Adam. */
 #define LBFGS_MEMORY 10
+#define LBFGS_LEAST_MEMORY 3
 #define LBFGS_HISTORY_BYTES ((size_t) 512 << 20)
+/* The optimiser's state gives way to tiles that cover an image with at
+ * most this many times its pixels (their halos). */
+#define TILE_OVERHEAD 2.0
 
 int
 ns_conv_count_needed (const ns_params *params)
@@ -182,6 +191,7 @@ report_iteration (scale_run *run, int it, double loss, const float *x)
     .scales = run->scales,
     .iteration = it,
     .iterations = run->iterations,
+    .tiles = run->obj->tiling.count,
     .loss = loss,
     .content_loss = run->obj->content_loss,
     .style_loss = run->obj->style_loss,
@@ -232,11 +242,8 @@ lbfgs_iteration (void *user_data, int iteration, double loss, const float *x)
 }
 
 static ns_status
-run_lbfgs (scale_run *run, float *x, size_t count)
+run_lbfgs (scale_run *run, float *x, size_t count, int memory)
 {
-  int memory = LBFGS_MEMORY;
-  while (memory > 3 && 2 * (size_t) memory * count * sizeof (double) > LBFGS_HISTORY_BYTES)
-    memory--;
   const ns_lbfgs_problem problem = {
     .max_iterations = run->iterations,
     .memory = memory,
@@ -293,7 +300,7 @@ clear_scale_inputs (stylize_buffers *b, int style_count)
 /* Resizes content, styles and x to one scale whose longest side is size. */
 static ns_status
 prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int size, int first,
-               ns_error *err)
+               int previous_width, int previous_height, ns_error *err)
 {
   int width, height;
   ns_status status = plan_working_size (b->content.width, b->content.height, size, 0, "content",
@@ -328,7 +335,7 @@ prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int
     }
 
   /* later scales start from the previous result, upsampled */
-  const planar_image previous = { b->x, b->obj.width, b->obj.height };
+  const planar_image previous = { b->x, previous_width, previous_height };
   planar_image upsampled;
   clamp_unit (b->x, 3 * (size_t) previous.width * previous.height);
   status = planar_resized (&previous, width, height, &upsampled, err);
@@ -337,6 +344,171 @@ prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int
   free (b->x);
   b->x = upsampled.rgb;
   return NS_OK;
+}
+
+/* How one scale runs within the memory budget. */
+typedef struct
+{
+  int size; /* longest side */
+  int width, height;
+  int style_width[NS_MAX_STYLES], style_height[NS_MAX_STYLES];
+  ns_optimizer optimizer;
+  int lbfgs_memory;
+  size_t tile_budget; /* for the objective's networks */
+  size_t held;        /* everything else */
+} scale_plan;
+
+static size_t
+image_bytes (const ns_image *image)
+{
+  return sizeof (float) * (size_t) image->width * image->height * image->channels;
+}
+
+static size_t
+planar_bytes (int width, int height)
+{
+  return sizeof (float) * 3 * (size_t) width * height;
+}
+
+/* Plans the scale whose longest side is size within budget bytes; inputs:
+ * what the run holds throughout (the caller's images and their planar
+ * copies).  NS_ERROR_NOMEM when it does not fit. */
+static ns_status
+plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns_image *content,
+            const ns_style *styles, int style_count, int size, size_t inputs, size_t budget,
+            scale_plan *plan, ns_error *err)
+{
+  memset (plan, 0, sizeof *plan);
+  plan->size = size;
+  ns_status status = plan_working_size (content->width, content->height, size, 0, "content",
+                                        &plan->width, &plan->height, err);
+  size_t scaled = planar_bytes (plan->width, plan->height);
+  for (int k = 0; k < style_count && status == NS_OK; k++)
+    {
+      status = plan_working_size (styles[k].image->width, styles[k].image->height,
+                                  (int) lround (size * params->style_scale), 0, "style",
+                                  &plan->style_width[k], &plan->style_height[k], err);
+      scaled += planar_bytes (plan->style_width[k], plan->style_height[k]);
+    }
+  if (status != NS_OK)
+    return status;
+
+  const size_t count = 3 * (size_t) plan->width * plan->height;
+  /* the tiles of the largest image: the least they can take, and what
+   * keeps their work within TILE_OVERHEAD times the untiled */
+  const ns_vgg19_net_options options = ns_objective_net_options (layers, NULL);
+  size_t least = 0, wanted = 0;
+  for (int k = -1; k < style_count; k++)
+    {
+      const int w = k < 0 ? plan->width : plan->style_width[k];
+      const int h = k < 0 ? plan->height : plan->style_height[k];
+      const size_t l = ns_objective_least_tile_bytes (layers, &options, w, h, 0.0);
+      const size_t t = ns_objective_least_tile_bytes (layers, &options, w, h, TILE_OVERHEAD);
+      least = l > least ? l : least;
+      wanted = t > wanted ? t : wanted;
+    }
+  /* the inputs, x, the objective's targets; the scaled inputs until the
+   * objective is made, the optimiser's state after */
+  const size_t fixed = inputs + sizeof (float) * count +
+                       ns_objective_image_bytes (layers, plan->width, plan->height);
+  const size_t adam = ns_adam_bytes (count);
+#define LARGER(a, b) ((a) > (b) ? (a) : (b))
+  /* L-BFGS with as many pairs as fit beside efficient tiles, else Adam */
+  plan->optimizer = NS_OPTIMIZER_ADAM;
+  if (params->optimizer == NS_OPTIMIZER_LBFGS)
+    for (int m = LBFGS_MEMORY; m >= LBFGS_LEAST_MEMORY; m--)
+      if ((2 * (size_t) m * count * sizeof (double) <= LBFGS_HISTORY_BYTES ||
+           m == LBFGS_LEAST_MEMORY) &&
+          fixed + LARGER (ns_lbfgs_bytes (count, m), scaled) + wanted <= budget)
+        {
+          plan->optimizer = NS_OPTIMIZER_LBFGS;
+          plan->lbfgs_memory = m;
+          break;
+        }
+  const size_t state = plan->optimizer == NS_OPTIMIZER_LBFGS ?
+                           ns_lbfgs_bytes (count, plan->lbfgs_memory) :
+                           adam;
+  plan->held = fixed + LARGER (state, scaled);
+#undef LARGER
+  if (plan->held + least > budget)
+    return ns_error_set (err, NS_ERROR_NOMEM, "%dx%d needs %.0f MiB", plan->width, plan->height,
+                         (plan->held + least) / 1048576.0);
+  plan->tile_budget = budget - plan->held;
+  return NS_OK;
+}
+
+/* Plans every scale of a run with params within budget bytes; the result's
+ * resizing at the end too. */
+static ns_status
+plan_run (const ns_params *params, const ns_image *content, const ns_style *styles, int style_count,
+          size_t budget, scale_plan *plans, int *scales, ns_error *err)
+{
+  const ns_objective_layers layers = ns_layer_set_layers (params);
+  int sizes[MAX_SCALES], iterations[MAX_SCALES];
+  *scales = ns_scale_schedule (params, content->width, content->height, sizes, iterations,
+                               MAX_SCALES);
+  size_t inputs = image_bytes (content) + planar_bytes (content->width, content->height);
+  for (int k = 0; k < style_count; k++)
+    inputs += image_bytes (styles[k].image) +
+              planar_bytes (styles[k].image->width, styles[k].image->height);
+  ns_status status = NS_OK;
+  for (int s = 0; s < *scales && status == NS_OK; s++)
+    status = plan_scale (params, &layers, content, styles, style_count, sizes[s], inputs, budget,
+                         &plans[s], err);
+  /* at the end: x, the result at the content's size and its planar copy */
+  if (status == NS_OK)
+    {
+      const scale_plan *last = &plans[*scales - 1];
+      const size_t end = inputs + planar_bytes (last->width, last->height) +
+                         planar_bytes (content->width, content->height) + image_bytes (content);
+      if (end > budget)
+        status = ns_error_set (err, NS_ERROR_NOMEM, "the result needs %.0f MiB", end / 1048576.0);
+    }
+  return status;
+}
+
+/* Refuses a run that does not fit its memory limit before any work, naming
+ * the largest working size that would fit. */
+static ns_status
+check_memory (const ns_params *params, const ns_image *content, const ns_style *styles,
+              int style_count, scale_plan *plans, int *scales, ns_error *err)
+{
+  const size_t budget = ns_memory_budget_bytes (params);
+  ns_error why;
+  const ns_status status = plan_run (params, content, styles, style_count, budget, plans, scales,
+                                     &why);
+  if (status != NS_ERROR_NOMEM)
+    {
+      if (status != NS_OK && err)
+        *err = why;
+      return status;
+    }
+  const int own = content->width > content->height ? content->width : content->height;
+  const int asked = params->max_size > 0 && params->max_size < own ? params->max_size : own;
+  /* the largest working size that fits: the plans grow with it */
+  ns_params smaller = *params;
+  int fits = 0, lo = MIN_WORKING_SIDE, hi = asked - 1;
+  ns_error ignored;
+  while (lo <= hi)
+    {
+      smaller.max_size = (lo + hi) / 2;
+      if (plan_run (&smaller, content, styles, style_count, budget, plans, scales, &ignored) == NS_OK)
+        {
+          fits = smaller.max_size;
+          lo = smaller.max_size + 1;
+        }
+      else
+        hi = smaller.max_size - 1;
+    }
+  const int limit = (int) (budget >> 20);
+  if (fits)
+    return ns_error_set (err, NS_ERROR_NOMEM,
+                         "a working size of %d pixels does not fit the memory limit of %d MiB "
+                         "(%s); %d pixels would fit, or raise the limit",
+                         asked, limit, why.message, fits);
+  return ns_error_set (err, NS_ERROR_NOMEM,
+                       "the memory limit of %d MiB is too small for these images (%s)", limit,
+                       why.message);
 }
 
 ns_status
@@ -374,6 +546,11 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
   int sizes[MAX_SCALES], iterations[MAX_SCALES];
   const int scales = ns_scale_schedule (params, content->width, content->height, sizes, iterations,
                                         MAX_SCALES);
+  scale_plan plans[MAX_SCALES];
+  int planned;
+  if ((status = check_memory (params, content, styles, style_count, plans, &planned, err)) != NS_OK)
+    return status;
+  NS_ASSERT (planned == scales);
   const ns_objective_layers layers = ns_layer_set_layers (params);
   stylize_buffers b;
   memset (&b, 0, sizeof b);
@@ -386,8 +563,11 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
 
   for (int s = 0; s < scales && status == NS_OK && !stopped; s++)
     {
-      status = prepare_scale (&b, style_count, params, sizes[s], s == 0, err);
+      /* the previous scale's networks go before this scale's inputs come */
+      const int previous_width = b.obj.width, previous_height = b.obj.height;
       ns_objective_clear (&b.obj);
+      status = prepare_scale (&b, style_count, params, sizes[s], s == 0, previous_width,
+                              previous_height, err);
       ns_objective_style targets[NS_MAX_STYLES];
       for (int k = 0; k < style_count; k++)
         targets[k] = (ns_objective_style) { b.scaled_styles[k].rgb, b.scaled_styles[k].width,
@@ -395,20 +575,24 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       ns_vgg19_net_options net_options;
       ns_vgg19_net_options_init (&net_options);
       net_options.keep = 0; /* the loss layers' outputs only */
+      const ns_tile_request tiles = { .budget = plans[s].tile_budget };
       if (status == NS_OK)
-        status = ns_objective_init (&b.obj, weights, &layers, b.scaled_content.rgb,
-                                    b.scaled_content.width, b.scaled_content.height, targets,
-                                    style_count, params->content_weight, params->style_weight,
-                                    params->tv_weight, &net_options, err);
+        status = ns_objective_init_tiled (&b.obj, weights, &layers, b.scaled_content.rgb,
+                                          b.scaled_content.width, b.scaled_content.height, targets,
+                                          style_count, params->content_weight, params->style_weight,
+                                          params->tv_weight, &net_options, &tiles, err);
+      /* the targets are made: the scaled inputs make room for the optimiser */
+      clear_scale_inputs (&b, style_count);
       if (status != NS_OK)
         break;
 
       scale_run run = { &b.obj, params, progress,      user_data,
                         s + 1,  scales, iterations[s], NS_PROGRESS_CONTINUE,
                         NS_OK,  err };
-      const size_t count = 3 * (size_t) b.scaled_content.width * b.scaled_content.height;
-      status = params->optimizer == NS_OPTIMIZER_ADAM ? run_adam (&run, b.x, count) :
-                                                        run_lbfgs (&run, b.x, count);
+      const size_t count = 3 * (size_t) b.obj.width * b.obj.height;
+      status = plans[s].optimizer == NS_OPTIMIZER_ADAM ?
+                   run_adam (&run, b.x, count) :
+                   run_lbfgs (&run, b.x, count, plans[s].lbfgs_memory);
       if (status == NS_OK)
         status = run.status;
       if (status == NS_OK && run.reply == NS_PROGRESS_CANCEL)
@@ -416,9 +600,11 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       stopped = run.reply == NS_PROGRESS_STOP;
     }
 
+  const int w = b.obj.width, h = b.obj.height;
+  /* the networks go before the result comes */
+  ns_objective_clear (&b.obj);
   if (status == NS_OK)
     {
-      const int w = b.obj.width, h = b.obj.height;
       clamp_unit (b.x, 3 * (size_t) w * h);
       final_rgb = malloc (sizeof (float) * 3 * (size_t) content->width * content->height);
       if (!final_rgb)

@@ -112,46 +112,73 @@ ns_tiling_bytes (const ns_tiling *tiling, int conv_count, const ns_vgg19_net_opt
                      extra_floats_per_pixel);
 }
 
+/* Of the grids whose crops take at most budget bytes, the one whose crops
+ * hold the fewest pixels in all (the least work) in *rows x *columns (when
+ * not NULL); returns whether there is one.  *least: the fewest bytes of
+ * any grid whose crops hold at most max_overhead times the image's pixels
+ * (0: any grid). */
+static int
+search_grids (int height, int width, int conv_count, const ns_vgg19_net_options *options,
+              size_t extra_floats_per_pixel, size_t budget, double max_overhead, size_t *least,
+              int *best_rows, int *best_columns)
+{
+  const int halo = ns_tiling_halo (conv_count), pools = ns_vgg19_pools_before (conv_count - 1);
+  size_t best_pixels = 0;
+  int found = 0;
+  *least = (size_t) -1;
+  for (int rows = 1; rows <= MAX_TILES_A_SIDE; rows++)
+    {
+      const grid_axis down = plan_axis (height, halo, rows);
+      if (down.count != rows || (down.largest_crop >> pools) < 1)
+        continue;
+      for (int columns = 1; columns <= MAX_TILES_A_SIDE; columns++)
+        {
+          const grid_axis across = plan_axis (width, halo, columns);
+          if (across.count != columns || (across.largest_crop >> pools) < 1)
+            continue;
+          const size_t bytes = crop_bytes (down.largest_crop, across.largest_crop, conv_count,
+                                           options, extra_floats_per_pixel);
+          const size_t pixels = down.crop_sum * across.crop_sum;
+          if (bytes < *least &&
+              (max_overhead <= 0.0 || pixels <= max_overhead * height * (double) width))
+            *least = bytes;
+          if (best_rows && bytes <= budget && (!found || pixels < best_pixels))
+            {
+              found = 1;
+              *best_rows = rows;
+              *best_columns = columns;
+              best_pixels = pixels;
+            }
+        }
+    }
+  return found;
+}
+
+size_t
+ns_tiling_least_bytes (int height, int width, int conv_count, const ns_vgg19_net_options *options,
+                       size_t extra_floats_per_pixel, double max_overhead)
+{
+  size_t least;
+  search_grids (height, width, conv_count, options, extra_floats_per_pixel, 0, max_overhead, &least,
+                NULL, NULL);
+  return least;
+}
+
 ns_status
 ns_tiling_plan (ns_tiling *tiling, int height, int width, int conv_count,
                 const ns_vgg19_net_options *options, size_t extra_floats_per_pixel, size_t budget,
                 ns_error *err)
 {
-  const int halo = ns_tiling_halo (conv_count);
-  int best_rows = 0, best_columns = 0;
-  size_t best_pixels = 0, smallest_bytes = (size_t) -1;
-  /* the grid whose crops hold the fewest pixels in all (the least work) */
-  for (int rows = 1; rows <= MAX_TILES_A_SIDE; rows++)
-    {
-      const grid_axis down = plan_axis (height, halo, rows);
-      if (down.count != rows || (down.largest_crop >> ns_vgg19_pools_before (conv_count - 1)) < 1)
-        continue;
-      for (int columns = 1; columns <= MAX_TILES_A_SIDE; columns++)
-        {
-          const grid_axis across = plan_axis (width, halo, columns);
-          if (across.count != columns ||
-              (across.largest_crop >> ns_vgg19_pools_before (conv_count - 1)) < 1)
-            continue;
-          const size_t bytes = crop_bytes (down.largest_crop, across.largest_crop, conv_count,
-                                           options, extra_floats_per_pixel);
-          const size_t pixels = down.crop_sum * across.crop_sum;
-          if (bytes < smallest_bytes)
-            smallest_bytes = bytes;
-          if (bytes <= budget && (!best_rows || pixels < best_pixels))
-            {
-              best_rows = rows;
-              best_columns = columns;
-              best_pixels = pixels;
-            }
-        }
-    }
+  int rows, columns;
+  size_t least;
   memset (tiling, 0, sizeof *tiling);
-  if (!best_rows)
+  if (!search_grids (height, width, conv_count, options, extra_floats_per_pixel, budget, 0.0,
+                     &least, &rows, &columns))
     return ns_error_set (err, NS_ERROR_NOMEM,
                          "a %dx%d image needs at least %.0f MiB for its tiles; the budget "
                          "leaves them %.0f MiB",
-                         width, height, smallest_bytes / 1048576.0, budget / 1048576.0);
-  return ns_tiling_grid (tiling, height, width, halo, best_rows, best_columns, err);
+                         width, height, least / 1048576.0, budget / 1048576.0);
+  return ns_tiling_grid (tiling, height, width, ns_tiling_halo (conv_count), rows, columns, err);
 }
 
 ns_rect

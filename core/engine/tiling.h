@@ -58,6 +58,13 @@ ns_status ns_tiling_plan (ns_tiling *tiling, int height, int width, int conv_cou
                           const ns_vgg19_net_options *options, size_t extra_floats_per_pixel,
                           size_t budget, ns_error *err);
 
+/* The fewest bytes a tiling of that image takes whose crops hold at most
+ * max_overhead times the image's pixels (0: any tiling, the budget below
+ * which ns_tiling_plan fails). */
+size_t ns_tiling_least_bytes (int height, int width, int conv_count,
+                              const ns_vgg19_net_options *options, size_t extra_floats_per_pixel,
+                              double max_overhead);
+
 /* Bytes of the network and extras for the tiling's largest crop. */
 size_t ns_tiling_bytes (const ns_tiling *tiling, int conv_count,
                         const ns_vgg19_net_options *options, size_t extra_floats_per_pixel);

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "memory_budget.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#define DEFAULT_LIMIT_MIB 2048
+
+/* MiB the system could give now without swapping, or 0 when unknown. */
+static long long
+available_mib (void)
+{
+  FILE *f = fopen ("/proc/meminfo", "r");
+  long long kib = 0;
+  if (f)
+    {
+      char line[256];
+      while (fgets (line, sizeof line, f))
+        if (sscanf (line, "MemAvailable: %lld kB", &kib) == 1)
+          break;
+      fclose (f);
+    }
+  if (kib > 0)
+    return kib / 1024;
+#ifdef _SC_AVPHYS_PAGES
+  const long pages = sysconf (_SC_AVPHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  if (pages > 0 && page > 0)
+    return (long long) pages * page / 1048576;
+#endif
+  return 0;
+}
+
+int
+ns_memory_default_limit (void)
+{
+  const long long half = available_mib () / 2;
+  return half > 0 && half < DEFAULT_LIMIT_MIB ? (int) half : DEFAULT_LIMIT_MIB;
+}
+
+size_t
+ns_memory_budget_bytes (const ns_params *params)
+{
+  const int mib = params->memory_limit > 0 ? params->memory_limit : ns_memory_default_limit ();
+  return (size_t) mib << 20;
+}
+
+size_t
+ns_lbfgs_bytes (size_t count, int memory)
+{
+  /* liblbfgs: xp, g, gp, d, w and 2 * memory history vectors; ours: its
+   * x, and the float x and gradient */
+  return (6 + 2 * (size_t) memory) * count * sizeof (double) + 2 * count * sizeof (float);
+}
+
+size_t
+ns_adam_bytes (size_t count)
+{
+  /* first and second moments, and the gradient */
+  return 3 * count * sizeof (float);
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A run keeps its memory limit: a 1024x768 run whose untiled network and
+ * optimiser would not fit 640 MiB paints in tiles, and the process's peak
+ * resident memory (getrusage) grows by no more than the limit; a limit too
+ * small is refused before any work, naming a working size that fits.  Its
+ * own process, so that the peak is this run's (synthetic weights). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "layer_sets.h"
+#include "neural_style.h"
+#include "objective.h"
+#include "synthetic_weights.h"
+#include "tap.h"
+
+#define LIMIT_MIB 640
+
+static double
+resident_mib (void)
+{
+  long pages = 0, resident = 0;
+  FILE *f = fopen ("/proc/self/statm", "r");
+  if (!f || fscanf (f, "%ld %ld", &pages, &resident) != 2)
+    resident = 0;
+  if (f)
+    fclose (f);
+  return (double) resident * sysconf (_SC_PAGESIZE) / 1048576.0;
+}
+
+static double
+peak_mib (void)
+{
+  struct rusage usage;
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0; /* kB on Linux */
+}
+
+typedef struct
+{
+  int reports, tiles, width, height;
+} run_record;
+
+static ns_progress_reply
+record (const ns_progress *progress, void *user_data)
+{
+  run_record *r = user_data;
+  r->reports++;
+  r->tiles = progress->tiles;
+  r->width = progress->width;
+  r->height = progress->height;
+  return NS_PROGRESS_CONTINUE;
+}
+
+static void
+fill_picture (ns_image *image, double phase)
+{
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      for (int c = 0; c < image->channels; c++)
+        {
+          double v = 0.5 + 0.3 * ((x / 37 + y / 23 + c) % 3 - 1) +
+                     0.1 * ((x * 7 + y * phase) / 50 - (int) ((x * 7 + y * phase) / 50));
+          image->data[((size_t) y * image->width + x) * image->channels + c] = (float) (v < 0 ? 0 :
+                                                                                        v > 1 ? 1 :
+                                                                                                v);
+        }
+}
+
+int
+main (void)
+{
+  ns_params params;
+  ns_params_init (&params);
+  params.max_size = 0; /* the content's own size */
+  params.multi_scale = 0;
+  params.iterations = 2;
+  params.memory_limit = LIMIT_MIB;
+  ns_weights weights;
+  ns_error err = { 0 };
+  ns_image content, style, result;
+  if (!synthetic_weights_make (&weights, ns_conv_count_needed (&params), 3) ||
+      ns_image_alloc (&content, 1024, 768, 3, &err) != NS_OK ||
+      ns_image_alloc (&style, 320, 240, 3, &err) != NS_OK)
+    return tap_check (0, "set-up: %s", err.message), tap_done ();
+  fill_picture (&content, 3.0);
+  fill_picture (&style, 11.0);
+  const ns_style styles[1] = { { &style, 1.0 } };
+
+  /* what an untiled run would take: the network and L-BFGS's state */
+  const ns_objective_layers layers = ns_layer_set_layers (&params);
+  const ns_vgg19_net_options options = ns_objective_net_options (&layers, NULL);
+  const double untiled_mib = (ns_vgg19_net_bytes_with (ns_objective_conv_count (&layers), 768, 1024,
+                                                       &options) +
+                              (6 + 2 * 10 + 1) * 8.0 * 3 * 1024 * 768) /
+                             1048576.0;
+  tap_check (untiled_mib > LIMIT_MIB, "untiled, the run would take %.0f MiB: more than %d",
+             untiled_mib, LIMIT_MIB);
+
+  const double before = resident_mib ();
+  run_record r = { 0 };
+  const ns_status status = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
+                                       &err);
+  const double peak = peak_mib ();
+  if (!tap_check (status == NS_OK, "a %d MiB run at 1024x768", LIMIT_MIB))
+    tap_note ("%s", err.message);
+  tap_check (r.reports == 2 && r.tiles > 1 && r.width == 1024 && r.height == 768,
+             "it painted at 1024x768 in %d tiles (%d reports)", r.tiles, r.reports);
+  tap_check (peak - before <= LIMIT_MIB,
+             "peak resident memory grew by %.0f MiB (%.0f before, %.0f at the peak): within %d",
+             peak - before, before, peak, LIMIT_MIB);
+  if (status == NS_OK)
+    ns_image_clear (&result);
+
+  /* too small: refused before the first iteration, with a size that fits */
+  params.memory_limit = 200;
+  r.reports = 0;
+  const ns_status refused = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
+                                        &err);
+  tap_check (refused == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, "would fit"),
+             "a 200 MiB limit refused before any work: %s", err.message);
+
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+  ns_weights_clear (&weights);
+  return tap_done ();
+}
