@@ -13,12 +13,19 @@
 #include "neural_style.h"
 #include "ns_settings.h"
 
+#define CLI_MAX_SCALES 16
+
 typedef struct
 {
   struct timespec start;
   int quiet;
   int evaluations;
   ns_progress first, last;
+  int line_length; /* of the progress line being rewritten, to blank what it leaves */
+  /* the run's schedule (ns_scale_schedule), for the share of the work done */
+  int scales;
+  int sizes[CLI_MAX_SCALES];
+  int iterations[CLI_MAX_SCALES];
 } cli_progress;
 
 static double
@@ -27,6 +34,44 @@ seconds_since (const struct timespec *start)
   struct timespec now;
   clock_gettime (CLOCK_MONOTONIC, &now);
   return (double) (now.tv_sec - start->tv_sec) + 1e-9 * (double) (now.tv_nsec - start->tv_nsec);
+}
+
+/* The share of the run done, as the plug-in's progress reckons it
+ * (ui/neural-style-progress-text.c, which is GLib's): each scale costs its
+ * iterations times its pixels.  -1 when the report does not match the
+ * schedule. */
+static double
+run_fraction (const cli_progress *state, const ns_progress *progress)
+{
+  double total = 0.0, done = 0.0;
+  if (progress->scales != state->scales || progress->iterations < 1)
+    return -1.0;
+  for (int k = 0; k < state->scales; k++)
+    {
+      const double cost = (double) state->iterations[k] * state->sizes[k] * state->sizes[k];
+      total += cost;
+      if (k + 1 < progress->scale)
+        done += cost;
+      else if (k + 1 == progress->scale)
+        done += cost * fmin (1.0, (double) progress->iteration / progress->iterations);
+    }
+  return total > 0.0 ? done / total : -1.0;
+}
+
+/* ", about 3:10 left" in text: elapsed * (1 - fraction) / fraction, once at
+ * least 2% is done and 10 s have passed (the plug-in's thresholds: before
+ * them the first scales' short iterations skew it); else "". */
+static void
+format_time_left (char *text, size_t size, double fraction, double elapsed)
+{
+  text[0] = '\0';
+  if (!(fraction >= 0.02) || elapsed < 10.0)
+    return;
+  const long left = fraction >= 1.0 ? 0 : (long) (elapsed * (1.0 - fraction) / fraction);
+  if (left >= 3600)
+    snprintf (text, size, ", about %ld:%02ld:%02ld left", left / 3600, left / 60 % 60, left % 60);
+  else
+    snprintf (text, size, ", about %ld:%02ld left", left / 60, left % 60);
 }
 
 static ns_progress_reply
@@ -40,13 +85,27 @@ show_progress (const ns_progress *progress, void *user_data)
     {
       const int width = 30;
       const int done = progress->iteration * width / progress->iterations;
-      fprintf (stderr, "\rscale %d/%d (%dx%d) [%.*s%*s] %d/%d  loss %.4g (content %.4g, style %.4g)  %.1f s",
-               progress->scale, progress->scales, progress->width, progress->height, done,
-               "##############################", width - done, "", progress->iteration,
-               progress->iterations, progress->loss, progress->content_loss, progress->style_loss,
-               seconds_since (&state->start));
+      const double elapsed = seconds_since (&state->start);
+      char tiles[32] = "", left[96];
+      if (progress->tiles > 1)
+        snprintf (tiles, sizeof tiles, ", %d tiles", progress->tiles);
+      format_time_left (left, sizeof left, run_fraction (state, progress), elapsed);
+      const int length = fprintf (
+          stderr,
+          "\rscale %d/%d (%dx%d%s) [%.*s%*s] %d/%d  loss %.4g (content %.4g, style %.4g)  %.1f s%s",
+          progress->scale, progress->scales, progress->width, progress->height, tiles, done,
+          "##############################", width - done, "", progress->iteration,
+          progress->iterations, progress->loss, progress->content_loss, progress->style_loss,
+          elapsed, left);
+      /* "\r" only moves back: a shorter line would leave the end of the last. */
+      if (length < state->line_length)
+        fprintf (stderr, "%*s", state->line_length - length, "");
+      state->line_length = length;
       if (progress->iteration == progress->iterations)
-        fputc ('\n', stderr);
+        {
+          fputc ('\n', stderr);
+          state->line_length = 0;
+        }
       fflush (stderr);
     }
   return NS_PROGRESS_CONTINUE;
@@ -425,6 +484,9 @@ main (int argc, char **argv)
       status = image_load (style_paths[k], &style_images[k], &err);
       styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0 };
     }
+  if (status == NS_OK)
+    state.scales = ns_scale_schedule (&params, content.width, content.height, state.sizes,
+                                      state.iterations, CLI_MAX_SCALES);
   clock_gettime (CLOCK_MONOTONIC, &state.start);
   if (status == NS_OK)
     status = ns_stylize (&weights, &content, styles, style_count, &params, show_progress, &state,

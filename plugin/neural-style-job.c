@@ -62,6 +62,7 @@ typedef struct
   gboolean weights_loaded;
   gboolean have_progress;
   ns_progress progress; /* planar_rgb not valid */
+  gint64 progress_time; /* when it came (monotonic) */
   ns_image preview;     /* the latest snapshot, if any */
   gint64 preview_time;
   gboolean update_posted; /* an update is queued in the main loop */
@@ -110,6 +111,7 @@ job_progress (const ns_progress *progress, void *user_data)
   g_mutex_lock (&job->mutex);
   job->progress = *progress;
   job->progress.planar_rgb = NULL;
+  job->progress_time = now;
   job->have_progress = TRUE;
 
   if (job->want_previews && now - job->preview_time >= PREVIEW_INTERVAL_USEC)
@@ -178,8 +180,8 @@ show_text (Job *job, const NeuralStyleProgressInfo *info)
   gchar *text;
   gdouble fraction;
 
-  text = neural_style_progress_text (info, now - job->start);
   fraction = neural_style_progress_fraction (info, job->sizes, job->iterations, job->scales);
+  text = neural_style_progress_text (info, now - job->start, fraction);
 
   gimp_progress_set_text (text);
   if (info->phase == NEURAL_STYLE_PHASE_ITERATING)
@@ -212,7 +214,9 @@ read_state (Job *job, NeuralStyleProgressInfo *info, ns_image *preview)
   info->scales = job->progress.scales;
   info->iteration = job->progress.iteration;
   info->iterations = job->progress.iterations;
+  info->tiles = job->progress.tiles;
   info->loss = job->progress.loss;
+  info->report_usec = job->progress_time - job->start;
   if (preview)
     {
       *preview = job->preview;

@@ -55,8 +55,30 @@ neural_style_format_elapsed (gint64 usec)
   return g_strdup_printf ("%d:%02d", (gint) (seconds / 60), (gint) (seconds % 60));
 }
 
+/* Below these the first scales' short iterations and the fixed costs (the
+ * weights, the style's features) weigh too much for the estimate to hold. */
+#define TIME_LEFT_MIN_FRACTION 0.02
+#define TIME_LEFT_MIN_USEC (10 * G_USEC_PER_SEC)
+
+gint64
+neural_style_time_left (gdouble done, gint64 report_usec, gint64 elapsed_usec)
+{
+  gdouble left;
+
+  if (!(done >= TIME_LEFT_MIN_FRACTION) || report_usec < TIME_LEFT_MIN_USEC)
+    return -1;
+  if (done >= 1.0)
+    return 0;
+
+  /* Counted down between reports, so that an iteration that takes several
+   * seconds does not make the estimate climb with every tick. */
+  left = (gdouble) report_usec * (1.0 - done) / done;
+  left -= (gdouble) (elapsed_usec - report_usec);
+  return left > 0.0 ? (gint64) left : 0;
+}
+
 gchar *
-neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec)
+neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec, gdouble done)
 {
   gchar *elapsed = neural_style_format_elapsed (elapsed_usec);
   gchar *text;
@@ -65,14 +87,40 @@ neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_
     {
     case NEURAL_STYLE_PHASE_ITERATING:
       {
+        GString *line = g_string_new (NULL);
         gchar *loss = neural_style_format_loss (info->loss);
+        gint64 left = neural_style_time_left (done, info->report_usec, elapsed_usec);
 
-        /* TRANSLATORS: "Scale 2/3 · iteration 120/300 · loss 1.2e4 ·
-         * 0:42": the scale of a coarse-to-fine run, the iteration at
-         * that scale, the loss, and the time since the start. */
-        text = g_strdup_printf (_ ("Scale %d/%d · iteration %d/%d · loss %s · %s"), info->scale,
-                                info->scales, info->iteration, info->iterations, loss, elapsed);
+        /* The parts are joined with " · " here; each is translated alone. */
+        /* TRANSLATORS: the scale of a coarse-to-fine run and the iteration
+         * at that scale: "Scale 2/3 · iteration 120/300". */
+        g_string_append_printf (line, _ ("Scale %d/%d · iteration %d/%d"), info->scale,
+                                info->scales, info->iteration, info->iterations);
+        if (info->tiles > 1)
+          {
+            /* TRANSLATORS: the image is too large for the memory limit, so
+             * each iteration goes over it in this many parts (tiles). */
+            const gchar *tiles = g_dngettext (GETTEXT_PACKAGE, "%d tile", "%d tiles", info->tiles);
+
+            g_string_append (line, " · ");
+            g_string_append_printf (line, tiles, info->tiles);
+          }
+        g_string_append (line, " · ");
+        /* TRANSLATORS: the loss the run minimises, e.g. "loss 1.2e4". */
+        g_string_append_printf (line, _ ("loss %s"), loss);
+        g_string_append_printf (line, " · %s", elapsed);
+        if (left >= 0)
+          {
+            gchar *time_left = neural_style_format_elapsed (left);
+
+            g_string_append (line, " · ");
+            /* TRANSLATORS: an estimate of the time the run still takes,
+             * e.g. "about 3:10 left" (minutes:seconds). */
+            g_string_append_printf (line, _ ("about %s left"), time_left);
+            g_free (time_left);
+          }
         g_free (loss);
+        text = g_string_free (line, FALSE);
       }
       break;
 

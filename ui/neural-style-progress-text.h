@@ -1,6 +1,6 @@
 /* GIMP Neural Style: the text and fraction the progress shows, from the
  * engine's progress reports.  GLib only (no GIMP, no GTK), so that it is
- * tested on its own (tests/ui_progress_text_test.c).
+ * tested on its own (tests/unit/ui_progress_text_test.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,16 +25,26 @@ typedef struct
   gint scales;
   gint iteration; /* 1-based, of iterations at this scale */
   gint iterations;
+  gint tiles; /* each evaluation runs over this many tiles (1: the whole image) */
   gdouble loss;
+  gint64 report_usec; /* the elapsed time when the engine sent this report */
 } NeuralStyleProgressInfo;
 
 /* A loss in a few characters: 0.42, 12.3, 1.2e4, 3.4e-5; "–" when not finite. */
 gchar *neural_style_format_loss (gdouble loss);
 /* m:ss, or h:mm:ss from an hour on. */
 gchar *neural_style_format_elapsed (gint64 usec);
-/* "Scale 2/3 · iteration 120/300 · loss 1.2e4 · 0:42" (translated), or the
- * loading or preparing text with the elapsed time. */
-gchar *neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec);
+/* The time left after elapsed_usec, from the share of the work done (done,
+ * 0..1) when the last report came, report_usec after the start: that
+ * report's estimate, report_usec * (1 - done) / done, counted down since
+ * (never below 0).  -1 while too little is done for it to mean anything. */
+gint64 neural_style_time_left (gdouble done, gint64 report_usec, gint64 elapsed_usec);
+/* "Scale 2/3 · iteration 120/300 · 4 tiles · loss 1.2e4 · 0:42 · about 3:10
+ * left" (translated; the tiles only when more than one, the time left once
+ * there is an estimate), or the loading or preparing text with the elapsed
+ * time.  done is neural_style_progress_fraction's share of the work done. */
+gchar *neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec,
+                                   gdouble done);
 /* The share of the work done: each scale costs its iterations times its
  * pixel count (sizes are the scales' longest sides). */
 gdouble neural_style_progress_fraction (const NeuralStyleProgressInfo *info, const gint *sizes,

@@ -1,5 +1,6 @@
 /* The progress text of the plug-in (ui/neural-style-progress-text.c): the
- * loss, the elapsed time and the whole line, in English (no catalog).
+ * loss, the elapsed time, the time left and the whole line, in English (no
+ * catalog).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -59,31 +60,85 @@ test_elapsed (void)
 }
 
 static void
+check_text (const NeuralStyleProgressInfo *info, gint64 elapsed_seconds, gdouble fraction,
+            const gchar *expected)
+{
+  gchar *text = neural_style_progress_text (info, elapsed_seconds * G_USEC_PER_SEC, fraction);
+
+  g_test_message ("%s", text);
+  g_assert_cmpstr (text, ==, expected);
+  g_free (text);
+}
+
+static void
+test_time_left (void)
+{
+  const gint64 s = G_USEC_PER_SEC;
+
+  /* A quarter done after 40 s: three times as long again. */
+  g_assert_cmpint (neural_style_time_left (0.25, 40 * s, 40 * s), ==, 120 * s);
+  /* Counted down between reports, not up. */
+  g_assert_cmpint (neural_style_time_left (0.25, 40 * s, 45 * s), ==, 115 * s);
+  g_assert_cmpint (neural_style_time_left (0.25, 40 * s, 200 * s), ==, 0);
+  g_assert_cmpint (neural_style_time_left (1.0, 40 * s, 40 * s), ==, 0);
+  /* Too early: too little done, or too little time. */
+  g_assert_cmpint (neural_style_time_left (0.019, 100 * s, 100 * s), ==, -1);
+  g_assert_cmpint (neural_style_time_left (0.0, 100 * s, 100 * s), ==, -1);
+  g_assert_cmpint (neural_style_time_left (0.5, 9 * s, 9 * s), ==, -1);
+  g_assert_cmpint (neural_style_time_left (0.02, 10 * s, 10 * s), >, 0);
+  g_assert_cmpint (neural_style_time_left (NAN, 100 * s, 100 * s), ==, -1);
+}
+
+static void
 test_text (void)
 {
-  NeuralStyleProgressInfo info = { NEURAL_STYLE_PHASE_ITERATING, 2, 3, 120, 300, 12345.0 };
+  NeuralStyleProgressInfo info = { .phase = NEURAL_STYLE_PHASE_ITERATING,
+                                   .scale = 2,
+                                   .scales = 3,
+                                   .iteration = 120,
+                                   .iterations = 300,
+                                   .tiles = 1,
+                                   .loss = 12345.0,
+                                   .report_usec = 42 * G_USEC_PER_SEC };
   gchar *text;
 
-  text = neural_style_progress_text (&info, 42 * G_USEC_PER_SEC);
-  g_assert_cmpstr (text, ==, "Scale 2/3 · iteration 120/300 · loss 1.2e4 · 0:42");
-  g_free (text);
+  /* One tile and no estimate yet (42 s but under 2 % done): neither shown. */
+  check_text (&info, 42, 0.01, "Scale 2/3 · iteration 120/300 · loss 1.2e4 · 0:42");
+  info.report_usec = 8 * G_USEC_PER_SEC;
+  check_text (&info, 8, 0.5, "Scale 2/3 · iteration 120/300 · loss 1.2e4 · 0:08");
+
+  /* Tiles from two on, and the time left once there is an estimate. */
+  info.tiles = 4;
+  check_text (&info, 8, 0.5, "Scale 2/3 · iteration 120/300 · 4 tiles · loss 1.2e4 · 0:08");
+  info.tiles = 2;
+  info.report_usec = 40 * G_USEC_PER_SEC;
+  check_text (&info, 40, 0.25,
+              "Scale 2/3 · iteration 120/300 · 2 tiles · loss 1.2e4 · 0:40 · about 2:00 left");
+  check_text (&info, 43, 0.25,
+              "Scale 2/3 · iteration 120/300 · 2 tiles · loss 1.2e4 · 0:43 · about 1:57 left");
+  info.tiles = 0; /* not reported */
+  info.report_usec = (gint64) 5400 * G_USEC_PER_SEC;
+  check_text (&info, 5400, 0.5,
+              "Scale 2/3 · iteration 120/300 · loss 1.2e4 · 1:30:00 · about 1:30:00 left");
 
   info.scale = 1;
   info.scales = 1;
   info.iteration = 100000;
   info.iterations = 100000;
   info.loss = NAN;
-  text = neural_style_progress_text (&info, (gint64) 7384 * G_USEC_PER_SEC);
-  g_assert_cmpstr (text, ==, "Scale 1/1 · iteration 100000/100000 · loss – · 2:03:04");
+  info.report_usec = (gint64) 7384 * G_USEC_PER_SEC;
+  text = neural_style_progress_text (&info, (gint64) 7384 * G_USEC_PER_SEC, 1.0);
+  g_assert_cmpstr (text, ==,
+                   "Scale 1/1 · iteration 100000/100000 · loss – · 2:03:04 · about 0:00 left");
   g_free (text);
 
   info.phase = NEURAL_STYLE_PHASE_LOADING;
-  text = neural_style_progress_text (&info, 3 * G_USEC_PER_SEC);
+  text = neural_style_progress_text (&info, 3 * G_USEC_PER_SEC, 0.0);
   g_assert_cmpstr (text, ==, "Loading the VGG19 weights · 0:03");
   g_free (text);
 
   info.phase = NEURAL_STYLE_PHASE_PREPARING;
-  text = neural_style_progress_text (&info, 65 * G_USEC_PER_SEC);
+  text = neural_style_progress_text (&info, 65 * G_USEC_PER_SEC, 0.0);
   g_assert_cmpstr (text, ==, "Preparing the style · 1:05");
   g_free (text);
 }
@@ -95,7 +150,13 @@ test_fraction (void)
    * 1, 2 and 4 units: 7 in all. */
   const gint sizes[] = { 128, 256, 512 };
   const gint iterations[] = { 100, 50, 25 };
-  NeuralStyleProgressInfo info = { NEURAL_STYLE_PHASE_ITERATING, 1, 3, 50, 100, 1.0 };
+  NeuralStyleProgressInfo info = { .phase = NEURAL_STYLE_PHASE_ITERATING,
+                                   .scale = 1,
+                                   .scales = 3,
+                                   .iteration = 50,
+                                   .iterations = 100,
+                                   .tiles = 1,
+                                   .loss = 1.0 };
 
   g_assert_cmpfloat_with_epsilon (neural_style_progress_fraction (&info, sizes, iterations, 3),
                                   0.5 / 7.0, 1e-12);
@@ -115,6 +176,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/progress-text/loss", test_loss);
   g_test_add_func ("/progress-text/elapsed", test_elapsed);
+  g_test_add_func ("/progress-text/time-left", test_time_left);
   g_test_add_func ("/progress-text/text", test_text);
   g_test_add_func ("/progress-text/fraction", test_fraction);
 
