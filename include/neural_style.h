@@ -60,7 +60,9 @@ typedef struct
   int max_size;         /* working size: longest side in pixels; 0 = the content's size */
   int multi_scale;      /* coarse to fine, from about min_scale_size up to max_size */
   int min_scale_size;   /* longest side of the coarsest scale */
-  double style_scale;   /* style image's longest side relative to the working size */
+  int detail_size;      /* scales larger than this paint fine strokes only; 0: none do */
+  double style_scale; /* style image's longest side relative to the working size, never
+                         beyond its own */
   int keep_colors;      /* luminance from the result, colour from the content */
   ns_init init;
   unsigned seed;    /* noise; with the same inputs and thread count, the same result */
@@ -86,6 +88,14 @@ ns_status ns_params_check (const ns_params *params, ns_error *err);
  * the iterations each takes; returns how many scales there are. */
 int ns_scale_schedule (const ns_params *params, int content_width, int content_height, int *sizes,
                        int *iterations, int max_scales);
+
+/* The size a style image of style_width x style_height is worked at when
+ * the working size's longest side is working_size: its longest side
+ * style_scale times that, but never more than its own (an enlarged
+ * painting paints blur, not strokes).  NS_ERROR_ARGUMENT for a style too
+ * narrow to work at any size. */
+ns_status ns_style_working_size (const ns_params *params, int style_width, int style_height,
+                                 int working_size, int *width, int *height, ns_error *err);
 
 typedef struct
 {

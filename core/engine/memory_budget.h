@@ -8,9 +8,14 @@
 #include <stddef.h>
 
 #include "neural_style.h"
+#include "ns_weights.h"
 
 /* The run's budget in bytes: params->memory_limit MiB, or the default. */
 size_t ns_memory_budget_bytes (const ns_params *params);
+
+/* What the process holds for a run besides the run's own buffers: the
+ * weights, and a reserve for the threads' stacks and OpenBLAS's buffers. */
+size_t ns_memory_process_bytes (const ns_weights *weights);
 
 /* Bytes of liblbfgs's state for count values with memory correction pairs
  * (its vectors and history are doubles), with our float views. */

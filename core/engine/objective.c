@@ -33,7 +33,7 @@ static size_t
 widest_loss_layer (const ns_objective_layers *layers)
 {
   size_t widest = 0;
-  for (int s = -1; s < layers->style_layer_count; s++)
+  for (int s = layers->content_layer < 0 ? 0 : -1; s < layers->style_layer_count; s++)
     {
       const int l = s < 0 ? layers->content_layer : layers->style_layers[s];
       const int p = ns_vgg19_pools_before (l);
@@ -56,7 +56,7 @@ size_t
 ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height)
 {
   const int cl = layers->content_layer;
-  size_t floats = ns_vgg19_conv_out_channels (cl) * layer_positions (cl, height, width);
+  size_t floats = cl < 0 ? 0 : ns_vgg19_conv_out_channels (cl) * layer_positions (cl, height, width);
   for (int s = 0; s < layers->style_layer_count; s++)
     {
       const size_t c = ns_vgg19_conv_out_channels (layers->style_layers[s]);
@@ -201,7 +201,7 @@ ns_objective_net_options (const ns_objective_layers *layers, const ns_vgg19_net_
    * most of the network's memory */
   ns_vgg19_net_options options;
   ns_vgg19_net_options_init (&options);
-  options.keep = 1u << layers->content_layer;
+  options.keep = layers->content_layer < 0 ? 0 : 1u << layers->content_layer;
   for (int s = 0; s < layers->style_layer_count; s++)
     options.keep |= 1u << layers->style_layers[s];
   if (net_options)
@@ -303,7 +303,10 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights,
 static ns_status
 compute_content_target (ns_objective *obj, const float *content, ns_error *err)
 {
-  const int l = obj->layers.content_layer, channels = ns_vgg19_conv_out_channels (l);
+  const int l = obj->layers.content_layer;
+  if (l < 0)
+    return NS_OK;
+  const int channels = ns_vgg19_conv_out_channels (l);
   const size_t positions = layer_positions (l, obj->height, obj->width);
   const ns_rect all = ns_rect_at_layer ((ns_rect) { 0, obj->height, 0, obj->width }, l);
   obj->content_target = calloc ((size_t) channels * positions, sizeof (float));
@@ -414,9 +417,17 @@ ns_objective_init (ns_objective *obj, const ns_weights *weights, const ns_object
                                   content_weight, style_weight, tv_weight, net_options, NULL, err);
 }
 
+ns_status
+ns_objective_set_anchor (ns_objective *obj, const float *x0, int block, ns_error *err)
+{
+  ns_anchor_clear (&obj->anchor);
+  return ns_anchor_init (&obj->anchor, x0, obj->width, obj->height, block, err);
+}
+
 void
 ns_objective_clear (ns_objective *obj)
 {
+  ns_anchor_clear (&obj->anchor);
   ns_vgg19_net_clear (&obj->net);
   ns_tiling_clear (&obj->tiling);
   free (obj->content_target);
@@ -484,6 +495,8 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
           ns_rect_scatter_add (obj->crop_gradient, 3, obj->height, obj->width, t->crop, gradient);
         }
     }
+  if (obj->anchor.target)
+    obj->content_loss += ns_anchor_loss (&obj->anchor, x, obj->content_weight, gradient);
   if (obj->tv_weight > 0.0)
     obj->tv_loss = ns_total_variation (x, 3, obj->height, obj->width, obj->tv_weight, gradient);
   return obj->content_weight * obj->content_loss + obj->style_weight * obj->style_loss +

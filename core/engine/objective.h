@@ -12,6 +12,7 @@
 #ifndef OBJECTIVE_H
 #define OBJECTIVE_H
 
+#include "anchor.h"
 #include "ns_error.h"
 #include "tiling.h"
 #include "vgg19_net.h"
@@ -20,7 +21,7 @@
 
 typedef struct
 {
-  int content_layer; /* conv index of the content ReLU */
+  int content_layer; /* conv index of the content ReLU; -1: no content loss */
   int style_layer_count;
   int style_layers[NS_OBJECTIVE_MAX_STYLE_LAYERS]; /* conv indices */
   double style_layer_weights[NS_OBJECTIVE_MAX_STYLE_LAYERS];
@@ -50,8 +51,10 @@ typedef struct
    * layer's features of a tile's inner part */
   float *crop_rgb, *crop_gradient;
   float *inner_features;
+  ns_anchor anchor; /* a detail scale's shapes (target NULL: none) */
   double content_weight, style_weight, tv_weight;
-  /* unweighted terms of the last evaluation (style: sum of w_l E_l) */
+  /* unweighted terms of the last evaluation (style: sum of w_l E_l;
+   * content: with an anchor, the anchor's term too) */
   double content_loss, style_loss, tv_loss;
 } ns_objective;
 
@@ -103,6 +106,11 @@ size_t ns_objective_least_tile_bytes (const ns_objective_layers *layers,
  * Gram matrices, for a width x height image. */
 size_t ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height);
 void ns_objective_clear (ns_objective *obj);
+
+/* From now on the content term includes the anchor (anchor.h) of x0, a
+ * planar RGB image of the working size, in blocks of block pixels: for a
+ * detail scale, whose layers have no content layer. */
+ns_status ns_objective_set_anchor (ns_objective *obj, const float *x0, int block, ns_error *err);
 
 /* Returns the weighted loss at x (planar RGB); fills gradient (same layout)
  * when it is not NULL. */

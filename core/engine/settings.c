@@ -106,13 +106,20 @@ const ns_setting ns_settings[] = {
     N_ ("Coarsest scale si_ze"),
     N_ ("The longest side, in pixels, of the first, smallest scale of a multi-scale run"),
     NS_SETTING_GROUP_ADVANCED, 0, 16.0, 64.0 },
+  { "detail-size", NS_SETTING_INT, FIELD (detail_size), 0, 0, NS_MAX_WORKING_SIZE, NULL,
+    N_ ("_Detail scales above"),
+    N_ ("Scales whose longest side is larger than this paint only the fine strokes (the two "
+        "finest style layers) and keep the shapes of the scale before: far faster and leaner "
+        "for print sizes.  0: every scale paints with all layers"),
+    NS_SETTING_GROUP_ADVANCED, 0, 64.0, 512.0 },
   { "keep-colors", NS_SETTING_BOOLEAN, FIELD (keep_colors), 0, 0, 1, NULL,
     N_ ("Keep origin_al colours"),
     N_ ("Take only the brightness from the painting and keep your layer's own colours"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
   { "style-scale", NS_SETTING_DOUBLE, FIELD (style_scale), 1.0, 0.05, 8.0, NULL, N_ ("Te_xture scale"),
     N_ ("The size of the style picture relative to the working size: below 1 gives finer, "
-        "smaller strokes, above 1 larger ones"),
+        "smaller strokes, above 1 larger ones.  A style picture is never enlarged beyond its "
+        "own pixels (that would paint blur, not strokes)"),
     NS_SETTING_GROUP_ADVANCED, 2, 0.05, 0.25 },
   { "tv-weight", NS_SETTING_DOUBLE, FIELD (tv_weight), 0.0, 0.0, 1.0e6, NULL,
     N_ ("Smoot_hing (TV weight)"),

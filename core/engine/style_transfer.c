@@ -70,6 +70,43 @@ plan_working_size (int width, int height, int longest_wanted, int only_shrink, c
   return NS_OK;
 }
 
+ns_status
+ns_style_working_size (const ns_params *params, int style_width, int style_height, int working_size,
+                       int *width, int *height, ns_error *err)
+{
+  return plan_working_size (style_width, style_height,
+                            (int) lround (working_size * params->style_scale), 1, "style", width,
+                            height, err);
+}
+
+/* The layers of a scale: all of the set's, or for a detail scale (larger
+ * than params->detail_size, after a first scale) only its two finest style
+ * layers and no content layer (an anchor keeps the shapes instead). */
+static ns_objective_layers
+scale_layers (const ns_params *params, int scale, const int *sizes)
+{
+  ns_objective_layers layers = ns_layer_set_layers (params);
+  if (params->detail_size > 0 && scale > 0 && sizes[scale] > params->detail_size)
+    {
+      layers.content_layer = -1;
+      layers.style_layer_count = 2;
+    }
+  return layers;
+}
+
+/* The anchor's blocks at a detail scale: about one per pixel of the last
+ * scale painted with all layers. */
+static int
+anchor_block (int scale, const int *sizes, const ns_params *params)
+{
+  int full = sizes[0];
+  for (int k = 0; k < scale; k++)
+    if (sizes[k] <= params->detail_size)
+      full = sizes[k];
+  const int block = (int) lround ((double) sizes[scale] / full);
+  return block > 2 ? block : 2;
+}
+
 int
 ns_scale_schedule (const ns_params *params, int content_width, int content_height, int *sizes,
                    int *iterations, int max_scales)
@@ -149,6 +186,19 @@ planar_resized (const planar_image *src, int width, int height, planar_image *ou
       out->rgb = NULL;
     }
   return status;
+}
+
+static ns_status
+planar_copy (const float *rgb, int width, int height, planar_image *out, ns_error *err)
+{
+  free (out->rgb);
+  out->width = width;
+  out->height = height;
+  out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
+  if (!out->rgb)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+  memcpy (out->rgb, rgb, sizeof (float) * 3 * (size_t) width * height);
+  return NS_OK;
 }
 
 static void
@@ -281,7 +331,8 @@ typedef struct
   planar_image styles[NS_MAX_STYLES]; /* at their own sizes */
   planar_image scaled_content;
   planar_image scaled_styles[NS_MAX_STYLES];
-  float *x; /* the image being optimised */
+  float *x;                 /* the image being optimised */
+  planar_image full_result; /* the last scale with all layers' result, for detail scales */
   ns_objective obj;
 } stylize_buffers;
 
@@ -294,6 +345,18 @@ clear_scale_inputs (stylize_buffers *b, int style_count)
     {
       free (b->scaled_styles[k].rgb);
       b->scaled_styles[k].rgb = NULL;
+    }
+}
+
+static void
+free_planar_copies (stylize_buffers *b, int style_count)
+{
+  free (b->content.rgb);
+  b->content.rgb = NULL;
+  for (int k = 0; k < style_count; k++)
+    {
+      free (b->styles[k].rgb);
+      b->styles[k].rgb = NULL;
     }
 }
 
@@ -311,9 +374,8 @@ prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int
   for (int k = 0; k < style_count && status == NS_OK; k++)
     {
       int sw, sh;
-      const int style_size = (int) lround (size * params->style_scale);
-      status = plan_working_size (b->styles[k].width, b->styles[k].height, style_size, 0, "style",
-                                  &sw, &sh, err);
+      status = ns_style_working_size (params, b->styles[k].width, b->styles[k].height, size, &sw,
+                                      &sh, err);
       if (status == NS_OK)
         status = planar_resized (&b->styles[k], sw, sh, &b->scaled_styles[k], err);
     }
@@ -385,9 +447,8 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
   size_t scaled = planar_bytes (plan->width, plan->height);
   for (int k = 0; k < style_count && status == NS_OK; k++)
     {
-      status = plan_working_size (styles[k].image->width, styles[k].image->height,
-                                  (int) lround (size * params->style_scale), 0, "style",
-                                  &plan->style_width[k], &plan->style_height[k], err);
+      status = ns_style_working_size (params, styles[k].image->width, styles[k].image->height, size,
+                                      &plan->style_width[k], &plan->style_height[k], err);
       scaled += planar_bytes (plan->style_width[k], plan->style_height[k]);
     }
   if (status != NS_OK)
@@ -440,26 +501,41 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
 /* Plans every scale of a run with params within budget bytes; the result's
  * resizing at the end too. */
 static ns_status
-plan_run (const ns_params *params, const ns_image *content, const ns_style *styles, int style_count,
-          size_t budget, scale_plan *plans, int *scales, ns_error *err)
+plan_run (const ns_weights *weights, const ns_params *params, const ns_image *content,
+          const ns_style *styles, int style_count, size_t budget, scale_plan *plans, int *scales,
+          ns_error *err)
 {
-  const ns_objective_layers layers = ns_layer_set_layers (params);
   int sizes[MAX_SCALES], iterations[MAX_SCALES];
   *scales = ns_scale_schedule (params, content->width, content->height, sizes, iterations,
                                MAX_SCALES);
-  size_t inputs = image_bytes (content) + planar_bytes (content->width, content->height);
+  /* the weights and the caller's images throughout; their planar copies
+   * until the last scale's inputs are made */
+  size_t inputs = ns_memory_process_bytes (weights) + image_bytes (content);
+  size_t copies = planar_bytes (content->width, content->height);
   for (int k = 0; k < style_count; k++)
-    inputs += image_bytes (styles[k].image) +
-              planar_bytes (styles[k].image->width, styles[k].image->height);
+    {
+      inputs += image_bytes (styles[k].image);
+      copies += planar_bytes (styles[k].image->width, styles[k].image->height);
+    }
   ns_status status = NS_OK;
   for (int s = 0; s < *scales && status == NS_OK; s++)
-    status = plan_scale (params, &layers, content, styles, style_count, sizes[s], inputs, budget,
-                         &plans[s], err);
+    {
+      const ns_objective_layers layers = scale_layers (params, s, sizes);
+      const int last = s == *scales - 1;
+      status = plan_scale (params, &layers, content, styles, style_count, sizes[s],
+                           last ? inputs : inputs + copies, budget, &plans[s], err);
+      /* making the last scale's inputs: the copies, the scaled inputs, x
+       * and the previous x */
+      const size_t x = planar_bytes (plans[s].width, plans[s].height);
+      if (status == NS_OK && last && inputs + copies + 3 * x > budget)
+        status = ns_error_set (err, NS_ERROR_NOMEM, "%dx%d needs %.0f MiB", plans[s].width,
+                               plans[s].height, (inputs + copies + 3 * x) / 1048576.0);
+    }
   /* at the end: x, the result at the content's size and its planar copy */
   if (status == NS_OK)
     {
       const scale_plan *last = &plans[*scales - 1];
-      const size_t end = inputs + planar_bytes (last->width, last->height) +
+      const size_t end = inputs + copies + planar_bytes (last->width, last->height) +
                          planar_bytes (content->width, content->height) + image_bytes (content);
       if (end > budget)
         status = ns_error_set (err, NS_ERROR_NOMEM, "the result needs %.0f MiB", end / 1048576.0);
@@ -470,13 +546,13 @@ plan_run (const ns_params *params, const ns_image *content, const ns_style *styl
 /* Refuses a run that does not fit its memory limit before any work, naming
  * the largest working size that would fit. */
 static ns_status
-check_memory (const ns_params *params, const ns_image *content, const ns_style *styles,
-              int style_count, scale_plan *plans, int *scales, ns_error *err)
+check_memory (const ns_weights *weights, const ns_params *params, const ns_image *content,
+              const ns_style *styles, int style_count, scale_plan *plans, int *scales, ns_error *err)
 {
   const size_t budget = ns_memory_budget_bytes (params);
   ns_error why;
-  const ns_status status = plan_run (params, content, styles, style_count, budget, plans, scales,
-                                     &why);
+  const ns_status status = plan_run (weights, params, content, styles, style_count, budget, plans,
+                                     scales, &why);
   if (status != NS_ERROR_NOMEM)
     {
       if (status != NS_OK && err)
@@ -492,7 +568,8 @@ check_memory (const ns_params *params, const ns_image *content, const ns_style *
   while (lo <= hi)
     {
       smaller.max_size = (lo + hi) / 2;
-      if (plan_run (&smaller, content, styles, style_count, budget, plans, scales, &ignored) == NS_OK)
+      if (plan_run (weights, &smaller, content, styles, style_count, budget, plans, scales,
+                    &ignored) == NS_OK)
         {
           fits = smaller.max_size;
           lo = smaller.max_size + 1;
@@ -548,10 +625,10 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
                                         MAX_SCALES);
   scale_plan plans[MAX_SCALES];
   int planned;
-  if ((status = check_memory (params, content, styles, style_count, plans, &planned, err)) != NS_OK)
+  if ((status = check_memory (weights, params, content, styles, style_count, plans, &planned, err)) !=
+      NS_OK)
     return status;
   NS_ASSERT (planned == scales);
-  const ns_objective_layers layers = ns_layer_set_layers (params);
   stylize_buffers b;
   memset (&b, 0, sizeof b);
   float *final_rgb = NULL;
@@ -568,6 +645,10 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       ns_objective_clear (&b.obj);
       status = prepare_scale (&b, style_count, params, sizes[s], s == 0, previous_width,
                               previous_height, err);
+      if (s == scales - 1)
+        /* the last scale's inputs are made: the copies at the images' own
+         * sizes make room for it (keep colours makes the content's again) */
+        free_planar_copies (&b, style_count);
       ns_objective_style targets[NS_MAX_STYLES];
       for (int k = 0; k < style_count; k++)
         targets[k] = (ns_objective_style) { b.scaled_styles[k].rgb, b.scaled_styles[k].width,
@@ -576,6 +657,7 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       ns_vgg19_net_options_init (&net_options);
       net_options.keep = 0; /* the loss layers' outputs only */
       const ns_tile_request tiles = { .budget = plans[s].tile_budget };
+      const ns_objective_layers layers = scale_layers (params, s, sizes);
       if (status == NS_OK)
         status = ns_objective_init_tiled (&b.obj, weights, &layers, b.scaled_content.rgb,
                                           b.scaled_content.width, b.scaled_content.height, targets,
@@ -583,6 +665,17 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
                                           params->tv_weight, &net_options, &tiles, err);
       /* the targets are made: the scaled inputs make room for the optimiser */
       clear_scale_inputs (&b, style_count);
+      if (status == NS_OK && layers.content_layer < 0)
+        {
+          /* the shapes of the last full scale, not of the scale before:
+           * from one detail scale to the next they would drift */
+          planar_image shapes;
+          status = planar_resized (&b.full_result, b.obj.width, b.obj.height, &shapes, err);
+          if (status == NS_OK)
+            status = ns_objective_set_anchor (&b.obj, shapes.rgb, anchor_block (s, sizes, params),
+                                              err);
+          free (shapes.rgb);
+        }
       if (status != NS_OK)
         break;
 
@@ -598,6 +691,9 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       if (status == NS_OK && run.reply == NS_PROGRESS_CANCEL)
         status = ns_error_set (err, NS_ERROR_CANCELLED, "cancelled at scale %d of %d", s + 1, scales);
       stopped = run.reply == NS_PROGRESS_STOP;
+      if (status == NS_OK && layers.content_layer >= 0 && s + 1 < scales &&
+          scale_layers (params, s + 1, sizes).content_layer < 0)
+        status = planar_copy (b.x, b.obj.width, b.obj.height, &b.full_result, err);
     }
 
   const int w = b.obj.width, h = b.obj.height;
@@ -613,6 +709,8 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       else
         status = ns_resize_planar (b.x, 3, w, h, final_rgb, content->width, content->height, err);
     }
+  if (status == NS_OK && params->keep_colors && !b.content.rgb)
+    status = planar_from_image (content, &b.content, err);
   if (status == NS_OK && params->keep_colors)
     ns_keep_content_colors (final_rgb, b.content.rgb, (size_t) content->width * content->height);
   if (status == NS_OK)
@@ -622,9 +720,8 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
 
   free (final_rgb);
   clear_scale_inputs (&b, style_count);
-  for (int k = 0; k < style_count; k++)
-    free (b.styles[k].rgb);
-  free (b.content.rgb);
+  free_planar_copies (&b, style_count);
+  free (b.full_result.rgb);
   free (b.x);
   ns_objective_clear (&b.obj);
   return status;

@@ -166,18 +166,18 @@ test_shipped (void)
 {
   GList *list = list_presets ();
   const gchar *names[] = { "Paper (L-BFGS)", "Adam, last ReLU of each block", "Quick preview",
-                           "High quality" };
+                           "High quality", "Print (full resolution)" };
   NeuralStylePreset *preset;
   FakeConfig *config;
   ns_params d;
   gchar *optimizer, *layer_set;
   gdouble style_weight, learning_rate;
-  gint iterations, max_size;
+  gint iterations, max_size, detail_size;
   gboolean multi_scale;
 
   ns_params_init (&d);
-  g_assert_cmpint (g_list_length (list), ==, 4);
-  for (gint i = 0; i < 4; i++)
+  g_assert_cmpint (g_list_length (list), ==, G_N_ELEMENTS (names));
+  for (gint i = 0; i < (gint) G_N_ELEMENTS (names); i++)
     {
       preset = g_list_nth_data (list, i);
       g_assert_cmpstr (neural_style_preset_get_name (preset), ==, names[i]);
@@ -204,6 +204,12 @@ test_shipped (void)
   g_assert_cmpfloat_with_epsilon (style_weight, 3.0, 1e-12);
   g_free (optimizer);
   g_free (layer_set);
+
+  /* the layer's own size, fine strokes only above 512 px */
+  g_object_get (find_preset (list, "Print (full resolution)"), "max-size", &max_size,
+                "detail-size", &detail_size, NULL);
+  g_assert_cmpint (max_size, ==, 0);
+  g_assert_cmpint (detail_size, ==, 512);
 
   g_object_get (find_preset (list, "Quick preview"), "max-size", &max_size, "iterations",
                 &iterations, "multi-scale", &multi_scale, NULL);

@@ -231,6 +231,37 @@ identical (const ns_image *a, const ns_image *b)
          memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
 }
 
+/* The texture scale: style_scale times the working size, never beyond the
+ * style picture's own pixels. */
+static void
+test_style_working_size (void)
+{
+  static const struct
+  {
+    double style_scale;
+    int working, width, height;
+  } cases[] = {
+    { 1.0, 512, 512, 410 },   /* shrunk to the working size */
+    { 1.0, 6000, 1000, 800 }, /* not enlarged: its own pixels */
+    { 0.5, 1000, 500, 400 },  /* finer strokes */
+    { 2.0, 400, 800, 640 },   /* larger strokes */
+    { 2.0, 800, 1000, 800 },  /* larger, up to its own size */
+  };
+  ns_params params;
+  ns_params_init (&params);
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+    {
+      int w = 0, h = 0;
+      ns_error err;
+      params.style_scale = cases[k].style_scale;
+      const ns_status status = ns_style_working_size (&params, 1000, 800, cases[k].working, &w, &h,
+                                                      &err);
+      tap_check (status == NS_OK && w == cases[k].width && h == cases[k].height,
+                 "a 1000x800 style at texture scale %.1f, working size %d: %dx%d (want %dx%d)",
+                 cases[k].style_scale, cases[k].working, w, h, cases[k].width, cases[k].height);
+    }
+}
+
 static void
 test_schedule (void)
 {
@@ -512,6 +543,7 @@ main (void)
   test_lbfgs_rosenbrock ();
   test_lbfgs_on_style_objective (&weights);
   test_schedule ();
+  test_style_working_size ();
   test_stylize_controls (&weights);
   ns_weights_clear (&weights);
   return tap_done ();

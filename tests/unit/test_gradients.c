@@ -10,6 +10,7 @@
 #include "gram.h"
 #include "losses.h"
 #include "maxpool2x2.h"
+#include "anchor.h"
 #include "objective.h"
 #include "synthetic_weights.h"
 #include "test_util.h"
@@ -542,6 +543,57 @@ test_total_loss (void)
   ns_weights_clear (&weights);
 }
 
+/* ---- the anchor of a detail scale ---- */
+
+static void
+test_anchor (void)
+{
+  ns_random state;
+  ns_random_seed (&state, 23);
+  const int w = 23, h = 17, block = 4; /* partial blocks on the right and at the bottom */
+  const size_t n = 3 * (size_t) w * h;
+  float *x0 = random_floats (n, 0.5, &state), *x = random_floats (n, 0.5, &state);
+  float *grad = calloc (n, sizeof (float));
+  for (size_t i = 0; i < n; i++)
+    {
+      x0[i] += 0.5f;
+      x[i] = x0[i] + 0.3f * x[i];
+    }
+  ns_anchor anchor;
+  ns_error err;
+  if (ns_anchor_init (&anchor, x0, w, h, block, &err) != NS_OK)
+    {
+      report (0, "ns_anchor_init", 0, 0);
+      return;
+    }
+  report (ns_anchor_loss (&anchor, x0, 1.0, NULL) == 0.0, "the anchor is 0 at its own image", 0, 0);
+  const double weight = 1.7;
+  ns_anchor_loss (&anchor, x, weight, grad);
+  /* a quadratic: central differences are exact but for rounding */
+  double worst = 0.0;
+  for (size_t i = 0; i < n; i += 7)
+    {
+      const float saved = x[i];
+      const float eps = 1e-2f;
+      x[i] = saved + eps;
+      const double plus = ns_anchor_loss (&anchor, x, weight, NULL);
+      x[i] = saved - eps;
+      const double minus = ns_anchor_loss (&anchor, x, weight, NULL);
+      x[i] = saved;
+      worst = fmax (worst, relative_error (weight * (plus - minus) / (2.0 * eps), grad[i], 1e-6));
+    }
+  report (worst < 1e-3, "anchor gradient vs finite differences (partial blocks too)", worst, 1e-3);
+  /* within a block, moving two pixels in opposite ways keeps the means */
+  x0[0] += 0.1f;
+  x0[1] -= 0.1f;
+  const double moved = ns_anchor_loss (&anchor, x0, 1.0, NULL);
+  report (moved < 1e-12, "strokes within a block cost nothing", moved, 1e-12);
+  ns_anchor_clear (&anchor);
+  free (x0);
+  free (x);
+  free (grad);
+}
+
 int
 main (void)
 {
@@ -551,5 +603,6 @@ main (void)
   test_gram_and_losses ();
   test_first_layer_with_relu ();
   test_total_loss ();
+  test_anchor ();
   return tap_done ();
 }

@@ -115,12 +115,12 @@ main (void)
     ns_image_clear (&result);
 
   /* too small: refused before the first iteration, with a size that fits */
-  params.memory_limit = 200;
+  params.memory_limit = 320;
   r.reports = 0;
   const ns_status refused = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
                                         &err);
   tap_check (refused == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, "would fit"),
-             "a 200 MiB limit refused before any work: %s", err.message);
+             "a 320 MiB limit refused before any work: %s", err.message);
 
   ns_image_clear (&content);
   ns_image_clear (&style);
