@@ -61,8 +61,8 @@ typedef struct
   int multi_scale;      /* coarse to fine, from about min_scale_size up to max_size */
   int min_scale_size;   /* longest side of the coarsest scale */
   int detail_size;      /* scales larger than this paint fine strokes only; 0: none do */
-  double style_scale; /* style image's longest side relative to the working size, never
-                         beyond its own */
+  double style_scale;   /* style image's longest side relative to the working size, never
+                           beyond its own */
   int keep_colors;      /* luminance from the result, colour from the content */
   ns_init init;
   unsigned seed;    /* noise; with the same inputs and thread count, the same result */

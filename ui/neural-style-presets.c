@@ -30,11 +30,8 @@
 /* The shipped presets' names, for translation (the files hold them in
  * English). */
 static const gchar *shipped_names[] G_GNUC_UNUSED = {
-  N_ ("Paper (L-BFGS)"),
-  N_ ("Adam, last ReLU of each block"),
-  N_ ("Quick preview"),
-  N_ ("High quality"),
-  N_ ("Print (full resolution)"),
+  N_ ("Paper (L-BFGS)"), N_ ("Adam, last ReLU of each block"), N_ ("Quick preview"),
+  N_ ("High quality"),   N_ ("Print (full resolution)"),
 };
 
 /* Property PROP_FIRST_SETTING + i is row i of the engine's settings table

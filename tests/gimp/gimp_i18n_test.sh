@@ -62,8 +62,8 @@ print("plugin=%s catalogs=%d presets=%d" % (d, sum(w in paths for w in want), le
 echo "install layout: $layout"
 check "meson installs both catalogs as <plug-in dir>/locale/<lang>/LC_MESSAGES/gimp-neural-style.mo" \
   grep -q "catalogs=2" <<<"$layout"
-check "meson installs the four shipped presets in <plug-in dir>/presets" \
-  grep -q "presets=4" <<<"$layout"
+check "meson installs the five shipped presets in <plug-in dir>/presets" \
+  grep -q "presets=5" <<<"$layout"
 
 # --- GIMP in Chinese and in German -------------------------------------------
 make_test_profile

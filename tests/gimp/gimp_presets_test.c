@@ -127,6 +127,9 @@ fake_config_init (FakeConfig *config)
 
 /*  Helpers  */
 
+/* ui/presets/ */
+#define SHIPPED_PRESETS 5
+
 static gchar *shipped_dir;
 static gchar *profile_dir;
 
@@ -176,6 +179,7 @@ test_shipped (void)
   gboolean multi_scale;
 
   ns_params_init (&d);
+  g_assert_cmpint (G_N_ELEMENTS (names), ==, SHIPPED_PRESETS);
   g_assert_cmpint (g_list_length (list), ==, G_N_ELEMENTS (names));
   for (gint i = 0; i < (gint) G_N_ELEMENTS (names); i++)
     {
@@ -206,8 +210,8 @@ test_shipped (void)
   g_free (layer_set);
 
   /* the layer's own size, fine strokes only above 512 px */
-  g_object_get (find_preset (list, "Print (full resolution)"), "max-size", &max_size,
-                "detail-size", &detail_size, NULL);
+  g_object_get (find_preset (list, "Print (full resolution)"), "max-size", &max_size, "detail-size",
+                &detail_size, NULL);
   g_assert_cmpint (max_size, ==, 0);
   g_assert_cmpint (detail_size, ==, 512);
 
@@ -300,7 +304,7 @@ test_user_presets (void)
 
   /* Listed after the shipped ones, with the same values. */
   list = list_presets ();
-  g_assert_cmpint (g_list_length (list), ==, 5);
+  g_assert_cmpint (g_list_length (list), ==, SHIPPED_PRESETS + 1);
   saved = g_list_last (list)->data;
   g_assert_cmpstr (neural_style_preset_get_name (saved), ==, name);
   g_assert_cmpstr (neural_style_preset_get_label (saved), ==, name);
@@ -351,7 +355,8 @@ test_user_presets (void)
   g_object_unref (preset);
   list = list_presets ();
   g_assert_cmpint (count_user_presets (list), ==, 2);
-  g_assert_cmpstr (neural_style_preset_get_name (g_list_nth_data (list, 4)), ==, "A first one");
+  g_assert_cmpstr (neural_style_preset_get_name (g_list_nth_data (list, SHIPPED_PRESETS)), ==,
+                   "A first one");
 
   /* Deleting removes the file and the entry. */
   g_assert_true (neural_style_preset_delete (find_preset (list, name), &error));
