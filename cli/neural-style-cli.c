@@ -13,8 +13,6 @@
 #include "neural_style.h"
 #include "ns_settings.h"
 
-#define CLI_MAX_SCALES 16
-
 typedef struct
 {
   struct timespec start;
@@ -22,10 +20,6 @@ typedef struct
   int evaluations;
   ns_progress first, last;
   int line_length; /* of the progress line being rewritten, to blank what it leaves */
-  /* the run's schedule (ns_scale_schedule), for the share of the work done */
-  int scales;
-  int sizes[CLI_MAX_SCALES];
-  int iterations[CLI_MAX_SCALES];
 } cli_progress;
 
 static double
@@ -34,28 +28,6 @@ seconds_since (const struct timespec *start)
   struct timespec now;
   clock_gettime (CLOCK_MONOTONIC, &now);
   return (double) (now.tv_sec - start->tv_sec) + 1e-9 * (double) (now.tv_nsec - start->tv_nsec);
-}
-
-/* The share of the run done, as the plug-in's progress reckons it
- * (ui/neural-style-progress-text.c, which is GLib's): each scale costs its
- * iterations times its pixels.  -1 when the report does not match the
- * schedule. */
-static double
-run_fraction (const cli_progress *state, const ns_progress *progress)
-{
-  double total = 0.0, done = 0.0;
-  if (progress->scales != state->scales || progress->iterations < 1)
-    return -1.0;
-  for (int k = 0; k < state->scales; k++)
-    {
-      const double cost = (double) state->iterations[k] * state->sizes[k] * state->sizes[k];
-      total += cost;
-      if (k + 1 < progress->scale)
-        done += cost;
-      else if (k + 1 == progress->scale)
-        done += cost * fmin (1.0, (double) progress->iteration / progress->iterations);
-    }
-  return total > 0.0 ? done / total : -1.0;
 }
 
 /* ", about 3:10 left" in text: elapsed * (1 - fraction) / fraction, once at
@@ -78,18 +50,24 @@ static ns_progress_reply
 show_progress (const ns_progress *progress, void *user_data)
 {
   cli_progress *state = user_data;
-  if (state->evaluations++ == 0)
-    state->first = *progress;
-  state->last = *progress;
+  if (progress->tile == 0)
+    {
+      if (state->evaluations++ == 0)
+        state->first = *progress;
+      state->last = *progress;
+    }
   if (!state->quiet)
     {
       const int width = 30;
       const int done = progress->iteration * width / progress->iterations;
       const double elapsed = seconds_since (&state->start);
-      char tiles[32] = "", left[96];
-      if (progress->tiles > 1)
+      char tiles[48] = "", left[96];
+      if (progress->tile > 0)
+        snprintf (tiles, sizeof tiles, ", tile %d/%d, pass %d/2", progress->tile, progress->tiles,
+                  progress->sweep);
+      else if (progress->tiles > 1)
         snprintf (tiles, sizeof tiles, ", %d tiles", progress->tiles);
-      format_time_left (left, sizeof left, run_fraction (state, progress), elapsed);
+      format_time_left (left, sizeof left, progress->done, elapsed);
       const int length = fprintf (
           stderr,
           "\rscale %d/%d (%dx%d%s) [%.*s%*s] %d/%d  loss %.4g (content %.4g, style %.4g)  %.1f s%s",
@@ -101,7 +79,7 @@ show_progress (const ns_progress *progress, void *user_data)
       if (length < state->line_length)
         fprintf (stderr, "%*s", state->line_length - length, "");
       state->line_length = length;
-      if (progress->iteration == progress->iterations)
+      if (progress->iteration == progress->iterations && progress->tile == 0)
         {
           fputc ('\n', stderr);
           state->line_length = 0;
@@ -484,9 +462,6 @@ main (int argc, char **argv)
       status = image_load (style_paths[k], &style_images[k], &err);
       styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0 };
     }
-  if (status == NS_OK)
-    state.scales = ns_scale_schedule (&params, content.width, content.height, state.sizes,
-                                      state.iterations, CLI_MAX_SCALES);
   clock_gettime (CLOCK_MONOTONIC, &state.start);
   if (status == NS_OK)
     status = ns_stylize (&weights, &content, styles, style_count, &params, show_progress, &state,

@@ -69,7 +69,7 @@ typedef struct
   int memory_limit; /* MiB the run may hold; 0: ns_memory_default_limit () when it starts */
 } ns_params;
 
-#define NS_MAX_WORKING_SIZE 8192
+#define NS_MAX_WORKING_SIZE 16384
 #define NS_MAX_ITERATIONS 100000
 #define NS_MAX_STYLES 16
 #define NS_MAX_MEMORY_LIMIT (1 << 20) /* MiB: a terabyte */
@@ -101,9 +101,14 @@ typedef struct
 {
   int scale; /* 1-based scale of a multi-scale run (1 of 1 otherwise) */
   int scales;
-  int iteration;       /* 1-based, the iteration of this scale just finished */
-  int iterations;      /* iterations of this scale */
-  int tiles;           /* each evaluation runs over this many tiles (1: the whole image) */
+  int iteration;  /* 1-based, the iteration of this scale just finished */
+  int iterations; /* iterations of this scale */
+  int tiles;      /* each evaluation runs over this many tiles (1: the whole image) */
+  /* Between iterations, in a run over several tiles: the tile just done
+   * (1 to tiles) of the evaluation's sweep 1 (the style statistics) or
+   * sweep 2 (the gradient); 0 in the report at an iteration's end. */
+  int tile, sweep;
+  double done;         /* the share of the run's work done, 0 to 1; it never goes back */
   double loss;         /* total: alpha * content + beta * style + tv * variation */
   double content_loss; /* unweighted: relative error of the content features */
   double style_loss;   /* unweighted: layer-weighted relative error of the Gram matrices */
@@ -114,8 +119,12 @@ typedef struct
   const float *planar_rgb;
 } ns_progress;
 
-/* Copies the progress image into a new RGB ns_image (freed by the caller). */
-ns_status ns_progress_snapshot (const ns_progress *progress, ns_image *image, ns_error *err);
+/* Copies the progress image into a new RGB ns_image (freed by the caller),
+ * shrunk to at most max_side pixels on a side (0: at its own size): a
+ * preview of a print-size run takes little memory.  NS_ERROR_ARGUMENT for
+ * a report without an image. */
+ns_status ns_progress_snapshot (const ns_progress *progress, int max_side, ns_image *image,
+                                ns_error *err);
 
 typedef enum
 {
@@ -124,7 +133,11 @@ typedef enum
   NS_PROGRESS_CANCEL = 2 /* stop now and return NS_ERROR_CANCELLED, no result */
 } ns_progress_reply;
 
-/* Called after every iteration, from the thread running ns_stylize. */
+/* Called after every iteration and, in a run over several tiles, after
+ * every tile (tile > 0: planar_rgb is NULL, the losses are the last
+ * iteration's), from the thread running ns_stylize.  Stop ends the run with
+ * the best image so far: L-BFGS's last iterate, Adam's iterate of the
+ * lowest loss measured; a tile's answer takes effect at once. */
 typedef ns_progress_reply (*ns_progress_fn) (const ns_progress *progress, void *user_data);
 
 /* A style image and its share in a blend of several (weights are relative). */

@@ -31,7 +31,8 @@ neural_style_read_region (GimpDrawable *drawable, const Babl *format, const Gegl
   GeglBuffer *buffer;
   ns_error ns_err = { 0 };
 
-  if (ns_image_alloc (image, region->width, region->height, 4, &ns_err) != NS_OK)
+  if (ns_image_alloc (image, region->width, region->height, babl_format_get_n_components (format),
+                      &ns_err) != NS_OK)
     {
       g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0, ns_err.message);
       return FALSE;

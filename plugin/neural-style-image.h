@@ -29,7 +29,8 @@
 G_BEGIN_DECLS
 
 /* Reads a rectangle of drawable (in its own coordinates) as interleaved
- * R'G'B'A floats in format; babl converts from any precision and space. */
+ * R'G'B' or R'G'B'A floats in format; babl converts from any precision and
+ * space. */
 gboolean neural_style_read_region (GimpDrawable *drawable, const Babl *format,
                                    const GeglRectangle *region, ns_image *image, GError **error);
 

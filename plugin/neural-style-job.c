@@ -42,8 +42,10 @@
  * elapsed time), and the preview at most this often. */
 #define TEXT_INTERVAL_MSEC 1000
 #define PREVIEW_INTERVAL_USEC 500000
-
-#define MAX_SCALES 16
+/* The preview is shrunk in the worker to at most this (the window's box at
+ * twice its size, for high-resolution screens): a print-size run's
+ * preview takes a megabyte, not the image's size again. */
+#define PREVIEW_MAX_SIDE 512
 
 /* The mutex guards the "shared" fields; inputs are written before the
  * thread starts, outputs before finished is set; request is atomic; the
@@ -65,6 +67,7 @@ typedef struct
   gint64 progress_time; /* when it came (monotonic) */
   ns_image preview;     /* the latest snapshot, if any */
   gint64 preview_time;
+  gint preview_scale;     /* the scale of the last preview */
   gboolean update_posted; /* an update is queued in the main loop */
   gboolean finished;
 
@@ -80,11 +83,10 @@ typedef struct
   GtkWidget *window;
   const Babl *format;
   gint64 start;
-  gint sizes[MAX_SCALES];
-  gint iterations[MAX_SCALES];
-  gint scales;
   gint shown_scale;
   gint shown_iteration;
+  gint shown_tile;
+  gint shown_sweep;
 } Job;
 
 /*  The worker thread: no libgimp calls here.  */
@@ -114,14 +116,18 @@ job_progress (const ns_progress *progress, void *user_data)
   job->progress_time = now;
   job->have_progress = TRUE;
 
-  if (job->want_previews && now - job->preview_time >= PREVIEW_INTERVAL_USEC)
+  /* at every iteration of a long run (each one a sweep over the tiles),
+   * and at the first of each scale however short */
+  if (job->want_previews && progress->planar_rgb &&
+      (now - job->preview_time >= PREVIEW_INTERVAL_USEC || progress->scale != job->preview_scale))
     {
       ns_error ignored;
 
       ns_image_clear (&job->preview);
-      if (ns_progress_snapshot (progress, &job->preview, &ignored) != NS_OK)
+      if (ns_progress_snapshot (progress, PREVIEW_MAX_SIDE, &job->preview, &ignored) != NS_OK)
         memset (&job->preview, 0, sizeof job->preview);
       job->preview_time = now;
+      job->preview_scale = progress->scale;
     }
   post_update (job);
   g_mutex_unlock (&job->mutex);
@@ -178,10 +184,9 @@ show_text (Job *job, const NeuralStyleProgressInfo *info)
 {
   gint64 now = g_get_monotonic_time ();
   gchar *text;
-  gdouble fraction;
+  gdouble fraction = info->phase == NEURAL_STYLE_PHASE_ITERATING ? info->done : 0.0;
 
-  fraction = neural_style_progress_fraction (info, job->sizes, job->iterations, job->scales);
-  text = neural_style_progress_text (info, now - job->start, fraction);
+  text = neural_style_progress_text (info, now - job->start);
 
   gimp_progress_set_text (text);
   if (info->phase == NEURAL_STYLE_PHASE_ITERATING)
@@ -215,6 +220,9 @@ read_state (Job *job, NeuralStyleProgressInfo *info, ns_image *preview)
   info->iteration = job->progress.iteration;
   info->iterations = job->progress.iterations;
   info->tiles = job->progress.tiles;
+  info->tile = job->progress.tile;
+  info->sweep = job->progress.sweep;
+  info->done = job->progress.done;
   info->loss = job->progress.loss;
   info->report_usec = job->progress_time - job->start;
   if (preview)
@@ -255,11 +263,14 @@ job_update (gpointer data)
 
   /* New progress is shown (the last one too). */
   if (info.phase != NEURAL_STYLE_PHASE_ITERATING || info.iteration != job->shown_iteration ||
-      info.scale != job->shown_scale)
+      info.scale != job->shown_scale || info.tile != job->shown_tile ||
+      info.sweep != job->shown_sweep)
     {
       show_text (job, &info);
       job->shown_scale = info.scale;
       job->shown_iteration = info.iteration;
+      job->shown_tile = info.tile;
+      job->shown_sweep = info.sweep;
     }
 
   if (finished)
@@ -282,7 +293,7 @@ job_tick (gpointer data)
 }
 
 /* The progress window's Stop or Cancel: the worker reads it after its
- * next iteration. */
+ * next iteration, or its next tile in a run over several. */
 static void
 job_request (NeuralStyleRequest request, gpointer data)
 {
@@ -309,9 +320,6 @@ neural_style_job_run (const gchar *weights_path, const ns_image *content, const 
   job.shown_scale = -1;
   job.shown_iteration = -1;
   g_mutex_init (&job.mutex);
-
-  job.scales = ns_scale_schedule (params, content->width, content->height, job.sizes,
-                                  job.iterations, MAX_SCALES);
 
   if (show_window)
     {

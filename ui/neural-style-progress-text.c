@@ -78,7 +78,7 @@ neural_style_time_left (gdouble done, gint64 report_usec, gint64 elapsed_usec)
 }
 
 gchar *
-neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec, gdouble done)
+neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec)
 {
   gchar *elapsed = neural_style_format_elapsed (elapsed_usec);
   gchar *text;
@@ -89,14 +89,23 @@ neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_
       {
         GString *line = g_string_new (NULL);
         gchar *loss = neural_style_format_loss (info->loss);
-        gint64 left = neural_style_time_left (done, info->report_usec, elapsed_usec);
+        gint64 left = neural_style_time_left (info->done, info->report_usec, elapsed_usec);
 
         /* The parts are joined with " · " here; each is translated alone. */
         /* TRANSLATORS: the scale of a coarse-to-fine run and the iteration
          * at that scale: "Scale 2/3 · iteration 120/300". */
         g_string_append_printf (line, _ ("Scale %d/%d · iteration %d/%d"), info->scale,
                                 info->scales, info->iteration, info->iterations);
-        if (info->tiles > 1)
+        if (info->tiles > 1 && info->tile > 0)
+          {
+            g_string_append (line, " · ");
+            /* TRANSLATORS: the image is too large for the memory limit, so
+             * each iteration goes over it in parts (tiles), twice: "tile
+             * 3/8, pass 2/2" is the third of 8 tiles in the second pass. */
+            g_string_append_printf (line, _ ("tile %d/%d, pass %d/%d"), info->tile, info->tiles,
+                                    info->sweep, 2);
+          }
+        else if (info->tiles > 1)
           {
             /* TRANSLATORS: the image is too large for the memory limit, so
              * each iteration goes over it in this many parts (tiles). */
@@ -138,29 +147,4 @@ neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_
 
   g_free (elapsed);
   return text;
-}
-
-gdouble
-neural_style_progress_fraction (const NeuralStyleProgressInfo *info, const gint *sizes,
-                                const gint *iterations, gint scales)
-{
-  gdouble total = 0.0;
-  gdouble done = 0.0;
-  gint k;
-
-  if (info->phase != NEURAL_STYLE_PHASE_ITERATING)
-    return 0.0;
-
-  for (k = 0; k < scales; k++)
-    {
-      gdouble cost = (gdouble) iterations[k] * sizes[k] * sizes[k];
-
-      total += cost;
-      if (k + 1 < info->scale)
-        done += cost;
-      else if (k + 1 == info->scale && info->iterations > 0)
-        done += cost * MIN (1.0, (gdouble) info->iteration / info->iterations);
-    }
-
-  return total > 0.0 ? done / total : 0.0;
 }

@@ -1,4 +1,4 @@
-/* GIMP Neural Style: the text and fraction the progress shows, from the
+/* GIMP Neural Style: the text the progress shows, from the
  * engine's progress reports.  GLib only (no GIMP, no GTK), so that it is
  * tested on its own (tests/unit/ui_progress_text_test.c).
  *
@@ -26,6 +26,9 @@ typedef struct
   gint iteration; /* 1-based, of iterations at this scale */
   gint iterations;
   gint tiles; /* each evaluation runs over this many tiles (1: the whole image) */
+  gint tile;  /* between iterations: the tile just done of sweep 1 or 2; else 0 */
+  gint sweep;
+  gdouble done; /* the engine's share of the work done, 0..1 */
   gdouble loss;
   gint64 report_usec; /* the elapsed time when the engine sent this report */
 } NeuralStyleProgressInfo;
@@ -40,15 +43,10 @@ gchar *neural_style_format_elapsed (gint64 usec);
  * (never below 0).  -1 while too little is done for it to mean anything. */
 gint64 neural_style_time_left (gdouble done, gint64 report_usec, gint64 elapsed_usec);
 /* "Scale 2/3 · iteration 120/300 · 4 tiles · loss 1.2e4 · 0:42 · about 3:10
- * left" (translated; the tiles only when more than one, the time left once
- * there is an estimate), or the loading or preparing text with the elapsed
- * time.  done is neural_style_progress_fraction's share of the work done. */
-gchar *neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec,
-                                   gdouble done);
-/* The share of the work done: each scale costs its iterations times its
- * pixel count (sizes are the scales' longest sides). */
-gdouble neural_style_progress_fraction (const NeuralStyleProgressInfo *info, const gint *sizes,
-                                        const gint *iterations, gint scales);
+ * left" (translated; the tiles only when more than one, "tile 3/4, pass
+ * 2/2" instead between iterations; the time left once there is an
+ * estimate), or the loading or preparing text with the elapsed time. */
+gchar *neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec);
 
 G_END_DECLS
 

@@ -66,8 +66,7 @@ ns_lbfgs_bytes (size_t count, int memory)
 }
 
 size_t
-ns_adam_bytes (size_t count)
+ns_adam_bytes (size_t count, ns_adam_storage storage)
 {
-  /* first and second moments, and the gradient */
-  return 3 * count * sizeof (float);
+  return ns_adam_moment_bytes (count, storage) + count * (sizeof (float) + sizeof (uint16_t));
 }

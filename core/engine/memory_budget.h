@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "adam.h"
 #include "neural_style.h"
 #include "ns_weights.h"
 
@@ -21,7 +22,8 @@ size_t ns_memory_process_bytes (const ns_weights *weights);
  * (its vectors and history are doubles), with our float views. */
 size_t ns_lbfgs_bytes (size_t count, int memory);
 
-/* Bytes of Adam's state and the gradient for count values. */
-size_t ns_adam_bytes (size_t count);
+/* Bytes of Adam's state, kept as storage says, the gradient and the best
+ * iterate (16 bits a value) for count values. */
+size_t ns_adam_bytes (size_t count, ns_adam_storage storage);
 
 #endif

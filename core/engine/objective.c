@@ -3,6 +3,7 @@
 
 #include "ns_assert.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -442,6 +443,21 @@ ns_objective_clear (ns_objective *obj)
   memset (obj, 0, sizeof *obj);
 }
 
+void
+ns_objective_set_tile_callback (ns_objective *obj, ns_objective_tile_fn tile_done, void *user_data)
+{
+  obj->tile_done = tile_done;
+  obj->tile_user_data = user_data;
+}
+
+/* Non-zero when the tile callback abandons the evaluation. */
+static int
+abandoned (const ns_objective *obj, int sweep, int tile)
+{
+  return obj->tiling.count > 1 && obj->tile_done &&
+         obj->tile_done (obj->tile_user_data, sweep, tile) != 0;
+}
+
 double
 ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
 {
@@ -464,6 +480,8 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
                       obj->gram_scratch, obj->gram);
       obj->content_loss += tile_content_loss (obj, t, obj->net.activation[layers->content_layer],
                                               NULL);
+      if (abandoned (obj, 1, k + 1))
+        return NAN;
     }
   for (int s = 0; s < layers->style_layer_count; s++)
     {
@@ -493,6 +511,8 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
           tile_backward b = { obj, t };
           ns_vgg19_net_backward (&obj->net, add_tile_gradient, &b, obj->crop_gradient);
           ns_rect_scatter_add (obj->crop_gradient, 3, obj->height, obj->width, t->crop, gradient);
+          if (abandoned (obj, 2, tiling->count - k))
+            return NAN;
         }
     }
   if (obj->anchor.target)

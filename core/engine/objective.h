@@ -35,6 +35,11 @@ typedef struct
   double blend;
 } ns_objective_style;
 
+/* Called after each tile of an evaluation in several tiles: sweep 1 sums
+ * the Gram matrices, sweep 2 the gradient; tile counts the sweep's tiles
+ * done (1 to the tiling's count).  Non-zero abandons the evaluation. */
+typedef int (*ns_objective_tile_fn) (void *user_data, int sweep, int tile);
+
 typedef struct
 {
   ns_objective_layers layers;
@@ -56,6 +61,8 @@ typedef struct
   /* unweighted terms of the last evaluation (style: sum of w_l E_l;
    * content: with an anchor, the anchor's term too) */
   double content_loss, style_loss, tv_loss;
+  ns_objective_tile_fn tile_done; /* NULL: none */
+  void *tile_user_data;
 } ns_objective;
 
 /* Convolutions needed for these layers (the network is cut after the deepest). */
@@ -112,8 +119,14 @@ void ns_objective_clear (ns_objective *obj);
  * detail scale, whose layers have no content layer. */
 ns_status ns_objective_set_anchor (ns_objective *obj, const float *x0, int block, ns_error *err);
 
+/* From now on evaluations in several tiles call tile_done after each tile
+ * (NULL: none). */
+void ns_objective_set_tile_callback (ns_objective *obj, ns_objective_tile_fn tile_done,
+                                     void *user_data);
+
 /* Returns the weighted loss at x (planar RGB); fills gradient (same layout)
- * when it is not NULL. */
+ * when it is not NULL.  NAN, with the loss terms and the gradient
+ * unfinished, when the tile callback abandons it. */
 double ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient);
 
 #endif

@@ -57,14 +57,20 @@ plan_working_size (int width, int height, int longest_wanted, int only_shrink, c
   if (only_shrink && scale > 1.0)
     scale = 1.0;
   const int shortest = width < height ? width : height;
-  if (shortest * scale < MIN_WORKING_SIDE)
+  const int widened = shortest * scale < MIN_WORKING_SIDE;
+  if (widened)
     scale = (double) MIN_WORKING_SIDE / shortest;
   const double w = ceil (width * scale - 0.5), h = ceil (height * scale - 0.5);
-  if (w > NS_MAX_WORKING_SIZE || h > NS_MAX_WORKING_SIZE)
+  if ((w > NS_MAX_WORKING_SIZE || h > NS_MAX_WORKING_SIZE) && widened)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
                          "the %s image (%dx%d) is too narrow: its short side would need "
                          "%d pixels, making the long side larger than %d",
                          what, width, height, MIN_WORKING_SIDE, NS_MAX_WORKING_SIZE);
+  if (w > NS_MAX_WORKING_SIZE || h > NS_MAX_WORKING_SIZE)
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "the %s image (%dx%d) would be worked at %.0fx%.0f: the largest "
+                         "working size is %d pixels on a side; give a working size up to that",
+                         what, width, height, w, h, NS_MAX_WORKING_SIZE);
   *out_width = w < MIN_WORKING_SIDE ? MIN_WORKING_SIDE : (int) w;
   *out_height = h < MIN_WORKING_SIDE ? MIN_WORKING_SIDE : (int) h;
   return NS_OK;
@@ -133,11 +139,32 @@ ns_scale_schedule (const ns_params *params, int content_width, int content_heigh
 }
 
 ns_status
-ns_progress_snapshot (const ns_progress *progress, ns_image *image, ns_error *err)
+ns_progress_snapshot (const ns_progress *progress, int max_side, ns_image *image, ns_error *err)
 {
-  ns_status status = ns_image_alloc (image, progress->width, progress->height, 3, err);
+  memset (image, 0, sizeof *image);
+  if (!progress->planar_rgb)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "this progress report has no image");
+  const int longest = progress->width > progress->height ? progress->width : progress->height;
+  if (max_side <= 0 || longest <= max_side)
+    {
+      ns_status status = ns_image_alloc (image, progress->width, progress->height, 3, err);
+      if (status == NS_OK)
+        ns_image_from_planar_rgb (image, progress->planar_rgb, NULL);
+      return status;
+    }
+  const double scale = (double) max_side / longest;
+  const int width = (int) fmax (1.0, lround (progress->width * scale));
+  const int height = (int) fmax (1.0, lround (progress->height * scale));
+  float *shrunk = malloc (sizeof (float) * 3 * (size_t) width * height);
+  if (!shrunk)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d preview", width, height);
+  ns_status status = ns_resize_planar (progress->planar_rgb, 3, progress->width, progress->height,
+                                       shrunk, width, height, err);
   if (status == NS_OK)
-    ns_image_from_planar_rgb (image, progress->planar_rgb, NULL);
+    status = ns_image_alloc (image, width, height, 3, err);
+  if (status == NS_OK)
+    ns_image_from_planar_rgb (image, shrunk, NULL);
+  free (shrunk);
   return status;
 }
 
@@ -216,10 +243,37 @@ typedef struct
   ns_progress_fn progress;
   void *user_data;
   int scale, scales, iterations;
-  ns_progress_reply reply; /* the callback's last answer */
-  ns_status status;        /* NS_ERROR_ARGUMENT once the loss is not finite */
+  double done_before, share; /* of the run's work: the scales before, this one */
+  ns_progress_reply reply;   /* the callback's last answer */
+  ns_status status;          /* NS_ERROR_ARGUMENT once the loss is not finite */
   ns_error *err;
+  /* the last iteration reported, for the reports between iterations */
+  int iteration;
+  double loss, content_loss, style_loss, done;
 } scale_run;
+
+/* A report of the run as of its last iteration, done at least as far as
+ * iterations (of this scale) say. */
+static ns_progress
+run_report (scale_run *run, double iterations)
+{
+  const double scale_done = iterations < run->iterations ? iterations / run->iterations : 1.0;
+  const double done = run->done_before + run->share * scale_done;
+  run->done = done > run->done ? done : run->done;
+  return (ns_progress) {
+    .scale = run->scale,
+    .scales = run->scales,
+    .iteration = run->iteration,
+    .iterations = run->iterations,
+    .tiles = run->obj->tiling.count,
+    .done = run->done < 1.0 ? run->done : 1.0,
+    .loss = run->loss,
+    .content_loss = run->content_loss,
+    .style_loss = run->style_loss,
+    .width = run->obj->width,
+    .height = run->obj->height,
+  };
+}
 
 /* Reports iteration it at loss; returns non-zero when the run must end. */
 static int
@@ -234,36 +288,76 @@ report_iteration (scale_run *run, int it, double loss, const float *x)
                         it);
       return 1;
     }
+  run->iteration = it;
+  run->loss = loss;
+  run->content_loss = run->obj->content_loss;
+  run->style_loss = run->obj->style_loss;
   if (!run->progress)
     return 0;
-  ns_progress report = {
-    .scale = run->scale,
-    .scales = run->scales,
-    .iteration = it,
-    .iterations = run->iterations,
-    .tiles = run->obj->tiling.count,
-    .loss = loss,
-    .content_loss = run->obj->content_loss,
-    .style_loss = run->obj->style_loss,
-    .width = run->obj->width,
-    .height = run->obj->height,
-    .planar_rgb = x,
-  };
+  ns_progress report = run_report (run, it);
+  report.planar_rgb = x;
   run->reply = run->progress (&report, run->user_data);
   return run->reply != NS_PROGRESS_CONTINUE;
 }
 
+/* The objective's tile callback: reports the tile of the evaluation under
+ * way; non-zero abandons it when the run must end. */
+static int
+report_tile (void *user_data, int sweep, int tile)
+{
+  scale_run *run = user_data;
+  if (run->reply != NS_PROGRESS_CONTINUE)
+    return 1;
+  if (!run->progress)
+    return 0;
+  /* the gradient's sweep runs forward and backward: about twice the first */
+  const double tiles = run->obj->tiling.count;
+  const double evaluation = sweep == 1 ? tile / tiles / 3.0 : (1.0 + 2.0 * tile / tiles) / 3.0;
+  ns_progress report = run_report (run, run->iteration + 0.99 * evaluation);
+  report.tile = tile;
+  report.sweep = sweep;
+  run->reply = run->progress (&report, run->user_data);
+  return run->reply != NS_PROGRESS_CONTINUE;
+}
+
+/* The best iterate measured, for a run stopped on the way: Adam's loss goes
+ * up and down.  x is within [0, 1]: 16 bits keep it finer than any output. */
+static void
+keep_iterate (const float *x, size_t count, uint16_t *kept)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < count; i++)
+    kept[i] = (uint16_t) lrintf (x[i] * 65535.0f);
+}
+
+static void
+restore_iterate (const uint16_t *kept, size_t count, float *x)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < count; i++)
+    x[i] = kept[i] / 65535.0f;
+}
+
 static ns_status
-run_adam (scale_run *run, float *x, size_t count)
+run_adam (scale_run *run, float *x, size_t count, ns_adam_storage storage)
 {
   ns_adam adam;
   float *grad = malloc (sizeof (float) * count);
-  ns_status status = ns_adam_init (&adam, count, run->err);
-  if (status == NS_OK && !grad)
+  uint16_t *best = malloc (sizeof (uint16_t) * count);
+  double best_loss = INFINITY;
+  ns_status status = ns_adam_init (&adam, count, storage, run->err);
+  if (status == NS_OK && (!grad || !best))
     status = ns_error_set (run->err, NS_ERROR_NOMEM, "out of memory for the gradient");
   for (int it = 1; status == NS_OK && it <= run->iterations; it++)
     {
       const double loss = ns_objective_evaluate (run->obj, x, grad);
+      if (run->reply != NS_PROGRESS_CONTINUE)
+        break; /* abandoned on the way */
+      if (loss < best_loss)
+        {
+          best_loss = loss;
+          keep_iterate (x, count, best);
+        }
       if (isfinite (loss))
         {
           ns_adam_step (&adam, x, grad, run->params->learning_rate);
@@ -273,8 +367,11 @@ run_adam (scale_run *run, float *x, size_t count)
       if (report_iteration (run, it, loss, x))
         break;
     }
+  if (status == NS_OK && run->reply == NS_PROGRESS_STOP && isfinite (best_loss))
+    restore_iterate (best, count, x);
   ns_adam_clear (&adam);
   free (grad);
+  free (best);
   return status;
 }
 
@@ -282,7 +379,15 @@ static double
 lbfgs_evaluate (void *user_data, const float *x, float *gradient)
 {
   scale_run *run = user_data;
-  return ns_objective_evaluate (run->obj, x, gradient);
+  if (run->reply != NS_PROGRESS_CONTINUE)
+    return NAN;
+  const double loss = ns_objective_evaluate (run->obj, x, gradient);
+  if (!isfinite (loss) && run->reply == NS_PROGRESS_CONTINUE)
+    {
+      report_iteration (run, run->iteration + 1, loss, x); /* diverged */
+      return NAN;
+    }
+  return run->reply == NS_PROGRESS_CONTINUE ? loss : NAN;
 }
 
 static int
@@ -324,11 +429,11 @@ initialise (const ns_params *params, const planar_image *content, const planar_i
     }
 }
 
-/* Everything ns_stylize allocates, freed in one place. */
+/* Everything ns_stylize allocates, freed in one place.  The caller's
+ * images are resized from as they are: no copy of them at their own size
+ * is held. */
 typedef struct
 {
-  planar_image content;               /* at the content's own size */
-  planar_image styles[NS_MAX_STYLES]; /* at their own sizes */
   planar_image scaled_content;
   planar_image scaled_styles[NS_MAX_STYLES];
   float *x;                 /* the image being optimised */
@@ -348,36 +453,57 @@ clear_scale_inputs (stylize_buffers *b, int style_count)
     }
 }
 
-static void
-free_planar_copies (stylize_buffers *b, int style_count)
+/* image's RGB at width x height, planar. */
+static ns_status
+image_resized (const ns_image *image, int width, int height, planar_image *out, ns_error *err)
 {
-  free (b->content.rgb);
-  b->content.rgb = NULL;
-  for (int k = 0; k < style_count; k++)
+  out->width = width;
+  out->height = height;
+  out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
+  if (!out->rgb)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+  ns_status status = ns_resize_interleaved_to_planar (image->data, image->channels, 3, image->width,
+                                                      image->height, out->rgb, width, height, err);
+  if (status != NS_OK)
     {
-      free (b->styles[k].rgb);
-      b->styles[k].rgb = NULL;
+      free (out->rgb);
+      out->rgb = NULL;
     }
+  return status;
 }
 
 /* Resizes content, styles and x to one scale whose longest side is size. */
 static ns_status
-prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int size, int first,
-               int previous_width, int previous_height, ns_error *err)
+prepare_scale (stylize_buffers *b, const ns_image *content, const ns_style *styles, int style_count,
+               const ns_params *params, int size, int first, int previous_width,
+               int previous_height, ns_error *err)
 {
   int width, height;
-  ns_status status = plan_working_size (b->content.width, b->content.height, size, 0, "content",
-                                        &width, &height, err);
+  ns_status status = plan_working_size (content->width, content->height, size, 0, "content", &width,
+                                        &height, err);
   clear_scale_inputs (b, style_count);
+  if (status == NS_OK && !first)
+    {
+      /* the previous result, upsampled, before the inputs are made: its
+       * resizing's scratch is not held beside them */
+      const planar_image previous = { b->x, previous_width, previous_height };
+      planar_image upsampled;
+      clamp_unit (b->x, 3 * (size_t) previous.width * previous.height);
+      status = planar_resized (&previous, width, height, &upsampled, err);
+      if (status != NS_OK)
+        return status;
+      free (b->x);
+      b->x = upsampled.rgb;
+    }
   if (status == NS_OK)
-    status = planar_resized (&b->content, width, height, &b->scaled_content, err);
+    status = image_resized (content, width, height, &b->scaled_content, err);
   for (int k = 0; k < style_count && status == NS_OK; k++)
     {
       int sw, sh;
-      status = ns_style_working_size (params, b->styles[k].width, b->styles[k].height, size, &sw,
-                                      &sh, err);
+      status = ns_style_working_size (params, styles[k].image->width, styles[k].image->height, size,
+                                      &sw, &sh, err);
       if (status == NS_OK)
-        status = planar_resized (&b->styles[k], sw, sh, &b->scaled_styles[k], err);
+        status = image_resized (styles[k].image, sw, sh, &b->scaled_styles[k], err);
     }
   if (status != NS_OK)
     return status;
@@ -389,22 +515,11 @@ prepare_scale (stylize_buffers *b, int style_count, const ns_params *params, int
       if (!b->x)
         return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
       if (params->init == NS_INIT_STYLE &&
-          (status = planar_resized (&b->styles[0], width, height, &stretched_style, err)) != NS_OK)
+          (status = image_resized (styles[0].image, width, height, &stretched_style, err)) != NS_OK)
         return status;
       initialise (params, &b->scaled_content, &stretched_style, b->x);
       free (stretched_style.rgb);
-      return NS_OK;
     }
-
-  /* later scales start from the previous result, upsampled */
-  const planar_image previous = { b->x, previous_width, previous_height };
-  planar_image upsampled;
-  clamp_unit (b->x, 3 * (size_t) previous.width * previous.height);
-  status = planar_resized (&previous, width, height, &upsampled, err);
-  if (status != NS_OK)
-    return status;
-  free (b->x);
-  b->x = upsampled.rgb;
   return NS_OK;
 }
 
@@ -416,6 +531,7 @@ typedef struct
   int style_width[NS_MAX_STYLES], style_height[NS_MAX_STYLES];
   ns_optimizer optimizer;
   int lbfgs_memory;
+  ns_adam_storage adam_storage;
   size_t tile_budget; /* for the objective's networks */
   size_t held;        /* everything else */
 } scale_plan;
@@ -433,8 +549,8 @@ planar_bytes (int width, int height)
 }
 
 /* Plans the scale whose longest side is size within budget bytes; inputs:
- * what the run holds throughout (the caller's images and their planar
- * copies).  NS_ERROR_NOMEM when it does not fit. */
+ * what the run holds throughout (the weights and the caller's images).
+ * NS_ERROR_NOMEM when it does not fit. */
 static ns_status
 plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns_image *content,
             const ns_style *styles, int style_count, int size, size_t inputs, size_t budget,
@@ -472,10 +588,14 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
    * objective is made, the optimiser's state after */
   const size_t fixed = inputs + sizeof (float) * count +
                        ns_objective_image_bytes (layers, plan->width, plan->height);
-  const size_t adam = ns_adam_bytes (count);
 #define LARGER(a, b) ((a) > (b) ? (a) : (b))
-  /* L-BFGS with as many pairs as fit beside efficient tiles, else Adam */
+  /* L-BFGS with as many pairs as fit beside efficient tiles, else Adam,
+   * its moments in bfloat16 where float ones leave too little for them */
   plan->optimizer = NS_OPTIMIZER_ADAM;
+  plan->adam_storage = fixed + LARGER (ns_adam_bytes (count, NS_ADAM_FLOAT), scaled) + wanted <=
+                               budget ?
+                           NS_ADAM_FLOAT :
+                           NS_ADAM_BFLOAT16;
   if (params->optimizer == NS_OPTIMIZER_LBFGS)
     for (int m = LBFGS_MEMORY; m >= LBFGS_LEAST_MEMORY; m--)
       if ((2 * (size_t) m * count * sizeof (double) <= LBFGS_HISTORY_BYTES ||
@@ -488,7 +608,7 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
         }
   const size_t state = plan->optimizer == NS_OPTIMIZER_LBFGS ?
                            ns_lbfgs_bytes (count, plan->lbfgs_memory) :
-                           adam;
+                           ns_adam_bytes (count, plan->adam_storage);
   plan->held = fixed + LARGER (state, scaled);
 #undef LARGER
   if (plan->held + least > budget)
@@ -496,6 +616,44 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
                          (plan->held + least) / 1048576.0);
   plan->tile_budget = budget - plan->held;
   return NS_OK;
+}
+
+/* The most a scale holds while its inputs are made (prepare_scale): x
+ * upsampled from the previous x, then each scaled input beside those
+ * before it, each with its resizing's scratch (or the first x and the
+ * stretched style it may start from). */
+static size_t
+scale_inputs_peak (const ns_params *params, const ns_image *content, const ns_style *styles,
+                   int style_count, const scale_plan *plan, const scale_plan *previous)
+{
+#define LARGER(a, b) ((a) > (b) ? (a) : (b))
+  const int w = plan->width, h = plan->height;
+  const size_t x = planar_bytes (w, h);
+  size_t held = 0, peak = 0;
+  if (previous)
+    {
+      peak = x + planar_bytes (previous->width, previous->height) +
+             ns_resize_scratch_bytes (3, previous->width, previous->height, w, h);
+      held = x;
+    }
+  peak = LARGER (peak, held + x + ns_resize_scratch_bytes (3, content->width, content->height, w, h));
+  held += x;
+  for (int k = 0; k < style_count; k++)
+    {
+      const ns_image *style = styles[k].image;
+      const int sw = plan->style_width[k], sh = plan->style_height[k];
+      held += planar_bytes (sw, sh);
+      peak = LARGER (peak, held + ns_resize_scratch_bytes (3, style->width, style->height, sw, sh));
+    }
+  if (!previous)
+    {
+      held += x;
+      if (params->init == NS_INIT_STYLE)
+        held += x +
+                ns_resize_scratch_bytes (3, styles[0].image->width, styles[0].image->height, w, h);
+    }
+  return LARGER (peak, held);
+#undef LARGER
 }
 
 /* Plans every scale of a run with params within budget bytes; the result's
@@ -508,39 +666,49 @@ plan_run (const ns_weights *weights, const ns_params *params, const ns_image *co
   int sizes[MAX_SCALES], iterations[MAX_SCALES];
   *scales = ns_scale_schedule (params, content->width, content->height, sizes, iterations,
                                MAX_SCALES);
-  /* the weights and the caller's images throughout; their planar copies
-   * until the last scale's inputs are made */
+  /* the weights and the caller's images throughout */
   size_t inputs = ns_memory_process_bytes (weights) + image_bytes (content);
-  size_t copies = planar_bytes (content->width, content->height);
   for (int k = 0; k < style_count; k++)
-    {
-      inputs += image_bytes (styles[k].image);
-      copies += planar_bytes (styles[k].image->width, styles[k].image->height);
-    }
+    inputs += image_bytes (styles[k].image);
   ns_status status = NS_OK;
   for (int s = 0; s < *scales && status == NS_OK; s++)
     {
       const ns_objective_layers layers = scale_layers (params, s, sizes);
-      const int last = s == *scales - 1;
-      status = plan_scale (params, &layers, content, styles, style_count, sizes[s],
-                           last ? inputs : inputs + copies, budget, &plans[s], err);
-      /* making the last scale's inputs: the copies, the scaled inputs, x
-       * and the previous x */
-      const size_t x = planar_bytes (plans[s].width, plans[s].height);
-      if (status == NS_OK && last && inputs + copies + 3 * x > budget)
+      status = plan_scale (params, &layers, content, styles, style_count, sizes[s], inputs, budget,
+                           &plans[s], err);
+      const size_t making = status == NS_OK ?
+                                inputs + scale_inputs_peak (params, content, styles, style_count,
+                                                            &plans[s], s > 0 ? &plans[s - 1] : NULL) :
+                                0;
+      if (making > budget)
         status = ns_error_set (err, NS_ERROR_NOMEM, "%dx%d needs %.0f MiB", plans[s].width,
-                               plans[s].height, (inputs + copies + 3 * x) / 1048576.0);
+                               plans[s].height, making / 1048576.0);
     }
-  /* at the end: x, the result at the content's size and its planar copy */
+  /* at the end: the result in planar form, made from x (which then goes),
+   * then as an image, with the content's planar copy again to keep colours */
   if (status == NS_OK)
     {
       const scale_plan *last = &plans[*scales - 1];
-      const size_t end = inputs + copies + planar_bytes (last->width, last->height) +
-                         planar_bytes (content->width, content->height) + image_bytes (content);
+      const size_t result = planar_bytes (content->width, content->height);
+      const size_t x = last->width == content->width && last->height == content->height ?
+                           0 :
+                           planar_bytes (last->width, last->height) +
+                               ns_resize_scratch_bytes (3, last->width, last->height,
+                                                        content->width, content->height);
+      const size_t image = image_bytes (content) + (params->keep_colors ? result : 0);
+      const size_t end = inputs + result + (x > image ? x : image);
       if (end > budget)
         status = ns_error_set (err, NS_ERROR_NOMEM, "the result needs %.0f MiB", end / 1048576.0);
     }
   return status;
+}
+
+/* A scale's share of a run's work, for the progress: its iterations times
+ * its pixels. */
+static double
+scale_work (const scale_plan *plan, int iterations)
+{
+  return (double) iterations * plan->width * plan->height;
 }
 
 /* Refuses a run that does not fit its memory limit before any work, naming
@@ -629,26 +797,21 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       NS_OK)
     return status;
   NS_ASSERT (planned == scales);
+  double work_total = 0.0, work_done = 0.0;
+  for (int s = 0; s < scales; s++)
+    work_total += scale_work (&plans[s], iterations[s]);
   stylize_buffers b;
   memset (&b, 0, sizeof b);
   float *final_rgb = NULL;
   int stopped = 0;
-
-  status = planar_from_image (content, &b.content, err);
-  for (int k = 0; k < style_count && status == NS_OK; k++)
-    status = planar_from_image (styles[k].image, &b.styles[k], err);
 
   for (int s = 0; s < scales && status == NS_OK && !stopped; s++)
     {
       /* the previous scale's networks go before this scale's inputs come */
       const int previous_width = b.obj.width, previous_height = b.obj.height;
       ns_objective_clear (&b.obj);
-      status = prepare_scale (&b, style_count, params, sizes[s], s == 0, previous_width,
-                              previous_height, err);
-      if (s == scales - 1)
-        /* the last scale's inputs are made: the copies at the images' own
-         * sizes make room for it (keep colours makes the content's again) */
-        free_planar_copies (&b, style_count);
+      status = prepare_scale (&b, content, styles, style_count, params, sizes[s], s == 0,
+                              previous_width, previous_height, err);
       ns_objective_style targets[NS_MAX_STYLES];
       for (int k = 0; k < style_count; k++)
         targets[k] = (ns_objective_style) { b.scaled_styles[k].rgb, b.scaled_styles[k].width,
@@ -679,12 +842,28 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
       if (status != NS_OK)
         break;
 
-      scale_run run = { &b.obj, params, progress,      user_data,
-                        s + 1,  scales, iterations[s], NS_PROGRESS_CONTINUE,
-                        NS_OK,  err };
+      scale_run run = {
+        .obj = &b.obj,
+        .params = params,
+        .progress = progress,
+        .user_data = user_data,
+        .scale = s + 1,
+        .scales = scales,
+        .iterations = iterations[s],
+        .done_before = work_done / work_total,
+        .share = scale_work (&plans[s], iterations[s]) / work_total,
+        .reply = NS_PROGRESS_CONTINUE,
+        .status = NS_OK,
+        .err = err,
+        .loss = NAN,
+        .content_loss = NAN,
+        .style_loss = NAN,
+      };
+      work_done += scale_work (&plans[s], iterations[s]);
+      ns_objective_set_tile_callback (&b.obj, report_tile, &run);
       const size_t count = 3 * (size_t) b.obj.width * b.obj.height;
       status = plans[s].optimizer == NS_OPTIMIZER_ADAM ?
-                   run_adam (&run, b.x, count) :
+                   run_adam (&run, b.x, count, plans[s].adam_storage) :
                    run_lbfgs (&run, b.x, count, plans[s].lbfgs_memory);
       if (status == NS_OK)
         status = run.status;
@@ -702,17 +881,25 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
   if (status == NS_OK)
     {
       clamp_unit (b.x, 3 * (size_t) w * h);
-      final_rgb = malloc (sizeof (float) * 3 * (size_t) content->width * content->height);
-      if (!final_rgb)
+      if (w == content->width && h == content->height)
+        {
+          final_rgb = b.x;
+          b.x = NULL;
+        }
+      else if (!(final_rgb = malloc (sizeof (float) * 3 * (size_t) content->width * content->height)))
         status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the %dx%d result",
                                content->width, content->height);
       else
         status = ns_resize_planar (b.x, 3, w, h, final_rgb, content->width, content->height, err);
+      /* x goes before the result comes */
+      free (b.x);
+      b.x = NULL;
     }
-  if (status == NS_OK && params->keep_colors && !b.content.rgb)
-    status = planar_from_image (content, &b.content, err);
+  planar_image original = { 0 };
   if (status == NS_OK && params->keep_colors)
-    ns_keep_content_colors (final_rgb, b.content.rgb, (size_t) content->width * content->height);
+    status = planar_from_image (content, &original, err);
+  if (status == NS_OK && params->keep_colors)
+    ns_keep_content_colors (final_rgb, original.rgb, (size_t) content->width * content->height);
   if (status == NS_OK)
     status = ns_image_alloc (result, content->width, content->height, content->channels, err);
   if (status == NS_OK)
@@ -720,7 +907,7 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
 
   free (final_rgb);
   clear_scale_inputs (&b, style_count);
-  free_planar_copies (&b, style_count);
+  free (original.rgb);
   free (b.full_result.rgb);
   free (b.x);
   ns_objective_clear (&b.obj);

@@ -68,13 +68,25 @@ resize_taps_init (resize_taps *taps, int src_len, int dst_len)
   return 1;
 }
 
-ns_status
-ns_resize_planar (const float *src, int channels, int src_w, int src_h, float *dst, int dst_w,
-                  int dst_h, ns_error *err)
+/* src's channel c at pixel i is src[c * channel_stride + i * pixel_stride]. */
+static ns_status
+resize_to_planar (const float *src, int channels, size_t channel_stride, int pixel_stride,
+                  int src_w, int src_h, float *dst, int dst_w, int dst_h, ns_error *err)
 {
   if (src_w < 1 || src_h < 1 || dst_w < 1 || dst_h < 1)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "cannot resize %dx%d to %dx%d", src_w, src_h,
                          dst_w, dst_h);
+
+  if (src_w == dst_w && src_h == dst_h)
+    {
+      /* the same size: a copy, without the scratch rows */
+      const size_t pixels = (size_t) src_w * src_h;
+      for (int c = 0; c < channels; c++)
+#pragma omp parallel for schedule(static)
+        for (size_t i = 0; i < pixels; i++)
+          dst[c * pixels + i] = src[c * channel_stride + i * pixel_stride];
+      return NS_OK;
+    }
 
   resize_taps horizontal = { 0 }, vertical = { 0 };
   float *rows = malloc (sizeof (float) * (size_t) channels * src_h * dst_w);
@@ -91,15 +103,16 @@ ns_resize_planar (const float *src, int channels, int src_w, int src_h, float *d
 #pragma omp parallel for schedule(static)
   for (int r = 0; r < channels * src_h; r++)
     {
-      const float *s = src + (size_t) r * src_w;
+      const int c = r / src_h, y = r % src_h;
+      const float *s = src + c * channel_stride + (size_t) y * src_w * pixel_stride;
       float *d = rows + (size_t) r * dst_w;
       for (int x = 0; x < dst_w; x++)
         {
           const float *w = horizontal.weights + (size_t) x * horizontal.max_taps;
-          const float *p = s + horizontal.first[x];
+          const float *p = s + (size_t) horizontal.first[x] * pixel_stride;
           float sum = 0.0f;
           for (int k = 0; k < horizontal.count[x]; k++)
-            sum += w[k] * p[k];
+            sum += w[k] * p[(size_t) k * pixel_stride];
           d[x] = sum;
         }
     }
@@ -125,4 +138,30 @@ ns_resize_planar (const float *src, int channels, int src_w, int src_h, float *d
   resize_taps_clear (&horizontal);
   resize_taps_clear (&vertical);
   return NS_OK;
+}
+
+ns_status
+ns_resize_planar (const float *src, int channels, int src_w, int src_h, float *dst, int dst_w,
+                  int dst_h, ns_error *err)
+{
+  return resize_to_planar (src, channels, (size_t) src_w * src_h, 1, src_w, src_h, dst, dst_w,
+                           dst_h, err);
+}
+
+ns_status
+ns_resize_interleaved_to_planar (const float *src, int src_channels, int channels, int src_w,
+                                 int src_h, float *dst, int dst_w, int dst_h, ns_error *err)
+{
+  if (channels > src_channels)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "%d channels asked of an image of %d", channels,
+                         src_channels);
+  return resize_to_planar (src, channels, 1, src_channels, src_w, src_h, dst, dst_w, dst_h, err);
+}
+
+size_t
+ns_resize_scratch_bytes (int channels, int src_w, int src_h, int dst_w, int dst_h)
+{
+  if (src_w == dst_w && src_h == dst_h)
+    return 0;
+  return sizeof (float) * (size_t) channels * src_h * dst_w;
 }

@@ -5,18 +5,31 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 ns_status
-ns_adam_init (ns_adam *adam, size_t count, ns_error *err)
+ns_adam_init (ns_adam *adam, size_t count, ns_adam_storage storage, ns_error *err)
 {
+  memset (adam, 0, sizeof *adam);
   adam->count = count;
-  adam->step = 0;
+  adam->storage = storage;
   adam->beta1 = 0.9;
   adam->beta2 = 0.999;
   adam->epsilon = 1e-8;
-  adam->first_moment = calloc (count, sizeof (float));
-  adam->second_moment = calloc (count, sizeof (float));
-  if (!adam->first_moment || !adam->second_moment)
+  int ok;
+  if (storage == NS_ADAM_BFLOAT16)
+    {
+      adam->first_moment16 = calloc (count, sizeof (uint16_t));
+      adam->second_moment16 = calloc (count, sizeof (uint16_t));
+      ok = adam->first_moment16 && adam->second_moment16;
+    }
+  else
+    {
+      adam->first_moment = calloc (count, sizeof (float));
+      adam->second_moment = calloc (count, sizeof (float));
+      ok = adam->first_moment && adam->second_moment;
+    }
+  if (!ok)
     {
       ns_adam_clear (adam);
       return ns_error_set (err, NS_ERROR_NOMEM,
@@ -30,7 +43,47 @@ ns_adam_clear (ns_adam *adam)
 {
   free (adam->first_moment);
   free (adam->second_moment);
+  free (adam->first_moment16);
+  free (adam->second_moment16);
   adam->first_moment = adam->second_moment = NULL;
+  adam->first_moment16 = adam->second_moment16 = NULL;
+}
+
+size_t
+ns_adam_moment_bytes (size_t count, ns_adam_storage storage)
+{
+  return 2 * count * (storage == NS_ADAM_BFLOAT16 ? sizeof (uint16_t) : sizeof (float));
+}
+
+uint16_t
+ns_bfloat16_round (float value, uint32_t noise)
+{
+  uint32_t bits;
+  memcpy (&bits, &value, sizeof bits);
+  /* on the magnitude bits: the same for both signs; the largest finite
+   * values may round to infinity, as any rounding of them would */
+  return (uint16_t) ((bits + (noise & 0xffffu)) >> 16);
+}
+
+float
+ns_bfloat16_value (uint16_t stored)
+{
+  const uint32_t bits = (uint32_t) stored << 16;
+  float value;
+  memcpy (&value, &bits, sizeof value);
+  return value;
+}
+
+/* 32 well-mixed bits of (i, step) (a multiply-xorshift hash), so that
+ * the rounding noise is the same whatever the number of threads. */
+static uint32_t
+rounding_noise (size_t i, long step)
+{
+  uint64_t h = (uint64_t) i * 0x9e3779b97f4a7c15u ^ (uint64_t) step * 0xc2b2ae3d27d4eb4fu;
+  h ^= h >> 31;
+  h *= 0xd6e8feb86659fd93u;
+  h ^= h >> 32;
+  return (uint32_t) h;
 }
 
 void
@@ -45,8 +98,26 @@ ns_adam_step (ns_adam *adam, float *x, const float *grad, double learning_rate)
   const float step_size = (float) (learning_rate / correction1);
   const float root_c2 = (float) sqrt (correction2);
   const float eps = (float) adam->epsilon;
-  float *m = adam->first_moment, *v = adam->second_moment;
 
+  if (adam->storage == NS_ADAM_BFLOAT16)
+    {
+      uint16_t *m16 = adam->first_moment16, *v16 = adam->second_moment16;
+      const long step = adam->step;
+#pragma omp parallel for schedule(static)
+      for (size_t i = 0; i < adam->count; i++)
+        {
+          const float g = grad[i];
+          const float m = b1 * ns_bfloat16_value (m16[i]) + (1.0f - b1) * g;
+          const float v = b2 * ns_bfloat16_value (v16[i]) + (1.0f - b2) * g * g;
+          const uint32_t noise = rounding_noise (i, step);
+          m16[i] = ns_bfloat16_round (m, noise);
+          v16[i] = ns_bfloat16_round (v, noise >> 16);
+          x[i] -= step_size * m / (sqrtf (v) / root_c2 + eps);
+        }
+      return;
+    }
+
+  float *m = adam->first_moment, *v = adam->second_moment;
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < adam->count; i++)
     {

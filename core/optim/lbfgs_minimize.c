@@ -4,6 +4,7 @@
 #include "ns_assert.h"
 
 #include <limits.h>
+#include <math.h>
 #include <lbfgs.h>
 #include <stdlib.h>
 
@@ -15,7 +16,14 @@ typedef struct
   float *gradient;
   int iterations;
   int stopped;
+  int abandoned; /* an evaluation returned NAN */
 } lbfgs_run;
+
+/* What an abandoned run shows liblbfgs: a point far worse than any, with
+ * no slope.  At the start that ends the run at once (a zero gradient);
+ * within a line search every trial then fails, and liblbfgs goes back to
+ * the last accepted iterate when the search gives up. */
+#define ABANDONED_LOSS 1e30
 
 static lbfgsfloatval_t
 evaluate_in_float (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g, const int n,
@@ -23,9 +31,20 @@ evaluate_in_float (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g,
 {
   lbfgs_run *run = instance;
   (void) step;
-  for (size_t i = 0; i < run->count; i++)
-    run->x[i] = (float) x[i];
-  const double f = run->problem->evaluate (run->problem->user_data, run->x, run->gradient);
+  double f = ABANDONED_LOSS;
+  if (!run->abandoned)
+    {
+      for (size_t i = 0; i < run->count; i++)
+        run->x[i] = (float) x[i];
+      f = run->problem->evaluate (run->problem->user_data, run->x, run->gradient);
+      run->abandoned = isnan (f);
+    }
+  if (run->abandoned)
+    {
+      for (int i = 0; i < n; i++)
+        g[i] = 0.0;
+      return ABANDONED_LOSS;
+    }
   for (size_t i = 0; i < run->count; i++)
     g[i] = run->gradient[i];
   /* padding variables (see ns_lbfgs_minimize) have no effect on f */
@@ -67,7 +86,7 @@ ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count, int 
     return ns_error_set (err, NS_ERROR_ARGUMENT, "too many variables for L-BFGS (%zu)", count);
   lbfgsfloatval_t *xd = lbfgs_malloc ((int) padded);
   lbfgs_run run = {
-    problem, count, malloc (sizeof (float) * count), malloc (sizeof (float) * count), 0, 0
+    problem, count, malloc (sizeof (float) * count), malloc (sizeof (float) * count), 0, 0, 0
   };
   if (!xd || !run.x || !run.gradient)
     {

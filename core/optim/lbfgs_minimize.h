@@ -8,7 +8,8 @@
 
 #include "ns_error.h"
 
-/* Returns f(x) and writes its gradient. */
+/* Returns f(x) and writes its gradient; NAN abandons the run (see
+ * ns_lbfgs_minimize). */
 typedef double (*ns_lbfgs_evaluate_fn) (void *user_data, const float *x, float *gradient);
 /* Called after each iteration (1-based) with the new iterate; non-zero stops. */
 typedef int (*ns_lbfgs_iteration_fn) (void *user_data, int iteration, double loss, const float *x);
@@ -23,8 +24,9 @@ typedef struct
 } ns_lbfgs_problem;
 
 /* Minimises from x (count floats), leaving the last accepted iterate in x.
- * Stopping early (converged, no further progress possible, or the
- * iteration callback said so) is NS_OK; *iterations_done says how many ran.
+ * Stopping early (converged, no further progress possible, the iteration
+ * callback said so, or an evaluation abandoned) is NS_OK; *iterations_done
+ * says how many ran.
  * NS_ERROR_NOMEM when the history does not fit. */
 ns_status ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
                              int *iterations_done, ns_error *err);

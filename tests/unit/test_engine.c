@@ -72,6 +72,60 @@ test_lbfgs_rosenbrock (void)
     }
 }
 
+/* An evaluation that returns NAN abandons the run: x is left at the last
+ * iterate reported, and nothing more is evaluated. */
+typedef struct
+{
+  rosenbrock r;
+  int abandon_at; /* evaluation */
+  float last_iterate[2];
+  int iterations;
+} abandoning;
+
+static double
+abandoning_evaluate (void *user_data, const float *x, float *gradient)
+{
+  abandoning *a = user_data;
+  const double f = rosenbrock_evaluate (&a->r, x, gradient);
+  return a->r.evaluations >= a->abandon_at ? NAN : f;
+}
+
+static int
+abandoning_iteration (void *user_data, int iteration, double loss, const float *x)
+{
+  abandoning *a = user_data;
+  (void) loss;
+  a->iterations = iteration;
+  memcpy (a->last_iterate, x, sizeof a->last_iterate);
+  return 0;
+}
+
+static void
+test_lbfgs_abandoned (void)
+{
+  for (int at = 1; at <= 15; at += 14)
+    {
+      abandoning a = { { 2, 0 }, at, { 0 }, 0 };
+      float x[2] = { -1.2f, 1.0f };
+      memcpy (a.last_iterate, x, sizeof x);
+      const ns_lbfgs_problem problem = { .max_iterations = 200,
+                                         .memory = 6,
+                                         .evaluate = abandoning_evaluate,
+                                         .iteration = abandoning_iteration,
+                                         .user_data = &a };
+      int done;
+      const ns_status status = ns_lbfgs_minimize (&problem, x, 2, &done, NULL);
+      char what[200];
+      snprintf (what, sizeof what,
+                "L-BFGS abandoned at evaluation %d: x (%g, %g) is the last iterate reported "
+                "(%d iterations), no evaluation after it (%d)",
+                at, x[0], x[1], a.iterations, a.r.evaluations);
+      check (status == NS_OK && x[0] == a.last_iterate[0] && x[1] == a.last_iterate[1] &&
+                 a.r.evaluations == at && (at == 1 || a.iterations > 0),
+             what);
+    }
+}
+
 static float *
 smooth_image (int width, int height, double phase)
 {
@@ -229,6 +283,135 @@ identical (const ns_image *a, const ns_image *b)
 {
   return a->width == b->width && a->height == b->height && a->channels == b->channels &&
          memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
+}
+
+/* Every image Adam's run reports (the image after each step) and its loss
+ * (measured before the step); STOP at the first report whose loss is above
+ * the lowest so far (from the fifth on), or after limit reports. */
+typedef struct
+{
+  int reports, limit, width, height;
+  double lowest;
+  float *images[64];
+  double losses[64];
+  double done[64];
+} adam_log;
+
+static ns_progress_reply
+log_adam (const ns_progress *p, void *user_data)
+{
+  adam_log *log = user_data;
+  const size_t count = 3 * (size_t) p->width * p->height;
+  log->width = p->width;
+  log->height = p->height;
+  log->images[log->reports] = malloc (sizeof (float) * count);
+  memcpy (log->images[log->reports], p->planar_rgb, sizeof (float) * count);
+  log->losses[log->reports] = p->loss;
+  log->done[log->reports] = p->done;
+  const int rose = log->reports >= 4 && p->loss > log->lowest;
+  if (log->reports == 0 || p->loss < log->lowest)
+    log->lowest = p->loss;
+  return ++log->reports >= log->limit || rose ? NS_PROGRESS_STOP : NS_PROGRESS_CONTINUE;
+}
+
+/* The largest difference between a result (interleaved RGB) and a planar
+ * image of its size. */
+static double
+result_distance (const ns_image *result, const float *planar)
+{
+  const size_t pixels = (size_t) result->width * result->height;
+  double worst = 0.0;
+  for (size_t i = 0; i < pixels; i++)
+    for (int c = 0; c < 3; c++)
+      worst = fmax (worst, fabs (result->data[i * result->channels + c] - planar[c * pixels + i]));
+  return worst;
+}
+
+/* Adam's loss goes up and down: a stopped run ends with the iterate of the
+ * lowest loss measured, not the last step.  And the share of the work done
+ * never goes back. */
+static void
+test_stop_keeps_best (const ns_weights *weights)
+{
+  ns_image content = test_image (48, 40, 3, 0.0), style = test_image (40, 40, 3, 2.0);
+  ns_params p = quick_params ();
+  p.optimizer = NS_OPTIMIZER_ADAM;
+  p.learning_rate = 0.1; /* large: the loss goes up and down */
+  p.iterations = 40;
+  p.init = NS_INIT_NOISE;
+  adam_log log = { .limit = 40 };
+  const ns_style styles[1] = { { &style, 1.0 } };
+  ns_image result;
+  ns_error err;
+  const ns_status status = ns_stylize (weights, &content, styles, 1, &p, log_adam, &log, &result,
+                                       &err);
+  /* iteration k measured the image reported at k - 1 */
+  int best = 0, rises = 0, monotone = 1;
+  for (int k = 1; k < log.reports; k++)
+    {
+      if (log.losses[k] < log.losses[best])
+        best = k;
+      rises += log.losses[k] > log.losses[k - 1];
+      monotone &= log.done[k] >= log.done[k - 1];
+    }
+  char what[256];
+  if (status != NS_OK || best == 0)
+    {
+      snprintf (what, sizeof what, "a stopped Adam run (%.180s; best at report %d)",
+                status == NS_OK ? "ok" : err.message, best + 1);
+      check (0, what);
+    }
+  else
+    {
+      const double to_best = result_distance (&result, log.images[best - 1]);
+      const double to_last = result_distance (&result, log.images[log.reports - 1]);
+      snprintf (what, sizeof what,
+                "STOP at iteration %d of an Adam run, whose loss just rose, keeps the iterate "
+                "of iteration %d's lowest loss (%.2e away; the last step is %.2e away)",
+                log.reports, best + 1, to_best, to_last);
+      check (rises > 0 && best + 1 < log.reports && to_best <= 1.0 / 65535 && to_last > 1e-3, what);
+      snprintf (what, sizeof what, "the share of the work done never goes back (%.3f after %d of 40)",
+                log.done[log.reports - 1], log.reports);
+      check (monotone && fabs (log.done[log.reports - 1] - log.reports / 40.0) < 1e-9, what);
+    }
+  for (int k = 0; k < log.reports; k++)
+    free (log.images[k]);
+  ns_image_clear (&result);
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+}
+
+/* The preview: a snapshot shrunk to a side, and none of a report without
+ * an image. */
+static void
+test_snapshot (void)
+{
+  const int width = 300, height = 120;
+  float *rgb = malloc (sizeof (float) * 3 * width * height);
+  for (int c = 0; c < 3; c++)
+    for (int i = 0; i < width * height; i++)
+      rgb[c * width * height + i] = 0.25f * (c + 1);
+  ns_progress report = { .width = width, .height = height, .planar_rgb = rgb };
+  ns_image small, full, none;
+  ns_error err;
+  const ns_status shrunk = ns_progress_snapshot (&report, 100, &small, &err);
+  const ns_status own = ns_progress_snapshot (&report, 0, &full, &err);
+  int values = shrunk == NS_OK;
+  for (int i = 0; values && i < small.width * small.height; i++)
+    for (int c = 0; c < 3; c++)
+      values &= fabsf (small.data[i * 3 + c] - 0.25f * (c + 1)) < 1e-6f;
+  char what[160];
+  snprintf (what, sizeof what, "a 300x120 preview shrunk to 100 px is %dx%d, same colours",
+            small.width, small.height);
+  check (values && small.width == 100 && small.height == 40 && small.channels == 3, what);
+  check (own == NS_OK && full.width == width && full.height == height,
+         "a preview at its own size (max side 0)");
+  report.planar_rgb = NULL;
+  check (ns_progress_snapshot (&report, 100, &none, &err) == NS_ERROR_ARGUMENT && !none.data,
+         "a report between iterations (no image) has no preview");
+  ns_image_clear (&small);
+  ns_image_clear (&full);
+  free (rgb);
 }
 
 /* The texture scale: style_scale times the working size, never beyond the
@@ -525,6 +708,17 @@ test_stylize_controls (const ns_weights *weights)
   snprintf (what, sizeof what, "an absurdly thin image is refused: \"%s\"", err.message);
   check (status == NS_ERROR_ARGUMENT && strstr (err.message, "narrow"), what);
   ns_image_clear (&thin);
+  /* at its own size, an image wider than the largest working size */
+  ns_image wide = test_image (NS_MAX_WORKING_SIZE + 2, 40, 3, 0.0);
+  ns_params own = p;
+  own.max_size = 0;
+  status = stylize (weights, &wide, &style, &own, NULL, &b, &err);
+  snprintf (what, sizeof what, "an image wider than %d px at its own size is refused: \"%s\"",
+            NS_MAX_WORKING_SIZE, err.message);
+  check (status == NS_ERROR_ARGUMENT && strstr (err.message, "largest working size") &&
+             !strstr (err.message, "narrow"),
+         what);
+  ns_image_clear (&wide);
 
   free (content_copy.data);
   ns_image_clear (&a);
@@ -541,6 +735,9 @@ main (void)
                   "synthetic weights made"))
     return tap_done ();
   test_lbfgs_rosenbrock ();
+  test_lbfgs_abandoned ();
+  test_snapshot ();
+  test_stop_keeps_best (&weights);
   test_lbfgs_on_style_objective (&weights);
   test_schedule ();
   test_style_working_size ();

@@ -2,8 +2,11 @@
 /* A run keeps its memory limit: a 1024x768 run whose untiled network and
  * optimiser would not fit 640 MiB paints in tiles, and the process's peak
  * resident memory (getrusage) grows by no more than the limit; a limit too
- * small is refused before any work, naming a working size that fits.  Its
+ * small is refused before any work, naming a working size that fits.  The
+ * progress between iterations names the tile, and stop and cancel there
+ * take effect at once.  Its
  * own process, so that the peak is this run's (synthetic weights). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,18 +43,46 @@ peak_mib (void)
 
 typedef struct
 {
-  int reports, tiles, width, height;
+  int reports, tiles, width, height; /* iteration reports */
+  int tile_reports, tiles_in_range, without_image, sweeps_seen, done_monotone, after_answer;
+  double done;
+  int answer_at_tile; /* answer with answer at this tile report (0: never) */
+  ns_progress_reply answer;
 } run_record;
 
 static ns_progress_reply
 record (const ns_progress *progress, void *user_data)
 {
   run_record *r = user_data;
+  r->done_monotone &= progress->done >= r->done;
+  r->done = progress->done;
+  if (r->answer_at_tile && r->tile_reports >= r->answer_at_tile)
+    r->after_answer++;
+  if (progress->tile > 0)
+    {
+      r->tile_reports++;
+      r->tiles_in_range &= progress->tile <= progress->tiles && progress->tiles > 1;
+      r->without_image &= progress->planar_rgb == NULL;
+      r->sweeps_seen |= 1 << (progress->sweep - 1);
+      if (r->tile_reports == r->answer_at_tile)
+        return r->answer;
+      return NS_PROGRESS_CONTINUE;
+    }
   r->reports++;
   r->tiles = progress->tiles;
   r->width = progress->width;
   r->height = progress->height;
   return NS_PROGRESS_CONTINUE;
+}
+
+static run_record
+new_record (int answer_at_tile, ns_progress_reply answer)
+{
+  return (run_record) { .tiles_in_range = 1,
+                        .without_image = 1,
+                        .done_monotone = 1,
+                        .answer_at_tile = answer_at_tile,
+                        .answer = answer };
 }
 
 static void
@@ -100,7 +131,7 @@ main (void)
              untiled_mib, LIMIT_MIB);
 
   const double before = resident_mib ();
-  run_record r = { 0 };
+  run_record r = new_record (0, NS_PROGRESS_CONTINUE);
   const ns_status status = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
                                        &err);
   const double peak = peak_mib ();
@@ -118,12 +149,42 @@ main (void)
              "peak resident memory grew by %.0f MiB (%.0f before, %.0f at the peak): within %d",
              peak - before, before, peak, LIMIT_MIB);
 #endif
+  tap_check (r.tile_reports > 0 && r.tiles_in_range && r.without_image && r.sweeps_seen == 3,
+             "between iterations, %d reports of a tile (1 to %d) of sweep 1 and 2, without an "
+             "image",
+             r.tile_reports, r.tiles);
+  tap_check (r.done_monotone && r.done == 1.0, "the share done never went back, and ended at %g",
+             r.done);
   if (status == NS_OK)
     ns_image_clear (&result);
 
+  /* an answer at a tile takes effect at once: cancel returns nothing; stop
+   * in the first evaluation keeps the image it started from (the content) */
+  r = new_record (3, NS_PROGRESS_CANCEL);
+  const ns_status cancelled = ns_stylize (&weights, &content, styles, 1, &params, record, &r,
+                                          &result, &err);
+  tap_check (cancelled == NS_ERROR_CANCELLED && r.after_answer == 0 && r.reports == 0,
+             "cancel at the 3rd tile: cancelled at once (%d reports after it): %s", r.after_answer,
+             err.message);
+  r = new_record (3, NS_PROGRESS_STOP);
+  const ns_status stopped = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
+                                        &err);
+  double moved = 1.0;
+  if (stopped == NS_OK)
+    {
+      moved = 0.0;
+      for (size_t i = 0; i < (size_t) 3 * 1024 * 768; i++)
+        moved = fmax (moved, fabs (result.data[i] - content.data[i]));
+      ns_image_clear (&result);
+    }
+  tap_check (stopped == NS_OK && r.after_answer == 0 && moved < 1e-6,
+             "stop at the 3rd tile: at once (%d reports after it), the result is the content it "
+             "started from (%.1e apart)",
+             r.after_answer, moved);
+
   /* too small: refused before the first iteration, with a size that fits */
   params.memory_limit = 320;
-  r.reports = 0;
+  r = new_record (0, NS_PROGRESS_CONTINUE);
   const ns_status refused = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
                                         &err);
   tap_check (refused == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, "would fit"),

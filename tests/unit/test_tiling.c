@@ -101,6 +101,55 @@ gradient_errors (const float *a, const float *b, size_t n, double *max_error, do
   *norm_error = sqrt (d2 / b2);
 }
 
+/* What the tile callback saw, and after how many tiles it abandons. */
+typedef struct
+{
+  int calls, in_order, abandon_after;
+  int last_sweep, last_tile;
+} tile_log;
+
+static int
+log_tile (void *user_data, int sweep, int tile)
+{
+  tile_log *log = user_data;
+  const int next = log->calls == 0 ? sweep == 1 && tile == 1 :
+                   tile == 1       ? sweep == log->last_sweep + 1 :
+                                     sweep == log->last_sweep && tile == log->last_tile + 1;
+  log->in_order &= next;
+  log->last_sweep = sweep;
+  log->last_tile = tile;
+  return ++log->calls == log->abandon_after;
+}
+
+/* The tile callback comes after each tile of each sweep, in order, and
+ * abandoning in either sweep returns NAN at once; the next evaluation is
+ * whole again. */
+static void
+check_tile_callback (ns_objective *tiled, const float *x, float *gradient, double loss,
+                     const char *what)
+{
+  const int count = tiled->tiling.count;
+  tile_log log = { 0, 1, 0, 0, 0 };
+  ns_objective_set_tile_callback (tiled, log_tile, &log);
+  const double again = ns_objective_evaluate (tiled, x, gradient);
+  tap_check (log.calls == 2 * count && log.in_order && log.last_sweep == 2 &&
+                 log.last_tile == count && again == loss,
+             "%s: the tile callback comes %d times (2 sweeps of %d tiles), in order", what,
+             log.calls, count);
+  int abandoned = 1;
+  for (int after = 1; after <= 2 * count; after += count)
+    {
+      log = (tile_log) { 0, 1, after, 0, 0 };
+      abandoned &= isnan (ns_objective_evaluate (tiled, x, gradient)) && log.calls == after;
+    }
+  log = (tile_log) { 0, 1, 0, 0, 0 };
+  const double whole = ns_objective_evaluate (tiled, x, gradient);
+  tap_check (abandoned && whole == loss,
+             "%s: abandoned after the first tile of either sweep: NAN at once; then whole again",
+             what);
+  ns_objective_set_tile_callback (tiled, NULL, NULL);
+}
+
 /* The objective in tiles against the untiled one.  grid: force 2x2 tiles
  * (else a budget that only 4 tiles or more fit).  With synthetic weights
  * (real == 0) the gradient is checked in norm to 1e-2: that network's own
@@ -189,6 +238,7 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, con
   const double loss_only = ns_objective_evaluate (&tiled, x, NULL);
   report (relative (loss_only, loss_whole) <= 1e-5, "tiled loss without a gradient",
           relative (loss_only, loss_whole), 1e-5);
+  check_tile_callback (&tiled, x, g_tiled, loss_tiled, what);
   ns_objective_clear (&tiled);
 
   /* no budget that fits: refused, saying what would */
