@@ -1,31 +1,89 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "anchor.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "losses.h"
 
-/* means (3 x rows x columns) = x averaged over each block */
+/* Block j's weight at pixel p along one axis: a tent of half-width f
+ * centred on the block's middle. */
+static double
+tent (int p, int j, int f)
+{
+  const double centre = j * f + 0.5 * (f - 1);
+  const double d = fabs (p - centre) / f;
+  return d < 1.0 ? 1.0 - d : 0.0;
+}
+
+/* The pixels [*from, *to) along an axis of size n that block j's tent
+ * covers. */
 static void
-block_means (const ns_anchor *a, const float *image, float *means)
+tent_span (int j, int f, int n, int *from, int *to)
+{
+  const int first = j * f - f / 2, last = j * f + f + f / 2;
+  *from = first > 0 ? first : 0;
+  *to = last < n ? last : n;
+}
+
+/* The sum of block j's tent over an axis of n pixels. */
+static double
+tent_total (int j, int f, int n)
+{
+  int from, to;
+  tent_span (j, f, n, &from, &to);
+  double total = 0.0;
+  for (int p = from; p < to; p++)
+    total += tent (p, j, f);
+  return total;
+}
+
+/* means (3 x rows x columns) = x averaged over each block's tents */
+static void
+block_means (const ns_anchor *a, const float *image, double *means)
 {
   const int f = a->block;
 #pragma omp parallel for schedule(static)
   for (int k = 0; k < 3 * a->rows; k++)
     {
       const int c = k / a->rows, by = k % a->rows;
-      const int y0 = by * f, y1 = y0 + f < a->height ? y0 + f : a->height;
+      int y0, y1;
+      tent_span (by, f, a->height, &y0, &y1);
       for (int bx = 0; bx < a->columns; bx++)
         {
-          const int c0 = bx * f, c1 = c0 + f < a->width ? c0 + f : a->width;
+          int x0, x1;
+          tent_span (bx, f, a->width, &x0, &x1);
           double sum = 0.0;
           for (int y = y0; y < y1; y++)
-            for (int col = c0; col < c1; col++)
-              sum += image[((size_t) c * a->height + y) * a->width + col];
-          means[k * a->columns + bx] = (float) (sum / ((y1 - y0) * (c1 - c0)));
+            {
+              const float *row = image + ((size_t) c * a->height + y) * a->width;
+              double row_sum = 0.0;
+              for (int x = x0; x < x1; x++)
+                row_sum += tent (x, bx, f) * row[x];
+              sum += tent (y, by, f) * row_sum;
+            }
+          means[k * a->columns + bx] = sum / (a->row_totals[by] * a->column_totals[bx]);
         }
     }
+}
+
+/* The blocks whose tents cover pixel p along an axis of count blocks: j and
+ * j + 1, with weights w[0] and w[1] (0 for a block past an edge). */
+static int
+tents_at (int p, int f, int count, double w[2])
+{
+  const int j = (int) floor ((p - 0.5 * (f - 1)) / f);
+  w[0] = j >= 0 ? tent (p, j, f) : 0.0;
+  w[1] = j + 1 < count ? tent (p, j + 1, f) : 0.0;
+  return j;
+}
+
+size_t
+ns_anchor_bytes (int width, int height, int block)
+{
+  const size_t columns = (width + block - 1) / block, rows = (height + block - 1) / block;
+  return sizeof (double) * (2 * 3 * rows * columns + rows + columns);
 }
 
 ns_status
@@ -41,15 +99,24 @@ ns_anchor_init (ns_anchor *anchor, const float *x0, int width, int height, int b
   anchor->columns = (width + block - 1) / block;
   anchor->rows = (height + block - 1) / block;
   const size_t count = 3 * (size_t) anchor->rows * anchor->columns;
-  anchor->target = malloc (sizeof (float) * count);
-  anchor->means = malloc (sizeof (float) * count);
-  if (!anchor->target || !anchor->means)
+  anchor->target = malloc (sizeof (double) * count);
+  anchor->means = malloc (sizeof (double) * count);
+  anchor->column_totals = malloc (sizeof (double) * anchor->columns);
+  anchor->row_totals = malloc (sizeof (double) * anchor->rows);
+  if (!anchor->target || !anchor->means || !anchor->column_totals || !anchor->row_totals)
     {
       ns_anchor_clear (anchor);
       return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the shapes to keep");
     }
+  for (int j = 0; j < anchor->columns; j++)
+    anchor->column_totals[j] = tent_total (j, block, width);
+  for (int i = 0; i < anchor->rows; i++)
+    anchor->row_totals[i] = tent_total (i, block, height);
   block_means (anchor, x0, anchor->target);
-  anchor->normaliser = ns_loss_normaliser (ns_sum_of_squares (anchor->target, count));
+  double squares = 0.0;
+  for (size_t i = 0; i < count; i++)
+    squares += anchor->target[i] * anchor->target[i];
+  anchor->normaliser = ns_loss_normaliser (squares);
   return NS_OK;
 }
 
@@ -58,6 +125,8 @@ ns_anchor_clear (ns_anchor *anchor)
 {
   free (anchor->target);
   free (anchor->means);
+  free (anchor->column_totals);
+  free (anchor->row_totals);
   memset (anchor, 0, sizeof *anchor);
 }
 
@@ -69,27 +138,37 @@ ns_anchor_loss (ns_anchor *anchor, const float *x, double weight, float *grad)
   double sum = 0.0;
   for (size_t i = 0; i < count; i++)
     {
-      const double d = (double) anchor->means[i] - anchor->target[i];
+      const double d = anchor->means[i] - anchor->target[i];
       sum += d * d;
     }
   if (grad)
     {
-      /* each pixel moves its block's mean by 1 / (the block's pixels) */
+      /* each pixel moves the blocks whose tents cover it, by its weight over
+       * the block's total weight */
       const int f = anchor->block;
       const double g = 2.0 * weight * anchor->normaliser;
+      const double *totals_x = anchor->column_totals, *totals_y = anchor->row_totals;
 #pragma omp parallel for schedule(static)
       for (int k = 0; k < 3 * anchor->height; k++)
         {
-          const int c = k / anchor->height, y = k % anchor->height, by = y / f;
-          const int rows_in = (by + 1) * f < anchor->height ? f : anchor->height - by * f;
-          const size_t m = ((size_t) c * anchor->rows + by) * anchor->columns;
+          const int c = k / anchor->height, y = k % anchor->height;
+          double wy[2];
+          const int by = tents_at (y, f, anchor->rows, wy);
           float *row = grad + (size_t) k * anchor->width;
           for (int col = 0; col < anchor->width; col++)
             {
-              const int bx = col / f;
-              const int columns_in = (bx + 1) * f < anchor->width ? f : anchor->width - bx * f;
-              row[col] += (float) (g * ((double) anchor->means[m + bx] - anchor->target[m + bx]) /
-                                   (rows_in * columns_in));
+              double wx[2], step = 0.0;
+              const int bx = tents_at (col, f, anchor->columns, wx);
+              for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++)
+                  if (wy[i] > 0.0 && wx[j] > 0.0)
+                    {
+                      const size_t m = ((size_t) c * anchor->rows + by + i) * anchor->columns + bx +
+                                       j;
+                      step += wy[i] * wx[j] * (anchor->means[m] - anchor->target[m]) /
+                              (totals_y[by + i] * totals_x[bx + j]);
+                    }
+              row[col] += (float) (g * step);
             }
         }
     }

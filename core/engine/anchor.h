@@ -1,24 +1,33 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The shapes a detail scale keeps: x averaged over blocks of block x block
- * pixels must stay what the scale started from (the coarser scale's
+/* The shapes a detail scale keeps: x averaged over blocks of about block x
+ * block pixels must stay what the scale started from (the coarser scale's
  * result, upsampled), relative to that target:
  *   A(x) = |B(x) - B(x0)|^2 / |B(x0)|^2
  * so the fine style layers add strokes within each block but move no
  * shape (Gatys et al. 2017, "Controlling Perceptual Factors", use the
- * coarse result as the fine stage's content in the same way). */
+ * coarse result as the fine stage's content in the same way).  B weights
+ * each block's pixels by a tent of half-width block on each axis
+ * (neighbouring tents add up to 1): its pull on x has no edges at the
+ * blocks' borders, which box means printed as a faint grid. */
 #ifndef ANCHOR_H
 #define ANCHOR_H
+
+#include <stddef.h>
 
 #include "ns_error.h"
 
 typedef struct
 {
   int width, height, block;
-  int columns, rows; /* blocks across and down (the last ones may be partial) */
-  float *target;     /* 3 x rows x columns block means of x0 */
-  float *means;      /* the same of the x evaluated */
-  double normaliser; /* 1 / |target|^2 */
+  int columns, rows;                  /* blocks across and down (the last ones may be partial) */
+  double *target;                     /* 3 x rows x columns block means of x0 */
+  double *means;                      /* the same of the x evaluated */
+  double *column_totals, *row_totals; /* each block's tent summed over the image, per axis */
+  double normaliser;                  /* 1 / |target|^2 */
 } ns_anchor;
+
+/* Bytes an anchor of a width x height image in blocks of block pixels holds. */
+size_t ns_anchor_bytes (int width, int height, int block);
 
 /* x0: planar RGB, width x height. */
 ns_status ns_anchor_init (ns_anchor *anchor, const float *x0, int width, int height, int block,

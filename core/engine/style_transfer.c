@@ -184,29 +184,22 @@ typedef struct
   int width, height;
 } planar_image;
 
+/* out->rgb, a width x height planar image's room. */
 static ns_status
-planar_from_image (const ns_image *image, planar_image *out, ns_error *err)
-{
-  out->width = image->width;
-  out->height = image->height;
-  out->rgb = malloc (sizeof (float) * 3 * (size_t) image->width * image->height);
-  if (!out->rgb)
-    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", image->width,
-                         image->height);
-  ns_image_to_planar_rgb (image, out->rgb);
-  return NS_OK;
-}
-
-static ns_status
-planar_resized (const planar_image *src, int width, int height, planar_image *out, ns_error *err)
+planar_new (int width, int height, planar_image *out, ns_error *err)
 {
   out->width = width;
   out->height = height;
   out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
   if (!out->rgb)
     return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
-  ns_status status = ns_resize_planar (src->rgb, 3, src->width, src->height, out->rgb, width,
-                                       height, err);
+  return NS_OK;
+}
+
+/* Frees out when status (of filling it) is an error. */
+static ns_status
+planar_kept_if (ns_status status, planar_image *out)
+{
   if (status != NS_OK)
     {
       free (out->rgb);
@@ -216,16 +209,46 @@ planar_resized (const planar_image *src, int width, int height, planar_image *ou
 }
 
 static ns_status
+planar_from_image (const ns_image *image, planar_image *out, ns_error *err)
+{
+  ns_status status = planar_new (image->width, image->height, out, err);
+  if (status == NS_OK)
+    ns_image_to_planar_rgb (image, out->rgb);
+  return status;
+}
+
+static ns_status
+planar_resized (const planar_image *src, int width, int height, planar_image *out, ns_error *err)
+{
+  ns_status status = planar_new (width, height, out, err);
+  if (status == NS_OK)
+    status = planar_kept_if (ns_resize_planar (src->rgb, 3, src->width, src->height, out->rgb,
+                                               width, height, err),
+                             out);
+  return status;
+}
+
+/* image's RGB at width x height, planar. */
+static ns_status
+image_resized (const ns_image *image, int width, int height, planar_image *out, ns_error *err)
+{
+  ns_status status = planar_new (width, height, out, err);
+  if (status == NS_OK)
+    status = planar_kept_if (ns_resize_interleaved_to_planar (image->data, image->channels, 3,
+                                                              image->width, image->height, out->rgb,
+                                                              width, height, err),
+                             out);
+  return status;
+}
+
+static ns_status
 planar_copy (const float *rgb, int width, int height, planar_image *out, ns_error *err)
 {
   free (out->rgb);
-  out->width = width;
-  out->height = height;
-  out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
-  if (!out->rgb)
-    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
-  memcpy (out->rgb, rgb, sizeof (float) * 3 * (size_t) width * height);
-  return NS_OK;
+  ns_status status = planar_new (width, height, out, err);
+  if (status == NS_OK)
+    memcpy (out->rgb, rgb, sizeof (float) * 3 * (size_t) width * height);
+  return status;
 }
 
 static void
@@ -453,25 +476,6 @@ clear_scale_inputs (stylize_buffers *b, int style_count)
     }
 }
 
-/* image's RGB at width x height, planar. */
-static ns_status
-image_resized (const ns_image *image, int width, int height, planar_image *out, ns_error *err)
-{
-  out->width = width;
-  out->height = height;
-  out->rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
-  if (!out->rgb)
-    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
-  ns_status status = ns_resize_interleaved_to_planar (image->data, image->channels, 3, image->width,
-                                                      image->height, out->rgb, width, height, err);
-  if (status != NS_OK)
-    {
-      free (out->rgb);
-      out->rgb = NULL;
-    }
-  return status;
-}
-
 /* Resizes content, styles and x to one scale whose longest side is size. */
 static ns_status
 prepare_scale (stylize_buffers *b, const ns_image *content, const ns_style *styles, int style_count,
@@ -548,13 +552,13 @@ planar_bytes (int width, int height)
   return sizeof (float) * 3 * (size_t) width * height;
 }
 
-/* Plans the scale whose longest side is size within budget bytes; inputs:
- * what the run holds throughout (the weights and the caller's images).
- * NS_ERROR_NOMEM when it does not fit. */
+/* Plans the scale whose longest side is size within budget bytes; anchor:
+ * its anchor's block (0: none); inputs: what the run holds throughout (the
+ * weights and the caller's images).  NS_ERROR_NOMEM when it does not fit. */
 static ns_status
 plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns_image *content,
-            const ns_style *styles, int style_count, int size, size_t inputs, size_t budget,
-            scale_plan *plan, ns_error *err)
+            const ns_style *styles, int style_count, int size, int anchor, size_t inputs,
+            size_t budget, scale_plan *plan, ns_error *err)
 {
   memset (plan, 0, sizeof *plan);
   plan->size = size;
@@ -587,7 +591,8 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
   /* the inputs, x, the objective's targets; the scaled inputs until the
    * objective is made, the optimiser's state after */
   const size_t fixed = inputs + sizeof (float) * count +
-                       ns_objective_image_bytes (layers, plan->width, plan->height);
+                       ns_objective_image_bytes (layers, plan->width, plan->height) +
+                       (anchor ? ns_anchor_bytes (plan->width, plan->height, anchor) : 0);
 #define LARGER(a, b) ((a) > (b) ? (a) : (b))
   /* L-BFGS with as many pairs as fit beside efficient tiles, else Adam,
    * its moments in bfloat16 where float ones leave too little for them */
@@ -674,8 +679,9 @@ plan_run (const ns_weights *weights, const ns_params *params, const ns_image *co
   for (int s = 0; s < *scales && status == NS_OK; s++)
     {
       const ns_objective_layers layers = scale_layers (params, s, sizes);
-      status = plan_scale (params, &layers, content, styles, style_count, sizes[s], inputs, budget,
-                           &plans[s], err);
+      const int anchor = layers.content_layer < 0 ? anchor_block (s, sizes, params) : 0;
+      status = plan_scale (params, &layers, content, styles, style_count, sizes[s], anchor, inputs,
+                           budget, &plans[s], err);
       const size_t making = status == NS_OK ?
                                 inputs + scale_inputs_peak (params, content, styles, style_count,
                                                             &plans[s], s > 0 ? &plans[s - 1] : NULL) :

@@ -583,11 +583,40 @@ test_anchor (void)
       worst = fmax (worst, relative_error (weight * (plus - minus) / (2.0 * eps), grad[i], 1e-6));
     }
   report (worst < 1e-3, "anchor gradient vs finite differences (partial blocks too)", worst, 1e-3);
-  /* within a block, moving two pixels in opposite ways keeps the means */
-  x0[0] += 0.1f;
-  x0[1] -= 0.1f;
-  const double moved = ns_anchor_loss (&anchor, x0, 1.0, NULL);
-  report (moved < 1e-12, "strokes within a block cost nothing", moved, 1e-12);
+  /* strokes finer than a block barely move its means: a checkerboard
+   * costs a small part of the same pixels all moved one way */
+  float *moved = malloc (sizeof (float) * n);
+  for (size_t i = 0; i < n; i++)
+    moved[i] = x0[i] + 0.1f;
+  const double uniform = ns_anchor_loss (&anchor, moved, 1.0, NULL);
+  for (size_t i = 0; i < n; i++)
+    {
+      const int col = (int) (i % w), row = (int) (i / w % h);
+      moved[i] = x0[i] + ((col + row) % 2 ? 0.1f : -0.1f);
+    }
+  const double checkerboard = ns_anchor_loss (&anchor, moved, 1.0, NULL);
+  report (checkerboard < 0.02 * uniform, "a checkerboard costs under 2% of a uniform move",
+          checkerboard / uniform, 0.02);
+  /* its pull has no edges at the blocks' borders: one block moved, the
+   * gradient along a row through it changes by at most 2/block of its
+   * largest value from one pixel to the next (box means step by all of it) */
+  memcpy (moved, x0, sizeof (float) * n);
+  for (int row = block; row < 2 * block; row++)
+    for (int col = block; col < 2 * block; col++)
+      moved[(size_t) row * w + col] += 0.2f;
+  memset (grad, 0, sizeof (float) * n);
+  ns_anchor_loss (&anchor, moved, 1.0, grad);
+  double largest = 0.0, step = 0.0;
+  const float *line = grad + (size_t) (block + block / 2) * w;
+  for (int col = 0; col < w; col++)
+    {
+      largest = fmax (largest, fabs (line[col]));
+      if (col > 0)
+        step = fmax (step, fabs (line[col] - line[col - 1]));
+    }
+  report (largest > 0.0 && step <= 2.0 / block * largest,
+          "the anchor's pull changes smoothly across blocks", step / largest, 2.0 / block);
+  free (moved);
   ns_anchor_clear (&anchor);
   free (x0);
   free (x);
