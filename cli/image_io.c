@@ -8,21 +8,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jerror.h>
 #include <jpeglib.h>
 
 static ns_status
-load_png (FILE *file, const char *path, ns_image *image, ns_error *err)
+check_pixels (const char *path, size_t width, size_t height, size_t max_pixels, ns_error *err)
+{
+  if (width * height > max_pixels)
+    return ns_error_set (err, NS_ERROR_FORMAT, "%s: %zux%zu pixels is more than the %zu this reads",
+                         path, width, height, max_pixels);
+  return NS_OK;
+}
+
+static ns_status
+load_png (FILE *file, const char *path, size_t max_pixels, ns_image *image, ns_error *err)
 {
   png_image png;
   memset (&png, 0, sizeof png);
   png.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_stdio (&png, file))
     return ns_error_set (err, NS_ERROR_FORMAT, "%s: not a readable PNG (%s)", path, png.message);
+  ns_status status = check_pixels (path, png.width, png.height, max_pixels, err);
+  if (status != NS_OK)
+    {
+      png_image_free (&png);
+      return status;
+    }
   const int has_alpha = (png.format & PNG_FORMAT_FLAG_ALPHA) != 0;
   /* linear 16-bit output would undo the sRGB encoding the network expects: read 8 or 16-bit sRGB */
   png.format = has_alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
   const int channels = has_alpha ? 4 : 3;
-  ns_status status = ns_image_alloc (image, (int) png.width, (int) png.height, channels, err);
+  status = ns_image_alloc (image, (int) png.width, (int) png.height, channels, err);
   if (status != NS_OK)
     {
       png_image_free (&png);
@@ -40,7 +56,8 @@ load_png (FILE *file, const char *path, ns_image *image, ns_error *err)
     {
       free (bytes);
       ns_image_clear (image);
-      return ns_error_set (err, NS_ERROR_FORMAT, "%s: %s", path, png.message);
+      return ns_error_set (err, NS_ERROR_FORMAT,
+                           "%s: not a readable PNG, cut short or corrupt (%s)", path, png.message);
     }
   for (size_t i = 0; i < count; i++)
     image->data[i] = bytes[i] / 255.0f;
@@ -63,8 +80,31 @@ jpeg_error_exit (j_common_ptr info)
   longjmp (e->escape, 1);
 }
 
+/* libjpeg's warnings where image data is lost (it would paint the rest
+ * grey and go on) end the read as errors; the others (extraneous bytes
+ * between markers, as many cameras write) and its traces are not printed. */
+static void
+jpeg_message (j_common_ptr info, int level)
+{
+  if (level >= 0)
+    return;
+  switch (info->err->msg_code)
+    {
+    case JWRN_JPEG_EOF:
+    case JWRN_HIT_MARKER:
+    case JWRN_MUST_RESYNC:
+    case JWRN_HUFF_BAD_CODE:
+    case JWRN_NOT_SEQUENTIAL:
+    case JWRN_BOGUS_PROGRESSION:
+      jpeg_error_exit (info);
+      break;
+    default:
+      info->err->num_warnings++;
+    }
+}
+
 static ns_status
-load_jpeg (FILE *file, const char *path, ns_image *image, ns_error *err)
+load_jpeg (FILE *file, const char *path, size_t max_pixels, ns_image *image, ns_error *err)
 {
   struct jpeg_decompress_struct info;
   jpeg_error_escape error;
@@ -73,20 +113,27 @@ load_jpeg (FILE *file, const char *path, ns_image *image, ns_error *err)
 
   info.err = jpeg_std_error (&error.base);
   error.base.error_exit = jpeg_error_exit;
+  error.base.emit_message = jpeg_message;
   if (setjmp (error.escape))
     {
       jpeg_destroy_decompress (&info);
       free (row);
       ns_image_clear (image);
-      return ns_error_set (err, NS_ERROR_FORMAT, "%s: not a readable JPEG (%s)", path, error.message);
+      return ns_error_set (err, NS_ERROR_FORMAT,
+                           "%s: not a readable JPEG, cut short or corrupt (%s)", path, error.message);
     }
   jpeg_create_decompress (&info);
   jpeg_stdio_src (&info, file);
   jpeg_read_header (&info, TRUE);
+  ns_status status = check_pixels (path, info.image_width, info.image_height, max_pixels, err);
+  if (status != NS_OK)
+    {
+      jpeg_destroy_decompress (&info);
+      return status;
+    }
   info.out_color_space = JCS_RGB;
   jpeg_start_decompress (&info);
-  ns_status status = ns_image_alloc (image, (int) info.output_width, (int) info.output_height, 3,
-                                     err);
+  status = ns_image_alloc (image, (int) info.output_width, (int) info.output_height, 3, err);
   if (status == NS_OK && !(row = malloc ((size_t) info.output_width * 3)))
     status = ns_error_set (err, NS_ERROR_NOMEM, "%s: out of memory", path);
   if (status != NS_OK)
@@ -112,6 +159,12 @@ load_jpeg (FILE *file, const char *path, ns_image *image, ns_error *err)
 ns_status
 image_load (const char *path, ns_image *image, ns_error *err)
 {
+  return image_load_limited (path, IMAGE_MAX_PIXELS, image, err);
+}
+
+ns_status
+image_load_limited (const char *path, size_t max_pixels, ns_image *image, ns_error *err)
+{
   unsigned char signature[8] = { 0 };
   FILE *file = fopen (path, "rb");
   if (!file)
@@ -120,9 +173,9 @@ image_load (const char *path, ns_image *image, ns_error *err)
   rewind (file);
   ns_status status;
   if (got == 8 && png_sig_cmp (signature, 0, 8) == 0)
-    status = load_png (file, path, image, err);
+    status = load_png (file, path, max_pixels, image, err);
   else if (got >= 3 && signature[0] == 0xFF && signature[1] == 0xD8 && signature[2] == 0xFF)
-    status = load_jpeg (file, path, image, err);
+    status = load_jpeg (file, path, max_pixels, image, err);
   else
     status = ns_error_set (err, NS_ERROR_FORMAT, "%s: neither a PNG nor a JPEG file", path);
   fclose (file);

@@ -4,11 +4,22 @@
 #ifndef IMAGE_IO_H
 #define IMAGE_IO_H
 
+#include <stddef.h>
+
 #include "neural_style.h"
 
+/* The most pixels image_load reads: the engine's largest working size
+ * squared. */
+#define IMAGE_MAX_PIXELS ((size_t) NS_MAX_WORKING_SIZE * NS_MAX_WORKING_SIZE)
+
 /* Loads a PNG or JPEG (chosen by its signature) as an RGB or RGBA float image;
- * grey images become RGB; 16-bit PNGs are read at 8 bits. */
+ * grey images become RGB; 16-bit PNGs are read at 8 bits.  A file that is
+ * cut short or whose data is corrupt is refused (NS_ERROR_FORMAT, naming
+ * it), and so is one of more than IMAGE_MAX_PIXELS pixels. */
 ns_status image_load (const char *path, ns_image *image, ns_error *err);
+
+/* The same with another limit on the pixels. */
+ns_status image_load_limited (const char *path, size_t max_pixels, ns_image *image, ns_error *err);
 
 /* Writes an 8-bit PNG (RGB or RGBA, as the image has). */
 ns_status image_save_png (const char *path, const ns_image *image, ns_error *err);

@@ -67,14 +67,17 @@ show_progress (const ns_progress *progress, void *user_data)
                   progress->sweep);
       else if (progress->tiles > 1)
         snprintf (tiles, sizeof tiles, ", %d tiles", progress->tiles);
+      char losses[96] = "";
+      /* a tile's report before a scale's first iteration has no loss yet */
+      if (isfinite (progress->loss))
+        snprintf (losses, sizeof losses, "  loss %.4g (content %.4g, style %.4g)", progress->loss,
+                  progress->content_loss, progress->style_loss);
       format_time_left (left, sizeof left, progress->done, elapsed);
-      const int length = fprintf (
-          stderr,
-          "\rscale %d/%d (%dx%d%s) [%.*s%*s] %d/%d  loss %.4g (content %.4g, style %.4g)  %.1f s%s",
-          progress->scale, progress->scales, progress->width, progress->height, tiles, done,
-          "##############################", width - done, "", progress->iteration,
-          progress->iterations, progress->loss, progress->content_loss, progress->style_loss,
-          elapsed, left);
+      const int length = fprintf (stderr, "\rscale %d/%d (%dx%d%s) [%.*s%*s] %d/%d%s  %.1f s%s",
+                                  progress->scale, progress->scales, progress->width,
+                                  progress->height, tiles, done, "##############################",
+                                  width - done, "", progress->iteration, progress->iterations,
+                                  losses, elapsed, left);
       /* "\r" only moves back: a shorter line would leave the end of the last. */
       if (length < state->line_length)
         fprintf (stderr, "%*s", state->line_length - length, "");
@@ -453,8 +456,7 @@ main (int argc, char **argv)
   ns_style styles[NS_MAX_STYLES];
   int code = 1;
   ns_status status = ns_params_check (&params, &err);
-  if (status == NS_OK)
-    status = ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);
+  /* the images first: a wrong one is found before 80 MB of weights are read */
   if (status == NS_OK)
     status = image_load (content_path, &content, &err);
   for (int k = 0; k < style_count && status == NS_OK; k++)
@@ -462,6 +464,8 @@ main (int argc, char **argv)
       status = image_load (style_paths[k], &style_images[k], &err);
       styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0 };
     }
+  if (status == NS_OK)
+    status = ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);
   clock_gettime (CLOCK_MONOTONIC, &state.start);
   if (status == NS_OK)
     status = ns_stylize (&weights, &content, styles, style_count, &params, show_progress, &state,

@@ -2,27 +2,21 @@
 /* libFuzzer target: any bytes as a weights file must give a clean load or a
  * clean error (under ASan/UBSan: no crash, leak or undefined behaviour). */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fuzz_file.h"
 #include "safetensors.h"
 #include "ns_weights.h"
-
-static char path[64];
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  if (!path[0])
-    snprintf (path, sizeof path, "/tmp/fuzz-weights-%ld.safetensors", (long) getpid ());
-  FILE *file = fopen (path, "wb");
-  if (!file)
+  char path[64];
+  if (!fuzz_file_write (data, size, "weights", path, sizeof path))
     return 0;
-  fwrite (data, 1, size, file);
-  fclose (file);
 
   /* the generic reader: every tensor as floats */
   ns_safetensors_file st;

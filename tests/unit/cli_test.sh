@@ -4,7 +4,7 @@
 # the real weights of ../shared) a small run that writes a PNG.
 #   cli_test.sh NEURAL_STYLE_EXECUTABLE
 set -uo pipefail
-cli=$1
+cli=$(readlink -f "$1")  # the test works in its own folder
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=../common/tap.sh
@@ -12,6 +12,24 @@ trap 'rm -rf "$work"' EXIT
 check () {  # check DESCRIPTION COMMAND…  (passes when COMMAND succeeds)
   tap_check "$@"
 }
+
+# small PNGs made here: the refusals below come after the images are read;
+# noise.png's pixel data fills several kilobytes, so cutting it loses data
+python3 - "$work" <<'PY'
+import random, struct, sys, zlib
+def png(path, width, height, pixel):
+    rows = b"".join(b"\0" + bytes(v for x in range(width) for v in pixel(x, y)) for y in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+random.seed(5)
+png(sys.argv[1] + "/a.png", 8, 8, lambda x, y: (x * 30, y * 30, 128))
+png(sys.argv[1] + "/b.png", 8, 8, lambda x, y: (200, x * 20, y * 20))
+png(sys.argv[1] + "/noise.png", 96, 96, lambda x, y: (random.randrange(256),) * 3)
+PY
+cd "$work" || exit 1
 
 "$cli" --help >"$work/help" 2>&1; status=$?
 check "--help exits 0 and lists every option" \
@@ -45,6 +63,32 @@ printf 'not weights' >"$work/bad.safetensors"
 "$cli" --weights "$work/bad.safetensors" --content a.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
 check "corrupt weights: exit 1 with the loader's message" bash -c "[ $status -eq 1 ] && grep -q 'bad.safetensors' '$work/out'"
 
+# files cut short or corrupt: refused naming the file, before any weights are read
+size=$(stat -c %s noise.png)
+head -c $((size / 2)) noise.png >cut.png
+cp noise.png flipped.png
+printf '\125\252\125' | dd of=flipped.png bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+for bad in cut.png flipped.png; do
+  "$cli" --weights "$work/none.safetensors" --content "$bad" --style b.png --out c.png >"$work/out" 2>&1; status=$?
+  check "a PNG $( [ $bad = cut.png ] && echo cut in half || echo with 3 bytes changed ): exit 1 naming it" \
+    bash -c "[ $status -eq 1 ] && grep -q '$bad: not a readable PNG, cut short or corrupt' '$work/out'"
+done
+if command -v convert >/dev/null; then
+  convert -size 256x256 -seed 4 plasma:fractal -quality 92 photo.jpg
+  head -c 5000 photo.jpg >cut.jpg
+  "$cli" --weights "$work/none.safetensors" --content a.png --style cut.jpg --out c.png >"$work/out" 2>&1; status=$?
+  check "a JPEG cut after 5 kB of $(stat -c %s photo.jpg): exit 1 naming it" \
+    bash -c "[ $status -eq 1 ] && grep -q 'cut.jpg: not a readable JPEG, cut short or corrupt (Premature end' '$work/out'"
+  "$cli" --weights "$work/none.safetensors" --content photo.jpg --style b.png --out c.png >"$work/out" 2>&1; status=$?
+  check "the whole JPEG is read (the run stops at the missing weights)" \
+    bash -c "[ $status -eq 1 ] && grep -q 'none.safetensors' '$work/out'"
+else
+  tap_skip "JPEGs cut short (no ImageMagick convert to make one)"
+fi
+printf '\377\330\377\340' >stub.jpg
+"$cli" --weights "$work/none.safetensors" --content stub.jpg --style b.png --out c.png >"$work/out" 2>&1; status=$?
+check "a 4-byte JPEG: exit 1 naming it" bash -c "[ $status -eq 1 ] && grep -q 'stub.jpg: not a readable JPEG' '$work/out'"
+
 weights=${NEURAL_STYLE_TEST_WEIGHTS:-}
 samples=${NEURAL_STYLE_TEST_SAMPLES:-}
 if [ -f "$weights" ] && [ -f "$samples/tubingen.jpg" ]; then
@@ -59,6 +103,6 @@ if [ -f "$weights" ] && [ -f "$samples/tubingen.jpg" ]; then
     --out "$work/none/out.png" --size 64 --iterations 1 >"$work/out" 2>&1; status=$?
   check "an unwritable output: exit 1 naming it" bash -c "[ $status -eq 1 ] && grep -q 'none/out.png' '$work/out'"
 else
-  echo "skip - real run (no weights or samples in ../shared)"
+  tap_skip "a real run (no weights or samples in ../shared)"
 fi
 tap_done
