@@ -236,14 +236,21 @@ usage (FILE *out)
                 "the first and last losses and the time taken.\n");
 }
 
+/* A setting's number: the whole text must be one, finite or not (the
+ * setting's check refuses what is out of its range, with the range). */
 static int
-parse_number (const char *text, const char *option, double *value)
+parse_number (const char *text, const char *option, const ns_setting *setting, double *value)
 {
   char *end;
   *value = strtod (text, &end);
   if (end == text || *end != '\0')
     {
-      fprintf (stderr, "neural-style: %s wants a number, not \"%s\"\n", option, text);
+      if (setting->type == NS_SETTING_INT)
+        fprintf (stderr, "neural-style: %s wants a whole number from %.0f to %.0f, not \"%s\"\n",
+                 option, setting->min, setting->max, text);
+      else
+        fprintf (stderr, "neural-style: %s wants a number from %g to %g, not \"%s\"\n", option,
+                 setting->min, setting->max, text);
       return 0;
     }
   return 1;
@@ -299,10 +306,8 @@ parse_setting (const cli_option *option, const char *text, const char *name, ns_
     }
   else
     {
-      if (!parse_number (text, name, &value))
+      if (!parse_number (text, name, s, &value))
         return 0;
-      if (s->type == NS_SETTING_INT && isfinite (value))
-        value = trunc (value);
       if (ns_setting_check (s, value, &err) != NS_OK)
         {
           fprintf (stderr, "neural-style: %s\n", err.message);

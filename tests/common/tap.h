@@ -15,14 +15,30 @@
 
 static int tap_checks, tap_failures;
 
+/* The rest of a TAP line: a description or message holding a newline (a
+ * refused input's text, say) would start a line meson cannot read. */
+static inline void
+tap_print_rest (const char *format, va_list args)
+{
+  char text[4096];
+  vsnprintf (text, sizeof text, format, args);
+  for (const char *c = text; *c; c++)
+    if (*c == '\n')
+      fputs ("\\n", stdout);
+    else if (*c == '\r')
+      fputs ("\\r", stdout);
+    else
+      putchar (*c);
+  putchar ('\n');
+}
+
 __attribute__ ((format (printf, 2, 3))) static inline int
 tap_check (int ok, const char *format, ...)
 {
   va_list args;
   va_start (args, format);
   printf ("%s %d - ", ok ? "ok" : "not ok", ++tap_checks);
-  vprintf (format, args);
-  putchar ('\n');
+  tap_print_rest (format, args);
   va_end (args);
   fflush (stdout);
   if (!ok)
@@ -36,8 +52,7 @@ tap_note (const char *format, ...)
   va_list args;
   va_start (args, format);
   fputs ("# ", stdout);
-  vprintf (format, args);
-  putchar ('\n');
+  tap_print_rest (format, args);
   va_end (args);
 }
 
@@ -47,8 +62,7 @@ tap_skip (const char *format, ...)
   va_list args;
   va_start (args, format);
   printf ("ok %d # SKIP ", ++tap_checks);
-  vprintf (format, args);
-  putchar ('\n');
+  tap_print_rest (format, args);
   va_end (args);
 }
 
@@ -58,8 +72,7 @@ tap_skip_all (const char *format, ...)
   va_list args;
   va_start (args, format);
   fputs ("1..0 # SKIP ", stdout);
-  vprintf (format, args);
-  putchar ('\n');
+  tap_print_rest (format, args);
   va_end (args);
   return 0;
 }

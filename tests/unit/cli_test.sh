@@ -39,7 +39,39 @@ check "--help exits 0 and lists every option" \
 check "no style: exit 2 with the usage" bash -c "[ $status -eq 2 ] && grep -q usage '$work/out'"
 
 "$cli" --content a.png --style b.png --out c.png --iterations many >"$work/out" 2>&1; status=$?
-check "a non-number: exit 2 naming the option" bash -c "[ $status -eq 2 ] && grep -q -- '--iterations wants a number' '$work/out'"
+check "a non-number: exit 2 naming the option and its range" bash -c "[ $status -eq 2 ] && grep -q -- '--iterations wants a whole number from 1 to 100000, not \"many\"' '$work/out'"
+
+# Every numeric setting (read from --help, which the settings table writes)
+# given what a typo or a hostile script gives: refused with exit 2 and a
+# message naming the option or setting and its range; never a run.  -0 is
+# 0: refused where 0 is out of range, else the run goes on to the missing
+# weights (exit 1).
+numeric=$(sed -n 's/^  \(--[a-z0-9-]*\)\(, --[a-z-]*\)* \(NUMBER\|N\)  (.*/\1 \3/p' "$work/help")
+tap_note "numeric options: $(echo "$numeric" | cut -d' ' -f1 | tr '\n' ' ')"
+refused=0 wrong=""
+while read -r option kind; do
+  name=${option#--}
+  values=(nan NaN -nan inf -inf Infinity 1e39 -1e39 1e999 99999999999999999999 -99999999999999999999 "" " " junk "1,5" "1 2")
+  [ "$kind" = N ] && values+=(1.5 2147483648 -2147483649)
+  for value in "${values[@]}" -0; do
+    "$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out c.png \
+      "$option" "$value" >"$work/out" 2>&1
+    status=$?
+    if [ "$value" = -0 ] && [ "$status" -eq 1 ] && grep -q none.safetensors "$work/out"; then
+      continue
+    fi
+    if [ "$status" -eq 2 ] && grep -q -- "$name.* from [-0-9.e+]* to [-0-9.e+]*" "$work/out"; then
+      refused=$((refused + 1))
+    else
+      wrong="$wrong $option='$value'(exit $status: $(head -c 120 "$work/out"))"
+    fi
+  done
+done <<<"$numeric"
+all_refused=0
+[ -z "$wrong" ] && [ "$refused" -gt 100 ] && all_refused=1
+check "every numeric option refuses NaN, infinities, overflow, huge and non-whole integers, empty and junk ($refused refusals)" \
+  [ "$all_refused" -eq 1 ]
+[ -z "$wrong" ] || tap_note "not refused as they should be:$wrong"
 
 "$cli" --content a.png --style b.png --out c.png --optimizer sgd >"$work/out" 2>&1; status=$?
 check "an unknown optimiser: exit 2" bash -c "[ $status -eq 2 ] && grep -q 'does not know \"sgd\"' '$work/out'"
