@@ -47,6 +47,8 @@ typedef struct
 
   GtkWidget *preset_combo;
   GtkWidget *delete_button;
+  GtkWidget *problems_row; /* preset files that could not be read */
+  GtkWidget *problems_label;
   gchar *shipped_dir;
   gchar *user_dir;
   GList *presets; /* NeuralStylePreset, in combo order */
@@ -252,15 +254,63 @@ select_matching_preset (DialogState *state)
   update_delete_button (state);
 }
 
+/* The most preset problems the dialog lists; the rest are counted. */
+#define PROBLEMS_SHOWN 4
+
+/* Says which preset files could not be read (or were read in part), one
+ * line each under a heading that names the user's presets folder, under
+ * the preset row; hidden when there are none. */
+static void
+show_preset_problems (DialogState *state, GPtrArray *problems)
+{
+  gchar *folder = g_filename_display_name (state->user_dir);
+  gchar *prefix = g_strconcat (folder, G_DIR_SEPARATOR_S, NULL);
+  GString *text = g_string_new (NULL);
+  guint i;
+
+  g_string_printf (text, _ ("Preset files with a problem, in %s:"), folder);
+  for (i = 0; i < problems->len; i++)
+    {
+      const gchar *problem = g_ptr_array_index (problems, i);
+
+      g_debug ("preset problem: %s", problem);
+      if (g_str_has_prefix (problem, prefix))
+        problem += strlen (prefix);
+      if (i < PROBLEMS_SHOWN)
+        g_string_append_printf (text, "\n• %s", problem);
+    }
+  if (problems->len > PROBLEMS_SHOWN)
+    {
+      gint more = (gint) (problems->len - PROBLEMS_SHOWN);
+
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text,
+                              g_dngettext (GETTEXT_PACKAGE, "…and %d more preset file.",
+                                           "…and %d more preset files.", more),
+                              more);
+    }
+
+  gtk_label_set_text (GTK_LABEL (state->problems_label), text->str);
+  gtk_widget_set_visible (state->problems_row, problems->len > 0);
+  g_string_free (text, TRUE);
+  g_free (prefix);
+  g_free (folder);
+}
+
 static void
 reload_presets (DialogState *state, const gchar *select_path)
 {
+  GPtrArray *problems = g_ptr_array_new_with_free_func (g_free);
   GList *iter;
   gint select = -1;
   gint i;
 
   g_list_free_full (state->presets, g_object_unref);
-  state->presets = neural_style_presets_list (state->shipped_dir, state->user_dir);
+  state->presets = neural_style_presets_list (state->shipped_dir, state->user_dir, problems);
+  g_debug ("presets: %u listed, %u preset files with problems", g_list_length (state->presets),
+           problems->len);
+  show_preset_problems (state, problems);
+  g_ptr_array_unref (problems);
 
   g_signal_handler_block (state->preset_combo, state->combo_handler);
   gtk_combo_box_text_remove_all (GTK_COMBO_BOX_TEXT (state->preset_combo));
@@ -488,11 +538,15 @@ delete_preset_clicked (GtkButton *button, DialogState *state)
 static GtkWidget *
 preset_row_new (DialogState *state)
 {
+  GtkWidget *vbox;
   GtkWidget *hbox;
   GtkWidget *label;
   GtkWidget *button;
+  GtkWidget *icon;
 
+  vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_pack_start (GTK_BOX (vbox), hbox, FALSE, FALSE, 0);
 
   label = gtk_label_new_with_mnemonic (_ ("_Preset:"));
   gtk_box_pack_start (GTK_BOX (hbox), label, FALSE, FALSE, 0);
@@ -524,9 +578,29 @@ preset_row_new (DialogState *state)
   gtk_box_pack_start (GTK_BOX (hbox), state->delete_button, FALSE, FALSE, 0);
   g_signal_connect (state->delete_button, "clicked", G_CALLBACK (delete_preset_clicked), state);
 
-  gtk_widget_show_all (hbox);
+  /* Preset files that could not be read: the other presets still load. */
+  state->problems_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  icon = gtk_image_new_from_icon_name (GIMP_ICON_DIALOG_WARNING, GTK_ICON_SIZE_BUTTON);
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_box_pack_start (GTK_BOX (state->problems_row), icon, FALSE, FALSE, 0);
+  state->problems_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (state->problems_label), 0.0);
+  gtk_label_set_line_wrap (GTK_LABEL (state->problems_label), TRUE);
+  gtk_label_set_line_wrap_mode (GTK_LABEL (state->problems_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (state->problems_label), 60);
+  gtk_label_set_selectable (GTK_LABEL (state->problems_label), TRUE);
+  gimp_label_set_attributes (GTK_LABEL (state->problems_label), PANGO_ATTR_SCALE, PANGO_SCALE_SMALL,
+                             -1);
+  gtk_box_pack_start (GTK_BOX (state->problems_row), state->problems_label, TRUE, TRUE, 0);
+  gtk_box_pack_start (GTK_BOX (vbox), state->problems_row, FALSE, FALSE, 0);
+  /* Shown only when there are problems, whatever shows the dialog. */
+  gtk_widget_show_all (state->problems_row);
+  gtk_widget_hide (state->problems_row);
+  gtk_widget_set_no_show_all (state->problems_row, TRUE);
 
-  return hbox;
+  gtk_widget_show_all (vbox);
+
+  return vbox;
 }
 
 /*  The dialog  */

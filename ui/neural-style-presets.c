@@ -16,7 +16,9 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
@@ -278,22 +280,280 @@ neural_style_preset_matches (NeuralStylePreset *preset, GObject *config)
   return equal;
 }
 
+/* Reading a preset file.  The file is GimpConfig's text format, but its
+ * values are checked here against the settings table (GimpConfig would
+ * wrap a large integer into int's range, and GLib drops an infinite or
+ * out-of-range value with only a message on the terminal). */
+
+/* A preset is a few hundred bytes; a larger file is not one. */
+#define PRESET_MAX_BYTES (64 * 1024)
+/* Longer names do not fit the preset menu. */
+#define PRESET_NAME_MAX_CHARS 200
+
+static gboolean parse_error (GScanner *scanner, GError **error, const gchar *format, ...)
+    G_GNUC_PRINTF (3, 4);
+
+static gboolean
+parse_error (GScanner *scanner, GError **error, const gchar *format, ...)
+{
+  va_list args;
+  gchar *what;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _ ("line %u: %s"), scanner->line, what);
+  g_free (what);
+
+  return FALSE;
+}
+
+/* Says what a setting takes: its range or its choices. */
+static gboolean
+wrong_value (GScanner *scanner, const ns_setting *setting, GError **error)
+{
+  const ns_setting_choice *choice;
+  GString *wants = g_string_new (NULL);
+
+  switch (setting->type)
+    {
+    case NS_SETTING_DOUBLE:
+      g_string_printf (wants, _ ("one number from %g to %g"), setting->min, setting->max);
+      break;
+    case NS_SETTING_INT:
+      g_string_printf (wants, _ ("one whole number from %.15g to %.15g"), setting->min, setting->max);
+      break;
+    case NS_SETTING_BOOLEAN:
+      g_string_assign (wants, _ ("yes or no"));
+      break;
+    case NS_SETTING_CHOICE:
+    default:
+      g_string_assign (wants, _ ("one of"));
+      for (choice = setting->choices; choice->nick; choice++)
+        g_string_append_printf (wants, "%s \"%s\"", choice == setting->choices ? "" : ",",
+                                choice->nick);
+      break;
+    }
+  parse_error (scanner, error, _ ("%s wants %s"), setting->name, wants->str);
+  g_string_free (wants, TRUE);
+
+  return FALSE;
+}
+
+/* A number, with its sign. */
+static gboolean
+read_number (GScanner *scanner, const ns_setting *setting, gdouble *number, GError **error)
+{
+  gboolean negative = FALSE;
+  GTokenType token = g_scanner_get_next_token (scanner);
+
+  if (token == '-')
+    {
+      negative = TRUE;
+      token = g_scanner_get_next_token (scanner);
+    }
+  if (token == G_TOKEN_INT)
+    *number = (gdouble) scanner->value.v_int64;
+  else if (token == G_TOKEN_FLOAT)
+    *number = scanner->value.v_float;
+  else
+    return wrong_value (scanner, setting, error);
+
+  /* -0 is 0. */
+  *number = (negative ? -*number : *number) + 0.0;
+  return TRUE;
+}
+
+/* Reads the value of setting row into preset->values[row], checked. */
+static gboolean
+read_setting (NeuralStylePreset *preset, gint row, GScanner *scanner, GError **error)
+{
+  const ns_setting *setting = &ns_settings[row];
+  GValue *value = &preset->values[row];
+  GTokenType token;
+  gdouble number;
+  ns_error ns_err;
+
+  switch (setting->type)
+    {
+    case NS_SETTING_DOUBLE:
+    case NS_SETTING_INT:
+      if (!read_number (scanner, setting, &number, error))
+        return FALSE;
+      if (ns_setting_check (setting, number, &ns_err) != NS_OK)
+        return parse_error (scanner, error, "%s", ns_err.message);
+      if (setting->type == NS_SETTING_DOUBLE)
+        g_value_set_double (value, number);
+      else
+        g_value_set_int (value, (gint) number);
+      return TRUE;
+
+    case NS_SETTING_BOOLEAN:
+      token = g_scanner_get_next_token (scanner);
+      if (token == G_TOKEN_IDENTIFIER && (strcmp (scanner->value.v_identifier, "yes") == 0 ||
+                                          strcmp (scanner->value.v_identifier, "true") == 0))
+        g_value_set_boolean (value, TRUE);
+      else if (token == G_TOKEN_IDENTIFIER && (strcmp (scanner->value.v_identifier, "no") == 0 ||
+                                               strcmp (scanner->value.v_identifier, "false") == 0))
+        g_value_set_boolean (value, FALSE);
+      else
+        return wrong_value (scanner, setting, error);
+      return TRUE;
+
+    case NS_SETTING_CHOICE:
+    default:
+      {
+        const ns_setting_choice *choice = NULL;
+
+        token = g_scanner_get_next_token (scanner);
+        if (token == G_TOKEN_STRING)
+          choice = ns_setting_choice_find (setting, scanner->value.v_string);
+        else if (token == G_TOKEN_IDENTIFIER)
+          choice = ns_setting_choice_find (setting, scanner->value.v_identifier);
+        if (!choice)
+          return wrong_value (scanner, setting, error);
+        g_value_set_string (value, choice->nick);
+        return TRUE;
+      }
+    }
+}
+
+static gboolean
+read_name (NeuralStylePreset *preset, GScanner *scanner, GError **error)
+{
+  if (g_scanner_get_next_token (scanner) != G_TOKEN_STRING)
+    return parse_error (scanner, error, _ ("name wants a text in double quotes"));
+  if (g_utf8_strlen (scanner->value.v_string, -1) > PRESET_NAME_MAX_CHARS)
+    return parse_error (scanner, error, _ ("the name is longer than %d characters"),
+                        PRESET_NAME_MAX_CHARS);
+
+  g_free (preset->name);
+  preset->name = g_strdup (scanner->value.v_string);
+  return TRUE;
+}
+
+/* Skips the value of a setting this version does not know (a newer
+ * version's, or a typo), up to its closing parenthesis. */
+static gboolean
+skip_value (GScanner *scanner, GError **error)
+{
+  gint depth = 0;
+
+  for (;;)
+    {
+      GTokenType token = g_scanner_peek_next_token (scanner);
+
+      if (token == G_TOKEN_EOF || token == G_TOKEN_ERROR)
+        return parse_error (scanner, error, _ ("the file ends inside a setting"));
+      if (token == G_TOKEN_RIGHT_PAREN && depth == 0)
+        return TRUE;
+      g_scanner_get_next_token (scanner);
+      if (token == G_TOKEN_LEFT_PAREN)
+        depth++;
+      else if (token == G_TOKEN_RIGHT_PAREN)
+        depth--;
+    }
+}
+
+/* Reads "(key value)" entries until the end of the text; unknown keys are
+ * added to unknown. */
+static gboolean
+parse_preset (NeuralStylePreset *preset, GScanner *scanner, GString *unknown, GError **error)
+{
+  for (;;)
+    {
+      GTokenType token = g_scanner_get_next_token (scanner);
+      gchar *key;
+      gint row;
+      gboolean ok;
+
+      if (token == G_TOKEN_EOF)
+        return TRUE;
+      if (token != G_TOKEN_LEFT_PAREN)
+        return parse_error (scanner, error, _ ("expected \"(\" and a setting"));
+      if (g_scanner_get_next_token (scanner) != G_TOKEN_IDENTIFIER)
+        return parse_error (scanner, error, _ ("expected a setting's name after \"(\""));
+
+      key = g_strdup (scanner->value.v_identifier);
+      row = ns_setting_find (key) ? (gint) (ns_setting_find (key) - ns_settings) : -1;
+      if (strcmp (key, "name") == 0)
+        ok = read_name (preset, scanner, error);
+      else if (row >= 0)
+        ok = read_setting (preset, row, scanner, error);
+      else
+        {
+          ok = skip_value (scanner, error);
+          g_string_append_printf (unknown, "%s\"%s\"", unknown->len ? ", " : "", key);
+        }
+      if (ok && g_scanner_get_next_token (scanner) != G_TOKEN_RIGHT_PAREN)
+        ok = row >= 0 ? wrong_value (scanner, &ns_settings[row], error) :
+                        parse_error (scanner, error, _ ("expected \")\" after %s's value"), key);
+      g_free (key);
+      if (!ok)
+        return FALSE;
+    }
+}
+
 NeuralStylePreset *
-neural_style_preset_load (const gchar *path, gboolean shipped, GError **error)
+neural_style_preset_load (const gchar *path, gboolean shipped, gchar **warning, GError **error)
 {
   NeuralStylePreset *preset;
-  GFile *file;
+  GScanner *scanner;
+  GStatBuf info;
+  GString *unknown;
+  gchar *text = NULL;
+  gsize length = 0;
+  gboolean ok;
+
+  if (warning)
+    *warning = NULL;
+
+  /* A folder, a pipe or a device named like a preset is not read. */
+  if (g_stat (path, &info) != 0)
+    {
+      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errno), g_strerror (errno));
+      return NULL;
+    }
+  if (!S_ISREG (info.st_mode))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _ ("not a file"));
+      return NULL;
+    }
+  if (info.st_size > PRESET_MAX_BYTES)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _ ("%lld bytes, too large for a preset (at most %d)"), (long long) info.st_size,
+                   PRESET_MAX_BYTES);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &text, &length, error))
+    return NULL;
+  if (length > PRESET_MAX_BYTES || memchr (text, '\0', length) ||
+      !g_utf8_validate (text, (gssize) length, NULL))
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           _ ("not a text file (binary or not UTF-8)"));
+      g_free (text);
+      return NULL;
+    }
 
   preset = g_object_new (NEURAL_STYLE_TYPE_PRESET, NULL);
-  file = g_file_new_for_path (path);
+  unknown = g_string_new (NULL);
+  scanner = gimp_scanner_new_string (text, (gint) length, NULL);
+  ok = parse_preset (preset, scanner, unknown, error);
+  gimp_scanner_unref (scanner);
+  g_free (text);
 
-  if (!gimp_config_deserialize_file (GIMP_CONFIG (preset), file, NULL, error))
+  if (!ok)
     {
-      g_object_unref (file);
+      g_string_free (unknown, TRUE);
       g_object_unref (preset);
       return NULL;
     }
-  g_object_unref (file);
+
+  if (unknown->len && warning)
+    *warning = g_strdup_printf (_ ("ignored what this version does not know: %s"), unknown->str);
+  g_string_free (unknown, TRUE);
 
   if (!preset->name || !*preset->name)
     {
@@ -303,7 +563,8 @@ neural_style_preset_load (const gchar *path, gboolean shipped, GError **error)
       if (g_str_has_suffix (base, NEURAL_STYLE_PRESET_SUFFIX))
         base[strlen (base) - strlen (NEURAL_STYLE_PRESET_SUFFIX)] = '\0';
       g_free (preset->name);
-      preset->name = base;
+      preset->name = g_filename_display_name (base);
+      g_free (base);
     }
 
   preset->path = g_strdup (path);
@@ -338,8 +599,10 @@ compare_names (gconstpointer a, gconstpointer b)
                          NEURAL_STYLE_PRESET ((gpointer) b)->name);
 }
 
+/* Loads the presets of dir; each file that fails to load, or loads with a
+ * warning, adds one message to problems (if not NULL). */
 static GList *
-load_dir (const gchar *dir, gboolean shipped)
+load_dir (const gchar *dir, gboolean shipped, GPtrArray *problems)
 {
   GList *files = preset_files (dir);
   GList *presets = NULL;
@@ -348,16 +611,19 @@ load_dir (const gchar *dir, gboolean shipped)
   for (iter = files; iter; iter = iter->next)
     {
       GError *error = NULL;
-      NeuralStylePreset *preset = neural_style_preset_load (iter->data, shipped, &error);
+      gchar *warning = NULL;
+      NeuralStylePreset *preset = neural_style_preset_load (iter->data, shipped, &warning, &error);
+      gchar *shown = g_filename_display_name (iter->data);
 
       if (preset)
         presets = g_list_prepend (presets, preset);
-      else
-        {
-          g_warning ("neural-style: skipping the preset '%s': %s", (const gchar *) iter->data,
-                     error->message);
-          g_clear_error (&error);
-        }
+      if (problems && !preset)
+        g_ptr_array_add (problems, g_strdup_printf (_ ("%s: not loaded: %s"), shown, error->message));
+      else if (problems && warning)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: %s", shown, warning));
+      g_clear_error (&error);
+      g_free (warning);
+      g_free (shown);
     }
   g_list_free_full (files, g_free);
 
@@ -365,10 +631,10 @@ load_dir (const gchar *dir, gboolean shipped)
 }
 
 GList *
-neural_style_presets_list (const gchar *shipped_dir, const gchar *user_dir)
+neural_style_presets_list (const gchar *shipped_dir, const gchar *user_dir, GPtrArray *problems)
 {
-  GList *shipped = load_dir (shipped_dir, TRUE);
-  GList *user = g_list_sort (load_dir (user_dir, FALSE), compare_names);
+  GList *shipped = load_dir (shipped_dir, TRUE, problems);
+  GList *user = g_list_sort (load_dir (user_dir, FALSE, problems), compare_names);
 
   return g_list_concat (shipped, user);
 }
@@ -414,6 +680,7 @@ neural_style_preset_save (NeuralStylePreset *preset, const gchar *user_dir, GErr
   GList *iter;
   gchar *path = NULL;
   GFile *file;
+  gboolean existed;
   gboolean success;
 
   g_return_val_if_fail (NEURAL_STYLE_IS_PRESET (preset), FALSE);
@@ -432,7 +699,7 @@ neural_style_preset_save (NeuralStylePreset *preset, const gchar *user_dir, GErr
     }
 
   /* The same name replaces the user's preset of that name. */
-  existing = load_dir (user_dir, FALSE);
+  existing = load_dir (user_dir, FALSE, NULL);
   for (iter = existing; iter && !path; iter = iter->next)
     if (strcmp (NEURAL_STYLE_PRESET (iter->data)->name, preset->name) == 0)
       path = g_strdup (NEURAL_STYLE_PRESET (iter->data)->path);
@@ -456,10 +723,16 @@ neural_style_preset_save (NeuralStylePreset *preset, const gchar *user_dir, GErr
       g_free (stem);
     }
 
+  /* Replacing a file writes a new one and renames it, so a failure keeps
+   * the old; a new file that failed (a full disk) is removed, not left as
+   * a broken preset. */
+  existed = g_file_test (path, G_FILE_TEST_EXISTS);
   file = g_file_new_for_path (path);
   success = gimp_config_serialize_to_file (GIMP_CONFIG (preset), file, "GIMP Neural Style preset",
                                            "end of preset", NULL, error);
   g_object_unref (file);
+  if (!success && !existed)
+    g_unlink (path);
 
   if (success)
     {

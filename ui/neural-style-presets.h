@@ -45,14 +45,20 @@ const gchar *const *neural_style_preset_setting_names (void);
 /* A preset named name with the values of config's settings. */
 NeuralStylePreset *neural_style_preset_new_from_config (const gchar *name, GObject *config);
 
-/* Reads one preset file. */
-NeuralStylePreset *neural_style_preset_load (const gchar *path, gboolean shipped, GError **error);
+/* Reads one preset file, checking every value against the settings table.
+ * Fails, saying why, for anything but a small UTF-8 text file of
+ * "(setting value)" entries with values in range.  Settings it does not
+ * know are skipped, and *warning (if not NULL) names them. */
+NeuralStylePreset *neural_style_preset_load (const gchar *path, gboolean shipped, gchar **warning,
+                                             GError **error);
 
 /* The shipped presets (in file-name order) followed by the user's (by
- * name); a preset that fails to load is skipped with a warning.  Either
- * directory may be NULL or missing.  Free with g_list_free_full
- * (list, g_object_unref). */
-GList *neural_style_presets_list (const gchar *shipped_dir, const gchar *user_dir);
+ * name).  A file that fails to load is left out; it, and a file loaded
+ * with a warning, adds one message (a string naming the file) to problems
+ * when that is not NULL.  Either directory may be NULL or missing.  Free
+ * with g_list_free_full (list, g_object_unref). */
+GList *neural_style_presets_list (const gchar *shipped_dir, const gchar *user_dir,
+                                  GPtrArray *problems);
 
 /* The user's presets directory: <GIMP profile>/neural-style/presets. */
 gchar *neural_style_presets_user_dir (void);

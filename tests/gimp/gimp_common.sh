@@ -58,7 +58,7 @@ finish () {
   if [ -n "${1:-}" ] && [ "$tap_failures" -ne 0 ]; then
     show_log "$1" "${2:-40}"
   fi
-  echo "artefacts: $artefacts"
+  tap_note "artefacts: $artefacts"
   tap_done
 }
 
@@ -117,7 +117,7 @@ test_weights () {
 make_test_profile () {
   profile="$work/profile"
   make_profile "$profile"
-  echo "weights: $(weights_kind)"
+  tap_note "weights: $(weights_kind)"
 }
 
 make_profile () {

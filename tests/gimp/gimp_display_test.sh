@@ -7,7 +7,10 @@
 # keyboard (xdotool; GIMP ignores synthetic pointer events) and photographs
 # them (xwd → PNG):
 #   1. the dialog as it opens (dialog.png): the style layer preselected (a
-#      layer other than the content), the "Paper (L-BFGS)" preset shown;
+#      layer other than the content), the "Paper (L-BFGS)" preset shown,
+#      and a note naming the hostile preset files planted in the profile
+#      (binary junk, 10 MB of text, an infinite value, an unknown setting);
+#      the good presets, among them one named like a path, still listed;
 #   2. the preset combo moved to "Quick preview" (dialog-preset.png), and
 #      saved as a user preset with "Save as…" (the file must appear in the
 #      profile with its values and no layer);
@@ -36,6 +39,16 @@ done
 make_test_profile
 log="$work/gimp.log"
 : > "$log"
+
+# Hostile preset files beside the good ones: three not loaded, one loaded
+# without its unknown setting, one good preset named like a path.
+presets_dir="$profile/neural-style/presets"
+mkdir -p "$presets_dir"
+head -c 4096 /dev/urandom > "$presets_dir/junk.preset"
+python3 -c 'print("(name \"Huge\")"); print("#" * 10_000_000)' > "$presets_dir/huge.preset"
+printf '(name "Infinite")\n(content-weight 1e999)\n' > "$presets_dir/infinite.preset"
+printf '(name "Newer")\n(iterations 40)\n(colour-magic 3)\n' > "$presets_dir/newer.preset"
+printf '(name "../../escaped")\n(iterations 41)\n' > "$presets_dir/path-name.preset"
 
 # --- The display -------------------------------------------------------------
 Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
@@ -235,7 +248,8 @@ check "the progress window shows a coloured live preview (over 2000 strongly col
 check "the dialog preselected the other layer as the style" \
   grep -q "neural-style-DEBUG: .*suggested style layer: style$" "$log"
 
-preset_file=$(ls "$profile"/neural-style/presets/*.preset 2>/dev/null | head -n 1)
+preset_file="$presets_dir/My test preset.preset"
+[ -f "$preset_file" ] || preset_file=""
 echo "saved preset: ${preset_file:-none}"
 [ -n "$preset_file" ] && cp "$preset_file" "$artefacts/"
 check "\"Save as…\" wrote the user preset into the GIMP profile" test -n "$preset_file"
@@ -243,6 +257,19 @@ check "the saved preset is named 'My test preset' and holds Quick preview's valu
   bash -c 'grep -qF "(name \"My test preset\")" "$1" && grep -qF "(iterations 40)" "$1" && grep -qF "(max-size 256)" "$1" && grep -qF "(multi-scale no)" "$1"' _ "${preset_file:-/nonexistent}"
 check "the saved preset holds no layer and no file" \
   bash -c '! grep -qE "style-layer |style-file|weights-file" "$1"' _ "${preset_file:-/nonexistent}"
+
+# The first listing: 5 shipped presets and the 2 good user ones, and one
+# note for each of the 4 files with a problem.
+first_listing=$(grep -m 1 -E "neural-style-DEBUG: .*presets: [0-9]+ listed" "$log")
+echo "${first_listing:-no listing}"
+check "the dialog listed the shipped and the good user presets (7) beside the hostile files" \
+  grep -qE "presets: 7 listed, 4 preset files with problems" <<<"$first_listing"
+for file in junk.preset:"not a text file" huge.preset:"too large" \
+            infinite.preset:"content-weight must be a number from 0 to" \
+            newer.preset:'"colour-magic"'; do
+  check "the dialog named ${file%%:*}: ${file#*:}" \
+    grep -qF -- "preset problem: $presets_dir/${file%%:*}: " <(grep -F -- "${file#*:}" "$log")
+done
 
 check "the run used the chosen preset (40 iterations, one scale)" \
   grep -qE "neural-style-DEBUG: .*Scale 1/1 · iteration [0-9]+/40 " "$log"
