@@ -94,34 +94,108 @@ neural_style_read_style_file (GFile *file, const Babl *format, ns_image *image, 
   return success;
 }
 
-GimpLayer *
-neural_style_insert_result (GimpImage *image, GimpDrawable *content, const Babl *format,
-                            const GeglRectangle *region, gboolean masked, const ns_image *result)
+void
+neural_style_target_init (NeuralStyleTarget *target, GimpImage *image, GimpDrawable *content,
+                          const GeglRectangle *region, gboolean masked)
 {
-  GimpLayer *layer;
-  GeglBuffer *buffer;
-  GimpImageType type;
-  gchar *content_name;
-  gchar *name;
+  gchar *content_name = gimp_item_get_name (GIMP_ITEM (content));
   gint offset_x;
   gint offset_y;
 
-  type = gimp_image_get_base_type (image) == GIMP_GRAY ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE;
-
-  content_name = gimp_item_get_name (GIMP_ITEM (content));
-  /* TRANSLATORS: the name of the new layer; %s is the content layer's name. */
-  name = g_strdup_printf (_ ("%s (neural style)"), content_name);
-
   gimp_drawable_get_offsets (content, &offset_x, &offset_y);
+
+  target->image = image;
+  target->content = content;
+  /* TRANSLATORS: the name of the new layer; %s is the content layer's name. */
+  target->layer_name = g_strdup_printf (_ ("%s (neural style)"), content_name);
+  target->x = offset_x + region->x;
+  target->y = offset_y + region->y;
+  target->base_type = gimp_image_get_base_type (image);
+  target->precision = gimp_image_get_precision (image);
+  target->profile = gimp_image_get_color_profile (image);
+  target->masked = masked;
+
+  g_free (content_name);
+}
+
+void
+neural_style_target_clear (NeuralStyleTarget *target)
+{
+  g_clear_pointer (&target->layer_name, g_free);
+  g_clear_object (&target->profile);
+}
+
+/* Whether the user still has image open.  A closed image can still be
+ * "valid" for a while (the call that runs the filter keeps it alive), but
+ * it is no longer among GIMP's images, and a layer added to it is lost. */
+static gboolean
+image_is_open (GimpImage *image)
+{
+  GList *images = gimp_list_images ();
+  gboolean open = g_list_find (images, image) != NULL;
+
+  g_list_free (images);
+  return open;
+}
+
+/* A new image for the result, in the lost image's precision and colours. */
+static GimpImage *
+image_like_target (const NeuralStyleTarget *target, const ns_image *result)
+{
+  GimpImage *image = gimp_image_new_with_precision (result->width, result->height,
+                                                    target->base_type, target->precision);
+
+  gimp_image_undo_disable (image);
+  if (target->profile)
+    gimp_image_set_color_profile (image, target->profile);
+
+  return image;
+}
+
+GimpLayer *
+neural_style_insert_result (const NeuralStyleTarget *target, const Babl *format,
+                            const ns_image *result, GimpImage **new_image, gchar **note)
+{
+  GimpImage *image = target->image;
+  GimpLayer *parent = NULL;
+  GimpLayer *layer;
+  GeglBuffer *buffer;
+  GimpImageType type;
+  gint position = 0;
+  gint x = target->x;
+  gint y = target->y;
+
+  *new_image = NULL;
+  *note = NULL;
+
+  if (!image_is_open (image))
+    {
+      image = *new_image = image_like_target (target, result);
+      x = y = 0;
+      *note = g_strdup (_ ("The image was closed while Neural Style ran: the result is in a "
+                           "new image."));
+    }
+  else if (!gimp_item_is_valid (GIMP_ITEM (target->content)))
+    {
+      *note = g_strdup_printf (_ ("The layer was deleted while Neural Style ran: the result is "
+                                  "the new layer \"%s\" at the top of the image."),
+                               target->layer_name);
+    }
+  else
+    {
+      parent = GIMP_LAYER (gimp_item_get_parent (GIMP_ITEM (target->content)));
+      position = gimp_image_get_item_position (image, GIMP_ITEM (target->content));
+    }
+
+  type = target->base_type == GIMP_GRAY ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE;
 
   gimp_image_undo_group_start (image);
 
   /* New layers take the image's precision; babl converts into it. */
-  layer = gimp_layer_new (image, name, result->width, result->height, type, 100.0,
+  layer = gimp_layer_new (image, target->layer_name, result->width, result->height, type, 100.0,
                           GIMP_LAYER_MODE_NORMAL);
-  gimp_image_insert_layer (image, layer, GIMP_LAYER (gimp_item_get_parent (GIMP_ITEM (content))),
-                           gimp_image_get_item_position (image, GIMP_ITEM (content)));
-  gimp_layer_set_offsets (layer, offset_x + region->x, offset_y + region->y);
+  gimp_image_insert_layer (image, layer, parent, position);
+  gimp_layer_set_offsets (layer, x, y);
 
   buffer = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
   gegl_buffer_set (buffer, GEGL_RECTANGLE (0, 0, result->width, result->height), 0, format,
@@ -130,7 +204,8 @@ neural_style_insert_result (GimpImage *image, GimpDrawable *content, const Babl 
 
   gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, result->width, result->height);
 
-  if (masked)
+  /* The selection of a new image is empty: no mask there. */
+  if (target->masked && !gimp_selection_is_empty (image))
     {
       GimpLayerMask *mask = gimp_layer_create_mask (layer, GIMP_ADD_MASK_SELECTION);
 
@@ -139,8 +214,8 @@ neural_style_insert_result (GimpImage *image, GimpDrawable *content, const Babl 
 
   gimp_image_undo_group_end (image);
 
-  g_free (name);
-  g_free (content_name);
+  if (*new_image)
+    gimp_image_undo_enable (image);
 
   return layer;
 }

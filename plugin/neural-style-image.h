@@ -38,12 +38,33 @@ gboolean neural_style_read_region (GimpDrawable *drawable, const Babl *format,
 gboolean neural_style_read_style_file (GFile *file, const Babl *format, ns_image *image,
                                        GError **error);
 
-/* Inserts the result as a new layer directly above content, covering the
- * painted region (of the content's coordinates), as one undo step; with a
- * selection (masked), a layer mask made from it limits the layer to it. */
-GimpLayer *neural_style_insert_result (GimpImage *image, GimpDrawable *content, const Babl *format,
-                                       const GeglRectangle *region, gboolean masked,
-                                       const ns_image *result);
+/* Where the result goes, noted before the run: while the filter runs, the
+ * user may delete the content layer or close its image. */
+typedef struct
+{
+  GimpImage *image;
+  GimpDrawable *content;
+  gchar *layer_name; /* the new layer's */
+  gint x, y;         /* its offsets in the image: the painted region's */
+  GimpImageBaseType base_type;
+  GimpPrecision precision;
+  GimpColorProfile *profile; /* the image's own, or NULL */
+  gboolean masked;           /* a selection limits the new layer */
+} NeuralStyleTarget;
+
+/* Notes where a result painted from region (of content's coordinates)
+ * goes; masked: a selection limits it. */
+void neural_style_target_init (NeuralStyleTarget *target, GimpImage *image, GimpDrawable *content,
+                               const GeglRectangle *region, gboolean masked);
+void neural_style_target_clear (NeuralStyleTarget *target);
+
+/* Inserts the result as a new layer directly above the content, covering
+ * the painted region, as one undo step, with a layer mask from the
+ * selection when masked.  When the content layer is gone, at the top of
+ * its image; when the image is gone, in a new image (*new_image).  In those
+ * two cases *note says what happened, for the user; g_free it. */
+GimpLayer *neural_style_insert_result (const NeuralStyleTarget *target, const Babl *format,
+                                       const ns_image *result, GimpImage **new_image, gchar **note);
 
 /* An RGB snapshot of the engine (floats in format's space) as 8-bit sRGB
  * R'G'B' for the screen, width * 3 bytes a row; g_free it. */

@@ -188,13 +188,17 @@ show_text (Job *job, const NeuralStyleProgressInfo *info)
 
   text = neural_style_progress_text (info, now - job->start);
 
-  gimp_progress_set_text (text);
-  if (info->phase == NEURAL_STYLE_PHASE_ITERATING)
-    gimp_progress_update (fraction);
+  /* The progress window, or else GIMP's status bar (see status_bar in
+   * neural-style.c). */
+  if (!job->window)
+    {
+      gimp_progress_set_text (text);
+      if (info->phase == NEURAL_STYLE_PHASE_ITERATING)
+        gimp_progress_update (fraction);
+      else
+        gimp_progress_pulse ();
+    }
   else
-    gimp_progress_pulse ();
-
-  if (job->window)
     {
       neural_style_progress_set_text (job->window, text);
       neural_style_progress_set_fraction (job->window, fraction);

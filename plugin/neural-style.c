@@ -205,6 +205,8 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   const Babl *style_format;
   GeglRectangle region;
   gboolean masked;
+  NeuralStyleTarget target = { 0 };
+  gboolean status_bar;
   ns_params params;
   ns_image content = { 0 };
   ns_image style = { 0 };
@@ -272,10 +274,10 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   g_object_get (config, "style-layer", &style_layer, "style-file", &style_file, "weights-file",
                 &weights_file, NULL);
 
-  /* GIMP stores the settings of interactive runs, but cannot store a layer
-   * (and warns about it): forget it now that it is read. */
-  if (run_mode != GIMP_RUN_NONINTERACTIVE)
-    g_object_set (config, "style-layer", NULL, NULL);
+  /* GIMP stores the settings of every run after it (as the image's
+   * parasite, too) but cannot store a layer, and the style layer's image
+   * may be closed by then: forget the layer now that it is read. */
+  g_object_set (config, "style-layer", NULL, NULL);
 
   if ((style_layer == NULL) == (style_file == NULL))
     {
@@ -306,12 +308,19 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
       status = GIMP_PDB_CALLING_ERROR;
       goto out;
     }
+  neural_style_target_init (&target, image, drawable, &region, masked);
 
   weights_path = neural_style_find_weights (weights_file, &error);
   if (!weights_path)
     goto out;
 
-  gimp_progress_init (_ ("Neural style"));
+  /* GIMP's status bar shows the progress of runs without a progress
+   * window of their own.  Closing the image closes its status bar, which
+   * cancels (kills) the run: an interactive run, whose window shows its
+   * progress, goes on then and puts its result into a new image. */
+  status_bar = run_mode != GIMP_RUN_INTERACTIVE;
+  if (status_bar)
+    gimp_progress_init (_ ("Neural style"));
 
   /* The content's own colour space (its ICC profile, linear or not),
    * gamma-encoded as the engine expects; the style is read into the same
@@ -337,7 +346,8 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
     }
   else
     {
-      gimp_progress_set_text (_ ("Neural style: loading the style image"));
+      if (status_bar)
+        gimp_progress_set_text (_ ("Neural style: loading the style image"));
       if (!neural_style_read_style_file (style_file, style_format, &style, &error))
         goto out;
     }
@@ -347,15 +357,32 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   if (status != GIMP_PDB_SUCCESS)
     goto out;
 
-  new_layer = neural_style_insert_result (image, drawable, format, &region, masked, &result);
+  {
+    GimpImage *new_image = NULL;
+    gchar *note = NULL;
 
-  gimp_progress_update (1.0);
-  gimp_progress_end ();
+    new_layer = neural_style_insert_result (&target, format, &result, &new_image, &note);
+    if (new_image && run_mode != GIMP_RUN_NONINTERACTIVE)
+      gimp_display_new (new_image);
+    if (note)
+      {
+        g_debug ("%s", note);
+        gimp_message (note);
+      }
+    g_free (note);
+  }
+
+  if (status_bar)
+    {
+      gimp_progress_update (1.0);
+      gimp_progress_end ();
+    }
 
   if (run_mode != GIMP_RUN_NONINTERACTIVE)
     gimp_displays_flush ();
 
 out:
+  neural_style_target_clear (&target);
   ns_image_clear (&result);
   ns_image_clear (&style);
   ns_image_clear (&content);

@@ -18,6 +18,17 @@
 #   check_no_plugin_warnings LOG   no GLib/GTK warning from the plug-in in LOG;
 #   finish [LOG [LINES]]           the TAP plan and the exit status (on a
 #                                  failure, LOG's last LINES lines first).
+# For GIMP with its windows, on Xvfb:
+#   need_display_tools             skips the test (77) without gimp-3.0, Xvfb,
+#                                  xdotool, xwd or ImageMagick;
+#   start_display                  starts Xvfb, sets DISPLAY; on exit, kills it
+#                                  and GIMP ($gimp_pid) and removes $work;
+#   wait_window NAME-REGEX SECONDS prints the id of a visible window so named
+#                                  (fails once GIMP, $gimp_pid, is gone);
+#   keys WINDOW KEY...             focuses the window, then presses the keys;
+#   shot WINDOW NAME               a screenshot, $artefacts/NAME.png (WINDOW
+#                                  root: the whole screen);
+#   wait_log PATTERN SECONDS       until a line of $log matches PATTERN.
 # Scheme helpers every script can use are in $scheme_prelude.
 
 # shellcheck source=../common/tap.sh
@@ -60,6 +71,75 @@ finish () {
   fi
   tap_note "artefacts: $artefacts"
   tap_done
+}
+
+need_display_tools () {
+  local tool
+  for tool in gimp-3.0 Xvfb xdotool xwd convert identify; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "SKIP: $tool is not installed (run the tests through tools/gimp3-env)"
+      exit 77
+    fi
+  done
+}
+
+start_display () {
+  Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
+  xvfb=$!
+  for _ in $(seq 50); do
+    [ -s "$work/display" ] && break
+    sleep 0.1
+  done
+  if [ ! -s "$work/display" ]; then
+    echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1
+  fi
+  DISPLAY=":$(cat "$work/display")"
+  export DISPLAY
+  tap_note "display $DISPLAY"
+  trap stop_display EXIT
+}
+
+stop_display () {
+  [ -n "${gimp_pid:-}" ] && kill "$gimp_pid" 2>/dev/null
+  kill "$xvfb" 2>/dev/null
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+}
+
+wait_window () {
+  local id
+  for _ in $(seq $(( $2 * 4 ))); do
+    id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -n 1)
+    if [ -n "$id" ]; then echo "$id"; return 0; fi
+    kill -0 "$gimp_pid" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+
+keys () {
+  xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1"
+  sleep 0.3
+  shift
+  local key
+  for key in "$@"; do
+    xdotool key --clearmodifiers "$key"
+    sleep 0.4
+  done
+}
+
+shot () {
+  local which=(-id "$1")
+  [ "$1" = root ] && which=(-root)
+  xwd "${which[@]}" -silent > "$work/$2.xwd" && convert "xwd:$work/$2.xwd" "$artefacts/$2.png" &&
+    tap_note "screenshot: $artefacts/$2.png"
+}
+
+wait_log () {
+  for _ in $(seq $(( $2 * 4 ))); do
+    grep -qE "$1" "$log" && return 0
+    sleep 0.25
+  done
+  return 1
 }
 
 # check_no_plugin_warnings LOG: the plug-in printed no GLib/GTK warning or

@@ -29,12 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/gimp_common.sh"
 gimp_test_init display "${1:?usage: gimp_display_test.sh BUILD_ROOT SOURCE_ROOT}" "${2:?}"
 
-for tool in gimp-3.0 Xvfb xdotool xwd convert identify; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "SKIP: $tool is not installed (run the tests through tools/gimp3-env)"
-    exit 77
-  fi
-done
+need_display_tools
 
 make_test_profile
 log="$work/gimp.log"
@@ -50,25 +45,7 @@ printf '(name "Infinite")\n(content-weight 1e999)\n' > "$presets_dir/infinite.pr
 printf '(name "Newer")\n(iterations 40)\n(colour-magic 3)\n' > "$presets_dir/newer.preset"
 printf '(name "../../escaped")\n(iterations 41)\n' > "$presets_dir/path-name.preset"
 
-# --- The display -------------------------------------------------------------
-Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
-xvfb=$!
-for _ in $(seq 50); do
-  [ -s "$work/display" ] && break
-  sleep 0.1
-done
-if [ ! -s "$work/display" ]; then
-  echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1
-fi
-DISPLAY=":$(cat "$work/display")"
-export DISPLAY
-echo "display $DISPLAY"
-cleanup () {
-  [ -n "${gimp_pid:-}" ] && kill "$gimp_pid" 2>/dev/null
-  kill "$xvfb" 2>/dev/null
-  [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+start_display
 
 # --- GIMP, running the plug-in interactively twice -------------------------------
 read -r -d '' script <<SCM
@@ -109,39 +86,6 @@ env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= OMP_NUM_THREADS=1 \
   gimp-3.0 -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$script" --quit \
   >"$log" 2>&1 &
 gimp_pid=$!
-
-# --- Helpers --------------------------------------------------------------------
-wait_window () {  # wait_window NAME-REGEX SECONDS: prints the window id
-  local id
-  for _ in $(seq $(( $2 * 4 ))); do
-    id=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -n 1)
-    if [ -n "$id" ]; then echo "$id"; return 0; fi
-    kill -0 "$gimp_pid" 2>/dev/null || return 1
-    sleep 0.25
-  done
-  return 1
-}
-keys () {  # keys WINDOW KEY...: focus the window, then type
-  xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1"
-  sleep 0.3
-  shift
-  local key
-  for key in "$@"; do
-    xdotool key --clearmodifiers "$key"
-    sleep 0.4
-  done
-}
-shot () {  # shot WINDOW NAME
-  xwd -id "$1" -silent > "$work/$2.xwd" && convert "xwd:$work/$2.xwd" "$artefacts/$2.png" &&
-    echo "screenshot: $artefacts/$2.png"
-}
-wait_log () {  # wait_log PATTERN SECONDS
-  for _ in $(seq $(( $2 * 4 ))); do
-    grep -qE "$1" "$log" && return 0
-    sleep 0.25
-  done
-  return 1
-}
 
 # --- 1. The dialog ------------------------------------------------------------
 dialog=$(wait_window '^Neural Style$' 120)
