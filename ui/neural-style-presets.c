@@ -463,8 +463,8 @@ parse_preset (NeuralStylePreset *preset, GScanner *scanner, GString *unknown, GE
   for (;;)
     {
       GTokenType token = g_scanner_get_next_token (scanner);
+      const ns_setting *setting;
       gchar *key;
-      gint row;
       gboolean ok;
 
       if (token == G_TOKEN_EOF)
@@ -475,19 +475,19 @@ parse_preset (NeuralStylePreset *preset, GScanner *scanner, GString *unknown, GE
         return parse_error (scanner, error, _ ("expected a setting's name after \"(\""));
 
       key = g_strdup (scanner->value.v_identifier);
-      row = ns_setting_find (key) ? (gint) (ns_setting_find (key) - ns_settings) : -1;
+      setting = ns_setting_find (key);
       if (strcmp (key, "name") == 0)
         ok = read_name (preset, scanner, error);
-      else if (row >= 0)
-        ok = read_setting (preset, row, scanner, error);
+      else if (setting)
+        ok = read_setting (preset, (gint) (setting - ns_settings), scanner, error);
       else
         {
           ok = skip_value (scanner, error);
           g_string_append_printf (unknown, "%s\"%s\"", unknown->len ? ", " : "", key);
         }
       if (ok && g_scanner_get_next_token (scanner) != G_TOKEN_RIGHT_PAREN)
-        ok = row >= 0 ? wrong_value (scanner, &ns_settings[row], error) :
-                        parse_error (scanner, error, _ ("expected \")\" after %s's value"), key);
+        ok = setting ? wrong_value (scanner, setting, error) :
+                       parse_error (scanner, error, _ ("expected \")\" after %s's value"), key);
       g_free (key);
       if (!ok)
         return FALSE;

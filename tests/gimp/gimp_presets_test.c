@@ -726,6 +726,20 @@ test_hostile_files (void)
   g_free (dir);
 }
 
+static gint
+count_entries (const gchar *dir)
+{
+  GDir *gdir = g_dir_open (dir, 0, NULL);
+  const gchar *entry;
+  gint n = 0;
+
+  g_assert_nonnull (gdir);
+  while ((entry = g_dir_read_name (gdir)))
+    n++;
+  g_dir_close (gdir);
+  return n;
+}
+
 /* A preset named like a path loads under that name, and saving it writes
  * into the presets folder, nowhere else. */
 static void
@@ -764,16 +778,7 @@ test_path_like_name (void)
       g_free (contents);
     }
   /* Nothing written beside the profile. */
-  {
-    GDir *gdir = g_dir_open (dir, 0, NULL);
-    const gchar *entry;
-    gint n = 0;
-
-    while ((entry = g_dir_read_name (gdir)))
-      n++;
-    g_dir_close (gdir);
-    g_assert_cmpint (n, ==, 2);
-  }
+  g_assert_cmpint (count_entries (dir), ==, 2);
 
   {
     gchar *command = g_strdup_printf ("rm -rf '%s'", dir);
@@ -831,20 +836,6 @@ read_file (const gchar *path)
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   return contents;
-}
-
-static gint
-count_entries (const gchar *dir)
-{
-  GDir *gdir = g_dir_open (dir, 0, NULL);
-  const gchar *entry;
-  gint n = 0;
-
-  g_assert_nonnull (gdir);
-  while ((entry = g_dir_read_name (gdir)))
-    n++;
-  g_dir_close (gdir);
-  return n;
 }
 
 /* A user preset "Kept" in user_dir, and its file's contents. */
