@@ -241,9 +241,6 @@ field () {
   # field TAG KEY: a value from a "RESULT TAG k=v ..." line.
   sed -n "s/^RESULT $1 .*\\b$2=\\([-0-9.a-z]*\\).*/\\1/p" "$log" | head -n 1
 }
-layers () {
-  sed -n "s/^LAYERS $1 \\([0-9]*\\)$/\\1/p" "$log" | head -n 1
-}
 
 # PAM comparisons: mean absolute colour difference in 0..255 levels, and
 # whether the alpha channels are identical ("(no FILE)" when the second

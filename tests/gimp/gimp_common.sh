@@ -16,6 +16,8 @@
 #       gimp-console-3.0 in batch mode with a Script-Fu v3 script;
 #   check DESCRIPTION COMMAND...   one TAP line per check (tap_check);
 #   check_no_plugin_warnings LOG   no GLib/GTK warning from the plug-in in LOG;
+#   layers TAG                     the count Scheme's (count-layers TAG img)
+#                                  printed into $log;
 #   finish [LOG [LINES]]           the TAP plan and the exit status (on a
 #                                  failure, LOG's last LINES lines first).
 # For GIMP with its windows, on Xvfb:
@@ -140,6 +142,10 @@ wait_log () {
     sleep 0.25
   done
   return 1
+}
+
+layers () {
+  sed -n "s/^LAYERS $1 \\([0-9]*\\)$/\\1/p" "$log" | head -n 1
 }
 
 # check_no_plugin_warnings LOG: the plug-in printed no GLib/GTK warning or

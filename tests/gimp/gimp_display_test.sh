@@ -152,9 +152,6 @@ gimp_pid=""
 cp "$log" "$artefacts/gimp.log"
 
 # --- Checks ---------------------------------------------------------------------
-layers () {
-  sed -n "s/^LAYERS $1 \\([0-9]*\\)$/\\1/p" "$log" | head -n 1
-}
 image_stats () {  # size, distinct colours and strongly coloured pixels of a PNG
   [ -f "$1" ] || { echo "missing"; return; }
   local size

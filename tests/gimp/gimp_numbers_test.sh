@@ -141,9 +141,6 @@ for tag in $(printf '%s\n' "${!expect[@]}" | sort -t'#' -k2 -n); do
   esac
 done
 
-layers () {
-  sed -n "s/^LAYERS $1 \\([0-9]*\\)$/\\1/p" "$log" | head -n 1
-}
 check "no call added a layer" test "$(layers after)" = "$(layers before)"
 check_no_plugin_warnings "$log"
 finish "$log" 40
