@@ -225,11 +225,11 @@ log="$work/gimp.log"
 ) &
 watcher=$!
 
-echo "running gimp-console-3.0 (profile $profile)"
+tap_note "running gimp-console-3.0 (profile $profile)"
 start=$(date +%s)
 run_console "$profile" "$log" "$script" G_MESSAGES_DEBUG=neural-style
 gimp_status=$?
-echo "GIMP took $(( $(date +%s) - start )) s"
+tap_note "GIMP took $(( $(date +%s) - start )) s"
 kill "$watcher" 2>/dev/null
 wait "$watcher" 2>/dev/null
 cp "$log" "$artefacts/gimp.log"
@@ -289,14 +289,14 @@ greater () {  # greater A B (numbers)
 
 content_w=$(field content w); content_h=$(field content h)
 content_x=$(field content x); content_y=$(field content y)
-echo "content layer: ${content_w}x${content_h} at (${content_x},${content_y}), position $(field content pos)"
+tap_note "content layer: ${content_w}x${content_h} at (${content_x},${content_y}), position $(field content pos)"
 
 for tag in layer-style file-style; do
   w=$(field "$tag" w); h=$(field "$tag" h); x=$(field "$tag" x); y=$(field "$tag" y)
   pos=$(field "$tag" pos)
   if [ "$tag" = layer-style ]; then content_tag=content; else content_tag=content-2; fi
   cpos=$(field "$content_tag" pos)
-  echo "$tag result: ${w}x${h} at (${x},${y}), position $pos (content now at $cpos)"
+  tap_note "$tag result: ${w}x${h} at (${x},${y}), position $pos (content now at $cpos)"
   check "$tag: the call returned a new layer" test -n "$w"
   check "$tag: the new layer has the content's size (64x48)" \
     test "$w" = 64 -a "$h" = 48 -a "$w" = "$content_w" -a "$h" = "$content_h"
@@ -306,7 +306,7 @@ for tag in layer-style file-style; do
     test -n "$pos" -a -n "$cpos" -a "$((cpos - 1))" = "${pos:--9}"
   check "$tag: no selection, no mask" test "$(field "$tag" mask)" = no
   stats=$(pam_stats "$out/content-before.pam" "$out/result-$tag.pam")
-  echo "$tag result vs content: $stats"
+  tap_note "$tag result vs content: $stats"
   check "$tag: the new layer's colours differ from the content's" \
     greater "$(value_of "$stats" mean_diff)" 0.5
   check "$tag: the new layer keeps the content's alpha" \
@@ -316,7 +316,7 @@ done
 # The selection: an ellipse at (40,4) 40x30 of the image, clipped to the
 # content layer (8..72 x 6..54): bounds (40,6) 32x28 in image coordinates.
 w=$(field selection w); h=$(field selection h); x=$(field selection x); y=$(field selection y)
-echo "selection result: ${w}x${h} at (${x},${y}), mask $(field selection mask), mask mean $(field selection mask-mean)"
+tap_note "selection result: ${w}x${h} at (${x},${y}), mask $(field selection mask), mask mean $(field selection mask-mean)"
 check "selection: the new layer covers the selection's bounds on the layer (32x28 at 40,6)" \
   test "$w" = 32 -a "$h" = 28 -a "$x" = 40 -a "$y" = 6
 check "selection: the new layer has a layer mask made from the selection" \
@@ -327,7 +327,7 @@ check "selection: the mask is the ellipse (mean coverage 0.84..0.90)" \
   python3 -c 'import sys; v = float(sys.argv[1]); sys.exit(0 if 0.84 < v < 0.90 else 1)' "$(field selection mask-mean)"
 # the content's window under the result: layer coordinates (32,0) 32x28
 stats=$(pam_stats "$out/content-before.pam" "$out/result-selection.pam" 32 0 32 28)
-echo "selection result vs the content under it: $stats"
+tap_note "selection result vs the content under it: $stats"
 check "selection: the content's alpha is kept (its transparent corner stays transparent)" \
   bash -c '[ "$(sed -n "s/.*alpha_same=\([A-Za-z]*\).*/\1/p" <<<"$1")" = True ] && [ "$(sed -n "s/.*transparent=\([0-9]*\).*/\1/p" <<<"$1")" -gt 50 ]' _ "$stats"
 check "selection: the new layer's colours differ from the content's" \
@@ -380,7 +380,7 @@ print('runs=%d well_formed=%s max_gap=%.3f long_runs=%d scales=%s' % (runs, well
 print('example: %s' % example)
 PY
 )
-echo "progress: $progress_report"
+tap_note "progress: $progress_report"
 check "progress: every text reads 'Scale s/S · iteration i/N · loss L · m:ss' (or loading/preparing)" \
   grep -q "well_formed=True" <<<"$progress_report"
 check "progress: a multi-scale run shows its scales (Scale 1/2 and 2/2)" \
@@ -412,7 +412,7 @@ cp "$folder_log" "$artefacts/gimp-folder.log"
 check "README's folder script ran to its end" grep -q "^FOLDER-END" "$folder_log"
 for name in one two; do
   stats=$(pam_stats "$work/photos/$name.pam" "$work/styled/$name.pam")
-  echo "folder script, $name.pam: $stats"
+  tap_note "folder script, $name.pam: $stats"
   check "README's folder script wrote a stylised styled/$name.pam of the same size" \
     greater "$(value_of "$stats" mean_diff)" 0.5
 done

@@ -21,7 +21,7 @@
 #   finish [LOG [LINES]]           the TAP plan and the exit status (on a
 #                                  failure, LOG's last LINES lines first).
 # For GIMP with its windows, on Xvfb:
-#   need_display_tools             skips the test (77) without gimp-3.0, Xvfb,
+#   need_display_tools             skips the test (TAP) without gimp-3.0, Xvfb,
 #                                  xdotool, xwd or ImageMagick;
 #   start_display                  starts Xvfb, sets DISPLAY; on exit, kills it
 #                                  and GIMP ($gimp_pid) and removes $work;
@@ -79,8 +79,7 @@ need_display_tools () {
   local tool
   for tool in gimp-3.0 Xvfb xdotool xwd convert identify; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-      echo "SKIP: $tool is not installed (run the tests through tools/gimp3-env)"
-      exit 77
+      tap_skip_all "$tool is not installed (run the tests through tools/gimp3-env)"
     fi
   done
 }

@@ -27,20 +27,20 @@ if command -v xgettext >/dev/null && command -v msgmerge >/dev/null; then
       -f po/POTFILES -o "$pot")
   strings=$(grep -c '^msgid ' "$pot")
   strings=$((strings - 1))   # the header
-  echo "the sources have $strings translatable strings"
+  tap_note "the sources have $strings translatable strings"
   check "the sources have translatable strings (more than 100)" test "$strings" -gt 100
   for lang in $(cat "$source_root/po/LINGUAS"); do
     merged="$work/$lang.po"
     msgmerge --quiet --no-fuzzy-matching "$source_root/po/$lang.po" "$pot" -o "$merged"
     stats=$(LC_ALL=C msgfmt -c --statistics -o /dev/null "$merged" 2>&1)
-    echo "$lang: $stats"
+    tap_note "$lang: $stats"
     check "$lang: all $strings strings translated, none fuzzy" \
       test "$stats" = "$strings translated messages."
   done
   check "the languages are zh_CN and de" \
     bash -c 'grep -qw zh_CN "$1" && grep -qw de "$1"' _ "$source_root/po/LINGUAS"
 else
-  echo "SKIP: xgettext/msgmerge not installed: catalog completeness not checked"
+  tap_skip "xgettext/msgmerge not installed: catalog completeness not checked"
 fi
 
 # --- Installed under the plug-in's directory -----------------------------------
@@ -59,7 +59,7 @@ want = [d + "/locale/zh_CN/LC_MESSAGES/gimp-neural-style.mo",
 presets = [p for p in paths if os.path.dirname(p) == d + "/presets" and p.endswith(".preset")]
 print("plugin=%s catalogs=%d presets=%d" % (d, sum(w in paths for w in want), len(presets)))
 ')
-echo "install layout: $layout"
+tap_note "install layout: $layout"
 check "meson installs both catalogs as <plug-in dir>/locale/<lang>/LC_MESSAGES/gimp-neural-style.mo" \
   grep -q "catalogs=2" <<<"$layout"
 check "meson installs the five shipped presets in <plug-in dir>/presets" \
@@ -97,9 +97,9 @@ for lang in zh_CN de_DE; do
       progress="Stufe 1/1 · Iteration 1/1 · Verlust"
       name="content (neuronaler Stil)" ;;
   esac
-  echo "$lang: $(grep -m1 '^ERROR no-style' "$log")"
-  echo "$lang: $(grep -m1 -o 'progress [0-9.]* s: .* 1/1 · .*' "$log")"
-  echo "$lang: $(grep -m1 '^NAME' "$log")"
+  tap_note "$lang: $(grep -m1 '^ERROR no-style' "$log")"
+  tap_note "$lang: $(grep -m1 -o 'progress [0-9.]* s: .* 1/1 · .*' "$log")"
+  tap_note "$lang: $(grep -m1 '^NAME' "$log")"
   check "LANG=$lang.UTF-8: GIMP ran the batch to its end" grep -q "^BATCH-END" "$log"
   check "LANG=$lang.UTF-8: the error message is translated ($message)" \
     grep -qF -- "$message" "$log"
