@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* neural-style: the engine from the command line, for headless use and
  * benchmarks.  neural-style --help lists the options: the settings' come
- * from the engine's settings table (include/ns_settings.h). */
+ * from the engine's settings table (include/ns_settings.h).
+ * neural-style convert-weights IN OUT makes the small weights file that
+ * neural-style-get-weights installs. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "image_io.h"
@@ -113,7 +116,8 @@ static const struct
   const char *text; /* "ARG  help" as --help shows it */
 } fixed_options[OPT_FIXED_COUNT] = {
   [OPT_WEIGHTS] = { "weights", required_argument,
-                    "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS)" },
+                    "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS, else the file "
+                    "neural-style-get-weights stores)" },
   [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
   [OPT_STYLE] = { "style", required_argument, "IMAGE  a style picture (up to 16: a blend)" },
   [OPT_OUT] = { "out", required_argument, "OUT.png  where the result goes" },
@@ -193,7 +197,9 @@ static void
 usage (FILE *out)
 {
   fprintf (out, "usage: neural-style --content IMAGE --style IMAGE [--style IMAGE…] --out OUT.png "
-                "[options]\n");
+                "[options]\n"
+                "       neural-style convert-weights IN OUT [--dtype f16|f32]  (see "
+                "convert-weights --help)\n");
   for (int k = 0; k < OPT_FIXED_COUNT; k++)
     fprintf (out, "  --%s %s\n", fixed_options[k].name, fixed_options[k].text);
   fprintf (out, "settings (the plug-in's arguments of the same names):\n");
@@ -318,16 +324,142 @@ parse_setting (const cli_option *option, const char *text, const char *name, ns_
   return 1;
 }
 
+/* ---- where the weights are ---- */
+
+#define WEIGHTS_ENV "NEURAL_STYLE_WEIGHTS"
+
+/* Where neural-style-get-weights stores the weights, as the plug-in finds
+ * them (GLib's g_get_user_data_dir, without GLib):
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/gimp-neural-style/vgg19-conv.safetensors.
+ * 0 when neither variable is set. */
+static int
+default_weights_path (char *path, size_t size)
+{
+  const char *data = getenv ("XDG_DATA_HOME");
+  const char *home = getenv ("HOME");
+  int written;
+
+  if (data && *data)
+    written = snprintf (path, size, "%s/gimp-neural-style/vgg19-conv.safetensors", data);
+  else if (home && *home)
+    written = snprintf (path, size, "%s/.local/share/gimp-neural-style/vgg19-conv.safetensors", home);
+  else
+    return 0;
+  return written > 0 && (size_t) written < size;
+}
+
+static int
+is_regular_file (const char *path)
+{
+  struct stat info;
+  return stat (path, &info) == 0 && S_ISREG (info.st_mode);
+}
+
+/* ---- neural-style convert-weights ---- */
+
+static void
+convert_usage (FILE *out)
+{
+  fprintf (out,
+           "usage: neural-style convert-weights IN.safetensors OUT.safetensors [--dtype f16|f32]\n"
+           "Writes the 16 convolutions of the VGG19 weights file IN (checked as a run checks\n"
+           "it; a classifier is left out) to OUT, as F16 (the default: half the size of F32,\n"
+           "40 MB) or F32, with the input convention IN states (torchvision's when it states\n"
+           "none) written in OUT's metadata.  OUT is replaced only when all of it is written.\n");
+}
+
+/* "20024384" as "20,024,384" */
+static void
+format_count (char *text, size_t size, unsigned long long value)
+{
+  char digits[32];
+  int length = snprintf (digits, sizeof digits, "%llu", value), used = 0;
+
+  for (int k = 0; k < length && (size_t) used + 2 < size; k++)
+    {
+      if (k > 0 && (length - k) % 3 == 0)
+        text[used++] = ',';
+      text[used++] = digits[k];
+    }
+  text[used] = '\0';
+}
+
+static int
+convert_weights_main (int argc, char **argv)
+{
+  static const struct option options[] = {
+    { "dtype", required_argument, NULL, 'd' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  ns_weights_dtype dtype = NS_WEIGHTS_F16;
+  int option;
+
+  while ((option = getopt_long (argc, argv, "", options, NULL)) != -1)
+    switch (option)
+      {
+      case 'd':
+        if (strcmp (optarg, "f16") == 0)
+          dtype = NS_WEIGHTS_F16;
+        else if (strcmp (optarg, "f32") == 0)
+          dtype = NS_WEIGHTS_F32;
+        else
+          {
+            fprintf (stderr, "neural-style convert-weights: --dtype is f16 or f32, not \"%s\"\n",
+                     optarg);
+            return 2;
+          }
+        break;
+      case 'h':
+        convert_usage (stdout);
+        return 0;
+      default:
+        convert_usage (stderr);
+        return 2;
+      }
+  if (argc - optind != 2)
+    {
+      fprintf (stderr, "neural-style convert-weights: wants IN and OUT, got %d file name%s\n",
+               argc - optind, argc - optind == 1 ? "" : "s");
+      convert_usage (stderr);
+      return 2;
+    }
+  const char *in_path = argv[optind], *out_path = argv[optind + 1];
+
+  ns_error err = { 0 };
+  if (ns_weights_convert (in_path, out_path, dtype, &err) != NS_OK)
+    {
+      fprintf (stderr, "neural-style convert-weights: %s\n", err.message);
+      return 1;
+    }
+  unsigned long long parameters = 0;
+  for (int i = 0; i < NS_VGG19_CONV_COUNT; i++)
+    parameters += (unsigned long long) ns_vgg19_conv_out_channels (i) *
+                  (9ull * (unsigned long long) ns_vgg19_conv_in_channels (i) + 1ull);
+  struct stat info;
+  char parameter_text[32], size_text[32];
+  format_count (parameter_text, sizeof parameter_text, parameters);
+  format_count (size_text, sizeof size_text,
+                stat (out_path, &info) == 0 ? (unsigned long long) info.st_size : 0ull);
+  printf ("%s: 16 convolutions, %s parameters, %s, %s bytes (from %s)\n", out_path, parameter_text,
+          dtype == NS_WEIGHTS_F16 ? "F16" : "F32", size_text, in_path);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc > 1 && strcmp (argv[1], "convert-weights") == 0)
+    return convert_weights_main (argc - 1, argv + 1);
+
   ns_params params;
   ns_params_init (&params);
   const char *content_path = NULL, *out_path = NULL;
   const char *style_paths[NS_MAX_STYLES];
   double blend[NS_MAX_STYLES];
   int style_count = 0, blend_count = 0;
-  const char *weights_path = getenv ("NEURAL_STYLE_WEIGHTS");
+  const char *weights_path = getenv (WEIGHTS_ENV);
+  char default_path[4096];
   cli_progress state = { 0 };
 
   /* The options: the fixed ones, then per setting "--NAME" (and
@@ -448,11 +580,23 @@ main (int argc, char **argv)
                style_count);
       return 2;
     }
+  if (weights_path && !*weights_path)
+    weights_path = NULL;
   if (!weights_path)
     {
-      fprintf (stderr, "neural-style: no weights: give --weights FILE or set NEURAL_STYLE_WEIGHTS "
-                       "(weights/get-weights downloads them)\n");
-      return 2;
+      const int have_default = default_weights_path (default_path, sizeof default_path);
+      if (have_default && is_regular_file (default_path))
+        weights_path = default_path;
+      else
+        {
+          fprintf (stderr,
+                   "neural-style: No VGG19 weights found (looked at --weights, %s and %s).  "
+                   "Run neural-style-get-weights (it downloads 575 MB once and keeps a 40 MB "
+                   "file), or give --weights FILE.\n",
+                   WEIGHTS_ENV,
+                   have_default ? default_path : "$XDG_DATA_HOME or $HOME (neither is set)");
+          return 2;
+        }
     }
 
   ns_error err = { 0 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VGG19's sixteen 3x3 convolutions, loaded from a safetensors file whose
  * tensors are named like torchvision's vgg19().features
- * (features.0.weight … features.34.bias, weights F32/F16/BF16 in OIHW). */
+ * (features.0.weight … features.34.bias, weights F32/F16/BF16 in OIHW),
+ * and written back as a file of those convolutions only (ns_weights_convert). */
 #ifndef NS_WEIGHTS_H
 #define NS_WEIGHTS_H
 
@@ -49,5 +50,23 @@ int ns_vgg19_conv_tensor_index (int conv_index);
  * message names the file and the problem; on error *weights holds nothing. */
 ns_status ns_weights_load (ns_weights *weights, const char *path, int conv_count, ns_error *err);
 void ns_weights_clear (ns_weights *weights);
+
+typedef enum
+{
+  NS_WEIGHTS_F16,
+  NS_WEIGHTS_F32
+} ns_weights_dtype;
+
+/* Writes the sixteen convolutions of the VGG19 weights file in_path to
+ * out_path as a safetensors file of dtype holding nothing else (no
+ * classifier), with an "__metadata__" that states the input convention:
+ * in_path's metadata, or torchvision's convention written out when in_path
+ * states none.  in_path is checked as ns_weights_load checks it.  F16 is
+ * rounded to nearest, ties to even; a value beyond F16's range (65504) is
+ * refused, naming the tensor.  out_path is written under a temporary name in
+ * its folder and renamed at the end: on any failure it is as it was, and err
+ * names the file at fault. */
+ns_status ns_weights_convert (const char *in_path, const char *out_path, ns_weights_dtype dtype,
+                              ns_error *err);
 
 #endif

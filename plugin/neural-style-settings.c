@@ -27,6 +27,8 @@
 
 #define WEIGHTS_FILE_NAME "vgg19-conv.safetensors"
 #define WEIGHTS_ENV "NEURAL_STYLE_WEIGHTS"
+/* in the user's data folder (g_get_user_data_dir) */
+#define WEIGHTS_DATA_DIR "gimp-neural-style"
 
 /* A setting's choices, with the old nicks too: a script or a remembered
  * setting that uses one still works (the dialog does not list them). */
@@ -200,7 +202,7 @@ gchar *
 neural_style_find_weights (GFile *weights_file, GError **error)
 {
   const gchar *env;
-  gchar *path;
+  gchar *path, *user_path;
 
   if (weights_file)
     {
@@ -231,13 +233,21 @@ neural_style_find_weights (GFile *weights_file, GError **error)
   if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return path;
 
+  /* where neural-style-get-weights stores them (the CLI looks there too) */
+  user_path = g_build_filename (g_get_user_data_dir (), WEIGHTS_DATA_DIR, WEIGHTS_FILE_NAME, NULL);
+  if (g_file_test (user_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_free (path);
+      return user_path;
+    }
+
   g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-               _ ("No VGG19 weights found (looked for '%s').  Download "
-                  "them with weights/get-weights from the GIMP Neural "
-                  "Style sources, then set %s to the downloaded file, "
-                  "choose it as the VGG19 weights file, or install it "
-                  "next to the plug-in as vgg19-conv.safetensors."),
-               path, WEIGHTS_ENV);
+               _ ("No VGG19 weights found (looked for '%s' and '%s'; %s "
+                  "is not set).  Run neural-style-get-weights (it "
+                  "downloads 575 MB once and keeps a 40 MB file), or "
+                  "choose a weights file."),
+               path, user_path, WEIGHTS_ENV);
+  g_free (user_path);
   g_free (path);
   return NULL;
 }

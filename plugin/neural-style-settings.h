@@ -46,7 +46,9 @@ void neural_style_default_style_layer (GimpProcedureConfig *config, GimpImage *i
                                        GimpDrawable *drawable);
 
 /* The weights: weights_file, else $NEURAL_STYLE_WEIGHTS, else
- * vgg19-conv.safetensors next to the plug-in.  NULL with error set when
+ * vgg19-conv.safetensors next to the plug-in, else the one
+ * neural-style-get-weights stores in the user's data folder
+ * (gimp-neural-style/vgg19-conv.safetensors).  NULL with error set when
  * none exists. */
 gchar *neural_style_find_weights (GFile *weights_file, GError **error);
 

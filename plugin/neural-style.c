@@ -137,7 +137,10 @@ neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name)
          "selection by a layer mask when there is one; neither input is "
          "changed.  It needs the VGG19 weights: the weights-file argument, "
          "else the file named by the NEURAL_STYLE_WEIGHTS environment "
-         "variable, else vgg19-conv.safetensors next to the plug-in."),
+         "variable, else vgg19-conv.safetensors next to the plug-in, else "
+         "the file neural-style-get-weights stores "
+         "(gimp-neural-style/vgg19-conv.safetensors in the user's data "
+         "folder, ~/.local/share by default)."),
       name);
   gimp_procedure_set_attribution (procedure, "GIMP Neural Style authors",
                                   "GIMP Neural Style authors", "2025");
@@ -168,7 +171,8 @@ neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                        "convolutions (default: "
                                        "$NEURAL_STYLE_WEIGHTS, else "
                                        "vgg19-conv.safetensors next to "
-                                       "the plug-in)"),
+                                       "the plug-in, else the file "
+                                       "neural-style-get-weights stores)"),
                                     GIMP_FILE_CHOOSER_ACTION_ANY, TRUE, NULL, G_PARAM_READWRITE);
 
   neural_style_settings_add_arguments (procedure, row, NULL);

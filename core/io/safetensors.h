@@ -4,7 +4,9 @@
  *
  * ns_safetensors_open reads and validates only the header (offsets, shapes,
  * dtypes, sizes against the file); tensors are read one at a time, so a large
- * file whose other tensors are not wanted costs no memory. */
+ * file whose other tensors are not wanted costs no memory.
+ * ns_safetensors_write (safetensors_write.c) writes such a file from floats,
+ * as F32 or F16. */
 #ifndef SAFETENSORS_H
 #define SAFETENSORS_H
 
@@ -93,5 +95,35 @@ void ns_safetensors_format_shape (const ns_safetensors_tensor *tensor, char *buf
  * dtypes, NaN, infinities and F64 values beyond float's range are errors. */
 ns_status ns_safetensors_read_f32 (ns_safetensors_file *file, const ns_safetensors_tensor *tensor,
                                    float *out, size_t count, ns_error *err);
+
+/* ---- writing (safetensors_write.c) ---- */
+
+/* Rounds value to the nearest F16 (IEEE binary16), ties to even, and
+ * stores its bits in *half.  Returns 0, or -1 when a finite value rounds
+ * beyond F16's range (magnitude 65520 and up; *half is then the infinity of
+ * its sign).  Values below F16's smallest subnormal (2^-24) round to a zero
+ * of their sign, NaN gives a quiet NaN and an infinity stays one. */
+int ns_float_to_half (float value, uint16_t *half);
+
+/* A tensor to write: element_count floats (the product of shape), stored as
+ * dtype, SAFETENSORS_F32 or SAFETENSORS_F16. */
+typedef struct
+{
+  const char *name;
+  ns_safetensors_dtype dtype;
+  int rank;
+  uint64_t shape[SAFETENSORS_MAX_RANK];
+  const float *values;
+} ns_safetensors_output_tensor;
+
+/* Writes the tensors, in this order, and metadata (the header's
+ * "__metadata__"; none when metadata_count is 0) to path.  Values must be
+ * finite and, for F16, within its range: else nothing is written and err
+ * names the tensor.  The file is written under a temporary name in path's
+ * folder and renamed to path at the end, so on any failure path is as it
+ * was and no temporary file is left; err names path. */
+ns_status ns_safetensors_write (const char *path, const ns_safetensors_output_tensor *tensors,
+                                size_t tensor_count, const ns_safetensors_metadata_entry *metadata,
+                                size_t metadata_count, ns_error *err);
 
 #endif

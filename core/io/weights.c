@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Loads VGG19's convolutions and input convention from a safetensors file.
  * Tensors are read one by one, so a file that also holds the classifier
- * (torchvision's 575 MB one) costs only the convolutions' memory. */
+ * (torchvision's 575 MB one) costs only the convolutions' memory.
+ * ns_weights_convert writes them back alone, as F16 (40 MB) or F32. */
 #include "ns_weights.h"
 
 #include <float.h>
@@ -52,21 +53,11 @@ ns_vgg19_conv_tensor_index (int conv_index)
 static const char *const convention_keys[4] = { "input_channel_order", "input_range", "input_mean",
                                                 "input_std" };
 
-static void
-set_torchvision_convention (ns_input_convention *input)
-{
-  static const float mean[3] = { 0.485f, 0.456f, 0.406f };
-  static const float std[3] = { 0.229f, 0.224f, 0.225f };
-  int k;
-
-  for (k = 0; k < 3; k++)
-    {
-      input->rgb_index[k] = k;
-      input->mean[k] = mean[k];
-      input->std[k] = std[k];
-    }
-  input->range = 1.0f;
-}
+/* torchvision's convention, taken when a file states none, in the words a
+ * file would state it: read through the same parser as a file's, and
+ * written out by ns_weights_convert. */
+static const char *const torchvision_convention[4] = { "RGB", "0-1", "0.485,0.456,0.406",
+                                                       "0.229,0.224,0.225" };
 
 /* Reads text[0..length) as exactly one JSON number literal ("103.939",
  * "-2.5E3", "1e-7"), independently of the C locale (jansson converts with the
@@ -143,13 +134,11 @@ read_input_convention (const ns_safetensors_file *file, const char *path,
       present += values[k] != NULL;
     }
   if (present == 0)
-    {
-      set_torchvision_convention (input);
-      return NS_OK;
-    }
+    for (k = 0; k < 4; k++)
+      values[k] = torchvision_convention[k];
   /* Filling gaps with torchvision's values would silently mix two
    * conventions, so a partial statement is an error. */
-  if (present < 4)
+  else if (present < 4)
     for (k = 0; k < 4; k++)
       if (!values[k])
         return ns_error_set (err, NS_ERROR_FORMAT,
@@ -316,4 +305,90 @@ ns_weights_clear (ns_weights *weights)
       free (weights->conv[i].bias);
     }
   memset (weights, 0, sizeof *weights);
+}
+
+/* ---- conversion ---- */
+
+/* The metadata the converted file states: in_file's own when it states a
+ * convention (ns_weights_load has checked it), else its other entries and
+ * torchvision's convention written out, so that no reader has to know the
+ * default.  The strings stay in_file's or static: only the array is ours. */
+static ns_safetensors_metadata_entry *
+converted_metadata (const ns_safetensors_file *in_file, size_t *count)
+{
+  ns_safetensors_metadata_entry *entries = malloc ((in_file->metadata_count + 4) * sizeof *entries);
+  int stated = 0, k;
+
+  if (!entries)
+    return NULL;
+  for (k = 0; k < 4; k++)
+    stated += ns_safetensors_metadata (in_file, convention_keys[k]) != NULL;
+  memcpy (entries, in_file->metadata, in_file->metadata_count * sizeof *entries);
+  *count = in_file->metadata_count;
+  if (!stated)
+    for (k = 0; k < 4; k++)
+      entries[(*count)++] = (ns_safetensors_metadata_entry) { (char *) convention_keys[k],
+                                                              (char *) torchvision_convention[k] };
+  return entries;
+}
+
+ns_status
+ns_weights_convert (const char *in_path, const char *out_path, ns_weights_dtype dtype, ns_error *err)
+{
+  ns_safetensors_output_tensor tensors[2 * NS_VGG19_CONV_COUNT];
+  char names[2 * NS_VGG19_CONV_COUNT][32];
+  ns_safetensors_metadata_entry *metadata;
+  ns_safetensors_file in_file;
+  ns_weights weights;
+  size_t metadata_count = 0;
+  ns_status status;
+  int i;
+
+  if (dtype != NS_WEIGHTS_F16 && dtype != NS_WEIGHTS_F32)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "cannot convert weights to dtype %d", (int) dtype);
+  if (!out_path || !*out_path)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "no output file given");
+  /* All the loader's checks (names, shapes, finite values, the convention)
+   * before anything is written. */
+  status = ns_weights_load (&weights, in_path, NS_VGG19_CONV_COUNT, err);
+  if (status != NS_OK)
+    return status;
+  status = ns_safetensors_open (&in_file, in_path, err);
+  if (status != NS_OK)
+    {
+      ns_weights_clear (&weights);
+      return status;
+    }
+
+  memset (tensors, 0, sizeof tensors);
+  for (i = 0; i < NS_VGG19_CONV_COUNT; i++)
+    {
+      const ns_conv_weights *conv = &weights.conv[i];
+      ns_safetensors_output_tensor *weight = &tensors[2 * i], *bias = &tensors[2 * i + 1];
+
+      snprintf (names[2 * i], sizeof names[2 * i], "features.%d.weight", conv_tensor_index[i]);
+      snprintf (names[2 * i + 1], sizeof names[2 * i + 1], "features.%d.bias", conv_tensor_index[i]);
+      weight->name = names[2 * i];
+      bias->name = names[2 * i + 1];
+      weight->dtype = bias->dtype = dtype == NS_WEIGHTS_F16 ? SAFETENSORS_F16 : SAFETENSORS_F32;
+      weight->rank = 4;
+      weight->shape[0] = (uint64_t) conv->out_channels;
+      weight->shape[1] = (uint64_t) conv->in_channels;
+      weight->shape[2] = weight->shape[3] = 3;
+      weight->values = conv->weight;
+      bias->rank = 1;
+      bias->shape[0] = (uint64_t) conv->out_channels;
+      bias->values = conv->bias;
+    }
+
+  metadata = converted_metadata (&in_file, &metadata_count);
+  if (!metadata)
+    status = ns_error_set (err, NS_ERROR_NOMEM, "%s: not written: out of memory", out_path);
+  else
+    status = ns_safetensors_write (out_path, tensors, 2 * NS_VGG19_CONV_COUNT, metadata,
+                                   metadata_count, err);
+  free (metadata);
+  ns_safetensors_close (&in_file);
+  ns_weights_clear (&weights);
+  return status;
 }

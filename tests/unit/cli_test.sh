@@ -95,6 +95,45 @@ printf 'not weights' >"$work/bad.safetensors"
 "$cli" --weights "$work/bad.safetensors" --content a.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
 check "corrupt weights: exit 1 with the loader's message" bash -c "[ $status -eq 1 ] && grep -q 'bad.safetensors' '$work/out'"
 
+# No weights named: the file neural-style-get-weights stores, in
+# ${XDG_DATA_HOME:-$HOME/.local/share}/gimp-neural-style, else a message
+# naming that command and where the CLI looked.
+env -u NEURAL_STYLE_WEIGHTS XDG_DATA_HOME="$work/data" "$cli" --content a.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
+check "no weights anywhere: exit 2 naming neural-style-get-weights and the place looked at" \
+  bash -c "[ $status -eq 2 ] && grep -q 'Run neural-style-get-weights' '$work/out' && grep -q '$work/data/gimp-neural-style/vgg19-conv.safetensors' '$work/out'"
+mkdir -p "$work/data/gimp-neural-style" "$work/home/.local/share/gimp-neural-style"
+printf 'not weights' >"$work/data/gimp-neural-style/vgg19-conv.safetensors"
+env -u NEURAL_STYLE_WEIGHTS XDG_DATA_HOME="$work/data" "$cli" --content a.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
+check "weights in \$XDG_DATA_HOME/gimp-neural-style are the default (a corrupt file there: exit 1 naming it)" \
+  bash -c "[ $status -eq 1 ] && grep -q '$work/data/gimp-neural-style/vgg19-conv.safetensors: ' '$work/out'"
+printf 'not weights' >"$work/home/.local/share/gimp-neural-style/vgg19-conv.safetensors"
+env -u NEURAL_STYLE_WEIGHTS -u XDG_DATA_HOME HOME="$work/home" "$cli" --content a.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
+check "without XDG_DATA_HOME: \$HOME/.local/share/gimp-neural-style (exit 1 naming the file there)" \
+  bash -c "[ $status -eq 1 ] && grep -q '$work/home/.local/share/gimp-neural-style/vgg19-conv.safetensors: ' '$work/out'"
+NEURAL_STYLE_WEIGHTS="$work/none.safetensors" XDG_DATA_HOME="$work/data" "$cli" --content a.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
+check "NEURAL_STYLE_WEIGHTS comes before the default (exit 1 naming its file)" \
+  bash -c "[ $status -eq 1 ] && grep -q 'none.safetensors' '$work/out'"
+
+# convert-weights: bad arguments give the usage or a clear message and exit 2
+"$cli" convert-weights >"$work/out" 2>&1; status=$?
+check "convert-weights without files: exit 2 with its usage" \
+  bash -c "[ $status -eq 2 ] && grep -q 'usage: neural-style convert-weights IN' '$work/out' && grep -q 'got 0 file names' '$work/out'"
+"$cli" convert-weights a b c >"$work/out" 2>&1; status=$?
+check "convert-weights with three files: exit 2 with its usage" \
+  bash -c "[ $status -eq 2 ] && grep -q 'got 3 file names' '$work/out'"
+"$cli" convert-weights in.safetensors out.safetensors --dtype f8 >"$work/out" 2>&1; status=$?
+check "convert-weights --dtype f8: exit 2 naming the choices" \
+  bash -c "[ $status -eq 2 ] && grep -q -- '--dtype is f16 or f32, not \"f8\"' '$work/out' && [ ! -e out.safetensors ]"
+"$cli" convert-weights --bogus in out >"$work/out" 2>&1; status=$?
+check "convert-weights --bogus: exit 2 with its usage" \
+  bash -c "[ $status -eq 2 ] && grep -q 'usage: neural-style convert-weights' '$work/out'"
+"$cli" convert-weights --help >"$work/out" 2>/dev/null; status=$?
+check "convert-weights --help: exit 0, the usage on stdout" \
+  bash -c "[ $status -eq 0 ] && grep -q -- '--dtype f16|f32' '$work/out'"
+"$cli" convert-weights bad.safetensors out.safetensors >"$work/out" 2>&1; status=$?
+check "convert-weights of a corrupt file: exit 1 naming it, no OUT" \
+  bash -c "[ $status -eq 1 ] && grep -q 'bad.safetensors' '$work/out' && [ ! -e out.safetensors ] && [ -z \"\$(ls | grep tmp-)\" ]"
+
 # files cut short or corrupt: refused naming the file, before any weights are read
 size=$(stat -c %s noise.png)
 head -c $((size / 2)) noise.png >cut.png
