@@ -282,7 +282,8 @@ main (void)
   const char *path = getenv ("NEURAL_STYLE_TEST_WEIGHTS");
   ns_error err;
   if (!path || access (path, R_OK) != 0)
-    tap_skip ("real weights: none at %s", path ? path : "(NEURAL_STYLE_TEST_WEIGHTS unset)");
+    tap_skip ("real weights: none at %s",
+              path && *path ? path : "(NEURAL_STYLE_TEST_WEIGHTS empty or unset)");
   else if (!tap_check (ns_weights_load (&weights, path, NS_VGG19_CONV_COUNT, &err) == NS_OK,
                        "real weights load"))
     tap_note ("%s", err.message);
