@@ -323,7 +323,8 @@ converted_metadata (const ns_safetensors_file *in_file, size_t *count)
     return NULL;
   for (k = 0; k < 4; k++)
     stated += ns_safetensors_metadata (in_file, convention_keys[k]) != NULL;
-  memcpy (entries, in_file->metadata, in_file->metadata_count * sizeof *entries);
+  if (in_file->metadata_count > 0) /* metadata is NULL when there is none */
+    memcpy (entries, in_file->metadata, in_file->metadata_count * sizeof *entries);
   *count = in_file->metadata_count;
   if (!stated)
     for (k = 0; k < 4; k++)

@@ -169,12 +169,12 @@ value () {  # value STATS KEY
   sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" <<<"$1"
 }
 
-echo "GIMP exit status: $gimp_status"
+tap_note "GIMP exit status: $gimp_status"
 check "GIMP ran the batch to its end" grep -q "^BATCH-END" "$log"
 
 for name in dialog dialog-preset dialog-advanced progress; do
   stats=$(image_stats "$artefacts/$name.png")
-  echo "$name.png: $stats"
+  tap_note "$name.png: $stats"
   check "$name.png is a real screenshot (at least 300x200, many colours)" \
     bash -c '[ "${1:-0}" -ge 300 ] && [ "${2:-0}" -ge 200 ] && [ "${3:-0}" -ge 20 ]' _ \
     "$(value "$stats" w)" "$(value "$stats" h)" "$(value "$stats" colours)"
@@ -191,7 +191,7 @@ check "the dialog preselected the other layer as the style" \
 
 preset_file="$presets_dir/My test preset.preset"
 [ -f "$preset_file" ] || preset_file=""
-echo "saved preset: ${preset_file:-none}"
+tap_note "saved preset: ${preset_file:-none}"
 [ -n "$preset_file" ] && cp "$preset_file" "$artefacts/"
 check "\"Save as…\" wrote the user preset into the GIMP profile" test -n "$preset_file"
 check "the saved preset is named 'My test preset' and holds Quick preview's values" \
@@ -202,7 +202,7 @@ check "the saved preset holds no layer and no file" \
 # The first listing: 5 shipped presets and the 2 good user ones, and one
 # note for each of the 4 files with a problem.
 first_listing=$(grep -m 1 -E "neural-style-DEBUG: .*presets: [0-9]+ listed" "$log")
-echo "${first_listing:-no listing}"
+tap_note "${first_listing:-no listing}"
 check "the dialog listed the shipped and the good user presets (7) beside the hostile files" \
   grep -qE "presets: 7 listed, 4 preset files with problems" <<<"$first_listing"
 for file in junk.preset:"not a text file" huge.preset:"too large" \
@@ -231,8 +231,8 @@ check "the repeated run added its layer" test "$(layers after-repeat)" = 4
 # with an empty batch: that one is not ours.
 problems=$(grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)|Gtk-CRITICAL|Gdk-CRITICAL" "$log" |
            grep -v "gimp_flush(): error: Broken pipe")
-[ -n "$problems" ] && echo "$problems"
+[ -n "$problems" ] && tap_note "$problems"
 check "no GTK critical, and no warning or critical from the plug-in" test -z "$problems"
 
-ls "$artefacts"
+tap_note "$(ls "$artefacts")"
 finish "$log" 50

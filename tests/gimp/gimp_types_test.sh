@@ -24,7 +24,7 @@ make_test_profile
 
 python3 "$here/gimp_make_icc.py" rgb "$work/wide-gamut.icc" &&
   python3 "$here/gimp_make_icc.py" gray "$work/gray.icc" ||
-  { echo "FAIL: could not write the test ICC profiles"; exit 1; }
+  { tap_not_ok "the test ICC profiles are written"; tap_done; }
 
 out="$work/out"
 mkdir -p "$out"
@@ -179,11 +179,11 @@ $styled_calls
 SCM
 
 log="$work/gimp.log"
-echo "running gimp-console-3.0 with ${#cases[@]} image types (profile $profile)"
+tap_note "running gimp-console-3.0 with ${#cases[@]} image types (profile $profile)"
 start=$(date +%s)
 run_console "$profile" "$log" "$script"
 gimp_status=$?
-echo "GIMP took $(( $(date +%s) - start )) s"
+tap_note "GIMP took $(( $(date +%s) - start )) s"
 cp "$log" "$artefacts/gimp.log"
 
 check "gimp-console-3.0 ran the batch to its end (exit $gimp_status)" \
@@ -233,7 +233,7 @@ for case in "${cases[@]}"; do
     stats="(no result)"
   fi
   index=$((index + 1))
-  echo "$tag: ${line#TYPE $tag } | result vs content: $stats"
+  tap_note "$tag: ${line#TYPE $tag } | result vs content: $stats"
   check "$tag: the plug-in ran" bash -c '[[ "$1" == *" ok "* ]]' _ "$line"
   check "$tag: the new layer is in the image's precision (bytes per pixel)" \
     bash -c '[[ "$1" =~ bpp=([0-9]+)\ expected-bpp=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]' _ "$line"
@@ -253,7 +253,7 @@ for case in "${styled[@]}"; do
     stats="(no result)"
   fi
   index=$((index + 1))
-  echo "$tag: result vs content: $stats"
+  tap_note "$tag: result vs content: $stats"
   check "$tag: a styled run changes the pixels (mean diff > 0.01)" above "$stats" mean 0.01
 done
 
