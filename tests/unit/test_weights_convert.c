@@ -426,16 +426,12 @@ gradient_difference (const ns_weights *a, const ns_weights *b, int size, double 
   return ok;
 }
 
-/* F16 keeps 11 significant bits, so each weight moves by up to 2^-12 of
- * itself.  The loss moves by about as much (measured: 1.4e-4 synthetic,
- * 2.1e-4 real); the gradient moves more, since the ReLUs and max-pools
- * whose inputs lie that close to a tie switch: 3.0e-2 (synthetic) and
- * 9.7e-3 (real) at 64x64.  That is F16's precision, not a fault of the
- * conversion: rounding the weights to 13, 16 or 19 significant bits
- * instead moves the real weights' gradient by 3.0e-3, 7.6e-6 and 1.6e-6
- * (the synthetic network, untrained, is the more sensitive).  The
- * tolerances are twice the measured values; a wrong rounding or a mixed-up
- * tensor moves the gradient by far more. */
+/* F16 keeps 11 significant bits: each weight moves by up to 2^-12 of
+ * itself, the loss by about as much, and the gradient by more, since ReLUs
+ * and max-pools whose inputs lie that close to a tie switch sides (the
+ * untrained synthetic network more often).  The tolerances are twice what
+ * was measured (weights/README.md); a wrong rounding or a mixed-up tensor
+ * moves the gradient by far more. */
 #define LOSS_TOLERANCE 1e-3
 #define SYNTHETIC_GRADIENT_TOLERANCE 6e-2
 #define REAL_GRADIENT_TOLERANCE 2e-2
