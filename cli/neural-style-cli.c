@@ -611,7 +611,7 @@ main (int argc, char **argv)
   for (int k = 0; k < style_count && status == NS_OK; k++)
     {
       status = image_load (style_paths[k], &style_images[k], &err);
-      styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0 };
+      styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0, NULL };
     }
   if (status == NS_OK)
     status = ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);

@@ -9,7 +9,9 @@
 
 /* An interleaved float image, values in [0,1] (R'G'B', i.e. gamma-encoded as
  * the image shows it).  channels is 3 (RGB) or 4 (RGBA); the engine reads the
- * colour channels only and gives the result the content's alpha. */
+ * colour channels only and gives the result the content's alpha.  A mask
+ * (a style's region, the region to keep) has 1 channel: 1 inside, 0
+ * outside, anything between for a soft edge. */
 typedef struct
 {
   int width;
@@ -64,6 +66,7 @@ typedef struct
   double style_scale;   /* style image's longest side relative to the working size, never
                            beyond its own */
   int keep_colors;      /* luminance from the result, colour from the content */
+  double keep_strength; /* the content weight's factor in the region to keep */
   ns_init init;
   unsigned seed;    /* noise; with the same inputs and thread count, the same result */
   int memory_limit; /* MiB the run may hold; 0: ns_memory_default_limit () when it starts */
@@ -140,11 +143,17 @@ typedef enum
  * lowest loss measured; a tile's answer takes effect at once. */
 typedef ns_progress_reply (*ns_progress_fn) (const ns_progress *progress, void *user_data);
 
-/* A style image and its share in a blend of several (weights are relative). */
+/* A style image, its share in a blend of several (weights are relative)
+ * and where it paints. */
 typedef struct
 {
   const ns_image *image;
   double blend;
+  /* NULL: wherever no style with a region paints, blended with the other
+   * styles without one.  Else a mask over the content's frame, of any size
+   * (stretched to the content's): the style's Gram statistics are matched
+   * there alone (Gatys et al. 2017's guided Gram matrices). */
+  const ns_image *region;
 } ns_style;
 
 /* How many leading VGG19 convolutions ns_stylize needs from the weights
@@ -158,5 +167,13 @@ int ns_conv_count_needed (const ns_params *params);
 ns_status ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *styles,
                       int style_count, const ns_params *params, ns_progress_fn progress,
                       void *user_data, ns_image *result, ns_error *err);
+
+/* ns_stylize keeping the shapes of a region of the content: keep is a mask
+ * like a style's region; where it is 1 the content weight is
+ * params->keep_strength times alpha.  keep NULL: as ns_stylize. */
+ns_status ns_stylize_keeping (const ns_weights *weights, const ns_image *content,
+                              const ns_image *keep, const ns_style *styles, int style_count,
+                              const ns_params *params, ns_progress_fn progress, void *user_data,
+                              ns_image *result, ns_error *err);
 
 #endif

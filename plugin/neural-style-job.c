@@ -148,7 +148,7 @@ job_thread (gpointer data)
 {
   Job *job = data;
   ns_weights weights;
-  ns_style style;
+  ns_style style = { 0 };
   ns_status status;
 
   /* Only the convolutions the chosen layers use. */

@@ -767,6 +767,15 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
             int style_count, const ns_params *params, ns_progress_fn progress, void *user_data,
             ns_image *result, ns_error *err)
 {
+  return ns_stylize_keeping (weights, content, NULL, styles, style_count, params, progress,
+                             user_data, result, err);
+}
+
+ns_status
+ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns_image *keep,
+                    const ns_style *styles, int style_count, const ns_params *params,
+                    ns_progress_fn progress, void *user_data, ns_image *result, ns_error *err)
+{
   ns_status status;
   memset (result, 0, sizeof *result);
   if ((status = ns_params_check (params, err)) != NS_OK ||
@@ -788,6 +797,11 @@ ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *
     }
   if (!(blend_total > 0.0))
     return ns_error_set (err, NS_ERROR_ARGUMENT, "at least one style needs a blend weight above 0");
+  for (int k = 0; k < style_count; k++)
+    if (styles[k].region)
+      return ns_error_set (err, NS_ERROR_ARGUMENT, "style regions are not implemented yet");
+  if (keep)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "a region to keep is not implemented yet");
   const int conv_count = ns_conv_count_needed (params);
   if (!weights || weights->conv_count < conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,

@@ -12,7 +12,7 @@ ns_image_alloc (ns_image *image, int width, int height, int channels, ns_error *
   image->width = width;
   image->height = height;
   image->channels = channels;
-  if (width < 1 || height < 1 || channels < 3 || channels > 4)
+  if (width < 1 || height < 1 || (channels != 1 && channels < 3) || channels > 4)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "invalid image: %dx%d pixels with %d channels",
                          width, height, channels);
   if ((uint64_t) width * height > ((uint64_t) 1 << 31) / channels)

@@ -174,7 +174,7 @@ main (int argc, char **argv)
   for (size_t i = 0; i < (size_t) sw * sh; i++)
     for (int c = 0; c < 3; c++)
       style_as_image.data[i * 3 + c] = style[c * (size_t) sw * sh + i];
-  const ns_style styles[1] = { { &style_as_image, 1.0 } };
+  const ns_style styles[1] = { { &style_as_image, 1.0, NULL } };
   step_writer writer = { dir, 0 };
   if (ns_stylize (&weights, &content_image, styles, 1, &params, write_step, &writer, &result,
                   &err) != NS_OK)

@@ -273,7 +273,7 @@ static ns_status
 stylize (const ns_weights *weights, const ns_image *content, const ns_image *style,
          const ns_params *params, progress_log *log, ns_image *result, ns_error *err)
 {
-  const ns_style styles[1] = { { style, 1.0 } };
+  const ns_style styles[1] = { { style, 1.0, NULL } };
   return ns_stylize (weights, content, styles, 1, params, log ? log_progress : NULL, log, result,
                      err);
 }
@@ -340,7 +340,7 @@ test_stop_keeps_best (const ns_weights *weights)
   p.iterations = 40;
   p.init = NS_INIT_NOISE;
   adam_log log = { .limit = 40 };
-  const ns_style styles[1] = { { &style, 1.0 } };
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
   ns_image result;
   ns_error err;
   const ns_status status = ns_stylize (weights, &content, styles, 1, &p, log_adam, &log, &result,
@@ -578,8 +578,8 @@ test_stylize_controls (const ns_weights *weights)
   ns_image_clear (&b);
 
   /* style blends: (1, 0) is the first style alone; (0.5, 0.5) is neither */
-  const ns_style first_only[2] = { { &style, 1.0 }, { &other_style, 0.0 } };
-  const ns_style half_half[2] = { { &style, 0.5 }, { &other_style, 0.5 } };
+  const ns_style first_only[2] = { { &style, 1.0, NULL }, { &other_style, 0.0, NULL } };
+  const ns_style half_half[2] = { { &style, 0.5, NULL }, { &other_style, 0.5, NULL } };
   ns_stylize (weights, &content, first_only, 2, &p, NULL, NULL, &b, &err);
   ns_stylize (weights, &content, half_half, 2, &p, NULL, NULL, &c, &err);
   check (identical (&a, &b) && !identical (&a, &c),

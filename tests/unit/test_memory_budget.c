@@ -118,7 +118,7 @@ main (void)
     return tap_check (0, "set-up: %s", err.message), tap_done ();
   fill_picture (&content, 3.0);
   fill_picture (&style, 11.0);
-  const ns_style styles[1] = { { &style, 1.0 } };
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
 
   /* what an untiled run would take: the network and L-BFGS's state */
   const ns_objective_layers layers = ns_layer_set_layers (&params);

@@ -106,7 +106,7 @@ main (void)
       tap_check (0, "%s", err.message);
       return tap_done ();
     }
-  const ns_style styles[1] = { { &style, 1.0 } };
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
   char what[400];
 
   /* default settings at 384 px */

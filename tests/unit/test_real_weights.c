@@ -64,7 +64,7 @@ main (void)
     }
 
   loss_record record = { 0 };
-  const ns_style styles[1] = { { &style, 1.0 } };
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
   ns_status status = ns_stylize (&weights, &content, styles, 1, &params, record_losses, &record,
                                  &result, &err);
   if (status != NS_OK)
