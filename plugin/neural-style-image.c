@@ -46,6 +46,28 @@ neural_style_read_region (GimpDrawable *drawable, const Babl *format, const Gegl
 }
 
 gboolean
+neural_style_read_mask (GimpChannel *channel, GimpDrawable *content, const GeglRectangle *region,
+                        ns_image *mask, GError **error)
+{
+  GeglRectangle area = *region;
+  gint content_x, content_y;
+  gint channel_x, channel_y;
+
+  /* The region is in the content layer's coordinates; a channel has the
+   * image's size and place, a layer mask its layer's: the same pixels of
+   * the image, in the channel's own coordinates.  Outside the channel
+   * (abyss) nothing is in the region. */
+  gimp_drawable_get_offsets (content, &content_x, &content_y);
+  gimp_drawable_get_offsets (GIMP_DRAWABLE (channel), &channel_x, &channel_y);
+  area.x += content_x - channel_x;
+  area.y += content_y - channel_y;
+
+  /* A channel's values are coverage, not colour: linear "Y", 0 to 1. */
+  return neural_style_read_region (GIMP_DRAWABLE (channel), babl_format ("Y float"), &area, mask,
+                                   error);
+}
+
+gboolean
 neural_style_read_style_file (GFile *file, const Babl *format, ns_image *image, GError **error)
 {
   GimpImage *style_image;

@@ -30,9 +30,16 @@ G_BEGIN_DECLS
 
 /* Reads a rectangle of drawable (in its own coordinates) as interleaved
  * R'G'B' or R'G'B'A floats in format; babl converts from any precision and
- * space. */
+ * space (or any other format: a mask's "Y float"). */
 gboolean neural_style_read_region (GimpDrawable *drawable, const Babl *format,
                                    const GeglRectangle *region, ns_image *image, GError **error);
+
+/* Reads channel (a channel or a layer mask of content's image) over region
+ * of content (in content's coordinates) as a 1-channel mask of 0 to 1, for
+ * a style's region or the region to keep; 0 where the channel does not
+ * reach. */
+gboolean neural_style_read_mask (GimpChannel *channel, GimpDrawable *content,
+                                 const GeglRectangle *region, ns_image *mask, GError **error);
 
 /* Opens file as a temporary image, flattens it and reads it. */
 gboolean neural_style_read_style_file (GFile *file, const Babl *format, ns_image *image,

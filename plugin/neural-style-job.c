@@ -16,7 +16,7 @@
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
  *
  *
- * The worker thread runs ns_stylize and makes no libgimp call.  After each
+ * The worker thread runs ns_stylize_keeping and makes no libgimp call.  After each
  * iteration it stores the progress (and, at most every half second, a
  * preview snapshot) and posts an update to the main thread with
  * g_idle_add; the main thread runs a GMainLoop (which also serves the
@@ -55,7 +55,9 @@ typedef struct
   /* inputs */
   const gchar *weights_path;
   const ns_image *content;
-  const ns_image *style;
+  const ns_image *keep;
+  const ns_style *styles;
+  gint style_count;
   ns_params params;
   gboolean want_previews;
 
@@ -148,7 +150,6 @@ job_thread (gpointer data)
 {
   Job *job = data;
   ns_weights weights;
-  ns_style style = { 0 };
   ns_status status;
 
   /* Only the convolutions the chosen layers use. */
@@ -161,10 +162,8 @@ job_thread (gpointer data)
       post_update (job);
       g_mutex_unlock (&job->mutex);
 
-      style.image = job->style;
-      style.blend = 1.0;
-      status = ns_stylize (&weights, job->content, &style, 1, &job->params, job_progress, job,
-                           &job->result, &job->error);
+      status = ns_stylize_keeping (&weights, job->content, job->keep, job->styles, job->style_count,
+                                   &job->params, job_progress, job, &job->result, &job->error);
       ns_weights_clear (&weights);
     }
 
@@ -307,9 +306,9 @@ job_request (NeuralStyleRequest request, gpointer data)
 }
 
 GimpPDBStatusType
-neural_style_job_run (const gchar *weights_path, const ns_image *content, const ns_image *style,
-                      const ns_params *params, const Babl *format, gboolean show_window,
-                      ns_image *result, GError **error)
+neural_style_job_run (const gchar *weights_path, const ns_image *content, const ns_image *keep,
+                      const ns_style *styles, gint style_count, const ns_params *params,
+                      const Babl *format, gboolean show_window, ns_image *result, GError **error)
 {
   Job job = { 0 };
   GThread *thread;
@@ -317,7 +316,9 @@ neural_style_job_run (const gchar *weights_path, const ns_image *content, const 
 
   job.weights_path = weights_path;
   job.content = content;
-  job.style = style;
+  job.keep = keep;
+  job.styles = styles;
+  job.style_count = style_count;
   job.params = *params;
   job.want_previews = show_window;
   job.format = format;

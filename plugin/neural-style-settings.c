@@ -23,6 +23,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ns_settings.h"
+#include "neural-style-dialog.h"
 #include "neural-style-settings.h"
 
 #define WEIGHTS_FILE_NAME "vgg19-conv.safetensors"
@@ -142,49 +143,108 @@ neural_style_settings_to_params (GimpProcedureConfig *config, ns_params *params)
     }
 }
 
-void
-neural_style_default_style_layer (GimpProcedureConfig *config, GimpImage *image,
-                                  GimpDrawable *drawable)
+/* Whether layer is already some style's layer in config. */
+static gboolean
+is_a_style_layer (GimpProcedureConfig *config, GimpLayer *layer)
 {
-  GimpLayer *current = NULL;
-  GimpLayer *choice = NULL;
-  GimpLayer **layers;
-  GimpImage **images;
-  gint i;
+  gboolean found = FALSE;
+  gint n;
 
-  g_object_get (config, "style-layer", &current, NULL);
-  if (current)
+  for (n = 1; n <= NEURAL_STYLE_MAX_STYLES && !found; n++)
     {
-      g_object_unref (current);
-      return;
-    }
+      gchar *name = neural_style_style_property (n, "layer");
+      GimpLayer *current = NULL;
 
-  layers = gimp_image_get_layers (image);
-  for (i = 0; layers && layers[i] && !choice; i++)
-    if (GIMP_DRAWABLE (layers[i]) != drawable)
-      choice = layers[i];
-
-  images = gimp_get_images ();
-  for (i = 0; images && images[i] && !choice; i++)
-    if (images[i] != image)
-      {
-        GimpLayer **other = gimp_image_get_layers (images[i]);
-
-        if (other && other[0])
-          choice = other[0];
-        g_free (other);
-      }
-
-  if (choice)
-    {
-      gchar *name = gimp_item_get_name (GIMP_ITEM (choice));
-
-      g_object_set (config, "style-layer", choice, NULL);
-      g_debug ("suggested style layer: %s", name);
+      g_object_get (config, name, &current, NULL);
+      found = current == layer;
+      g_clear_object (&current);
       g_free (name);
     }
 
+  return found;
+}
+
+/* The first of candidates that is no style's layer yet, or NULL. */
+static GimpLayer *
+unused_layer (GimpProcedureConfig *config, GimpLayer **candidates, GimpDrawable *drawable)
+{
+  gint i;
+
+  for (i = 0; candidates && candidates[i]; i++)
+    if (GIMP_DRAWABLE (candidates[i]) != drawable && !is_a_style_layer (config, candidates[i]))
+      return candidates[i];
+
+  return NULL;
+}
+
+void
+neural_style_default_inputs (GimpProcedureConfig *config, GimpImage *image, GimpDrawable *drawable)
+{
+  GimpLayer **layers = gimp_image_get_layers (image);
+  GimpChannel **channels = gimp_image_get_channels (image);
+  GimpImage **images = gimp_get_images ();
+  gint n, i;
+
+  for (n = 1; n <= NEURAL_STYLE_MAX_STYLES; n++)
+    {
+      gchar *property = neural_style_style_property (n, "layer");
+      GimpLayer *current = NULL;
+      GimpLayer *choice;
+
+      g_object_get (config, property, &current, NULL);
+      if (current)
+        {
+          g_object_unref (current);
+          g_free (property);
+          continue;
+        }
+
+      choice = unused_layer (config, layers, drawable);
+      for (i = 0; images && images[i] && !choice; i++)
+        if (images[i] != image)
+          {
+            GimpLayer **other = gimp_image_get_layers (images[i]);
+
+            choice = unused_layer (config, other, drawable);
+            g_free (other);
+          }
+
+      if (choice)
+        {
+          gchar *name = gimp_item_get_name (GIMP_ITEM (choice));
+
+          g_object_set (config, property, choice, NULL);
+          if (n == 1)
+            g_debug ("suggested style layer: %s", name);
+          else
+            g_debug ("suggested style layer %d: %s", n, name);
+          g_free (name);
+        }
+      g_free (property);
+    }
+
+  /* A region is most often a selection saved as a channel: the image's
+   * first channel, used only when the dialog's switch says so. */
+  if (channels && channels[0])
+    {
+      for (n = 1; n <= NEURAL_STYLE_MAX_STYLES + 1; n++)
+        {
+          gchar *property = n <= NEURAL_STYLE_MAX_STYLES ?
+                                neural_style_style_property (n, "region") :
+                                g_strdup ("keep-region");
+          GimpChannel *current = NULL;
+
+          g_object_get (config, property, &current, NULL);
+          if (current)
+            g_object_unref (current);
+          else
+            g_object_set (config, property, channels[0], NULL);
+          g_free (property);
+        }
+    }
+
   g_free (images);
+  g_free (channels);
   g_free (layers);
 }
 

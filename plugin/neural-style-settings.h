@@ -39,11 +39,13 @@ void neural_style_settings_normalize (GimpProcedureConfig *config);
 /* The engine's parameters from config's settings. */
 void neural_style_settings_to_params (GimpProcedureConfig *config, ns_params *params);
 
-/* When config has no style layer (layer arguments are never remembered),
- * suggests the top-most other layer of the image, else the first layer of
- * another open image. */
-void neural_style_default_style_layer (GimpProcedureConfig *config, GimpImage *image,
-                                       GimpDrawable *drawable);
+/* Suggestions for the inputs GIMP never remembers (layers, channels):
+ * each style without a layer gets a different other layer of the image
+ * (the top-most first), else of another open image; each region without a
+ * channel gets the image's first channel (used only where the dialog's
+ * switches say so). */
+void neural_style_default_inputs (GimpProcedureConfig *config, GimpImage *image,
+                                  GimpDrawable *drawable);
 
 /* The weights: weights_file, else $NEURAL_STYLE_WEIGHTS, else
  * vgg19-conv.safetensors next to the plug-in, else the one

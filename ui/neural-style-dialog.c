@@ -14,8 +14,9 @@
  * You should have received a copy of the GNU General Public License
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
  *
- * Layout: a preset row (combo, "Save as…", "Delete"); the style source and
- * the everyday settings; an "Advanced" expander with the rest.  The
+ * Layout: a preset row (combo, "Save as…", "Delete"); a notebook with a
+ * page per style (source, layer or file, blend, region); the region to
+ * keep; the everyday settings; an "Advanced" expander with the rest.  The
  * settings, their order, group and spin digits come from the engine's
  * settings table (include/ns_settings.h).  The widgets are bound to the
  * procedure's config, so presets, "Reset" and GIMP's own saved settings all
@@ -42,8 +43,9 @@ typedef struct
   GimpProcedureDialog *dialog;
   GimpProcedureConfig *config;
 
-  GtkWidget *layer_chooser;
-  GtkWidget *file_chooser;
+  /* each style's, by index n - 1 */
+  GtkWidget *layer_choosers[NEURAL_STYLE_MAX_STYLES];
+  GtkWidget *file_choosers[NEURAL_STYLE_MAX_STYLES];
 
   GtkWidget *preset_combo;
   GtkWidget *delete_button;
@@ -105,26 +107,180 @@ layer_chooser_allocated (GtkWidget *chooser, GtkAllocation *allocation, gpointer
                    g_object_unref);
 }
 
-static gboolean
-style_from_file (GimpProcedureConfig *config)
+gchar *
+neural_style_style_property (gint n, const gchar *what)
 {
-  gchar *source = NULL;
-  gboolean from_file;
+  return n == 1 ? g_strdup_printf ("style-%s", what) : g_strdup_printf ("style-%s-%d", what, n);
+}
 
-  g_object_get (config, "style-source", &source, NULL);
-  from_file = (g_strcmp0 (source, "file") == 0);
-  g_free (source);
+static gint
+style_source (GimpProcedureConfig *config, gint n)
+{
+  gchar *property = neural_style_style_property (n, "source");
+  gint source = gimp_procedure_config_get_choice_id (config, property);
 
-  return from_file;
+  g_free (property);
+  return source;
+}
+
+static gboolean
+config_boolean (GimpProcedureConfig *config, const gchar *property)
+{
+  gboolean value = FALSE;
+
+  g_object_get (config, property, &value, NULL);
+  return value;
 }
 
 static void
-style_source_changed (GimpProcedureConfig *config, GParamSpec *pspec, DialogState *state)
+set_sensitive (GimpProcedureDialog *dialog, const gchar *property, gboolean sensitive)
 {
-  gboolean from_file = style_from_file (config);
+  GtkWidget *widget = gimp_procedure_dialog_get_widget (dialog, property, G_TYPE_NONE);
 
-  gtk_widget_set_sensitive (state->layer_chooser, !from_file);
-  gtk_widget_set_sensitive (state->file_chooser, from_file);
+  gtk_widget_set_sensitive (widget, sensitive);
+}
+
+/* Each style's controls are sensitive as its source and switch allow. */
+static void
+update_sensitivity (DialogState *state)
+{
+  gint n;
+
+  for (n = 1; n <= NEURAL_STYLE_MAX_STYLES; n++)
+    {
+      gint source = style_source (state->config, n);
+      gboolean used = source != NEURAL_STYLE_SOURCE_NONE;
+      gchar *blend = neural_style_style_property (n, "blend");
+      gchar *in_region = neural_style_style_property (n, "in-region");
+      gchar *region = neural_style_style_property (n, "region");
+
+      gtk_widget_set_sensitive (state->layer_choosers[n - 1], source == NEURAL_STYLE_SOURCE_LAYER);
+      gtk_widget_set_sensitive (state->file_choosers[n - 1], source == NEURAL_STYLE_SOURCE_FILE);
+      set_sensitive (state->dialog, blend, used);
+      set_sensitive (state->dialog, in_region, used);
+      set_sensitive (state->dialog, region, used && config_boolean (state->config, in_region));
+
+      g_free (region);
+      g_free (in_region);
+      g_free (blend);
+    }
+
+  set_sensitive (state->dialog, "keep-region", config_boolean (state->config, "keep-in-region"));
+}
+
+static void
+style_switch_changed (GimpProcedureConfig *config, GParamSpec *pspec, DialogState *state)
+{
+  if (g_str_has_prefix (pspec->name, "style-source") ||
+      g_str_has_prefix (pspec->name, "style-in-region") ||
+      strcmp (pspec->name, "keep-in-region") == 0)
+    update_sensitivity (state);
+}
+
+/* A style's page: where it comes from, its blend and its region. */
+static void
+fill_style_page (DialogState *state, gint n, GList **labels, GList **pages)
+{
+  GimpProcedureDialog *dialog = state->dialog;
+  gchar *source = neural_style_style_property (n, "source");
+  gchar *layer = neural_style_style_property (n, "layer");
+  gchar *file = neural_style_style_property (n, "file");
+  gchar *blend = neural_style_style_property (n, "blend");
+  gchar *in_region = neural_style_style_property (n, "in-region");
+  gchar *region = neural_style_style_property (n, "region");
+  gchar *label_id = g_strdup_printf ("style-tab-%d", n);
+  gchar *page_id = g_strdup_printf ("style-page-%d", n);
+  gchar *title = g_strdup_printf (_ ("Style _%d"), n);
+  GtkWidget *chooser;
+  GtkWidget *box;
+
+  gimp_procedure_dialog_get_label (dialog, label_id, title, FALSE, TRUE);
+
+  chooser = gimp_procedure_dialog_get_widget (dialog, layer, G_TYPE_NONE);
+  if (GIMP_IS_DRAWABLE_CHOOSER (chooser))
+    g_signal_connect_after (chooser, "size-allocate", G_CALLBACK (layer_chooser_allocated), NULL);
+  state->layer_choosers[n - 1] = chooser;
+
+  box = gimp_procedure_dialog_fill_box (dialog, page_id, source, layer, blend, in_region, region,
+                                        NULL);
+  gtk_container_set_border_width (GTK_CONTAINER (box), 6);
+
+  /* The file chooser right under the layer chooser. */
+  state->file_choosers[n - 1] = open_file_chooser_new (state->config, file,
+                                                       _ ("Choose the Style Image"));
+  gtk_box_pack_start (GTK_BOX (box), state->file_choosers[n - 1], FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (box), state->file_choosers[n - 1], 2);
+
+  /* The region chooser shows its channel's thumbnail as the layer
+   * chooser does. */
+  chooser = gimp_procedure_dialog_get_widget (dialog, region, G_TYPE_NONE);
+  if (GIMP_IS_DRAWABLE_CHOOSER (chooser))
+    g_signal_connect_after (chooser, "size-allocate", G_CALLBACK (layer_chooser_allocated), NULL);
+
+  *labels = g_list_append (*labels, label_id);
+  *pages = g_list_append (*pages, page_id);
+
+  g_free (title);
+  g_free (region);
+  g_free (in_region);
+  g_free (blend);
+  g_free (file);
+  g_free (layer);
+  g_free (source);
+}
+
+/* The styles, one notebook page each. */
+static void
+fill_styles (DialogState *state)
+{
+  GList *labels = NULL;
+  GList *pages = NULL;
+  GtkWidget *chooser;
+  gint n;
+
+  for (n = 1; n <= NEURAL_STYLE_MAX_STYLES; n++)
+    fill_style_page (state, n, &labels, &pages);
+
+  gimp_procedure_dialog_fill_notebook_list (state->dialog, "styles-notebook", labels, pages);
+
+  g_list_free_full (labels, g_free);
+  g_list_free_full (pages, g_free);
+
+  chooser = gimp_procedure_dialog_get_widget (state->dialog, "keep-region", G_TYPE_NONE);
+  if (GIMP_IS_DRAWABLE_CHOOSER (chooser))
+    g_signal_connect_after (chooser, "size-allocate", G_CALLBACK (layer_chooser_allocated), NULL);
+  gimp_procedure_dialog_fill_box (state->dialog, "keep-box", "keep-in-region", "keep-region", NULL);
+}
+
+/* Only the inputs the switches choose go to the procedure. */
+static void
+clear_unused_inputs (GimpProcedureConfig *config)
+{
+  gint n;
+
+  for (n = 1; n <= NEURAL_STYLE_MAX_STYLES; n++)
+    {
+      gint source = style_source (config, n);
+      gchar *layer = neural_style_style_property (n, "layer");
+      gchar *file = neural_style_style_property (n, "file");
+      gchar *in_region = neural_style_style_property (n, "in-region");
+      gchar *region = neural_style_style_property (n, "region");
+
+      if (source != NEURAL_STYLE_SOURCE_LAYER)
+        g_object_set (config, layer, NULL, NULL);
+      if (source != NEURAL_STYLE_SOURCE_FILE)
+        g_object_set (config, file, NULL, NULL);
+      if (source == NEURAL_STYLE_SOURCE_NONE || !config_boolean (config, in_region))
+        g_object_set (config, region, NULL, NULL);
+
+      g_free (region);
+      g_free (in_region);
+      g_free (file);
+      g_free (layer);
+    }
+
+  if (!config_boolean (config, "keep-in-region"))
+    g_object_set (config, "keep-region", NULL, NULL);
 }
 
 static void
@@ -625,16 +781,21 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
 
   /* A remembered style file was the last style used (the dialog clears
    * the source it does not use), so start from it. */
-  {
-    GFile *file = NULL;
+  for (i = 1; i <= NEURAL_STYLE_MAX_STYLES; i++)
+    {
+      gchar *property = neural_style_style_property (i, "file");
+      GFile *file = NULL;
 
-    g_object_get (config, "style-file", &file, NULL);
-    if (file)
-      {
-        g_object_set (config, "style-source", "file", NULL);
-        g_object_unref (file);
-      }
-  }
+      g_object_get (config, property, &file, NULL);
+      g_free (property);
+      if (file)
+        {
+          property = neural_style_style_property (i, "source");
+          g_object_set (config, property, "file", NULL);
+          g_free (property);
+          g_object_unref (file);
+        }
+    }
 
   dialog = GIMP_PROCEDURE_DIALOG (gimp_procedure_dialog_new (procedure, config, _ ("Neural Style")));
   state.dialog = dialog;
@@ -648,14 +809,9 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   gtk_widget_hide (label);
   gtk_box_pack_start (GTK_BOX (box), preset_row_new (&state), FALSE, FALSE, 0);
 
-  /* Style: a layer of any open image, or an image file. */
-  state.layer_chooser = gimp_procedure_dialog_get_widget (dialog, "style-layer", G_TYPE_NONE);
-  if (GIMP_IS_DRAWABLE_CHOOSER (state.layer_chooser))
-    g_signal_connect_after (state.layer_chooser, "size-allocate",
-                            G_CALLBACK (layer_chooser_allocated), NULL);
-  box = gimp_procedure_dialog_fill_box (dialog, "style-box", "style-source", "style-layer", NULL);
-  state.file_chooser = open_file_chooser_new (config, "style-file", _ ("Choose the Style Image"));
-  gtk_box_pack_start (GTK_BOX (box), state.file_chooser, FALSE, FALSE, 0);
+  /* Styles: each a layer of any open image or an image file, with its
+   * blend and region; then the region to keep. */
+  fill_styles (&state);
 
   /* Enough digits for every sensible value (a learning rate of 0.001, a
    * weight of 0.005); GIMP guesses too few from the wide ranges. */
@@ -703,7 +859,8 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
                                        "advanced-scrolled");
 
   names = group_settings (NS_SETTING_GROUP_MAIN, "advanced-expander");
-  names = g_list_prepend (names, "style-box");
+  names = g_list_prepend (names, "keep-box");
+  names = g_list_prepend (names, "styles-notebook");
   names = g_list_prepend (names, "preset-box");
   gimp_procedure_dialog_fill_list (dialog, names);
   g_list_free (names);
@@ -714,9 +871,8 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   gimp_procedure_dialog_set_sensitive (dialog, "min-scale-size", TRUE, G_OBJECT (config),
                                        "multi-scale", FALSE);
 
-  source_handler = g_signal_connect (config, "notify::style-source",
-                                     G_CALLBACK (style_source_changed), &state);
-  style_source_changed (config, NULL, &state);
+  source_handler = g_signal_connect (config, "notify", G_CALLBACK (style_switch_changed), &state);
+  update_sensitivity (&state);
 
   reload_presets (&state, NULL);
   notify_handler = g_signal_connect (config, "notify", G_CALLBACK (config_setting_changed), &state);
@@ -731,15 +887,10 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   g_free (state.shipped_dir);
   g_free (state.user_dir);
 
-  /* Only the chosen source goes to the procedure; the widgets are gone,
-   * so clearing the other one touches nothing on screen. */
+  /* Only the chosen inputs go to the procedure; the widgets are gone, so
+   * clearing the others touches nothing on screen. */
   if (run)
-    {
-      if (style_from_file (config))
-        g_object_set (config, "style-layer", NULL, NULL);
-      else
-        g_object_set (config, "style-file", NULL, NULL);
-    }
+    clear_unused_inputs (config);
 
   return run;
 }

@@ -11,6 +11,9 @@
 #      and a note naming the hostile preset files planted in the profile
 #      (binary junk, 10 MB of text, an infinite value, an unknown setting);
 #      the good presets, among them one named like a path, still listed;
+#      then its "Style 2" page (dialog-styles.png) with a second style
+#      layer (the next other layer, suggested) and its region chooser
+#      switched on (a saved selection, suggested); the run uses both styles;
 #   2. the preset combo moved to "Quick preview" (dialog-preset.png), and
 #      saved as a user preset with "Save as…" (the file must appear in the
 #      profile with its values and no layer);
@@ -64,6 +67,16 @@ $scheme_prelude
 (fill img style 0 0 6 48 '(240 200 30))
 (fill img style 16 0 6 48 '(200 40 160))
 (fill img style 32 0 6 48 '(30 200 220))
+; A second style layer (below the others: the first style stays "style")
+; and a selection saved as a channel, for the second style's page.
+(define style2 (gimp-layer-new img "style2" 48 48 RGB-IMAGE 100 LAYER-MODE-NORMAL))
+(gimp-image-insert-layer img style2 0 2)
+(gimp-item-set-visible style2 #f)
+(fill img style2 0 0 48 48 '(230 230 230))
+(fill img style2 8 8 16 16 '(200 30 30))
+(fill img style2 28 20 12 24 '(30 30 200))
+(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 0 0 120 45)
+(gimp-item-set-name (gimp-selection-save img) "sky")
 (gimp-selection-none img)
 (gimp-image-set-selected-layers img (vector content))
 (gimp-display-new img)
@@ -93,6 +106,17 @@ check "the dialog opened" test -n "$dialog"
 if [ -z "$dialog" ]; then show_log "$log"; finish; fi
 sleep 2
 shot "$dialog" dialog
+
+# --- 1b. A second style with a region chooser ---------------------------------
+# Alt+2: the "Style 2" page; Alt+F: its source, Down: "A layer" (the
+# suggested style2); Alt+L: "Limit to a region" (the suggested channel
+# "sky").  The region is switched off again before the run, and the first
+# page shown again.
+keys "$dialog" alt+2 alt+f Down alt+l
+sleep 1
+shot "$dialog" dialog-styles
+keys "$dialog" alt+l alt+1
+sleep 0.5
 
 # --- 2. A preset, and "Save as…" ------------------------------------------------
 # Alt+P focuses the preset combo; Down twice: Paper → Adam, last ReLU of each
@@ -172,7 +196,7 @@ value () {  # value STATS KEY
 tap_note "GIMP exit status: $gimp_status"
 check "GIMP ran the batch to its end" grep -q "^BATCH-END" "$log"
 
-for name in dialog dialog-preset dialog-advanced progress; do
+for name in dialog dialog-styles dialog-preset dialog-advanced progress; do
   stats=$(image_stats "$artefacts/$name.png")
   tap_note "$name.png: $stats"
   check "$name.png is a real screenshot (at least 300x200, many colours)" \
@@ -188,6 +212,12 @@ check "the progress window shows a coloured live preview (over 2000 strongly col
   test "$(value "$stats" saturated)" -gt 2000 2>/dev/null
 check "the dialog preselected the other layer as the style" \
   grep -q "neural-style-DEBUG: .*suggested style layer: style$" "$log"
+check "the Style 2 page was shown (dialog-styles.png differs from dialog.png)" \
+  bash -c '[ -f "$1" ] && [ -f "$2" ] && ! cmp -s "$1" "$2"' _ "$artefacts/dialog.png" "$artefacts/dialog-styles.png"
+check "the dialog suggested the next other layer for the second style" \
+  grep -q "neural-style-DEBUG: .*suggested style layer 2: style2$" "$log"
+check "the first run used two styles: 'style' and, chosen on the Style 2 page, 'style2' (no region)" \
+  bash -c 'grep -q "neural-style-DEBUG: .*style 1: layer .style., blend 1, region none$" "$1" && grep -q "neural-style-DEBUG: .*style 2: layer .style2., blend 1, region none$" "$1"' _ "$log"
 
 preset_file="$presets_dir/My test preset.preset"
 [ -f "$preset_file" ] || preset_file=""
@@ -219,12 +249,12 @@ last=$(grep -F "(neural-style:${first_pid:-none}):" "$log" | grep -oE "iteration
 check "Stop ended the run early (last iteration ${last:-?} of 40)" test "${last:-40}" -lt 40
 check "the stopped run succeeded" grep -q "^BAD stopped succeeded" "$log"
 check "the stopped run added its layer" \
-  test "$(layers before)" = 2 -a "$(layers after-stop)" = 3
+  test "$(layers before)" = 3 -a "$(layers after-stop)" = 4
 check "the cancelled run reported a cancel" grep -q "neural-style-DEBUG: .*finished after .*: cancelled" "$log"
-check "the cancelled run added no layer" test "$(layers after-cancel)" = 3
+check "the cancelled run added no layer" test "$(layers after-cancel)" = 4
 check "a repeated run (last values, no dialog) succeeded with the suggested style layer" \
   bash -c 'grep -q "^BAD repeated succeeded" "$1" && [ "$(grep -c "suggested style layer: style$" "$1")" -ge 3 ]' _ "$log"
-check "the repeated run added its layer" test "$(layers after-repeat)" = 4
+check "the repeated run added its layer" test "$(layers after-repeat)" = 5
 
 # Criticals: any from the plug-in (and any warning), any GTK/GDK one from
 # anywhere.  GIMP 3.0.4 itself prints one GLib-GObject critical at exit, even
