@@ -180,7 +180,7 @@ static void
 add_image_grams (ns_objective *obj, const ns_tile *t)
 {
   const ns_objective_layers *layers = &obj->layers;
-  if (!obj->guide[0][0])
+  if (!obj->guided)
     {
       add_tile_grams (&obj->net, layers, t, obj->height, obj->width, 1.0, obj->inner_features,
                       obj->gram_scratch, obj->gram[0]);
@@ -275,10 +275,10 @@ add_tile_gradient (int conv_index, const float *activation, float *grad, void *u
                                      ((double) channels *
                                       layer_positions (l, obj->height, obj->width)));
         const size_t n = (size_t) obj->net.height[l] * obj->net.width[l];
-        if (!obj->guide[0][0])
+        if (!obj->guided)
           ns_gram_backward (inner_features (&obj->net, l, b->tile, obj->inner_features), channels,
                             n, scale, obj->gram[0][s], grad);
-        for (int g = 0; obj->guide[0][0] && g < obj->target_count; g++)
+        for (int g = 0; obj->guided && g < obj->target_count; g++)
           if (obj->guide_share[g][s] > 0.0)
             ns_gram_backward (guided_features (obj, l, b->tile, obj->guide[g][s], 2,
                                                obj->guided_features),
@@ -528,6 +528,7 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
                          weights->conv_count);
 
   const int guided = guides && guides->region_count > 0;
+  obj->guided = guided;
   obj->target_count = guided ? guides->region_count : 1;
   if (obj->target_count > NS_OBJECTIVE_MAX_TARGETS)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "%d regions: at most %d", obj->target_count,
@@ -694,7 +695,7 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
     for (int s = 0; s < layers->style_layer_count; s++)
       {
         const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-        const double share = obj->guide[0][0] ? obj->guide_share[t][s] : 1.0;
+        const double share = obj->guided ? obj->guide_share[t][s] : 1.0;
         if (share > 0.0)
           obj->style_loss += layers->style_layer_weights[s] * share *
                              ns_style_loss_of_gram (obj->gram[t][s], obj->style_gram[t][s],

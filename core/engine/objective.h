@@ -69,6 +69,7 @@ typedef struct
   float *content_target; /* the whole image's, at the content layer */
   double content_normaliser;
   float *keep_map;  /* the content weight's factor on the content layer's grid; NULL: 1 */
+  int guided;       /* regions: each target matched through its guides */
   int target_count; /* style targets: one per region, or the one blend */
   /* per target and style layer */
   float *style_gram[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS];
