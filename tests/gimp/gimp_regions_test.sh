@@ -136,7 +136,7 @@ $regions_function
 (styled "keep" (lambda ()
   (plug-in-neural-style #:image img #:drawables (vector content)
     #:style-layer style-c #:iterations 30 #:max-size 64 #:multi-scale #f #:style-weight 30
-    #:keep-region sky #:keep-strength 100)))
+    #:keep-region sky #:keep-strength 10)))
 
 ; 5. Three styles with blend weights (a layer, a file, a layer): A heavy,
 ; then C heavy.
