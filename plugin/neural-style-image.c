@@ -226,6 +226,14 @@ neural_style_insert_result (const NeuralStyleTarget *target, const Babl *format,
 
   gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, result->width, result->height);
 
+  {
+    GimpParasite *parasite = gimp_parasite_new (NEURAL_STYLE_RESULT_PARASITE,
+                                                GIMP_PARASITE_PERSISTENT, 1, "1");
+
+    gimp_item_attach_parasite (GIMP_ITEM (layer), parasite);
+    gimp_parasite_free (parasite);
+  }
+
   /* The selection of a new image is empty: no mask there. */
   if (target->masked && !gimp_selection_is_empty (image))
     {

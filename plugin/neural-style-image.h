@@ -65,6 +65,10 @@ void neural_style_target_init (NeuralStyleTarget *target, GimpImage *image, Gimp
                                const GeglRectangle *region, gboolean masked);
 void neural_style_target_clear (NeuralStyleTarget *target);
 
+/* The parasite that marks a layer as a result of the plug-in: results
+ * are not suggested as styles. */
+#define NEURAL_STYLE_RESULT_PARASITE "gimp-neural-style-result"
+
 /* Inserts the result as a new layer directly above the content, covering
  * the painted region, as one undo step, with a layer mask from the
  * selection when masked.  When the content layer is gone, at the top of

@@ -24,6 +24,7 @@
 
 #include "ns_settings.h"
 #include "neural-style-dialog.h"
+#include "neural-style-image.h"
 #include "neural-style-settings.h"
 
 #define WEIGHTS_FILE_NAME "vgg19-conv.safetensors"
@@ -164,14 +165,27 @@ is_a_style_layer (GimpProcedureConfig *config, GimpLayer *layer)
   return found;
 }
 
-/* The first of candidates that is no style's layer yet, or NULL. */
+static gboolean
+is_a_result (GimpLayer *layer)
+{
+  GimpParasite *parasite = gimp_item_get_parasite (GIMP_ITEM (layer), NEURAL_STYLE_RESULT_PARASITE);
+
+  if (!parasite)
+    return FALSE;
+  gimp_parasite_free (parasite);
+  return TRUE;
+}
+
+/* The first of candidates that is no style's layer yet and no result of
+ * an earlier run (it lies right above the layer painted), or NULL. */
 static GimpLayer *
 unused_layer (GimpProcedureConfig *config, GimpLayer **candidates, GimpDrawable *drawable)
 {
   gint i;
 
   for (i = 0; candidates && candidates[i]; i++)
-    if (GIMP_DRAWABLE (candidates[i]) != drawable && !is_a_style_layer (config, candidates[i]))
+    if (GIMP_DRAWABLE (candidates[i]) != drawable && !is_a_style_layer (config, candidates[i]) &&
+        !is_a_result (candidates[i]))
       return candidates[i];
 
   return NULL;

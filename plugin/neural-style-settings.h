@@ -41,7 +41,8 @@ void neural_style_settings_to_params (GimpProcedureConfig *config, ns_params *pa
 
 /* Suggestions for the inputs GIMP never remembers (layers, channels):
  * each style without a layer gets a different other layer of the image
- * (the top-most first), else of another open image; each region without a
+ * (the top-most first; no result of an earlier run), else of another open
+ * image; each region without a
  * channel gets the image's first channel (used only where the dialog's
  * switches say so). */
 void neural_style_default_inputs (GimpProcedureConfig *config, GimpImage *image,

@@ -13,7 +13,8 @@
 #      the good presets, among them one named like a path, still listed;
 #      then its "Style 2" page (dialog-styles.png) with a second style
 #      layer (the next other layer, suggested) and its region chooser
-#      switched on (a saved selection, suggested); the run uses both styles;
+#      switched on (a saved selection, suggested); every run uses both
+#      styles, the second in its region;
 #   2. the preset combo moved to "Quick preview" (dialog-preset.png), and
 #      saved as a user preset with "Save as…" (the file must appear in the
 #      profile with its values and no layer);
@@ -110,12 +111,11 @@ shot "$dialog" dialog
 # --- 1b. A second style with a region chooser ---------------------------------
 # Alt+2: the "Style 2" page; Alt+F: its source, Down: "A layer" (the
 # suggested style2); Alt+L: "Limit to a region" (the suggested channel
-# "sky").  The region is switched off again before the run, and the first
-# page shown again.
+# "sky").  Then the first page is shown again.
 keys "$dialog" alt+2 alt+f Down alt+l
 sleep 1
 shot "$dialog" dialog-styles
-keys "$dialog" alt+l alt+1
+keys "$dialog" alt+1
 sleep 0.5
 
 # --- 2. A preset, and "Save as…" ------------------------------------------------
@@ -216,8 +216,10 @@ check "the Style 2 page was shown (dialog-styles.png differs from dialog.png)" \
   bash -c '[ -f "$1" ] && [ -f "$2" ] && ! cmp -s "$1" "$2"' _ "$artefacts/dialog.png" "$artefacts/dialog-styles.png"
 check "the dialog suggested the next other layer for the second style" \
   grep -q "neural-style-DEBUG: .*suggested style layer 2: style2$" "$log"
-check "the first run used two styles: 'style' and, chosen on the Style 2 page, 'style2' (no region)" \
-  bash -c 'grep -q "neural-style-DEBUG: .*style 1: layer .style., blend 1, region none$" "$1" && grep -q "neural-style-DEBUG: .*style 2: layer .style2., blend 1, region none$" "$1"' _ "$log"
+check "the first run used two styles: 'style' and, chosen on the Style 2 page, 'style2' in the region 'sky'" \
+  bash -c 'grep -q "neural-style-DEBUG: .*style 1: layer .style., blend 1, region none$" "$1" && grep -q "neural-style-DEBUG: .*style 2: layer .style2., blend 1, region sky$" "$1"' _ "$log"
+check "every run (stopped, cancelled, repeated) used the second style in its region" \
+  test "$(grep -c "neural-style-DEBUG: .*style 2: layer .style2., blend 1, region sky$" "$log")" -ge 3
 
 preset_file="$presets_dir/My test preset.preset"
 [ -f "$preset_file" ] || preset_file=""
