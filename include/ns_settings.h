@@ -7,7 +7,8 @@
  * presets' properties and the dialog's Advanced part.
  *
  * Adding a setting: a field in ns_params, a row here (ns_settings.c), and
- * the engine code that uses the field.
+ * the engine code that uses the field.  Replacing a boolean by a choice: a
+ * row of ns_settings_former too, so that old inputs keep working.
  *
  * Labels and help are English; front ends that translate pass them through
  * gettext (ns_settings.c marks them for xgettext). */
