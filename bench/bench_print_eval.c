@@ -54,7 +54,7 @@ losses (const ns_weights *weights, const ns_objective_layers *layers, const floa
   ns_objective obj;
   ns_error err;
   if (ns_objective_init_tiled (&obj, weights, layers, content, width, height, &target, 1, 1.0, 1.0,
-                               0.0, NULL, &tiles, &err) != NS_OK)
+                               0.0, NULL, &tiles, NULL, &err) != NS_OK)
     {
       fprintf (stderr, "bench-print-eval: %s\n", err.message);
       exit (1);

@@ -183,6 +183,25 @@ image_load_limited (const char *path, size_t max_pixels, ns_image *image, ns_err
 }
 
 ns_status
+image_load_mask (const char *path, ns_image *mask, ns_error *err)
+{
+  ns_image picture = { 0 };
+  memset (mask, 0, sizeof *mask);
+  ns_status status = image_load (path, &picture, err);
+  if (status == NS_OK)
+    status = ns_image_alloc (mask, picture.width, picture.height, 1, err);
+  if (status == NS_OK)
+    for (size_t i = 0; i < (size_t) picture.width * picture.height; i++)
+      {
+        const float *p = picture.data + i * picture.channels;
+        const float luma = 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
+        mask->data[i] = picture.channels == 4 ? luma * p[3] : luma;
+      }
+  ns_image_clear (&picture);
+  return status;
+}
+
+ns_status
 image_save_png (const char *path, const ns_image *image, ns_error *err)
 {
   png_image png;

@@ -21,6 +21,10 @@ ns_status image_load (const char *path, ns_image *image, ns_error *err);
 /* The same with another limit on the pixels. */
 ns_status image_load_limited (const char *path, size_t max_pixels, ns_image *image, ns_error *err);
 
+/* Loads a PNG or JPEG as a mask (one channel): its brightness (Rec. 601
+ * luma), times its alpha when it has one; white is inside. */
+ns_status image_load_mask (const char *path, ns_image *mask, ns_error *err);
+
 /* Writes an 8-bit PNG (RGB or RGBA, as the image has). */
 ns_status image_save_png (const char *path, const ns_image *image, ns_error *err);
 

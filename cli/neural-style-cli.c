@@ -101,6 +101,8 @@ enum
   OPT_WEIGHTS,
   OPT_CONTENT,
   OPT_STYLE,
+  OPT_STYLE_REGION,
+  OPT_KEEP_REGION,
   OPT_OUT,
   OPT_LAYER_WEIGHTS,
   OPT_BLEND,
@@ -120,6 +122,11 @@ static const struct
                     "neural-style-get-weights stores)" },
   [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
   [OPT_STYLE] = { "style", required_argument, "IMAGE  a style picture (up to 16: a blend)" },
+  [OPT_STYLE_REGION] = { "style-region", required_argument,
+                         "MASK  where the --style before it paints: white inside (stretched to "
+                         "the content); styles without one paint the rest" },
+  [OPT_KEEP_REGION] = { "keep-region", required_argument,
+                        "MASK  a region whose shapes are kept (--keep-strength): white inside" },
   [OPT_OUT] = { "out", required_argument, "OUT.png  where the result goes" },
   [OPT_LAYER_WEIGHTS] = { "style-layer-weights",
                           required_argument, "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
@@ -469,7 +476,8 @@ main (int argc, char **argv)
   ns_params params;
   ns_params_init (&params);
   const char *content_path = NULL, *out_path = NULL;
-  const char *style_paths[NS_MAX_STYLES];
+  const char *style_paths[NS_MAX_STYLES], *region_paths[NS_MAX_STYLES] = { NULL };
+  const char *keep_path = NULL;
   double blend[NS_MAX_STYLES];
   int style_count = 0, blend_count = 0;
   const char *weights_path = getenv (WEIGHTS_ENV);
@@ -572,6 +580,18 @@ main (int argc, char **argv)
             }
           style_paths[style_count++] = optarg;
           break;
+        case OPT_STYLE_REGION:
+          if (style_count == 0 || region_paths[style_count - 1])
+            {
+              fprintf (stderr, "neural-style: %s follows the --style it belongs to (one each)\n",
+                       name);
+              return 2;
+            }
+          region_paths[style_count - 1] = optarg;
+          break;
+        case OPT_KEEP_REGION:
+          keep_path = optarg;
+          break;
         case OPT_LAYER_WEIGHTS:
           {
             double weights[NS_STYLE_LAYER_COUNT];
@@ -629,6 +649,7 @@ main (int argc, char **argv)
   ns_error err = { 0 };
   ns_weights weights = { 0 };
   ns_image content = { 0 }, result = { 0 }, style_images[NS_MAX_STYLES] = { { 0 } };
+  ns_image regions[NS_MAX_STYLES] = { { 0 } }, keep = { 0 };
   ns_style styles[NS_MAX_STYLES];
   int code = 1;
   ns_status status = ns_params_check (&params, &err);
@@ -638,14 +659,19 @@ main (int argc, char **argv)
   for (int k = 0; k < style_count && status == NS_OK; k++)
     {
       status = image_load (style_paths[k], &style_images[k], &err);
-      styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0, NULL };
+      if (status == NS_OK && region_paths[k])
+        status = image_load_mask (region_paths[k], &regions[k], &err);
+      styles[k] = (ns_style) { &style_images[k], blend_count ? blend[k] : 1.0,
+                               region_paths[k] ? &regions[k] : NULL };
     }
+  if (status == NS_OK && keep_path)
+    status = image_load_mask (keep_path, &keep, &err);
   if (status == NS_OK)
     status = ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);
   clock_gettime (CLOCK_MONOTONIC, &state.start);
   if (status == NS_OK)
-    status = ns_stylize (&weights, &content, styles, style_count, &params, show_progress, &state,
-                         &result, &err);
+    status = ns_stylize_keeping (&weights, &content, keep_path ? &keep : NULL, styles, style_count,
+                                 &params, show_progress, &state, &result, &err);
   if (status == NS_OK)
     status = image_save_png (out_path, &result, &err);
   if (status == NS_OK)
@@ -663,7 +689,11 @@ main (int argc, char **argv)
   ns_image_clear (&result);
   ns_image_clear (&content);
   for (int k = 0; k < style_count; k++)
-    ns_image_clear (&style_images[k]);
+    {
+      ns_image_clear (&style_images[k]);
+      ns_image_clear (&regions[k]);
+    }
+  ns_image_clear (&keep);
   ns_weights_clear (&weights);
   return code;
 }

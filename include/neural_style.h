@@ -179,9 +179,10 @@ ns_status ns_stylize (const ns_weights *weights, const ns_image *content, const 
                       int style_count, const ns_params *params, ns_progress_fn progress,
                       void *user_data, ns_image *result, ns_error *err);
 
-/* ns_stylize keeping the shapes of a region of the content: keep is a mask
+/* ns_stylize keeping a region of the content as it is: keep is a mask
  * like a style's region; where it is 1 the content weight is
- * params->keep_strength times alpha.  keep NULL: as ns_stylize. */
+ * params->keep_strength times alpha and the style's pull keep_strength
+ * times weaker.  keep NULL: as ns_stylize. */
 ns_status ns_stylize_keeping (const ns_weights *weights, const ns_image *content,
                               const ns_image *keep, const ns_style *styles, int style_count,
                               const ns_params *params, ns_progress_fn progress, void *user_data,

@@ -9,6 +9,7 @@
 
 #include "gram.h"
 #include "losses.h"
+#include "resize.h"
 #include "total_variation.h"
 
 /* VGG19's most channels at a layer */
@@ -49,22 +50,31 @@ widest_loss_layer (const ns_objective_layers *layers)
 }
 
 /* Floats per crop pixel of the buffers a tiled evaluation adds: the crop
- * and its gradient, a loss layer's inner features. */
+ * and its gradient, a loss layer's inner features; with regions, those
+ * features times a guide. */
 static size_t
-tile_floats_per_pixel (const ns_objective_layers *layers)
+tile_floats_per_pixel (const ns_objective_layers *layers, int guided)
 {
-  return 6 + widest_loss_layer (layers);
+  return 6 + (guided ? 2 : 1) * widest_loss_layer (layers);
 }
 
 size_t
-ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height)
+ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height,
+                          int region_count, int keep)
 {
   const int cl = layers->content_layer;
-  size_t floats = cl < 0 ? 0 : ns_vgg19_conv_out_channels (cl) * layer_positions (cl, height, width);
+  const size_t targets = region_count > 0 ? region_count : 1;
+  size_t floats = 0;
+  if (cl >= 0)
+    floats += (ns_vgg19_conv_out_channels (cl) + (keep ? 1 : 0)) *
+              layer_positions (cl, height, width);
   for (int s = 0; s < layers->style_layer_count; s++)
     {
-      const size_t c = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-      floats += 3 * c * c; /* target, the image's, scratch */
+      const int l = layers->style_layers[s];
+      const size_t c = ns_vgg19_conv_out_channels (l);
+      floats += (2 * targets + 1) * c * c; /* targets, the image's, scratch */
+      if (region_count > 0)
+        floats += targets * layer_positions (l, height, width);
     }
   return sizeof (float) * floats;
 }
@@ -110,6 +120,40 @@ inner_features (const ns_vgg19_net *net, int l, const ns_tile *t, float *buffer)
   return buffer;
 }
 
+/* Conv l's features of the crop times guide^power (guide: a region's mask
+ * on the layer's grid over the whole image), zero outside the tile's inner
+ * part, in buffer. */
+static const float *
+guided_features (const ns_objective *obj, int l, const ns_tile *t, const float *guide, int power,
+                 float *buffer)
+{
+  const int channels = ns_vgg19_conv_out_channels (l);
+  const int fh = obj->net.height[l], fw = obj->net.width[l];
+  const ns_rect local = inner_at_layer (t, l), global = ns_rect_at_layer (t->inner, l);
+  const int grid_width = ns_rect_at_layer ((ns_rect) { 0, obj->height, 0, obj->width }, l).x1;
+  const float *f = obj->net.activation[l];
+#pragma omp parallel for schedule(static)
+  for (int c = 0; c < channels; c++)
+    for (int y = 0; y < fh; y++)
+      {
+        float *out = buffer + ((size_t) c * fh + y) * fw;
+        if (y < local.y0 || y >= local.y1)
+          {
+            memset (out, 0, sizeof (float) * fw);
+            continue;
+          }
+        const float *in = f + ((size_t) c * fh + y) * fw;
+        const float *g = guide + (size_t) (global.y0 + y - local.y0) * grid_width + global.x0 -
+                         local.x0;
+        for (int x = 0; x < fw; x++)
+          {
+            const float weight = power == 1 ? g[x] : g[x] * g[x];
+            out[x] = x >= local.x0 && x < local.x1 ? in[x] * weight : 0.0f;
+          }
+      }
+  return buffer;
+}
+
 /* grams[s] += share * (the Gram matrix of the tile's inner part, as a part
  * of the whole height x width image's). */
 static void
@@ -126,6 +170,38 @@ add_tile_grams (const ns_vgg19_net *net, const ns_objective_layers *layers, cons
       const float w = (float) share;
       for (size_t i = 0; i < (size_t) channels * channels; i++)
         grams[s][i] += w * scratch[i];
+    }
+}
+
+/* The evaluated image's Gram matrices of the tile's inner part, as parts of
+ * the whole image's: one per target, guided by its region when there are
+ * regions. */
+static void
+add_image_grams (ns_objective *obj, const ns_tile *t)
+{
+  const ns_objective_layers *layers = &obj->layers;
+  if (!obj->guided)
+    {
+      add_tile_grams (&obj->net, layers, t, obj->height, obj->width, 1.0, obj->inner_features,
+                      obj->gram_scratch, obj->gram[0]);
+      return;
+    }
+  for (int s = 0; s < layers->style_layer_count; s++)
+    {
+      const int l = layers->style_layers[s], channels = ns_vgg19_conv_out_channels (l);
+      const size_t n = (size_t) obj->net.height[l] * obj->net.width[l];
+      const double positions = layer_positions (l, obj->height, obj->width);
+      for (int g = 0; g < obj->target_count; g++)
+        {
+          if (!(obj->guide_share[g][s] > 0.0))
+            continue;
+          const float *f = guided_features (obj, l, t, obj->guide[g][s], 1, obj->guided_features);
+          ns_gram_forward (f, channels, n,
+                           (float) (1.0 / ((double) channels * obj->guide_share[g][s] * positions)),
+                           obj->gram_scratch);
+          for (size_t i = 0; i < (size_t) channels * channels; i++)
+            obj->gram[g][s][i] += obj->gram_scratch[i];
+        }
     }
 }
 
@@ -153,12 +229,17 @@ tile_content_loss (const ns_objective *obj, const ns_tile *t, const float *featu
           const size_t f0 = ((size_t) c * fh + local.y0 + y) * fw + local.x0;
           const size_t p0 = ((size_t) c * (all.y1 - all.y0) + global.y0 + y) * (all.x1 - all.x0) +
                             global.x0;
+          const float *keep = obj->keep_map ?
+                                  obj->keep_map + (size_t) (global.y0 + y) * (all.x1 - all.x0) +
+                                      global.x0 :
+                                  NULL;
           for (int x = 0; x < columns; x++)
             {
               const float d = features[f0 + x] - obj->content_target[p0 + x];
-              sum += (double) d * d;
+              const float k = keep ? keep[x] : 1.0f;
+              sum += (double) k * d * d;
               if (grad)
-                grad[f0 + x] += g * d;
+                grad[f0 + x] += g * k * d;
             }
         }
       partial[c] = sum;
@@ -188,12 +269,20 @@ add_tile_gradient (int conv_index, const float *activation, float *grad, void *u
     if (conv_index == layers->style_layers[s])
       {
         const int l = conv_index, channels = ns_vgg19_conv_out_channels (l);
-        /* obj->gram[s] holds dLoss/dGram now */
+        /* obj->gram holds dLoss/dGram now; a region's share and its
+         * Gram matrix's 1 / sum g^2 cancel to the unguided scale */
         const float scale = (float) (obj->style_weight * layers->style_layer_weights[s] /
                                      ((double) channels *
                                       layer_positions (l, obj->height, obj->width)));
-        ns_gram_backward (inner_features (&obj->net, l, b->tile, obj->inner_features), channels,
-                          (size_t) obj->net.height[l] * obj->net.width[l], scale, obj->gram[s], grad);
+        const size_t n = (size_t) obj->net.height[l] * obj->net.width[l];
+        if (!obj->guided)
+          ns_gram_backward (inner_features (&obj->net, l, b->tile, obj->inner_features), channels,
+                            n, scale, obj->gram[0][s], grad);
+        for (int g = 0; obj->guided && g < obj->target_count; g++)
+          if (obj->guide_share[g][s] > 0.0)
+            ns_gram_backward (guided_features (obj, l, b->tile, obj->guide[g][s], 2,
+                                               obj->guided_features),
+                              channels, n, scale, obj->gram[g][s], grad);
       }
 }
 
@@ -217,16 +306,17 @@ ns_objective_net_options (const ns_objective_layers *layers, const ns_vgg19_net_
 
 size_t
 ns_objective_least_tile_bytes (const ns_objective_layers *layers, const ns_vgg19_net_options *options,
-                               int width, int height, double max_overhead)
+                               int width, int height, double max_overhead, int guided)
 {
   return ns_tiling_least_bytes (height, width, ns_objective_conv_count (layers), options,
-                                tile_floats_per_pixel (layers), max_overhead);
+                                tile_floats_per_pixel (layers, guided), max_overhead);
 }
 
 /* Tiles of a height x width image: one when there is no request. */
 static ns_status
 plan_tiles (ns_tiling *tiling, const ns_objective_layers *layers, int height, int width,
-            const ns_vgg19_net_options *options, const ns_tile_request *request, ns_error *err)
+            const ns_vgg19_net_options *options, const ns_tile_request *request, int guided,
+            ns_error *err)
 {
   if (!request || (request->budget == 0 && request->rows < 1))
     return ns_tiling_grid (tiling, height, width, 0, 1, 1, err);
@@ -234,8 +324,8 @@ plan_tiles (ns_tiling *tiling, const ns_objective_layers *layers, int height, in
   if (request->rows > 0)
     return ns_tiling_grid (tiling, height, width, ns_tiling_halo (conv_count), request->rows,
                            request->columns, err);
-  return ns_tiling_plan (tiling, height, width, conv_count, options, tile_floats_per_pixel (layers),
-                         request->budget, err);
+  return ns_tiling_plan (tiling, height, width, conv_count, options,
+                         tile_floats_per_pixel (layers, guided), request->budget, err);
 }
 
 /* Buffers of a tiled pass over a tiling (none for one tile). */
@@ -271,12 +361,13 @@ tile_buffers_clear (tile_buffers *b)
   memset (b, 0, sizeof *b);
 }
 
-/* Adds share * (Gram matrices of one style image) to the targets, in tiles
- * of its own. */
+/* Adds share * (Gram matrices of one style image) to the targets
+ * style_grams, in tiles of its own. */
 static ns_status
 accumulate_style_grams (ns_objective *obj, const ns_weights *weights,
                         const ns_vgg19_net_options *options, const ns_objective_style *style,
-                        double share, const ns_tile_request *request, ns_error *err)
+                        double share, const ns_tile_request *request, float **style_grams,
+                        ns_error *err)
 {
   const ns_objective_layers *layers = &obj->layers;
   ns_tiling tiling;
@@ -284,7 +375,8 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights,
   tile_buffers b;
   memset (&net, 0, sizeof net);
   memset (&b, 0, sizeof b);
-  ns_status status = plan_tiles (&tiling, layers, style->height, style->width, options, request, err);
+  ns_status status = plan_tiles (&tiling, layers, style->height, style->width, options, request, 0,
+                                 err);
   if (status == NS_OK)
     status = ns_vgg19_net_init_with (&net, weights, ns_objective_conv_count (layers),
                                      tiling.crop_height, tiling.crop_width, options, err);
@@ -294,7 +386,7 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights,
     {
       forward_tile (&net, &tiling.tiles[k], style->rgb, style->height, style->width, b.crop_rgb);
       add_tile_grams (&net, layers, &tiling.tiles[k], style->height, style->width, share,
-                      b.inner_features, obj->gram_scratch, obj->style_gram);
+                      b.inner_features, obj->gram_scratch, style_grams);
     }
   tile_buffers_clear (&b);
   ns_vgg19_net_clear (&net);
@@ -335,13 +427,91 @@ compute_content_target (ns_objective *obj, const float *content, ns_error *err)
   return NS_OK;
 }
 
+/* plane (height x width, 0 to 1) on conv l's grid over the whole image, in
+ * *out (allocated); erode: each position the least of its 3 x 3
+ * neighbourhood. */
+static ns_status
+plane_at_layer (const float *plane, int height, int width, int l, int erode, float **out,
+                ns_error *err)
+{
+  const ns_rect all = ns_rect_at_layer ((ns_rect) { 0, height, 0, width }, l);
+  const int gh = all.y1, gw = all.x1;
+  float *grid = malloc (sizeof (float) * gh * gw);
+  float *eroded = erode ? malloc (sizeof (float) * gh * gw) : NULL;
+  *out = NULL;
+  if (!grid || (erode && !eroded))
+    {
+      free (grid);
+      free (eroded);
+      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the regions");
+    }
+  ns_status status = ns_resize_planar (plane, 1, width, height, grid, gw, gh, err);
+  if (status != NS_OK)
+    {
+      free (grid);
+      free (eroded);
+      return status;
+    }
+  for (size_t i = 0; i < (size_t) gh * gw; i++)
+    grid[i] = grid[i] < 0.0f ? 0.0f : grid[i] > 1.0f ? 1.0f : grid[i];
+  if (erode)
+    {
+      for (int y = 0; y < gh; y++)
+        for (int x = 0; x < gw; x++)
+          {
+            float least = grid[(size_t) y * gw + x];
+            for (int dy = -1; dy <= 1; dy++)
+              for (int dx = -1; dx <= 1; dx++)
+                if (y + dy >= 0 && y + dy < gh && x + dx >= 0 && x + dx < gw)
+                  least = fminf (least, grid[(size_t) (y + dy) * gw + x + dx]);
+            eroded[(size_t) y * gw + x] = least;
+          }
+      free (grid);
+      grid = eroded;
+    }
+  *out = grid;
+  return NS_OK;
+}
+
+/* The guides of the regions at every style layer and the keep map at the
+ * content layer. */
+static ns_status
+make_guides (ns_objective *obj, const ns_objective_guides *guides, ns_error *err)
+{
+  const ns_objective_layers *layers = &obj->layers;
+  ns_status status = NS_OK;
+  for (int g = 0; g < guides->region_count && status == NS_OK; g++)
+    for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
+      {
+        const int l = layers->style_layers[s];
+        status = plane_at_layer (guides->regions + (size_t) g * obj->height * obj->width,
+                                 obj->height, obj->width, l, 1, &obj->guide[g][s], err);
+        if (status == NS_OK)
+          {
+            const double positions = layer_positions (l, obj->height, obj->width);
+            const double mass = ns_sum_of_squares (obj->guide[g][s], (size_t) positions);
+            /* a region too thin for a deep layer's grid adds no term there */
+            obj->guide_share[g][s] = mass > 1e-6 * positions ? mass / positions : 0.0;
+          }
+      }
+  if (status == NS_OK && guides->keep && layers->content_layer >= 0)
+    {
+      const int l = layers->content_layer;
+      status = plane_at_layer (guides->keep, obj->height, obj->width, l, 0, &obj->keep_map, err);
+      const size_t positions = layer_positions (l, obj->height, obj->width);
+      for (size_t i = 0; status == NS_OK && i < positions; i++)
+        obj->keep_map[i] = (float) (1.0 + (guides->keep_strength - 1.0) * obj->keep_map[i]);
+    }
+  return status;
+}
+
 ns_status
 ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
                          const ns_objective_layers *layers, const float *content, int width,
                          int height, const ns_objective_style *styles, int style_count,
                          double content_weight, double style_weight, double tv_weight,
                          const ns_vgg19_net_options *net_options, const ns_tile_request *tiles,
-                         ns_error *err)
+                         const ns_objective_guides *guides, ns_error *err)
 {
   memset (obj, 0, sizeof *obj);
   obj->layers = *layers;
@@ -357,10 +527,24 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
                          "the chosen layers need %d convolutions; the weights hold %d", conv_count,
                          weights->conv_count);
 
-  double blend_total = 0.0;
+  const int guided = guides && guides->region_count > 0;
+  obj->guided = guided;
+  obj->target_count = guided ? guides->region_count : 1;
+  if (obj->target_count > NS_OBJECTIVE_MAX_TARGETS)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "%d regions: at most %d", obj->target_count,
+                         NS_OBJECTIVE_MAX_TARGETS);
+  /* each target blends the styles of its region */
+  double blend_total[NS_OBJECTIVE_MAX_TARGETS] = { 0 }, all_blends = 0.0;
   for (int k = 0; k < style_count; k++)
-    blend_total += styles[k].blend;
-  if (style_count < 1 || !(blend_total > 0.0))
+    {
+      const int t = guided ? guides->style_region[k] : 0;
+      if (t < 0 || t >= obj->target_count)
+        return ns_error_set (err, NS_ERROR_ARGUMENT, "style %d's region %d does not exist", k + 1,
+                             t + 1);
+      blend_total[t] += styles[k].blend;
+      all_blends += styles[k].blend;
+    }
+  if (style_count < 1 || !(all_blends > 0.0))
     return ns_error_set (err, NS_ERROR_ARGUMENT, "no style image with a positive blend weight");
 
   const ns_vgg19_net_options options = ns_objective_net_options (layers, net_options);
@@ -372,28 +556,41 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
   obj->gram_scratch = malloc (sizeof (float) * widest * widest);
   if (!obj->gram_scratch)
     status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
-  for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
-    {
-      const size_t channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-      obj->style_gram[s] = calloc (channels * channels, sizeof (float));
-      obj->gram[s] = malloc (sizeof (float) * channels * channels);
-      if (!obj->style_gram[s] || !obj->gram[s])
-        status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
-    }
+  for (int t = 0; t < obj->target_count; t++)
+    for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
+      {
+        const size_t channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
+        obj->style_gram[t][s] = calloc (channels * channels, sizeof (float));
+        obj->gram[t][s] = malloc (sizeof (float) * channels * channels);
+        if (!obj->style_gram[t][s] || !obj->gram[t][s])
+          status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
+      }
   /* one style network at a time, freed before the content's is made */
   for (int k = 0; k < style_count && status == NS_OK; k++)
-    if (styles[k].blend > 0.0)
-      status = accumulate_style_grams (obj, weights, &options, &styles[k],
-                                       styles[k].blend / blend_total, tiles, err);
-  for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
     {
-      const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-      obj->style_normaliser[s] = ns_loss_normaliser (
-          ns_sum_of_squares (obj->style_gram[s], (size_t) channels * channels));
+      const int t = guided ? guides->style_region[k] : 0;
+      if (styles[k].blend > 0.0)
+        status = accumulate_style_grams (obj, weights, &options, &styles[k],
+                                         styles[k].blend / blend_total[t], tiles,
+                                         obj->style_gram[t], err);
     }
+  for (int t = 0; t < obj->target_count; t++)
+    for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
+      {
+        const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
+        obj->style_normaliser[t][s] = ns_loss_normaliser (
+            ns_sum_of_squares (obj->style_gram[t][s], (size_t) channels * channels));
+      }
+  if (status == NS_OK && guides)
+    status = make_guides (obj, guides, err);
+  /* a region whose styles all have blend 0 has nothing to match */
+  for (int t = 0; t < obj->target_count && guided; t++)
+    if (!(blend_total[t] > 0.0))
+      for (int s = 0; s < layers->style_layer_count; s++)
+        obj->guide_share[t][s] = 0.0;
 
   if (status == NS_OK)
-    status = plan_tiles (&obj->tiling, layers, height, width, &options, tiles, err);
+    status = plan_tiles (&obj->tiling, layers, height, width, &options, tiles, guided, err);
   if (status == NS_OK)
     status = ns_vgg19_net_init_with (&obj->net, weights, conv_count, obj->tiling.crop_height,
                                      obj->tiling.crop_width, &options, err);
@@ -403,6 +600,10 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
   obj->crop_rgb = b.crop_rgb;
   obj->crop_gradient = b.crop_gradient;
   obj->inner_features = b.inner_features;
+  if (status == NS_OK && guided &&
+      !(obj->guided_features = malloc (sizeof (float) * widest_loss_layer (layers) *
+                                       obj->tiling.crop_height * obj->tiling.crop_width)))
+    status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the regions");
   if (status == NS_OK)
     status = compute_content_target (obj, content, err);
   if (status != NS_OK)
@@ -417,7 +618,8 @@ ns_objective_init (ns_objective *obj, const ns_weights *weights, const ns_object
                    const ns_vgg19_net_options *net_options, ns_error *err)
 {
   return ns_objective_init_tiled (obj, weights, layers, content, width, height, styles, style_count,
-                                  content_weight, style_weight, tv_weight, net_options, NULL, err);
+                                  content_weight, style_weight, tv_weight, net_options, NULL, NULL,
+                                  err);
 }
 
 ns_status
@@ -434,12 +636,16 @@ ns_objective_clear (ns_objective *obj)
   ns_vgg19_net_clear (&obj->net);
   ns_tiling_clear (&obj->tiling);
   free (obj->content_target);
+  free (obj->keep_map);
   free (obj->gram_scratch);
-  for (int s = 0; s < NS_OBJECTIVE_MAX_STYLE_LAYERS; s++)
-    {
-      free (obj->style_gram[s]);
-      free (obj->gram[s]);
-    }
+  free (obj->guided_features);
+  for (int t = 0; t < NS_OBJECTIVE_MAX_TARGETS; t++)
+    for (int s = 0; s < NS_OBJECTIVE_MAX_STYLE_LAYERS; s++)
+      {
+        free (obj->style_gram[t][s]);
+        free (obj->gram[t][s]);
+        free (obj->guide[t][s]);
+      }
   tile_buffers b = { obj->crop_rgb, obj->crop_gradient, obj->inner_features };
   tile_buffers_clear (&b);
   memset (obj, 0, sizeof *obj);
@@ -467,33 +673,36 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
   const ns_objective_layers *layers = &obj->layers;
   const ns_tiling *tiling = &obj->tiling;
   obj->content_loss = obj->style_loss = obj->tv_loss = 0.0;
-  for (int s = 0; s < layers->style_layer_count; s++)
-    {
-      const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-      memset (obj->gram[s], 0, sizeof (float) * channels * channels);
-    }
+  for (int t = 0; t < obj->target_count; t++)
+    for (int s = 0; s < layers->style_layer_count; s++)
+      {
+        const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
+        memset (obj->gram[t][s], 0, sizeof (float) * channels * channels);
+      }
 
   /* pass 1: the whole image's Gram matrices, and the content loss */
   for (int k = 0; k < tiling->count; k++)
     {
       const ns_tile *t = &tiling->tiles[k];
       forward_tile (&obj->net, t, x, obj->height, obj->width, obj->crop_rgb);
-      add_tile_grams (&obj->net, layers, t, obj->height, obj->width, 1.0, obj->inner_features,
-                      obj->gram_scratch, obj->gram);
+      add_image_grams (obj, t);
       obj->content_loss += tile_content_loss (obj, t, obj->net.activation[layers->content_layer],
                                               NULL);
       if (abandoned (obj, 1, k + 1))
         return NAN;
     }
-  for (int s = 0; s < layers->style_layer_count; s++)
-    {
-      const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-      obj->style_loss += layers->style_layer_weights[s] *
-                         ns_style_loss_of_gram (obj->gram[s], obj->style_gram[s],
-                                                (size_t) channels * channels,
-                                                obj->style_normaliser[s],
-                                                gradient ? obj->gram[s] : NULL);
-    }
+  for (int t = 0; t < obj->target_count; t++)
+    for (int s = 0; s < layers->style_layer_count; s++)
+      {
+        const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
+        const double share = obj->guided ? obj->guide_share[t][s] : 1.0;
+        if (share > 0.0)
+          obj->style_loss += layers->style_layer_weights[s] * share *
+                             ns_style_loss_of_gram (obj->gram[t][s], obj->style_gram[t][s],
+                                                    (size_t) channels * channels,
+                                                    obj->style_normaliser[t][s],
+                                                    gradient ? obj->gram[t][s] : NULL);
+      }
 
   /* pass 2: each tile's gradient against the whole image's loss, from the
    * last tile, whose forward pass is still in the network */

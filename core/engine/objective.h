@@ -13,11 +13,13 @@
 #define OBJECTIVE_H
 
 #include "anchor.h"
+#include "neural_style.h"
 #include "ns_error.h"
 #include "tiling.h"
 #include "vgg19_net.h"
 
 #define NS_OBJECTIVE_MAX_STYLE_LAYERS 8
+#define NS_OBJECTIVE_MAX_TARGETS NS_MAX_STYLES
 
 typedef struct
 {
@@ -35,6 +37,24 @@ typedef struct
   double blend;
 } ns_objective_style;
 
+/* Gatys et al. 2017's spatial control.  Regions of the working image,
+ * each matched to its own style target by guided Gram matrices: at each
+ * style layer a region's mask g (taken to the layer's grid and eroded by
+ * one position, so that a region's statistics do not take in its
+ * neighbour's) gives
+ *   G_g = (F g)(F g)^T / (C sum g^2),  term  share_g |G_g - A_g|^2 / |A_g|^2
+ * with share_g = sum g^2 / positions: a pixel pulls as hard towards its
+ * region's style as it would towards a style of the whole image.  And a
+ * region whose content weight is raised. */
+typedef struct
+{
+  int region_count;        /* 0: one target, the blend of every style, matched everywhere */
+  const float *regions;    /* region_count planes of the working size, 0 to 1 */
+  const int *style_region; /* style k's region; the styles of a region blend */
+  const float *keep;       /* NULL, or a plane of the working size, 0 to 1 */
+  double keep_strength;    /* the content weight's factor where keep is 1 */
+} ns_objective_guides;
+
 /* Called after each tile of an evaluation in several tiles: sweep 1 sums
  * the Gram matrices, sweep 2 the gradient; tile counts the sweep's tiles
  * done (1 to the tiling's count).  Non-zero abandons the evaluation. */
@@ -48,9 +68,19 @@ typedef struct
   ns_vgg19_net net;      /* sized for the largest tile's crop */
   float *content_target; /* the whole image's, at the content layer */
   double content_normaliser;
-  float *style_gram[NS_OBJECTIVE_MAX_STYLE_LAYERS]; /* the targets */
-  double style_normaliser[NS_OBJECTIVE_MAX_STYLE_LAYERS];
-  float *gram[NS_OBJECTIVE_MAX_STYLE_LAYERS]; /* the evaluated image's; then dLoss/dGram */
+  float *keep_map;  /* the content weight's factor on the content layer's grid; NULL: 1 */
+  int guided;       /* regions: each target matched through its guides */
+  int target_count; /* style targets: one per region, or the one blend */
+  /* per target and style layer */
+  float *style_gram[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  double style_normaliser[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  float *gram[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS]; /* the image's; then
+                                                                           dLoss/dGram */
+  /* a region's mask on the layer's grid over the whole image (NULL without
+   * regions), and its share (0: the region is empty there, or has no style) */
+  float *guide[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  double guide_share[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  float *guided_features; /* a tile's features times a guide */
   float *gram_scratch;
   /* with several tiles: a crop of the image and its gradient; a loss
    * layer's features of a tile's inner part */
@@ -90,28 +120,32 @@ typedef struct
   int rows, columns;
 } ns_tile_request;
 
-/* The same, in tiles as requested (NULL: one tile).  NS_ERROR_NOMEM when
- * no tiling fits the budget, saying what would. */
+/* The same, in tiles as requested (NULL: one tile), with regions and a
+ * region to keep (guides NULL: none).  NS_ERROR_NOMEM when no tiling fits
+ * the budget, saying what would. */
 ns_status ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
                                    const ns_objective_layers *layers, const float *content,
                                    int width, int height, const ns_objective_style *styles,
                                    int style_count, double content_weight, double style_weight,
                                    double tv_weight, const ns_vgg19_net_options *net_options,
-                                   const ns_tile_request *tiles, ns_error *err);
+                                   const ns_tile_request *tiles, const ns_objective_guides *guides,
+                                   ns_error *err);
 
 /* The network options ns_objective_init builds with (net_options may be
  * NULL), and the least bytes a tiling of a width x height image takes with
  * them whose crops hold at most max_overhead times its pixels (0: any
- * tiling; a tile budget below that fails). */
+ * tiling; a tile budget below that fails); guided: with regions. */
 ns_vgg19_net_options ns_objective_net_options (const ns_objective_layers *layers,
                                                const ns_vgg19_net_options *net_options);
 size_t ns_objective_least_tile_bytes (const ns_objective_layers *layers,
                                       const ns_vgg19_net_options *options, int width, int height,
-                                      double max_overhead);
+                                      double max_overhead, int guided);
 
-/* Bytes the objective holds besides its tiles: the content target and the
- * Gram matrices, for a width x height image. */
-size_t ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height);
+/* Bytes the objective holds besides its tiles: the content target, the
+ * Gram matrices and the guides, for a width x height image with
+ * region_count regions (0: none) and keep, a region to keep or not. */
+size_t ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height,
+                                 int region_count, int keep);
 void ns_objective_clear (ns_objective *obj);
 
 /* From now on the content term includes the anchor (anchor.h) of x0, a

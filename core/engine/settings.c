@@ -124,7 +124,8 @@ const ns_setting ns_settings[] = {
   { "keep-strength", NS_SETTING_DOUBLE, FIELD (keep_strength), 10.0, 1.0, 1000.0, NULL,
     N_ ("Kee_p strength"),
     N_ ("In the region to keep (a face, text, a logo), the content weight is multiplied by "
-        "this: the region keeps its shapes while the rest is painted"),
+        "this and the style's pull divided by it: the region stays as it is while the rest is "
+        "painted"),
     NS_SETTING_GROUP_ADVANCED, 1, 1.0, 10.0 },
   { "colors", NS_SETTING_CHOICE, FIELD (colors), NS_COLORS_STYLE, 0, 0, colors_choices,
     N_ ("Co_lours"),

@@ -177,6 +177,18 @@ check_image (const ns_image *image, const char *what, ns_error *err)
   return NS_OK;
 }
 
+/* A region: one channel of numbers (clamped to [0, 1] when used). */
+static ns_status
+check_mask (const ns_image *mask, const char *what, ns_error *err)
+{
+  if (!mask->data || mask->width < 1 || mask->height < 1 || mask->channels != 1)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "%s is empty or has more than one channel", what);
+  for (size_t i = 0; i < (size_t) mask->width * mask->height; i++)
+    if (!isfinite (mask->data[i]))
+      return ns_error_set (err, NS_ERROR_ARGUMENT, "%s holds a value that is not a number", what);
+  return NS_OK;
+}
+
 /* A planar RGB copy of an image at its own size. */
 typedef struct
 {
@@ -452,6 +464,52 @@ initialise (const ns_params *params, const planar_image *content, const planar_i
     }
 }
 
+/* Where the styles paint (ns_style.region) and the region to keep, as the
+ * objective's regions (ns_objective_guides). */
+typedef struct
+{
+  int count;                       /* regions; 0: none, the one blend everywhere */
+  int style_region[NS_MAX_STYLES]; /* style k's region */
+  int source[NS_MAX_STYLES];       /* region g's style, or -1: where no style's region is */
+  const ns_image *keep;            /* NULL: none */
+} region_layout;
+
+/* Each style with a region is a region of its own; the styles without
+ * one share the rest of the image.  With a region to keep there are
+ * regions even without any style's: the style pulls less there. */
+static void
+layout_regions (const ns_style *styles, int style_count, const ns_image *keep, region_layout *layout)
+{
+  memset (layout, 0, sizeof *layout);
+  layout->keep = keep;
+  int rest = -1;
+  for (int k = 0; k < style_count; k++)
+    if (styles[k].region)
+      {
+        layout->source[layout->count] = k;
+        layout->style_region[k] = layout->count++;
+      }
+  if (layout->count == 0 && !keep)
+    return;
+  for (int k = 0; k < style_count; k++)
+    if (!styles[k].region)
+      {
+        if (rest < 0)
+          {
+            rest = layout->count++;
+            layout->source[rest] = -1;
+          }
+        layout->style_region[k] = rest;
+      }
+}
+
+/* Bytes of a one-channel plane of width x height. */
+static size_t
+plane_bytes (int width, int height)
+{
+  return sizeof (float) * (size_t) width * height;
+}
+
 /* Everything ns_stylize allocates, freed in one place.  The caller's
  * images are resized from as they are: no copy of them at their own size
  * is held. */
@@ -459,6 +517,8 @@ typedef struct
 {
   planar_image scaled_content;
   planar_image scaled_styles[NS_MAX_STYLES];
+  float *regions;           /* the regions' planes at the working size */
+  float *keep;              /* the region to keep's plane */
   float *x;                 /* the image being optimised */
   planar_image full_result; /* the last scale with all layers' result, for detail scales */
   ns_objective obj;
@@ -472,6 +532,9 @@ clear_scale_inputs (stylize_buffers *b, int style_count)
 {
   free (b->scaled_content.rgb);
   b->scaled_content.rgb = NULL;
+  free (b->regions);
+  free (b->keep);
+  b->regions = b->keep = NULL;
   for (int k = 0; k < style_count; k++)
     {
       free (b->scaled_styles[k].rgb);
@@ -479,11 +542,67 @@ clear_scale_inputs (stylize_buffers *b, int style_count)
     }
 }
 
-/* Resizes content, styles and x to one scale whose longest side is size. */
+/* mask (one channel) at width x height in *out (allocated), within [0, 1]. */
+static ns_status
+mask_resized (const ns_image *mask, int width, int height, float *out, ns_error *err)
+{
+  ns_status status = ns_resize_interleaved_to_planar (mask->data, 1, 1, mask->width, mask->height,
+                                                      out, width, height, err);
+  clamp_unit (out, (size_t) width * height);
+  return status;
+}
+
+/* The regions' planes and the region to keep's at width x height.  In
+ * the region to keep, the style's pull is keep_strength times weaker (its
+ * content weight keep_strength times stronger, in the objective): the
+ * content weight alone keeps the content layer's shapes, while the fine
+ * style layers go on repainting the region's pixels. */
+static ns_status
+make_region_planes (stylize_buffers *b, const ns_style *styles, const region_layout *layout,
+                    double keep_strength, int width, int height, ns_error *err)
+{
+  const size_t plane = (size_t) width * height;
+  ns_status status = NS_OK;
+  if (layout->count > 0 && !(b->regions = malloc (plane_bytes (width, height) * layout->count)))
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the regions");
+  int rest = -1;
+  for (int g = 0; g < layout->count && status == NS_OK; g++)
+    if (layout->source[g] < 0)
+      rest = g;
+    else
+      status = mask_resized (styles[layout->source[g]].region, width, height,
+                             b->regions + g * plane, err);
+  if (status == NS_OK && rest >= 0)
+    {
+      float *r = b->regions + rest * plane;
+      for (size_t i = 0; i < plane; i++)
+        {
+          float covered = 0.0f;
+          for (int g = 0; g < layout->count; g++)
+            if (g != rest)
+              covered += b->regions[g * plane + i];
+          r[i] = covered < 1.0f ? 1.0f - covered : 0.0f;
+        }
+    }
+  if (status == NS_OK && layout->keep)
+    {
+      if (!(b->keep = malloc (plane_bytes (width, height))))
+        return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the region to keep");
+      status = mask_resized (layout->keep, width, height, b->keep, err);
+      const float weaker = (float) (1.0 - 1.0 / keep_strength);
+      for (int g = 0; status == NS_OK && g < layout->count; g++)
+        for (size_t i = 0; i < plane; i++)
+          b->regions[g * plane + i] *= 1.0f - weaker * b->keep[i];
+    }
+  return status;
+}
+
+/* Resizes content, styles, regions and x to one scale whose longest side
+ * is size. */
 static ns_status
 prepare_scale (stylize_buffers *b, const ns_image *content, const ns_style *styles, int style_count,
-               const ns_params *params, int size, int first, int previous_width,
-               int previous_height, ns_error *err)
+               const region_layout *layout, const ns_params *params, int size, int first,
+               int previous_width, int previous_height, ns_error *err)
 {
   int width, height;
   ns_status status = plan_working_size (content->width, content->height, size, 0, "content", &width,
@@ -514,6 +633,8 @@ prepare_scale (stylize_buffers *b, const ns_image *content, const ns_style *styl
       if (status == NS_OK && params->colors == NS_COLORS_MATCH_STYLE)
         ns_color_map_apply (&b->style_colors[k], b->scaled_styles[k].rgb, (size_t) sw * sh);
     }
+  if (status == NS_OK)
+    status = make_region_planes (b, styles, layout, params->keep_strength, width, height, err);
   if (status != NS_OK)
     return status;
 
@@ -564,8 +685,8 @@ planar_bytes (int width, int height)
  * weights and the caller's images).  NS_ERROR_NOMEM when it does not fit. */
 static ns_status
 plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns_image *content,
-            const ns_style *styles, int style_count, int size, int anchor, size_t inputs,
-            size_t budget, scale_plan *plan, ns_error *err)
+            const ns_style *styles, int style_count, const region_layout *regions, int size,
+            int anchor, size_t inputs, size_t budget, scale_plan *plan, ns_error *err)
 {
   memset (plan, 0, sizeof *plan);
   plan->size = size;
@@ -580,6 +701,7 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
     }
   if (status != NS_OK)
     return status;
+  scaled += plane_bytes (plan->width, plan->height) * (regions->count + (regions->keep ? 1 : 0));
 
   const size_t count = 3 * (size_t) plan->width * plan->height;
   /* the tiles of the largest image: the least they can take, and what
@@ -590,15 +712,18 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
     {
       const int w = k < 0 ? plan->width : plan->style_width[k];
       const int h = k < 0 ? plan->height : plan->style_height[k];
-      const size_t l = ns_objective_least_tile_bytes (layers, &options, w, h, 0.0);
-      const size_t t = ns_objective_least_tile_bytes (layers, &options, w, h, TILE_OVERHEAD);
+      /* the style images' tiles are never guided */
+      const int guided = k < 0 && regions->count > 0;
+      const size_t l = ns_objective_least_tile_bytes (layers, &options, w, h, 0.0, guided);
+      const size_t t = ns_objective_least_tile_bytes (layers, &options, w, h, TILE_OVERHEAD, guided);
       least = l > least ? l : least;
       wanted = t > wanted ? t : wanted;
     }
   /* the inputs, x, the objective's targets; the scaled inputs until the
    * objective is made, the optimiser's state after */
   const size_t fixed = inputs + sizeof (float) * count +
-                       ns_objective_image_bytes (layers, plan->width, plan->height) +
+                       ns_objective_image_bytes (layers, plan->width, plan->height, regions->count,
+                                                 regions->keep != NULL) +
                        (anchor ? ns_anchor_bytes (plan->width, plan->height, anchor) : 0);
 #define LARGER(a, b) ((a) > (b) ? (a) : (b))
   /* L-BFGS with as many pairs as fit beside efficient tiles, else Adam,
@@ -636,7 +761,8 @@ plan_scale (const ns_params *params, const ns_objective_layers *layers, const ns
  * stretched style it may start from). */
 static size_t
 scale_inputs_peak (const ns_params *params, const ns_image *content, const ns_style *styles,
-                   int style_count, const scale_plan *plan, const scale_plan *previous)
+                   int style_count, const region_layout *regions, const scale_plan *plan,
+                   const scale_plan *previous)
 {
 #define LARGER(a, b) ((a) > (b) ? (a) : (b))
   const int w = plan->width, h = plan->height;
@@ -657,6 +783,17 @@ scale_inputs_peak (const ns_params *params, const ns_image *content, const ns_st
       held += planar_bytes (sw, sh);
       peak = LARGER (peak, held + ns_resize_scratch_bytes (3, style->width, style->height, sw, sh));
     }
+  /* the regions' planes, all at once, then each resized into its own */
+  held += plane_bytes (w, h) * (regions->count + (regions->keep ? 1 : 0));
+  for (int g = 0; g < regions->count; g++)
+    if (regions->source[g] >= 0)
+      {
+        const ns_image *mask = styles[regions->source[g]].region;
+        peak = LARGER (peak, held + ns_resize_scratch_bytes (1, mask->width, mask->height, w, h));
+      }
+  if (regions->keep)
+    peak = LARGER (peak, held + ns_resize_scratch_bytes (1, regions->keep->width,
+                                                         regions->keep->height, w, h));
   if (!previous)
     {
       held += x;
@@ -672,8 +809,8 @@ scale_inputs_peak (const ns_params *params, const ns_image *content, const ns_st
  * resizing at the end too. */
 static ns_status
 plan_run (const ns_weights *weights, const ns_params *params, const ns_image *content,
-          const ns_style *styles, int style_count, size_t budget, scale_plan *plans, int *scales,
-          ns_error *err)
+          const ns_style *styles, int style_count, const region_layout *regions, size_t budget,
+          scale_plan *plans, int *scales, ns_error *err)
 {
   int sizes[MAX_SCALES], iterations[MAX_SCALES];
   *scales = ns_scale_schedule (params, content->width, content->height, sizes, iterations,
@@ -681,17 +818,20 @@ plan_run (const ns_weights *weights, const ns_params *params, const ns_image *co
   /* the weights and the caller's images throughout */
   size_t inputs = ns_memory_process_bytes (weights) + image_bytes (content);
   for (int k = 0; k < style_count; k++)
-    inputs += image_bytes (styles[k].image);
+    inputs += image_bytes (styles[k].image) + (styles[k].region ? image_bytes (styles[k].region) : 0);
+  if (regions->keep)
+    inputs += image_bytes (regions->keep);
   ns_status status = NS_OK;
   for (int s = 0; s < *scales && status == NS_OK; s++)
     {
       const ns_objective_layers layers = scale_layers (params, s, sizes);
       const int anchor = layers.content_layer < 0 ? anchor_block (s, sizes, params) : 0;
-      status = plan_scale (params, &layers, content, styles, style_count, sizes[s], anchor, inputs,
-                           budget, &plans[s], err);
+      status = plan_scale (params, &layers, content, styles, style_count, regions, sizes[s], anchor,
+                           inputs, budget, &plans[s], err);
       const size_t making = status == NS_OK ?
                                 inputs + scale_inputs_peak (params, content, styles, style_count,
-                                                            &plans[s], s > 0 ? &plans[s - 1] : NULL) :
+                                                            regions, &plans[s],
+                                                            s > 0 ? &plans[s - 1] : NULL) :
                                 0;
       if (making > budget)
         status = ns_error_set (err, NS_ERROR_NOMEM, "%dx%d needs %.0f MiB", plans[s].width,
@@ -736,12 +876,13 @@ scale_work (const scale_plan *plan, int iterations)
  * the largest working size that would fit. */
 static ns_status
 check_memory (const ns_weights *weights, const ns_params *params, const ns_image *content,
-              const ns_style *styles, int style_count, scale_plan *plans, int *scales, ns_error *err)
+              const ns_style *styles, int style_count, const region_layout *regions,
+              scale_plan *plans, int *scales, ns_error *err)
 {
   const size_t budget = ns_memory_budget_bytes (params);
   ns_error why;
-  const ns_status status = plan_run (weights, params, content, styles, style_count, budget, plans,
-                                     scales, &why);
+  const ns_status status = plan_run (weights, params, content, styles, style_count, regions, budget,
+                                     plans, scales, &why);
   if (status != NS_ERROR_NOMEM)
     {
       if (status != NS_OK && err)
@@ -757,7 +898,7 @@ check_memory (const ns_weights *weights, const ns_params *params, const ns_image
   while (lo <= hi)
     {
       smaller.max_size = (lo + hi) / 2;
-      if (plan_run (weights, &smaller, content, styles, style_count, budget, plans, scales,
+      if (plan_run (weights, &smaller, content, styles, style_count, regions, budget, plans, scales,
                     &ignored) == NS_OK)
         {
           fits = smaller.max_size;
@@ -813,10 +954,12 @@ ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns
   if (!(blend_total > 0.0))
     return ns_error_set (err, NS_ERROR_ARGUMENT, "at least one style needs a blend weight above 0");
   for (int k = 0; k < style_count; k++)
-    if (styles[k].region)
-      return ns_error_set (err, NS_ERROR_ARGUMENT, "style regions are not implemented yet");
-  if (keep)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "a region to keep is not implemented yet");
+    if (styles[k].region && (status = check_mask (styles[k].region, "a style's region", err)) != NS_OK)
+      return status;
+  if (keep && (status = check_mask (keep, "the region to keep", err)) != NS_OK)
+    return status;
+  region_layout regions;
+  layout_regions (styles, style_count, keep, &regions);
   const int conv_count = ns_conv_count_needed (params);
   if (!weights || weights->conv_count < conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
@@ -828,8 +971,8 @@ ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns
                                         MAX_SCALES);
   scale_plan plans[MAX_SCALES];
   int planned;
-  if ((status = check_memory (weights, params, content, styles, style_count, plans, &planned, err)) !=
-      NS_OK)
+  if ((status = check_memory (weights, params, content, styles, style_count, &regions, plans,
+                              &planned, err)) != NS_OK)
     return status;
   NS_ASSERT (planned == scales);
   double work_total = 0.0, work_done = 0.0;
@@ -851,7 +994,7 @@ ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns
       /* the previous scale's networks go before this scale's inputs come */
       const int previous_width = b.obj.width, previous_height = b.obj.height;
       ns_objective_clear (&b.obj);
-      status = prepare_scale (&b, content, styles, style_count, params, sizes[s], s == 0,
+      status = prepare_scale (&b, content, styles, style_count, &regions, params, sizes[s], s == 0,
                               previous_width, previous_height, err);
       ns_objective_style targets[NS_MAX_STYLES];
       for (int k = 0; k < style_count; k++)
@@ -862,11 +1005,18 @@ ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns
       net_options.keep = 0; /* the loss layers' outputs only */
       const ns_tile_request tiles = { .budget = plans[s].tile_budget };
       const ns_objective_layers layers = scale_layers (params, s, sizes);
+      const ns_objective_guides guides = {
+        .region_count = regions.count,
+        .regions = b.regions,
+        .style_region = regions.style_region,
+        .keep = b.keep,
+        .keep_strength = params->keep_strength,
+      };
       if (status == NS_OK)
         status = ns_objective_init_tiled (&b.obj, weights, &layers, b.scaled_content.rgb,
                                           b.scaled_content.width, b.scaled_content.height, targets,
                                           style_count, params->content_weight, params->style_weight,
-                                          params->tv_weight, &net_options, &tiles, err);
+                                          params->tv_weight, &net_options, &tiles, &guides, err);
       /* the targets are made: the scaled inputs make room for the optimiser */
       clear_scale_inputs (&b, style_count);
       if (status == NS_OK && layers.content_layer < 0)

@@ -147,7 +147,7 @@ main (int argc, char **argv)
       snprintf (name, sizeof name, "c_gram%d.f32", s);
       write_floats (dir, name, gram, (size_t) c * c);
       snprintf (name, sizeof name, "c_target_gram%d.f32", s);
-      write_floats (dir, name, obj.style_gram[s], (size_t) c * c);
+      write_floats (dir, name, obj.style_gram[0][s], (size_t) c * c);
       free (gram);
     }
   char path[4096];

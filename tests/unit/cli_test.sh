@@ -28,15 +28,22 @@ random.seed(5)
 png(sys.argv[1] + "/a.png", 8, 8, lambda x, y: (x * 30, y * 30, 128))
 png(sys.argv[1] + "/b.png", 8, 8, lambda x, y: (200, x * 20, y * 20))
 png(sys.argv[1] + "/noise.png", 96, 96, lambda x, y: (random.randrange(256),) * 3)
+png(sys.argv[1] + "/top.png", 8, 8, lambda x, y: (255 if y < 4 else 0,) * 3)
 PY
 cd "$work" || exit 1
 
 "$cli" --help >"$work/help" 2>&1; status=$?
 check "--help exits 0 and lists every option" \
-  bash -c "[ $status -eq 0 ] && grep -q -- --optimizer '$work/help' && grep -q -- '--colors style|luminance|match-style|histogram' '$work/help' && grep -q -- 'the older --keep-colors is --colors luminance' '$work/help' && grep -q -- --style-blend '$work/help' && grep -q -- --seed '$work/help'"
+  bash -c "[ $status -eq 0 ] && grep -q -- --optimizer '$work/help' && grep -q -- '--colors style|luminance|match-style|histogram' '$work/help' && grep -q -- 'the older --keep-colors is --colors luminance' '$work/help' && grep -q -- --style-blend '$work/help' && grep -q -- --seed '$work/help' && grep -q -- --style-region '$work/help' && grep -q -- --keep-region '$work/help' && grep -q -- --keep-strength '$work/help'"
 
 "$cli" --content a.png --out b.png >"$work/out" 2>&1; status=$?
 check "no style: exit 2 with the usage" bash -c "[ $status -eq 2 ] && grep -q usage '$work/out'"
+
+"$cli" --content a.png --style-region top.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
+check "--style-region before any --style: exit 2 saying it follows its --style" bash -c "[ $status -eq 2 ] && grep -q -- '--style-region follows the --style it belongs to' '$work/out'"
+
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --style-region no-such-region.png --out c.png >"$work/out" 2>&1; status=$?
+check "a missing region file: exit 1 naming it" bash -c "[ $status -eq 1 ] && grep -q 'no-such-region.png' '$work/out'"
 
 "$cli" --content a.png --style b.png --out c.png --iterations many >"$work/out" 2>&1; status=$?
 check "a non-number: exit 2 naming the option and its range" bash -c "[ $status -eq 2 ] && grep -q -- '--iterations wants a whole number from 1 to 100000, not \"many\"' '$work/out'"
@@ -185,6 +192,11 @@ if [ -f "$weights" ] && [ -f "$samples/tubingen.jpg" ]; then
     bash -c "[ $status -eq 0 ] && [ \"\$(head -c 8 '$work/out.png' | od -An -tx1 | tr -d ' ')\" = 89504e470d0a1a0a ] && grep -q 'done: 1 scales, 5 iterations' '$work/out' && grep -q 'scale 1/1' '$work/err'"
   python3 -c "import struct,sys; d=open('$work/out.png','rb').read(24); w,h=struct.unpack('>II',d[16:24]); sys.exit(0 if (w,h)==(1024,768) else 1)"
   check "the PNG is 1024x768 like tubingen.jpg" [ $? -eq 0 ]
+  "$cli" --weights "$weights" --content "$samples/tubingen.jpg" --style "$samples/starry_night.jpg" \
+    --style-region top.png --style "$samples/the_scream.jpg" --keep-region top.png --keep-strength 5 \
+    --out "$work/regions.png" --size 64 --iterations 3 >"$work/out" 2>"$work/err"; status=$?
+  check "a real run with a style region and a region to keep writes a PNG" \
+    bash -c "[ $status -eq 0 ] && [ -s '$work/regions.png' ] && grep -q 'done: 1 scales, 3 iterations' '$work/out'"
   "$cli" --weights "$weights" --content "$samples/tubingen.jpg" --style "$samples/starry_night.jpg" \
     --out "$work/none/out.png" --size 64 --iterations 1 >"$work/out" 2>&1; status=$?
   check "an unwritable output: exit 1 naming it" bash -c "[ $status -eq 1 ] && grep -q 'none/out.png' '$work/out'"

@@ -427,10 +427,13 @@ ns_objective_value (const float *x, void *data)
   return ns_objective_evaluate (data, x, NULL);
 }
 
-/* The total loss, through all 13 convolutions, 4 pools, both losses. */
+/* The total loss, through all 13 convolutions, 4 pools, both losses;
+ * guided: with two styles in two soft regions (Gatys et al. 2017's guided
+ * Gram matrices) and a region to keep. */
 static void
-test_total_loss (void)
+test_total_loss (int guided)
 {
+  const char *what = guided ? "guided total loss" : "total loss";
   ns_random state;
   ns_random_seed (&state, 16);
   ns_weights weights;
@@ -460,29 +463,57 @@ test_total_loss (void)
 
   ns_objective obj;
   ns_error err;
-  const ns_objective_style style_image = { style, sw, sh, 1.0 };
-  if (ns_objective_init (&obj, &weights, &layers, content, w, h, &style_image, 1, 1.0, 3.0, 0.5,
-                         NULL, &err) != NS_OK)
+  /* the second style: the first turned upside down and darkened */
+  float *style2 = malloc (sizeof (float) * 3 * sw * sh);
+  for (size_t i = 0; i < 3 * (size_t) sw * sh; i++)
+    style2[i] = 0.6f * style[3 * (size_t) sw * sh - 1 - i];
+  const ns_objective_style style_images[2] = { { style, sw, sh, 1.0 }, { style2, sw, sh, 1.0 } };
+  float *regions = malloc (sizeof (float) * 3 * w * h), *keep = regions + 2 * w * h;
+  for (int row = 0; row < h; row++)
+    for (int column = 0; column < w; column++)
+      {
+        const float top = (float) (1.0 / (1.0 + exp ((row - 0.45 * h) / 3.0)));
+        regions[row * w + column] = top;
+        regions[w * h + row * w + column] = 1.0f - top;
+        keep[row * w + column] = column > w / 2 ? 0.8f : 0.0f;
+      }
+  const int style_region[2] = { 0, 1 };
+  const ns_objective_guides guides = { 2, regions, style_region, keep, 7.0 };
+  if (ns_objective_init_tiled (&obj, &weights, &layers, content, w, h, style_images, guided ? 2 : 1,
+                               1.0, 3.0, 0.5, NULL, NULL, guided ? &guides : NULL, &err) != NS_OK)
     {
       printf ("# %s\n", err.message);
       report (0, "ns_objective_init", 0, 0);
       ns_weights_clear (&weights);
       return;
     }
+  if (guided)
+    {
+      int regions_active = 0;
+      for (int s = 0; s < layers.style_layer_count; s++)
+        regions_active += obj.guide_share[0][s] > 0.0 && obj.guide_share[1][s] > 0.0;
+      report (regions_active >= 3, "both regions have a guide at 3 or more style layers",
+              regions_active, 3);
+    }
   float *grad = malloc (sizeof (float) * n);
   double loss = ns_objective_evaluate (&obj, x, grad);
   double content_part = obj.content_weight * obj.content_loss;
   double style_part = obj.style_weight * obj.style_loss;
   double tv_part = obj.tv_weight * obj.tv_loss;
-  printf ("# total loss %.6g (content %.6g, style %.6g, tv %.6g)\n", loss, content_part, style_part,
+  printf ("# %s %.6g (content %.6g, style %.6g, tv %.6g)\n", what, loss, content_part, style_part,
           tv_part);
   report (content_part > 0.0 && style_part > 0.0 && tv_part > 0.0 &&
               fabs (loss - content_part - style_part - tv_part) < 1e-9 * loss,
-          "total loss is the weighted sum of positive content, style and TV terms", 0, 0);
+          guided ? "guided total loss is the weighted sum of positive content, style and TV terms" :
+                   "total loss is the weighted sum of positive content, style and TV terms",
+          0, 0);
 
   /* the loss without a gradient equals the loss with one */
   double again = ns_objective_evaluate (&obj, x, NULL);
-  report (again == loss, "objective without gradient gives the same loss", fabs (again - loss), 0);
+  report (again == loss,
+          guided ? "guided objective without gradient gives the same loss" :
+                   "objective without gradient gives the same loss",
+          fabs (again - loss), 0);
 
   /* Directional derivatives along the gradient, plus some noise: a random
    * +-1 direction alone would make g.d a sum of cancelling terms, small
@@ -511,7 +542,10 @@ test_total_loss (void)
               numeric, analytic);
       worst = fmax (worst, relative_error (numeric, analytic, 0.0));
     }
-  report (worst < 1e-2, "total loss directional derivatives vs finite differences", worst, 1e-2);
+  report (worst < 1e-2,
+          guided ? "guided total loss directional derivatives vs finite differences" :
+                   "total loss directional derivatives vs finite differences",
+          worst, 1e-2);
 
   /* and single pixels with the largest gradients */
   worst = 0.0;
@@ -531,8 +565,38 @@ test_total_loss (void)
       worst = fmax (worst, relative_error ((plus - minus) / (2 * eps), grad[best], 0.0));
       grad[best] = 0.0f; /* next-largest next time */
     }
-  report (worst < 3e-2, "total loss single-pixel derivatives vs finite differences", worst, 3e-2);
+  report (worst < 3e-2,
+          guided ? "guided total loss single-pixel derivatives vs finite differences" :
+                   "total loss single-pixel derivatives vs finite differences",
+          worst, 3e-2);
 
+  if (guided)
+    {
+      /* one region that is all of the image: the unguided loss */
+      ns_objective plain, whole_region;
+      for (int i = 0; i < w * h; i++)
+        regions[i] = 1.0f;
+      const int first[1] = { 0 };
+      const ns_objective_guides everywhere = { 1, regions, first, NULL, 1.0 };
+      if (ns_objective_init (&plain, &weights, &layers, content, w, h, style_images, 1, 1.0, 3.0,
+                             0.5, NULL, &err) == NS_OK &&
+          ns_objective_init_tiled (&whole_region, &weights, &layers, content, w, h, style_images, 1,
+                                   1.0, 3.0, 0.5, NULL, NULL, &everywhere, &err) == NS_OK)
+        {
+          const double a = ns_objective_evaluate (&plain, x, NULL);
+          const double b = ns_objective_evaluate (&whole_region, x, NULL);
+          report (relative_error (b, a, 0.0) < 1e-5,
+                  "a region of the whole image gives the unguided loss", relative_error (b, a, 0.0),
+                  1e-5);
+          ns_objective_clear (&plain);
+          ns_objective_clear (&whole_region);
+        }
+      else
+        report (0, "objectives with and without a whole-image region", 0, 0);
+    }
+
+  free (style2);
+  free (regions);
   free (content);
   free (style);
   free (x);
@@ -631,7 +695,8 @@ main (void)
   test_maxpool ();
   test_gram_and_losses ();
   test_first_layer_with_relu ();
-  test_total_loss ();
+  test_total_loss (0);
+  test_total_loss (1);
   test_anchor ();
   return tap_done ();
 }

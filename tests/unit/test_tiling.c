@@ -2,7 +2,8 @@
 /* The tiled evaluation of the objective is the untiled one: at 384x288 with
  * a budget that forces at least 4 tiles, the loss within 1e-5 and the
  * gradient within 1e-4 (relative), for both layer sets, with synthetic
- * weights and, when NEURAL_STYLE_TEST_WEIGHTS names them, the real ones.
+ * weights and, when NEURAL_STYLE_TEST_WEIGHTS names them, the real ones;
+ * with two regions and a region to keep too (synthetic weights).
  * Also the tiles' geometry: inner parts cover the image once, crops are
  * aligned to the pools and hold the halo, and a budget is kept or a size
  * refused. */
@@ -156,8 +157,25 @@ check_tile_callback (ns_objective *tiled, const float *x, float *gradient, doubl
  * float32 gradient moves by 0.3% (norm) and 2% (largest difference) from 1
  * to 2 threads, its ReLU and pool near-ties flipping with any change of
  * rounding; the real network's moves by 1e-6. */
+/* Two soft regions (left, and the rest) and a disc to keep, WIDTH x HEIGHT. */
 static void
-test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, const char *what)
+make_guides (float *regions, float *keep)
+{
+  const size_t plane = (size_t) WIDTH * HEIGHT;
+  for (int y = 0; y < HEIGHT; y++)
+    for (int x = 0; x < WIDTH; x++)
+      {
+        const double left = 1.0 / (1.0 + exp ((x - 0.4 * WIDTH) / 12.0));
+        const double r = hypot (x - 0.7 * WIDTH, y - 0.5 * HEIGHT);
+        regions[(size_t) y * WIDTH + x] = (float) left;
+        regions[plane + (size_t) y * WIDTH + x] = (float) (1.0 - left);
+        keep[(size_t) y * WIDTH + x] = r < 50 ? 1.0f : 0.0f;
+      }
+}
+
+static void
+test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, int guided,
+            const char *what)
 {
   ns_params params;
   ns_params_init (&params);
@@ -169,7 +187,14 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, con
   float *content = test_picture (WIDTH, HEIGHT, 0.3, &rng);
   float *x = test_picture (WIDTH, HEIGHT, 0.5, &rng);
   float *style = test_picture (200, 150, 1.7, &rng);
-  const ns_objective_style style_image = { style, 200, 150, 1.0 };
+  float *style2 = test_picture (150, 200, 2.9, &rng);
+  const ns_objective_style style_images[2] = { { style, 200, 150, 1.0 }, { style2, 150, 200, 1.0 } };
+  const ns_objective_style style_image = style_images[0];
+  float *regions = malloc (sizeof (float) * 2 * WIDTH * HEIGHT);
+  float *keep = malloc (sizeof (float) * WIDTH * HEIGHT);
+  make_guides (regions, keep);
+  const int style_region[2] = { 0, 1 };
+  const ns_objective_guides guides = { 2, regions, style_region, keep, 10.0 };
   float *g_whole = malloc (sizeof (float) * n), *g_tiled = malloc (sizeof (float) * n);
 
   /* the network ns_objective builds: the loss layers kept */
@@ -184,7 +209,8 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, con
   ns_error err;
   if (ns_tiling_grid (&two_by_two, HEIGHT, WIDTH, ns_tiling_halo (conv_count), 2, 2, &err) != NS_OK)
     abort ();
-  const size_t extra_floats = 6 + 64; /* crop, its gradient, relu1_x's inner features */
+  /* crop, its gradient, relu1_x's inner features (and guided) */
+  const size_t extra_floats = 6 + (guided ? 2 : 1) * 64;
   const ns_tile_request request = {
     .budget = ns_tiling_bytes (&two_by_two, conv_count, &options, extra_floats),
     .rows = grid ? 2 : 0,
@@ -193,12 +219,13 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, con
   ns_tiling_clear (&two_by_two);
 
   ns_objective whole, tiled;
-  if (!tap_check (ns_objective_init (&whole, weights, &layers, content, WIDTH, HEIGHT, &style_image,
-                                     1, 1.0, 3.0, 0.001, NULL, &err) == NS_OK,
+  if (!tap_check (ns_objective_init_tiled (&whole, weights, &layers, content, WIDTH, HEIGHT,
+                                           style_images, guided ? 2 : 1, 1.0, 3.0, 0.001, NULL,
+                                           NULL, guided ? &guides : NULL, &err) == NS_OK,
                   "%s: untiled objective", what) ||
       !tap_check (ns_objective_init_tiled (&tiled, weights, &layers, content, WIDTH, HEIGHT,
-                                           &style_image, 1, 1.0, 3.0, 0.001, NULL, &request,
-                                           &err) == NS_OK,
+                                           style_images, guided ? 2 : 1, 1.0, 3.0, 0.001, NULL,
+                                           &request, guided ? &guides : NULL, &err) == NS_OK,
                   "%s: tiled objective", what))
     {
       tap_note ("%s", err.message);
@@ -244,7 +271,7 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, con
   /* no budget that fits: refused, saying what would */
   const ns_tile_request tiny = { .budget = 1 << 20 };
   const int refused = ns_objective_init_tiled (&tiled, weights, &layers, content, WIDTH, HEIGHT,
-                                               &style_image, 1, 1.0, 3.0, 0.0, NULL, &tiny,
+                                               &style_image, 1, 1.0, 3.0, 0.0, NULL, &tiny, NULL,
                                                &err) == NS_ERROR_NOMEM;
   tap_check (refused && strstr (err.message, "MiB"), "%s: a 1 MiB budget refused: %s", what,
              refused ? err.message : "(accepted)");
@@ -253,6 +280,9 @@ done:
   free (content);
   free (x);
   free (style);
+  free (style2);
+  free (regions);
+  free (keep);
   free (g_whole);
   free (g_tiled);
 }
@@ -275,8 +305,10 @@ main (void)
     return tap_check (0, "synthetic weights"), tap_done ();
   /* the block-last set's halo (160) leaves no 384x288 crop smaller than
    * 2x1 tiles' (352x288): its 4 tiles are asked for */
-  test_exact (&weights, NS_LAYERS_PAPER, 0, 0, "synthetic weights, paper layers");
-  test_exact (&weights, NS_LAYERS_BLOCK_LAST, 1, 0, "synthetic weights, block-last layers");
+  test_exact (&weights, NS_LAYERS_PAPER, 0, 0, 0, "synthetic weights, paper layers");
+  test_exact (&weights, NS_LAYERS_BLOCK_LAST, 1, 0, 0, "synthetic weights, block-last layers");
+  test_exact (&weights, NS_LAYERS_PAPER, 1, 0, 1,
+              "synthetic weights, paper layers, two regions and a region to keep");
   ns_weights_clear (&weights);
 
   const char *path = getenv ("NEURAL_STYLE_TEST_WEIGHTS");
@@ -289,8 +321,8 @@ main (void)
     tap_note ("%s", err.message);
   else
     {
-      test_exact (&weights, NS_LAYERS_PAPER, 0, 1, "real weights, paper layers");
-      test_exact (&weights, NS_LAYERS_BLOCK_LAST, 1, 1, "real weights, block-last layers");
+      test_exact (&weights, NS_LAYERS_PAPER, 0, 1, 0, "real weights, paper layers");
+      test_exact (&weights, NS_LAYERS_BLOCK_LAST, 1, 1, 0, "real weights, block-last layers");
       ns_weights_clear (&weights);
     }
   return tap_done ();
