@@ -155,12 +155,14 @@ static const struct
 #define MAX_OPTIONS 128
 
 /* What a getopt_long value stands for: a fixed option, or a setting (and
- * whether it is the "--no-" form of a boolean). */
+ * whether it is the "--no-" form of a boolean, or the choice a former
+ * boolean setting's "--NAME" or "--no-NAME" stands for). */
 typedef struct
 {
   int fixed; /* an OPT_*, or -1 */
   const ns_setting *setting;
   int negate;
+  const ns_setting_choice *choice;
 } cli_option;
 
 /* A label without its mnemonic underscore. */
@@ -244,6 +246,16 @@ usage (FILE *out)
       for (const ns_setting_choice *c = s->choices; c && c->nick; c++)
         if (c->alias)
           fprintf (out, "      (\"%s\" is the old name of \"%s\")\n", c->alias, c->nick);
+      for (int k = 0; k < ns_settings_former_count; k++)
+        if (strcmp (ns_settings_former[k].setting, s->name) == 0)
+          {
+            const ns_setting_former *former = &ns_settings_former[k];
+            char text[256];
+            snprintf (text, sizeof text, "(the older --%s is --%s %s, --no-%s is --%s %s)",
+                      former->name, s->name, former->if_true, former->name, s->name,
+                      former->if_false);
+            print_wrapped (out, text, 6);
+          }
     }
   fprintf (out, "PNG and JPEG inputs; the output is a PNG.  The last line on stdout reports\n"
                 "the first and last losses and the time taken.\n");
@@ -305,7 +317,9 @@ parse_setting (const cli_option *option, const char *text, const char *name, ns_
   double value;
   ns_error err;
 
-  if (s->type == NS_SETTING_BOOLEAN)
+  if (option->choice)
+    value = option->choice->value;
+  else if (s->type == NS_SETTING_BOOLEAN)
     value = option->negate ? 0.0 : 1.0;
   else if (s->type == NS_SETTING_CHOICE)
     {
@@ -477,7 +491,8 @@ main (int argc, char **argv)
   static cli_option meanings[MAX_OPTIONS];
   static char no_names[MAX_OPTIONS][64];
   int count = 0;
-  if (OPT_FIXED_COUNT + 2 * ns_settings_count + CLI_ALIAS_COUNT > MAX_OPTIONS)
+  if (OPT_FIXED_COUNT + 2 * (ns_settings_count + ns_settings_former_count) + CLI_ALIAS_COUNT >
+      MAX_OPTIONS)
     {
       fprintf (stderr, "neural-style: too many settings for MAX_OPTIONS\n");
       return 1;
@@ -486,7 +501,7 @@ main (int argc, char **argv)
     {
       options[count] = (struct option) { fixed_options[k].name, fixed_options[k].has_arg, NULL,
                                          OPTION_BASE + count };
-      meanings[count] = (cli_option) { k, NULL, 0 };
+      meanings[count] = (cli_option) { k, NULL, 0, NULL };
     }
   for (int i = 0; i < ns_settings_count; i++)
     {
@@ -494,20 +509,32 @@ main (int argc, char **argv)
       int boolean = s->type == NS_SETTING_BOOLEAN;
       options[count] = (struct option) { s->name, boolean ? no_argument : required_argument, NULL,
                                          OPTION_BASE + count };
-      meanings[count++] = (cli_option) { -1, s, 0 };
+      meanings[count++] = (cli_option) { -1, s, 0, NULL };
       if (boolean)
         {
           snprintf (no_names[i], sizeof no_names[i], "no-%s", s->name);
           options[count] = (struct option) { no_names[i], no_argument, NULL, OPTION_BASE + count };
-          meanings[count++] = (cli_option) { -1, s, 1 };
+          meanings[count++] = (cli_option) { -1, s, 1, NULL };
         }
+    }
+  /* a former boolean setting: "--NAME" and "--no-NAME", each a choice */
+  for (int k = 0; k < ns_settings_former_count; k++)
+    {
+      const ns_setting_former *former = &ns_settings_former[k];
+      const ns_setting *s = ns_setting_find (former->setting);
+      options[count] = (struct option) { former->name, no_argument, NULL, OPTION_BASE + count };
+      meanings[count++] = (cli_option) { -1, s, 0, ns_setting_former_choice (former, 1) };
+      snprintf (no_names[ns_settings_count + k], sizeof no_names[0], "no-%s", former->name);
+      options[count] = (struct option) { no_names[ns_settings_count + k], no_argument, NULL,
+                                         OPTION_BASE + count };
+      meanings[count++] = (cli_option) { -1, s, 0, ns_setting_former_choice (former, 0) };
     }
   for (int k = 0; k < CLI_ALIAS_COUNT; k++)
     {
       const ns_setting *s = ns_setting_find (cli_aliases[k].setting);
       int has_arg = s->type == NS_SETTING_BOOLEAN ? no_argument : required_argument;
       options[count] = (struct option) { cli_aliases[k].alias, has_arg, NULL, OPTION_BASE + count };
-      meanings[count++] = (cli_option) { -1, s, cli_aliases[k].negate };
+      meanings[count++] = (cli_option) { -1, s, cli_aliases[k].negate, NULL };
     }
 
   int option;

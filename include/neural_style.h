@@ -44,6 +44,17 @@ typedef enum
   NS_INIT_STYLE = 2    /* start from the (first) style image, stretched to the content */
 } ns_init;
 
+/* Whose colours the result has (Gatys et al. 2017, "Controlling Perceptual
+ * Factors in Neural Style Transfer", for the two middle ones). */
+typedef enum
+{
+  NS_COLORS_STYLE = 0,       /* as painted: the style's colours */
+  NS_COLORS_LUMINANCE = 1,   /* the result's luminance with the content's colour (YIQ) */
+  NS_COLORS_MATCH_STYLE = 2, /* each style recoloured to the content's colour mean and
+                                covariance before painting */
+  NS_COLORS_HISTOGRAM = 3    /* the result's values per channel given the content's histogram */
+} ns_colors;
+
 #define NS_STYLE_LAYER_COUNT 5
 
 typedef struct
@@ -65,7 +76,7 @@ typedef struct
   int detail_size;      /* scales larger than this paint fine strokes only; 0: none do */
   double style_scale;   /* style image's longest side relative to the working size, never
                            beyond its own */
-  int keep_colors;      /* luminance from the result, colour from the content */
+  ns_colors colors;     /* whose colours the result has */
   double keep_strength; /* the content weight's factor in the region to keep */
   ns_init init;
   unsigned seed;    /* noise; with the same inputs and thread count, the same result */

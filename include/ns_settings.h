@@ -7,7 +7,8 @@
  * presets' properties and the dialog's Advanced part.
  *
  * Adding a setting: a field in ns_params, a row here (ns_settings.c), and
- * the engine code that uses the field.
+ * the engine code that uses the field.  Replacing a boolean by a choice: a
+ * row of ns_settings_former too, so that old inputs keep working.
  *
  * Labels and help are English; front ends that translate pass them through
  * gettext (ns_settings.c marks them for xgettext). */
@@ -75,6 +76,26 @@ const ns_setting_choice *ns_setting_choice_find (const ns_setting *setting, cons
 const ns_setting_choice *ns_setting_choice_of (const ns_setting *setting, int value);
 /* The default choice's nick. */
 const char *ns_setting_default_nick (const ns_setting *setting);
+
+/* A boolean setting of an earlier version that a choice replaced: the
+ * front ends still accept it on input (command lines, scripts, saved
+ * presets) and never show or write it.  True is the choice's nick
+ * if_true, false its nick if_false. */
+typedef struct
+{
+  const char *name;    /* "keep-colors" */
+  const char *setting; /* the choice that replaced it: "colors" */
+  const char *if_true, *if_false;
+  const char *label, *help; /* of its PDB argument, translatable */
+} ns_setting_former;
+
+extern const ns_setting_former ns_settings_former[];
+extern const int ns_settings_former_count;
+
+/* The former setting called name, or NULL. */
+const ns_setting_former *ns_setting_former_find (const char *name);
+/* The choice a former setting's value stands for (in its setting's row). */
+const ns_setting_choice *ns_setting_former_choice (const ns_setting_former *former, int value);
 
 /* Whether value is acceptable (finite, in range, a known choice, an
  * integer for integer types); else NS_ERROR_ARGUMENT naming the setting

@@ -52,7 +52,7 @@ choice_new (const ns_setting *setting)
 gint
 neural_style_settings_add_arguments (GimpProcedure *procedure, gint first, const gchar *last)
 {
-  gint i;
+  gint i, k;
 
   for (i = first; i < ns_settings_count; i++)
     {
@@ -84,6 +84,13 @@ neural_style_settings_add_arguments (GimpProcedure *procedure, gint first, const
         return i + 1;
     }
 
+  /* After the table: the former settings, for scripts that still give
+   * them (the dialog shows the table's rows only). */
+  for (k = 0; k < ns_settings_former_count; k++)
+    gimp_procedure_add_boolean_argument (procedure, ns_settings_former[k].name,
+                                         _ (ns_settings_former[k].label),
+                                         _ (ns_settings_former[k].help), FALSE, G_PARAM_READWRITE);
+
   return i;
 }
 
@@ -106,6 +113,20 @@ neural_style_settings_normalize (GimpProcedureConfig *config)
       if (c && strcmp (c->nick, nick) != 0)
         g_object_set (config, s->name, c->nick, NULL);
       g_free (nick);
+    }
+
+  /* A former setting given true sets its choice, and goes back to false:
+   * it is not remembered, and cannot override the dialog's choice in a
+   * later run.  False is the choice's default and changes nothing. */
+  for (i = 0; i < ns_settings_former_count; i++)
+    {
+      const ns_setting_former *former = &ns_settings_former[i];
+      gboolean on = FALSE;
+
+      g_object_get (config, former->name, &on, NULL);
+      if (on)
+        g_object_set (config, former->setting, ns_setting_former_choice (former, 1)->nick,
+                      former->name, FALSE, NULL);
     }
 }
 

@@ -28,12 +28,13 @@
 G_BEGIN_DECLS
 
 /* Adds a PDB argument for each table row from row first up to and
- * including the row called last (NULL: to the end); returns the index of
- * the row after the last one added. */
+ * including the row called last (NULL: to the end, and then one for each
+ * former setting); returns the index of the row after the last one added. */
 gint neural_style_settings_add_arguments (GimpProcedure *procedure, gint first, const gchar *last);
 
 /* Replaces a choice's old nick (an alias, e.g. layer-set "seed") in config
- * by its current one, so that the dialog and presets show it. */
+ * by its current one, and a former setting given true (keep-colors) by its
+ * choice, so that the dialog and presets show them. */
 void neural_style_settings_normalize (GimpProcedureConfig *config);
 
 /* The engine's parameters from config's settings. */

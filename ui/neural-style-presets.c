@@ -364,6 +364,17 @@ read_number (GScanner *scanner, const ns_setting *setting, gdouble *number, GErr
   return TRUE;
 }
 
+/* "yes"/"true" or "no"/"false" into *on; FALSE for anything else. */
+static gboolean
+read_boolean (GScanner *scanner, gboolean *on)
+{
+  GTokenType token = g_scanner_get_next_token (scanner);
+  const gchar *word = token == G_TOKEN_IDENTIFIER ? scanner->value.v_identifier : "";
+
+  *on = strcmp (word, "yes") == 0 || strcmp (word, "true") == 0;
+  return *on || strcmp (word, "no") == 0 || strcmp (word, "false") == 0;
+}
+
 /* Reads the value of setting row into preset->values[row], checked. */
 static gboolean
 read_setting (NeuralStylePreset *preset, gint row, GScanner *scanner, GError **error)
@@ -389,16 +400,14 @@ read_setting (NeuralStylePreset *preset, gint row, GScanner *scanner, GError **e
       return TRUE;
 
     case NS_SETTING_BOOLEAN:
-      token = g_scanner_get_next_token (scanner);
-      if (token == G_TOKEN_IDENTIFIER && (strcmp (scanner->value.v_identifier, "yes") == 0 ||
-                                          strcmp (scanner->value.v_identifier, "true") == 0))
-        g_value_set_boolean (value, TRUE);
-      else if (token == G_TOKEN_IDENTIFIER && (strcmp (scanner->value.v_identifier, "no") == 0 ||
-                                               strcmp (scanner->value.v_identifier, "false") == 0))
-        g_value_set_boolean (value, FALSE);
-      else
-        return wrong_value (scanner, setting, error);
-      return TRUE;
+      {
+        gboolean on;
+
+        if (!read_boolean (scanner, &on))
+          return wrong_value (scanner, setting, error);
+        g_value_set_boolean (value, on);
+        return TRUE;
+      }
 
     case NS_SETTING_CHOICE:
     default:
@@ -429,6 +438,22 @@ read_name (NeuralStylePreset *preset, GScanner *scanner, GError **error)
 
   g_free (preset->name);
   preset->name = g_strdup (scanner->value.v_string);
+  return TRUE;
+}
+
+/* A former setting (a preset saved by 0.1 has "(keep-colors yes)") sets the
+ * choice that replaced it; the preset is saved with the choice. */
+static gboolean
+read_former_setting (NeuralStylePreset *preset, const ns_setting_former *former, GScanner *scanner,
+                     GError **error)
+{
+  const ns_setting *setting = ns_setting_find (former->setting);
+  gboolean on;
+
+  if (!read_boolean (scanner, &on))
+    return parse_error (scanner, error, _ ("%s wants %s"), former->name, _ ("yes or no"));
+  g_value_set_string (&preset->values[setting - ns_settings],
+                      ns_setting_former_choice (former, on)->nick);
   return TRUE;
 }
 
@@ -464,6 +489,7 @@ parse_preset (NeuralStylePreset *preset, GScanner *scanner, GString *unknown, GE
     {
       GTokenType token = g_scanner_get_next_token (scanner);
       const ns_setting *setting;
+      const ns_setting_former *former;
       gchar *key;
       gboolean ok;
 
@@ -476,10 +502,13 @@ parse_preset (NeuralStylePreset *preset, GScanner *scanner, GString *unknown, GE
 
       key = g_strdup (scanner->value.v_identifier);
       setting = ns_setting_find (key);
+      former = ns_setting_former_find (key);
       if (strcmp (key, "name") == 0)
         ok = read_name (preset, scanner, error);
       else if (setting)
         ok = read_setting (preset, (gint) (setting - ns_settings), scanner, error);
+      else if (former)
+        ok = read_former_setting (preset, former, scanner, error);
       else
         {
           ok = skip_value (scanner, error);

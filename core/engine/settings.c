@@ -17,6 +17,7 @@
 _Static_assert (sizeof (ns_optimizer) == sizeof (int), "ns_optimizer is not int-sized");
 _Static_assert (sizeof (ns_layer_set) == sizeof (int), "ns_layer_set is not int-sized");
 _Static_assert (sizeof (ns_init) == sizeof (int), "ns_init is not int-sized");
+_Static_assert (sizeof (ns_colors) == sizeof (int), "ns_colors is not int-sized");
 _Static_assert (sizeof (unsigned) == sizeof (int), "the seed is not int-sized");
 
 #define FIELD(name) offsetof (ns_params, name)
@@ -38,6 +39,14 @@ static const ns_setting_choice init_choices[] = {
   { "content", N_ ("The content"), NS_INIT_CONTENT, NULL },
   { "noise", N_ ("Noise"), NS_INIT_NOISE, NULL },
   { "style", N_ ("The style picture"), NS_INIT_STYLE, NULL },
+  { NULL, NULL, 0, NULL },
+};
+
+static const ns_setting_choice colors_choices[] = {
+  { "style", N_ ("As painted"), NS_COLORS_STYLE, NULL },
+  { "luminance", N_ ("Your layer's colours (brightness painted)"), NS_COLORS_LUMINANCE, NULL },
+  { "match-style", N_ ("Style recoloured to your layer"), NS_COLORS_MATCH_STYLE, NULL },
+  { "histogram", N_ ("Your layer's colour histogram"), NS_COLORS_HISTOGRAM, NULL },
   { NULL, NULL, 0, NULL },
 };
 
@@ -118,9 +127,12 @@ const ns_setting ns_settings[] = {
         "this and the style's pull divided by it: the region stays as it is while the rest is "
         "painted"),
     NS_SETTING_GROUP_ADVANCED, 1, 1.0, 10.0 },
-  { "keep-colors", NS_SETTING_BOOLEAN, FIELD (keep_colors), 0, 0, 1, NULL,
-    N_ ("Keep origin_al colours"),
-    N_ ("Take only the brightness from the painting and keep your layer's own colours"),
+  { "colors", NS_SETTING_CHOICE, FIELD (colors), NS_COLORS_STYLE, 0, 0, colors_choices,
+    N_ ("Co_lours"),
+    N_ ("Whose colours the result has: the painting's as painted; your layer's, taking only "
+        "the brightness from the painting; the style picture's moved to your layer's colours "
+        "before painting (its strokes in your layer's palette); or the painting's, shifted so "
+        "that each colour channel has your layer's histogram"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
   { "style-scale", NS_SETTING_DOUBLE, FIELD (style_scale), 1.0, 0.05, 8.0, NULL, N_ ("Te_xture scale"),
     N_ ("The size of the style picture relative to the working size: below 1 gives finer, "
@@ -164,6 +176,15 @@ const ns_setting ns_settings[] = {
 
 const int ns_settings_count = (int) (sizeof ns_settings / sizeof ns_settings[0]);
 
+const ns_setting_former ns_settings_former[] = {
+  /* a boolean in 0.1 */
+  { "keep-colors", "colors", "luminance", "style", N_ ("Keep origin_al colours"),
+    N_ ("The older form of colors, still accepted: true is colors \"luminance\" (keep your "
+        "layer's colours), false is colors \"style\"") },
+};
+
+const int ns_settings_former_count = (int) (sizeof ns_settings_former / sizeof ns_settings_former[0]);
+
 const ns_setting *
 ns_setting_find (const char *name)
 {
@@ -205,6 +226,23 @@ ns_setting_choice_find (const ns_setting *setting, const char *nick)
     if (strcmp (c->nick, nick) == 0 || (c->alias && strcmp (c->alias, nick) == 0))
       return c;
   return NULL;
+}
+
+const ns_setting_former *
+ns_setting_former_find (const char *name)
+{
+  for (int i = 0; name && i < ns_settings_former_count; i++)
+    if (strcmp (ns_settings_former[i].name, name) == 0)
+      return &ns_settings_former[i];
+  return NULL;
+}
+
+const ns_setting_choice *
+ns_setting_former_choice (const ns_setting_former *former, int value)
+{
+  const ns_setting *setting = ns_setting_find (former->setting);
+  return setting ? ns_setting_choice_find (setting, value ? former->if_true : former->if_false) :
+                   NULL;
 }
 
 const ns_setting_choice *

@@ -522,6 +522,9 @@ typedef struct
   float *x;                 /* the image being optimised */
   planar_image full_result; /* the last scale with all layers' result, for detail scales */
   ns_objective obj;
+  /* colors "match-style": each style's colour map, found once at the full
+   * sizes and applied to every scale's copy */
+  ns_color_map style_colors[NS_MAX_STYLES];
 } stylize_buffers;
 
 static void
@@ -627,6 +630,8 @@ prepare_scale (stylize_buffers *b, const ns_image *content, const ns_style *styl
                                       &sw, &sh, err);
       if (status == NS_OK)
         status = image_resized (styles[k].image, sw, sh, &b->scaled_styles[k], err);
+      if (status == NS_OK && params->colors == NS_COLORS_MATCH_STYLE)
+        ns_color_map_apply (&b->style_colors[k], b->scaled_styles[k].rgb, (size_t) sw * sh);
     }
   if (status == NS_OK)
     status = make_region_planes (b, styles, layout, params->keep_strength, width, height, err);
@@ -642,6 +647,8 @@ prepare_scale (stylize_buffers *b, const ns_image *content, const ns_style *styl
       if (params->init == NS_INIT_STYLE &&
           (status = image_resized (styles[0].image, width, height, &stretched_style, err)) != NS_OK)
         return status;
+      if (params->init == NS_INIT_STYLE && params->colors == NS_COLORS_MATCH_STYLE)
+        ns_color_map_apply (&b->style_colors[0], stretched_style.rgb, (size_t) width * height);
       initialise (params, &b->scaled_content, &stretched_style, b->x);
       free (stretched_style.rgb);
     }
@@ -830,8 +837,10 @@ plan_run (const ns_weights *weights, const ns_params *params, const ns_image *co
         status = ns_error_set (err, NS_ERROR_NOMEM, "%dx%d needs %.0f MiB", plans[s].width,
                                plans[s].height, making / 1048576.0);
     }
-  /* at the end: the result in planar form, made from x (which then goes),
-   * then as an image, with the content's planar copy again to keep colours */
+  /* at the end: the result in planar form, made from x (which then goes);
+   * the colour step's scratch (histograms), or for luminance the content's
+   * planar copy, held until the result is an image ("match-style" maps the
+   * scaled styles in place: nothing) */
   if (status == NS_OK)
     {
       const scale_plan *last = &plans[*scales - 1];
@@ -841,8 +850,14 @@ plan_run (const ns_weights *weights, const ns_params *params, const ns_image *co
                            planar_bytes (last->width, last->height) +
                                ns_resize_scratch_bytes (3, last->width, last->height,
                                                         content->width, content->height);
-      const size_t image = image_bytes (content) + (params->keep_colors ? result : 0);
-      const size_t end = inputs + result + (x > image ? x : image);
+      const size_t pixels = (size_t) content->width * content->height;
+      const size_t colors = params->colors == NS_COLORS_HISTOGRAM ?
+                                ns_match_histograms_bytes (pixels) :
+                                0;
+      const size_t image = image_bytes (content) +
+                           (params->colors == NS_COLORS_LUMINANCE ? result : 0);
+      const size_t after = colors > image ? colors : image;
+      const size_t end = inputs + result + (x > after ? x : after);
       if (end > budget)
         status = ns_error_set (err, NS_ERROR_NOMEM, "the result needs %.0f MiB", end / 1048576.0);
     }
@@ -965,6 +980,12 @@ ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns
     work_total += scale_work (&plans[s], iterations[s]);
   stylize_buffers b;
   memset (&b, 0, sizeof b);
+  if (params->colors == NS_COLORS_MATCH_STYLE)
+    for (int k = 0; k < style_count; k++)
+      ns_color_map_matching (styles[k].image->data, styles[k].image->channels,
+                             (size_t) styles[k].image->width * styles[k].image->height,
+                             content->data, content->channels,
+                             (size_t) content->width * content->height, &b.style_colors[k]);
   float *final_rgb = NULL;
   int stopped = 0;
 
@@ -1066,10 +1087,12 @@ ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns
       b.x = NULL;
     }
   planar_image original = { 0 };
-  if (status == NS_OK && params->keep_colors)
-    status = planar_from_image (content, &original, err);
-  if (status == NS_OK && params->keep_colors)
-    ns_keep_content_colors (final_rgb, original.rgb, (size_t) content->width * content->height);
+  const size_t pixels = (size_t) content->width * content->height;
+  if (status == NS_OK && params->colors == NS_COLORS_LUMINANCE &&
+      (status = planar_from_image (content, &original, err)) == NS_OK)
+    ns_keep_content_colors (final_rgb, original.rgb, pixels);
+  if (status == NS_OK && params->colors == NS_COLORS_HISTOGRAM)
+    status = ns_match_histograms (final_rgb, content->data, content->channels, pixels, err);
   if (status == NS_OK)
     status = ns_image_alloc (result, content->width, content->height, content->channels, err);
   if (status == NS_OK)

@@ -125,7 +125,7 @@ $scheme_prelude
                   #:content-weight 2 #:style-weight 3 #:learning-rate 0.03
                   #:iterations 3 #:max-size 48 #:weights-file "$weights"
                   #:optimizer "adam" #:layer-set "seed"
-                  #:multi-scale #t #:min-scale-size 32 #:keep-colors #f
+                  #:multi-scale #t #:min-scale-size 32 #:colors "histogram"
                   #:style-scale 0.8 #:tv-weight 0.01 #:init "noise" #:seed 5
                   #:style-layer-weight-1 1 #:style-layer-weight-2 0.5
                   #:style-layer-weight-3 1 #:style-layer-weight-4 2
@@ -136,10 +136,12 @@ $scheme_prelude
 (export-layer result2 "$out/result-file-style.pam")
 
 ; 3. With a selection (an ellipse over the content's transparent corner):
-;    the result covers the selection's bounds, masked by it.
+;    the result covers the selection's bounds, masked by it.  A script of
+;    0.1 still says #:keep-colors (now #:colors "luminance").
 (gimp-image-select-ellipse img CHANNEL-OP-REPLACE 40 4 40 30)
 (define result3 (plug-in-neural-style #:image img #:drawables (vector content)
-                  #:style-layer style #:optimizer "adam" #:iterations 2 #:max-size 48))
+                  #:style-layer style #:optimizer "adam" #:iterations 2 #:max-size 48
+                  #:keep-colors #t))
 (gimp-selection-none img)
 (report "selection" result3 img)
 (count-layers "after-selection" img)

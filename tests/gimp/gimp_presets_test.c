@@ -284,8 +284,8 @@ test_user_presets (void)
   g_object_set (config, "style-layer", layer, "style-file", file, "weights-file", file,
                 "style-source", "file", "content-weight", 2.5, "style-weight", 7.0, "learning-rate",
                 0.001, "iterations", 321, "optimizer", "adam", "layer-set", "block-last",
-                "max-size", 384, "multi-scale", FALSE, "min-scale-size", 64, "keep-colors", TRUE,
-                "style-scale", 0.75, "tv-weight", 0.005, "init", "noise", "seed", 42,
+                "max-size", 384, "multi-scale", FALSE, "min-scale-size", 64, "colors",
+                "match-style", "style-scale", 0.75, "tv-weight", 0.005, "init", "noise", "seed", 42,
                 "style-layer-weight-3", 0.25, NULL);
 
   preset = neural_style_preset_new_from_config (name, G_OBJECT (config));
@@ -306,6 +306,8 @@ test_user_presets (void)
   g_test_message ("preset file:\n%s", contents);
   g_assert_nonnull (strstr (contents, "(iterations 321)"));
   g_assert_nonnull (strstr (contents, "(optimizer \"adam\")"));
+  g_assert_nonnull (strstr (contents, "(colors \"match-style\")"));
+  g_assert_null (strstr (contents, "keep-colors"));
   g_assert_null (strstr (contents, "style-layer "));
   g_assert_null (strstr (contents, "style-file"));
   g_assert_null (strstr (contents, "weights-file"));
@@ -1025,6 +1027,58 @@ test_old_layer_set_name (void)
   g_free (dir);
 }
 
+/* A preset saved by 0.1 says "(keep-colors yes)" or "(keep-colors no)":
+ * it loads as colors "luminance" or "style", with no warning; anything
+ * else there is refused. */
+static void
+test_old_keep_colors (void)
+{
+  static const struct
+  {
+    const gchar *text;
+    const gchar *colors; /* NULL: refused */
+  } cases[] = {
+    { "(name \"Old\")\n(keep-colors yes)\n", "luminance" },
+    { "(name \"Old\")\n(keep-colors true)\n", "luminance" },
+    { "(name \"Old\")\n(colors \"histogram\")\n(keep-colors no)\n", "style" },
+    { "(name \"Old\")\n(keep-colors maybe)\n", NULL },
+    { "(name \"Old\")\n(keep-colors \"luminance\")\n", NULL },
+  };
+  gchar *dir = g_dir_make_tmp ("neural-style-old-preset-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "old" NEURAL_STYLE_PRESET_SUFFIX, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      NeuralStylePreset *preset;
+      GError *error = NULL;
+      gchar *warning = NULL;
+      gchar *colors = NULL;
+
+      g_assert_true (g_file_set_contents (path, cases[i].text, -1, NULL));
+      preset = neural_style_preset_load (path, FALSE, &warning, &error);
+      if (!cases[i].colors)
+        {
+          g_assert_null (preset);
+          g_assert_nonnull (error);
+          g_test_message ("refused: %s", error->message);
+          g_assert_nonnull (strstr (error->message, "keep-colors"));
+          g_clear_error (&error);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_null (warning);
+      g_object_get (preset, "colors", &colors, NULL);
+      g_assert_cmpstr (colors, ==, cases[i].colors);
+      g_free (colors);
+      g_object_unref (preset);
+    }
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
 static void
 test_translated_names (void)
 {
@@ -1079,6 +1133,7 @@ main (int argc, char **argv)
   g_test_add_func ("/presets/save-read-only", test_save_read_only);
   g_test_add_func ("/presets/save-full", test_save_full);
   g_test_add_func ("/presets/old-layer-set-name", test_old_layer_set_name);
+  g_test_add_func ("/presets/old-keep-colors", test_old_keep_colors);
   g_test_add_func ("/presets/translated-names", test_translated_names);
   status = g_test_run ();
 

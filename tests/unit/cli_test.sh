@@ -34,7 +34,7 @@ cd "$work" || exit 1
 
 "$cli" --help >"$work/help" 2>&1; status=$?
 check "--help exits 0 and lists every option" \
-  bash -c "[ $status -eq 0 ] && grep -q -- --optimizer '$work/help' && grep -q -- --keep-colors '$work/help' && grep -q -- --style-blend '$work/help' && grep -q -- --seed '$work/help' && grep -q -- --style-region '$work/help' && grep -q -- --keep-region '$work/help' && grep -q -- --keep-strength '$work/help'"
+  bash -c "[ $status -eq 0 ] && grep -q -- --optimizer '$work/help' && grep -q -- '--colors style|luminance|match-style|histogram' '$work/help' && grep -q -- 'the older --keep-colors is --colors luminance' '$work/help' && grep -q -- --style-blend '$work/help' && grep -q -- --seed '$work/help' && grep -q -- --style-region '$work/help' && grep -q -- --keep-region '$work/help' && grep -q -- --keep-strength '$work/help'"
 
 "$cli" --content a.png --out b.png >"$work/out" 2>&1; status=$?
 check "no style: exit 2 with the usage" bash -c "[ $status -eq 2 ] && grep -q usage '$work/out'"
@@ -87,6 +87,21 @@ check "an unknown optimiser: exit 2" bash -c "[ $status -eq 2 ] && grep -q 'does
   --size 64 --min-scale 32 --single-scale --style-layer-weights 1,2,3,4,5 >"$work/out" 2>&1; status=$?
 check "old spellings (--layers seed, --size, --min-scale, --single-scale, --style-layer-weights) still parse" \
   bash -c "[ $status -eq 1 ] && grep -q 'none.safetensors' '$work/out'"
+
+for colors in style luminance match-style histogram; do
+  "$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out c.png \
+    --colors "$colors" >"$work/out" 2>&1; status=$?
+  check "--colors $colors parses (the run stops at the missing weights)" \
+    bash -c "[ $status -eq 1 ] && grep -q 'none.safetensors' '$work/out'"
+done
+"$cli" --content a.png --style b.png --out c.png --colors sepia >"$work/out" 2>&1; status=$?
+check "an unknown colour choice: exit 2" bash -c "[ $status -eq 2 ] && grep -q 'colors does not know \"sepia\"' '$work/out'"
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out c.png --keep-colors \
+  >"$work/out" 2>&1; status=$?
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out c.png --no-keep-colors \
+  >>"$work/out" 2>&1; status2=$?
+check "the older --keep-colors and --no-keep-colors still parse" \
+  bash -c "[ $status -eq 1 ] && [ $status2 -eq 1 ] && [ \$(grep -c 'none.safetensors' '$work/out') -eq 2 ]"
 
 "$cli" --content a.png --style b.png --out c.png --layer-set seeds >"$work/out" 2>&1; status=$?
 check "an unknown layer set: exit 2" bash -c "[ $status -eq 2 ] && grep -q 'does not know \"seeds\"' '$work/out'"
@@ -172,8 +187,8 @@ samples=${NEURAL_STYLE_TEST_SAMPLES:-}
 if [ -f "$weights" ] && [ -f "$samples/tubingen.jpg" ]; then
   "$cli" --weights "$weights" --content "$samples/tubingen.jpg" --style "$samples/the_scream.jpg" \
     --style "$samples/starry_night.jpg" --style-blend 0.3,0.7 --out "$work/out.png" --size 64 \
-    --iterations 5 --keep-colors >"$work/out" 2>"$work/err"; status=$?
-  check "a real run writes a PNG of the content's size (two styles, keep colours)" \
+    --iterations 5 --colors match-style >"$work/out" 2>"$work/err"; status=$?
+  check "a real run writes a PNG of the content's size (two styles, their colours matched to the content)" \
     bash -c "[ $status -eq 0 ] && [ \"\$(head -c 8 '$work/out.png' | od -An -tx1 | tr -d ' ')\" = 89504e470d0a1a0a ] && grep -q 'done: 1 scales, 5 iterations' '$work/out' && grep -q 'scale 1/1' '$work/err'"
   python3 -c "import struct,sys; d=open('$work/out.png','rb').read(24); w,h=struct.unpack('>II',d[16:24]); sys.exit(0 if (w,h)==(1024,768) else 1)"
   check "the PNG is 1024x768 like tubingen.jpg" [ $? -eq 0 ]

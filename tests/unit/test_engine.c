@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's controls with synthetic weights: L-BFGS (Rosenbrock and the
- * style objective), layer sets, the multi-scale schedule, keep colours,
+ * style objective), layer sets, the multi-scale schedule, colour control,
  * style blends and scale, initialisations, TV, seeds and reproducibility,
  * stop/cancel and bad arguments. */
 #include <math.h>
@@ -11,6 +11,7 @@
 #include "color_transfer.h"
 #include "lbfgs_minimize.h"
 #include "neural_style.h"
+#include "ns_settings.h"
 #include "objective.h"
 #include "synthetic_weights.h"
 #include "tap.h"
@@ -285,6 +286,99 @@ identical (const ns_image *a, const ns_image *b)
          memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
 }
 
+/* colors "histogram": each channel of the result holds exactly the
+ * content's values (sorted, they are equal), and it is not the painting
+ * as painted (painted). */
+static int
+compare_float_values (const void *a, const void *b)
+{
+  const float x = *(const float *) a, y = *(const float *) b;
+  return (x > y) - (x < y);
+}
+
+static void
+test_colors_histogram (const ns_weights *weights, const ns_image *content, const ns_image *style,
+                       const ns_image *painted)
+{
+  ns_params p = quick_params ();
+  p.colors = NS_COLORS_HISTOGRAM;
+  ns_image b = { 0 };
+  ns_error err = { 0 };
+  const ns_status status = stylize (weights, content, style, &p, NULL, &b, &err);
+  const size_t pixels = (size_t) content->width * content->height;
+  float *mine = malloc (sizeof (float) * pixels), *theirs = malloc (sizeof (float) * pixels);
+  int equal = status == NS_OK, alpha_kept = status == NS_OK;
+  double changed = 0.0;
+  for (int c = 0; c < 3 && status == NS_OK; c++)
+    {
+      for (size_t i = 0; i < pixels; i++)
+        {
+          mine[i] = b.data[i * 4 + c];
+          theirs[i] = content->data[i * 4 + c];
+          changed = fmax (changed, fabs (b.data[i * 4 + c] - painted->data[i * 4 + c]));
+        }
+      qsort (mine, pixels, sizeof (float), compare_float_values);
+      qsort (theirs, pixels, sizeof (float), compare_float_values);
+      equal = equal && memcmp (mine, theirs, sizeof (float) * pixels) == 0;
+    }
+  for (size_t i = 0; alpha_kept && i < pixels; i++)
+    alpha_kept = b.data[i * 4 + 3] == content->data[i * 4 + 3];
+  tap_check (equal && alpha_kept && changed > 1e-3,
+             "colors histogram: each channel's sorted values are the content's, alpha kept, "
+             "%.3f at most from the painting as painted (%s)",
+             changed, status == NS_OK ? "ran" : err.message);
+  free (mine);
+  free (theirs);
+  ns_image_clear (&b);
+}
+
+/* colors "match-style": the same bits as painting, as painted, with the
+ * style recoloured beforehand by the colour map of its full size (here
+ * the style is worked at its own size, so the engine maps exactly that
+ * image); and the map changed the style. */
+static void
+test_colors_match_style (const ns_weights *weights, const ns_image *content, const ns_image *style,
+                         const ns_image *painted)
+{
+  ns_params p = quick_params ();
+  ns_image b = { 0 }, c = { 0 }, recoloured = { 0 };
+  ns_error err = { 0 };
+  int sw = 0, sh = 0;
+  ns_style_working_size (&p, style->width, style->height, p.max_size, &sw, &sh, NULL);
+  const size_t pixels = (size_t) style->width * style->height;
+  ns_color_map map;
+  ns_color_map_matching (style->data, style->channels, pixels, content->data, content->channels,
+                         (size_t) content->width * content->height, &map);
+  float *planar = malloc (sizeof (float) * 3 * pixels);
+  ns_image_alloc (&recoloured, style->width, style->height, style->channels, NULL);
+  for (size_t i = 0; i < pixels; i++)
+    for (int k = 0; k < 3; k++)
+      planar[k * pixels + i] = style->data[i * style->channels + k];
+  ns_color_map_apply (&map, planar, pixels);
+  double recolouring = 0.0;
+  for (size_t i = 0; i < pixels; i++)
+    for (int k = 0; k < style->channels; k++)
+      {
+        const float v = k < 3 ? planar[k * pixels + i] : style->data[i * style->channels + k];
+        recoloured.data[i * style->channels + k] = v;
+        recolouring = fmax (recolouring, fabs (v - style->data[i * style->channels + k]));
+      }
+  p.colors = NS_COLORS_MATCH_STYLE;
+  const ns_status status = stylize (weights, content, style, &p, NULL, &b, &err);
+  p.colors = NS_COLORS_STYLE;
+  stylize (weights, content, &recoloured, &p, NULL, &c, &err);
+  tap_check (status == NS_OK && sw == style->width && sh == style->height && identical (&b, &c),
+             "colors match-style: the same result as painting the style recoloured beforehand");
+  tap_check (recolouring > 0.01 && !identical (&b, painted),
+             "colors match-style: the map moved the style's colours by up to %.3f, and the "
+             "result is not the painting as painted",
+             recolouring);
+  free (planar);
+  ns_image_clear (&b);
+  ns_image_clear (&c);
+  ns_image_clear (&recoloured);
+}
+
 /* Every image Adam's run reports (the image after each step) and its loss
  * (measured before the step); STOP at the first report whose loss is above
  * the lowest so far (from the fifth on), or after limit reports. */
@@ -538,10 +632,10 @@ test_stylize_controls (const ns_weights *weights)
   ns_image_clear (&b);
   p.init = NS_INIT_CONTENT;
 
-  /* keep colours: the result takes the content's chroma */
-  p.keep_colors = 1;
+  /* colors "luminance": the result takes the content's chroma */
+  p.colors = NS_COLORS_LUMINANCE;
   stylize (weights, &content, &style, &p, NULL, &b, &err);
-  p.keep_colors = 0;
+  p.colors = NS_COLORS_STYLE;
   float *pa = malloc (sizeof (float) * 3 * 72 * 56), *pb = malloc (sizeof (float) * 3 * 72 * 56),
         *pc = malloc (sizeof (float) * 3 * 72 * 56);
   for (int i = 0; i < 72 * 56; i++)
@@ -567,7 +661,7 @@ test_stylize_controls (const ns_weights *weights)
     }
   char what[700];
   snprintf (what, sizeof what,
-            "keep colours: chroma off the content by %.2e per value (%.2e without)",
+            "colors luminance: chroma off the content by %.2e per value (%.2e as painted)",
             moved_b / (3 * 72 * 56), moved_a / (3 * 72 * 56));
   check (moved_b < 0.1 * moved_a && moved_b / (3 * 72 * 56) < 2e-3, what);
   free (pa);
@@ -576,6 +670,17 @@ test_stylize_controls (const ns_weights *weights)
   free (chroma_a);
   free (chroma_b);
   ns_image_clear (&b);
+
+  const ns_setting_former *former = ns_setting_former_find ("keep-colors");
+  ns_params defaults;
+  ns_params_init (&defaults);
+  check (former && defaults.colors == NS_COLORS_STYLE &&
+             ns_setting_former_choice (former, 1)->value == NS_COLORS_LUMINANCE &&
+             ns_setting_former_choice (former, 0)->value == NS_COLORS_STYLE,
+         "colors: \"style\" by default; the older keep-colors true is \"luminance\", false "
+         "\"style\"");
+  test_colors_histogram (weights, &content, &style, &a);
+  test_colors_match_style (weights, &content, &style, &a);
 
   /* style blends: (1, 0) is the first style alone; (0.5, 0.5) is neither */
   const ns_style first_only[2] = { { &style, 1.0, NULL }, { &other_style, 0.0, NULL } };
