@@ -180,7 +180,7 @@ add_style_arguments (GimpProcedure *procedure)
         }
 
       name = neural_style_style_property (n, "in-region");
-      gimp_procedure_add_boolean_aux_argument (procedure, name, _ ("_Limit to a region"),
+      gimp_procedure_add_boolean_aux_argument (procedure, name, _ ("Limit to _a region"),
                                                _ ("Paint this style only in a channel of the "
                                                   "image: a saved selection or a layer mask"),
                                                FALSE, G_PARAM_READWRITE);

@@ -110,9 +110,9 @@ shot "$dialog" dialog
 
 # --- 1b. A second style with a region chooser ---------------------------------
 # Alt+2: the "Style 2" page; Alt+F: its source, Down: "A layer" (the
-# suggested style2); Alt+L: "Limit to a region" (the suggested channel
+# suggested style2); Alt+A: "Limit to a region" (the suggested channel
 # "sky").  Then the first page is shown again.
-keys "$dialog" alt+2 alt+f Down alt+l
+keys "$dialog" alt+2 alt+f Down alt+a
 sleep 1
 shot "$dialog" dialog-styles
 keys "$dialog" alt+1
