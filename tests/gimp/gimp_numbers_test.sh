@@ -116,7 +116,7 @@ check "gimp-console-3.0 ran the batch to its end" grep -q "^BATCH-END" "$log"
 for tag in $(printf '%s\n' "${!expect[@]}" | sort -t'#' -k2 -n); do
   name=${tag%%#*}
   outcome=$(sed -n "s/^BAD $tag \\(failed\\|succeeded\\)$/\\1/p" "$log" | head -n 1)
-  message=$(grep -m 1 -F "ERROR $tag " "$log" | cut -d' ' -f3-)
+  message=$(error_line "$log" "$tag" | cut -d' ' -f3-)
   # Past every check of the value, the call stops at the missing weights.
   if [ "$outcome" = failed ] && grep -qF "no-such-weights.safetensors' does not exist" <<<"$message"; then
     outcome=passed

@@ -284,14 +284,7 @@ check "three styles: with A's blend 8 the colours are nearer A's than with C's (
 check "three styles: with C's blend 8 the colours are nearer C's than with A's ($(fig c-heavy all_c) < $(fig a-heavy all_c))" \
   less "$(fig c-heavy all_c)" "$(fig a-heavy all_c)"
 
-# error_of TAG: the ERROR line of TAG, joined again where a plug-in's
-# "Broken pipe" warning at its exit landed in the middle of it.
-error_of () {
-  awk -v tag="ERROR $1 " '
-    /^\([a-z-]+:[0-9]+\): LibGimp-WARNING .*Broken pipe$/ { next }
-    index($0, tag) == 1 { text = $0; open = ($0 ~ /\("/ && $0 !~ /\)$/); if (!open) { print text; exit }; next }
-    open { text = text $0; if ($0 ~ /\)$/) { print text; exit } }' "$log"
-}
+error_of () { error_line "$log" "$1"; }
 check_bad () {  # check_bad TAG EXPECTED-MESSAGE
   check "bad call $1 fails" grep -q "^BAD $1 failed" "$log"
   check "bad call $1 reports: $2" grep -qF -- "$2" <(error_of "$1")
