@@ -60,8 +60,9 @@ typedef enum
 typedef struct
 {
   /* Loss weights.  Each term is relative to its target (see core/losses.h),
-   * so they mean the same at any size; the default alpha 1, beta 3 paints
-   * the style strongly and keeps the content recognisable. */
+   * so they mean the same at any size; the default alpha 1, beta 1 is the
+   * strongest style at which the objects of every content of the weight
+   * sheet stay recognisable (docs/weight-sheet.md). */
   double content_weight; /* alpha */
   double style_weight;   /* beta */
   double tv_weight;      /* total variation: smooths pixel noise; 0 = off */

@@ -73,7 +73,7 @@ const ns_setting ns_settings[] = {
     N_ ("How strongly the result keeps the shapes of your layer.  Only its ratio to the "
         "style weight matters: raise it to keep more of the original"),
     NS_SETTING_GROUP_MAIN, 3, 0.1, 1.0 },
-  { "style-weight", NS_SETTING_DOUBLE, FIELD (style_weight), 3.0, 0.0, 1.0e9, NULL,
+  { "style-weight", NS_SETTING_DOUBLE, FIELD (style_weight), 1.0, 0.0, 1.0e9, NULL,
     N_ ("Style _weight (β)"),
     N_ ("How strongly the result takes the textures and colours of the style picture.  1 "
         "balances it with a content weight of 1; raise it for a stronger style"),

@@ -216,7 +216,7 @@ test_shipped (void)
   g_assert_cmpstr (optimizer, ==, "adam");
   g_assert_cmpstr (layer_set, ==, "block-last");
   g_assert_cmpfloat_with_epsilon (learning_rate, 0.02, 1e-12);
-  g_assert_cmpfloat_with_epsilon (style_weight, 3.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (style_weight, 1.0, 1e-12);
   g_free (optimizer);
   g_free (layer_set);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Quality with the real VGG19 weights (../shared; skipped without):
  *  - tubingen x starry_night at 384 px with default settings: the final style
- *    loss is at most 5% of the content image's (both measured at 384 px),
+ *    loss is at most 12% of the content image's (both measured at 384 px;
+ *    8.8% at the default beta 1, 5% was the bound at the former beta 3),
  *    and the content loss is below that of a pure style reconstruction
  *    (noise init, alpha 0);
  *  - scale-free weights: the same settings at 128 and 256 px end with the
@@ -121,10 +122,10 @@ main (void)
                                            styled.last.height);
   snprintf (what, sizeof what,
             "default settings at 384 px (%d scales, %d iterations): style loss "
-            "%.4g -> %.4g = %.1f%% of the content image's (at most 5%%)",
+            "%.4g -> %.4g = %.1f%% of the content image's (at most 12%%)",
             styled.last.scales, styled.reports, start, styled.last.style_loss,
             100.0 * styled.last.style_loss / start);
-  check (start > 0 && styled.last.style_loss <= 0.05 * start, what);
+  check (start > 0 && styled.last.style_loss <= 0.12 * start, what);
   if (image_save_png ("quality-tubingen-starry-384.png", &result, &err) == NS_OK)
     tap_note ("wrote quality-tubingen-starry-384.png for eyeballing");
   ns_image_clear (&result);
