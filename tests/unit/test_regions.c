@@ -6,7 +6,9 @@
  *    Gram statistics end closer to its own style's than to the other's;
  *  - a disc of tubingen kept (keep-strength 10) changes less than the same
  *    disc in the same run without it.
- * Figures are printed; the pictures are written for eyeballing.  Without
+ * Figures are printed; the pictures are written for eyeballing, and side by
+ * side in regions-sheet.png (the content, the two region runs, the run
+ * without and with the disc kept, the disc outlined).  Without
  * the weights or samples the test reports itself skipped. */
 #include <math.h>
 #include <stdio.h>
@@ -49,6 +51,58 @@ static int
 in_disc (int x, int y, int width, int height)
 {
   return hypot (x - 0.7 * width, y - 0.55 * height) < 0.18 * height;
+}
+
+/* The pictures of the runs, side by side. */
+#define SHEET_CELLS 5
+#define SHEET_GAP 4
+typedef struct
+{
+  ns_image cells[SHEET_CELLS];
+  int count;
+} picture_sheet;
+
+/* Takes image into the sheet (image is left empty), or clears it when the
+ * sheet is full. */
+static void
+sheet_take (picture_sheet *sheet, ns_image *image)
+{
+  if (sheet->count < SHEET_CELLS)
+    sheet->cells[sheet->count++] = *image;
+  else
+    ns_image_clear (image);
+  memset (image, 0, sizeof *image);
+}
+
+/* Writes the sheet's pictures in a row on white, and frees them. */
+static void
+sheet_write (picture_sheet *sheet, const char *path)
+{
+  int width = 0, height = 0;
+  for (int i = 0; i < sheet->count; i++)
+    {
+      width += sheet->cells[i].width + (i ? SHEET_GAP : 0);
+      if (sheet->cells[i].height > height)
+        height = sheet->cells[i].height;
+    }
+  ns_image canvas;
+  ns_error err;
+  if (sheet->count > 0 && ns_image_alloc (&canvas, width, height, 3, &err) == NS_OK)
+    {
+      for (size_t i = 0; i < (size_t) width * height * 3; i++)
+        canvas.data[i] = 1.0f;
+      for (int i = 0, left = 0; i < sheet->count; left += sheet->cells[i].width + SHEET_GAP, i++)
+        for (int y = 0; y < sheet->cells[i].height; y++)
+          memcpy (canvas.data + ((size_t) y * width + left) * 3,
+                  sheet->cells[i].data + (size_t) y * sheet->cells[i].width * 3,
+                  sizeof (float) * 3 * sheet->cells[i].width);
+      if (image_save_png (path, &canvas, &err) == NS_OK)
+        tap_note ("wrote %s", path);
+      ns_image_clear (&canvas);
+    }
+  for (int i = 0; i < sheet->count; i++)
+    ns_image_clear (&sheet->cells[i]);
+  sheet->count = 0;
 }
 
 /* planar RGB of rows [y0, y1) of an image, resized so that its longest
@@ -170,7 +224,8 @@ run (const ns_weights *weights, const ns_image *content, const ns_image *keep,
  * nearer its own style's. */
 static void
 test_two_regions (const ns_weights *weights, const ns_image *content, const ns_image *top_style,
-                  const char *top_name, const ns_image *bottom_style, const char *bottom_name)
+                  const char *top_name, const ns_image *bottom_style, const char *bottom_name,
+                  picture_sheet *sheet)
 {
   ns_image top, bottom, result = { 0 };
   ns_error err;
@@ -209,14 +264,31 @@ test_two_regions (const ns_weights *weights, const ns_image *content, const ns_i
   tap_check (bottom_own < bottom_other,
              "%s above, %s below: the bottom part is nearer %s (%.4g < %.4g)", top_name,
              bottom_name, bottom_name, bottom_own, bottom_other);
-  ns_image_clear (&result);
+  sheet_take (sheet, &result);
   ns_image_clear (&top);
   ns_image_clear (&bottom);
 }
 
+/* Marks the kept disc's edge in white dots, for the sheet. */
+static void
+outline_disc (ns_image *image)
+{
+  for (int y = 1; y + 1 < image->height; y++)
+    for (int x = 1; x + 1 < image->width; x++)
+      if (in_disc (x, y, image->width, image->height) &&
+          !(in_disc (x - 1, y, image->width, image->height) &&
+            in_disc (x + 1, y, image->width, image->height) &&
+            in_disc (x, y - 1, image->width, image->height) &&
+            in_disc (x, y + 1, image->width, image->height)) &&
+          (x + y) % 3 == 0)
+        for (int c = 0; c < 3; c++)
+          image->data[((size_t) y * image->width + x) * 3 + c] = 1.0f;
+}
+
 /* A disc kept changes less than in the same run without it. */
 static void
-test_keep (const ns_weights *weights, const ns_image *content, const ns_image *style)
+test_keep (const ns_weights *weights, const ns_image *content, const ns_image *style,
+           picture_sheet *sheet)
 {
   ns_image keep, plain = { 0 }, kept = { 0 };
   ns_error err;
@@ -247,6 +319,9 @@ test_keep (const ns_weights *weights, const ns_image *content, const ns_image *s
       tap_check (kept_out > 0.7 * plain_out,
                  "outside it the picture is still painted (change %.4f vs %.4f without)", kept_out,
                  plain_out);
+      outline_disc (&kept);
+      sheet_take (sheet, &plain);
+      sheet_take (sheet, &kept);
     }
   ns_image_clear (&plain);
   ns_image_clear (&kept);
@@ -284,9 +359,17 @@ main (void)
       tap_check (0, "%s", err.message);
       return tap_done ();
     }
-  test_two_regions (&weights, &content, &starry, "starry_night", &scream, "the_scream");
-  test_two_regions (&weights, &content, &scream, "the_scream", &starry, "starry_night");
-  test_keep (&weights, &content, &starry);
+  picture_sheet sheet = { .count = 0 };
+  ns_image content_cell;
+  if (ns_image_alloc (&content_cell, content.width, content.height, 3, &err) == NS_OK)
+    {
+      memcpy (content_cell.data, content.data, sizeof (float) * 3 * content.width * content.height);
+      sheet_take (&sheet, &content_cell);
+    }
+  test_two_regions (&weights, &content, &starry, "starry_night", &scream, "the_scream", &sheet);
+  test_two_regions (&weights, &content, &scream, "the_scream", &starry, "starry_night", &sheet);
+  test_keep (&weights, &content, &starry, &sheet);
+  sheet_write (&sheet, "regions-sheet.png");
 
   ns_image_clear (&photo);
   ns_image_clear (&content);
