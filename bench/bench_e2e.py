@@ -39,12 +39,12 @@ def timed(command, log_path):
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.monotonic() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
     with open(log_path) as log:
         output = log.read()
-    if process.returncode != 0:
+    if code != 0:
         sys.stderr.write(output[-2000:])
-        raise SystemExit(f"bench: {shlex.join(command)} failed ({process.returncode})")
+        raise SystemExit(f"bench: {shlex.join(command)} failed ({code})")
     return seconds, usage.ru_maxrss / 1024.0, output
 
 
