@@ -70,7 +70,7 @@ typedef struct
   ns_layer_set layer_set;
   ns_optimizer optimizer;
   double learning_rate; /* Adam's step, in image units ([0,1] per channel) */
-  int iterations;       /* at the first (coarsest) scale; later scales take fewer */
+  int iterations;       /* at every scale */
   int max_size;         /* working size: longest side in pixels; 0 = the content's size */
   int multi_scale;      /* coarse to fine, from about min_scale_size up to max_size */
   int min_scale_size;   /* longest side of the coarsest scale */

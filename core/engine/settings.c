@@ -84,10 +84,10 @@ const ns_setting ns_settings[] = {
     N_ ("How far each Adam step may change a colour (0 to 1 is the whole range): larger is "
         "faster but noisier.  Only used by the Adam optimiser"),
     NS_SETTING_GROUP_MAIN, 4, 0.001, 0.01 },
-  { "iterations", NS_SETTING_INT, FIELD (iterations), 100, 1, NS_MAX_ITERATIONS, NULL,
+  { "iterations", NS_SETTING_INT, FIELD (iterations), 35, 1, NS_MAX_ITERATIONS, NULL,
     N_ ("I_terations"),
-    N_ ("How many improvement steps to take at the first scale (later, finer scales take "
-        "fewer).  More steps give a more finished painting and take longer"),
+    N_ ("How many improvement steps each scale takes.  More steps give a more finished "
+        "painting and take longer"),
     NS_SETTING_GROUP_MAIN, 0, 10.0, 100.0 },
   { "max-size", NS_SETTING_INT, FIELD (max_size), 512, 0, NS_MAX_WORKING_SIZE, NULL,
     N_ ("Wor_king size"),

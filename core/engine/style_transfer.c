@@ -23,10 +23,11 @@
 /* Below this the deepest layers shrink to a pixel or two and lose all meaning. */
 #define MIN_WORKING_SIDE 32
 #define MAX_SCALES 16
-/* Each scale is sqrt(2) larger than the one before and takes 0.7 times its
- * iterations, but never fewer than a quarter of the first scale's. */
-#define SCALE_STEP 1.4142135623730951
-#define SCALE_ITERATION_DECAY 0.7
+/* Each scale is twice as large as the one before, and every scale takes the
+ * same number of iterations: the last scale's decide the final loss, and a
+ * coarse scale's result loses its fine strokes to the upsampling anyway
+ * (docs/performance.md). */
+#define SCALE_STEP 2.0
 /* L-BFGS keeps this many correction pairs, fewer when they would exceed
  * LBFGS_HISTORY_BYTES (its history is 2 * memory * pixels * 3 doubles) or
  * the memory budget, and never fewer than LBFGS_LEAST_MEMORY: a scale
@@ -128,12 +129,10 @@ ns_scale_schedule (const ns_params *params, int content_width, int content_heigh
       scale_sizes[count++] = (int) lround (s);
   scale_sizes[count++] = final;
 
-  const int floor_iterations = (params->iterations + 3) / 4;
   for (int k = 0; k < count && k < max_scales; k++)
     {
       sizes[k] = scale_sizes[k];
-      int n = (int) lround (params->iterations * pow (SCALE_ITERATION_DECAY, k));
-      iterations[k] = n > floor_iterations ? n : floor_iterations;
+      iterations[k] = params->iterations;
     }
   return count < max_scales ? count : max_scales;
 }

@@ -19,21 +19,12 @@
  * scales, which run the most iterations (docs/performance.md). */
 #define WINOGRAD_KEEP_PAIRS (512 * 512)
 
-/* With tile 2, the backward pass of the convs up to this many channel
- * pairs runs as F(4x4, 3x3), with its own transformed weights (the deeper
- * convs' would cost more memory than they save time: docs/performance.md).
- * Its rounding (4 times F(2x2)'s) only moves the gradient by as much: the
- * ReLU and pool masks it passes through are the forward pass's.
- * The forward pass keeps F(2x2): its rounding would decide near-ties of
- * those masks (see winograd.h). */
-#define WINOGRAD_BACKWARD_F4_PAIRS (256 * 256)
-
 void
 ns_vgg19_net_options_init (ns_vgg19_net_options *options)
 {
   options->keep = NS_VGG19_KEEP_ALL;
-  /* F(2x2, 3x3) computes as exactly as an sgemm; F(4x4, 3x3) is faster and
-   * about 5 times less exact (see winograd.h) */
+  /* F(2x2, 3x3) computes as exactly as PyTorch; F(4x4, 3x3) is faster and
+   * several times less exact (see winograd.h) */
   options->winograd_tile = 2;
 }
 
@@ -97,7 +88,6 @@ typedef struct
   size_t mask_words[NS_VGG19_CONV_COUNT];        /* convs not kept */
   int transient_slot[NS_VGG19_CONV_COUNT];       /* where a conv not kept writes, or -1 */
   int keep_winograd[NS_VGG19_CONV_COUNT];
-  int backward_tile[NS_VGG19_CONV_COUNT];
   size_t pooled_floats, transient_floats[2], gradient_floats[2], scratch_floats;
   size_t winograd_kept_floats, winograd_buffer_floats;
 } ns_vgg19_plan;
@@ -145,11 +135,9 @@ ns_vgg19_plan_sizes (ns_vgg19_plan *plan, int conv_count, int height, int width,
 
       /* conv1_1 runs forward as a lowered sgemm (see ns_vgg19_net_forward),
        * the others and every backward conv as Winograd */
-      const int tile_b = tile == 2 && in_ch * out_ch <= WINOGRAD_BACKWARD_F4_PAIRS ? 4 : tile;
-      plan->backward_tile[i] = tile_b;
-      size_t scratch =
-          ns_winograd_scratch_floats (tile_b, out_ch, in_ch, h, w,
-                                      ns_winograd_block_rows (tile_b, out_ch, in_ch, h, w), threads);
+      size_t scratch = ns_winograd_scratch_floats (tile, out_ch, in_ch, h, w,
+                                                   ns_winograd_block_rows (tile, out_ch, in_ch, h, w),
+                                                   threads);
       if (i == 0)
         {
           /* lowering a few rows at a time is as fast as all at once */
@@ -171,8 +159,6 @@ ns_vgg19_plan_sizes (ns_vgg19_plan *plan, int conv_count, int height, int width,
 
       const size_t u = ns_winograd_weight_floats (tile, in_ch, out_ch);
       plan->keep_winograd[i] = in_ch * out_ch <= WINOGRAD_KEEP_PAIRS;
-      if (tile_b != tile)
-        plan->winograd_kept_floats += ns_winograd_weight_floats (tile_b, in_ch, out_ch);
       if (plan->keep_winograd[i])
         plan->winograd_kept_floats += u;
       else if (u > plan->winograd_buffer_floats)
@@ -295,17 +281,6 @@ ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_c
           net->mask[i] = malloc (sizeof (uint64_t) * plan.mask_words[i]);
           ok = ok && net->mask[i];
         }
-      net->backward_tile[i] = plan.backward_tile[i];
-      if (plan.backward_tile[i] != tile)
-        {
-          net->winograd_backward_weights[i] =
-              alloc_floats (ns_winograd_weight_floats (plan.backward_tile[i], conv->in_channels,
-                                                       conv->out_channels),
-                            &ok);
-          if (ok)
-            ns_winograd_transform_weights (plan.backward_tile[i], conv->weight, conv->out_channels,
-                                           conv->in_channels, net->winograd_backward_weights[i]);
-        }
       if (plan.keep_winograd[i])
         {
           net->winograd_weights[i] =
@@ -344,7 +319,6 @@ ns_vgg19_net_clear (ns_vgg19_net *net)
       free (net->activation[i]);
       free (net->mask[i]);
       free (net->winograd_weights[i]);
-      free (net->winograd_backward_weights[i]);
     }
   free (net->input);
   free (net->pooled);
@@ -563,16 +537,15 @@ ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradien
        * backward pass has applied already. */
       if (!a && !pool_after (i, net->conv_count))
         apply_mask (grad, conv->out_channels, h, w, net->mask[i]);
-      const int tile_b = net->backward_tile[i];
-      const float *u_b = net->winograd_backward_weights[i] ? net->winograd_backward_weights[i] :
-                                                             winograd_weights_of (net, i);
+      const int tile = net->winograd_tile;
+      const float *u = winograd_weights_of (net, i);
       float *swap;
       if (backward_in_place (i))
-        ns_winograd_conv_input_gradient (tile_b, grad, a, conv->out_channels, h, w, u_b,
+        ns_winograd_conv_input_gradient (tile, grad, a, conv->out_channels, h, w, u,
                                          conv->in_channels, grad, net->scratch, net->scratch_floats);
       else
         {
-          ns_winograd_conv_input_gradient (tile_b, grad, a, conv->out_channels, h, w, u_b,
+          ns_winograd_conv_input_gradient (tile, grad, a, conv->out_channels, h, w, u,
                                            conv->in_channels, spare, net->scratch,
                                            net->scratch_floats);
           swap = grad;

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* VGG19's convolutional part, run forward and backward to its input for one
  * image size.  Only input gradients are computed, never weight gradients.
- * The 3x3 convolutions run as Winograd F(2x2, 3x3) or F(4x4, 3x3)
- * (winograd.h; with F(2x2) the backward pass of the convs of up to 256
- * channels runs as F(4x4): see vgg19_net.c), conv1_1's forward pass as a
- * lowered sgemm; all buffers are planned and allocated once, at init. */
+ * The 3x3 convolutions run as Winograd F(2x2, 3x3) or F(4x4, 3x3), forward
+ * and backward alike (winograd.h), conv1_1's forward pass as a lowered
+ * sgemm; all buffers are planned and allocated once, at init. */
 #ifndef VGG19_NET_H
 #define VGG19_NET_H
 
@@ -55,10 +54,8 @@ typedef struct
   float *gradient[2];                           /* ping-pong buffers of the backward pass */
   int winograd_tile;                            /* 2 or 4: see winograd.h */
   float *winograd_weights[NS_VGG19_CONV_COUNT]; /* transformed weights kept, or NULL */
-  int backward_tile[NS_VGG19_CONV_COUNT];       /* the tile conv i's backward pass runs with */
-  float *winograd_backward_weights[NS_VGG19_CONV_COUNT]; /* its own weights for it, or NULL */
-  float *winograd_buffer;                                /* the others', made when needed */
-  int winograd_buffer_layer; /* whose transformed weights it holds, or -1 */
+  float *winograd_buffer;                       /* the others', made when needed */
+  int winograd_buffer_layer;                    /* whose transformed weights it holds, or -1 */
   float *scratch;
   size_t scratch_floats;
 } ns_vgg19_net;

@@ -41,6 +41,11 @@ typedef struct
  * the stride of a row.) */
 #define WINOGRAD_PANEL 8
 
+/* The micro-kernel sums the channels in runs of this many (a multiple of
+ * WINOGRAD_PANEL) and adds the runs' sums: one running sum over 256 or 512
+ * channels lost twice PyTorch's accuracy by conv5_4 (docs/performance.md). */
+#define WINOGRAD_SUM_RUN 64
+
 static inline size_t
 winograd_panel_index (int columns, int row, int column)
 {

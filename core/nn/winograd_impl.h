@@ -138,6 +138,22 @@ WG (store_bits) (uint64_t *mask_row, int x0, int valid, const VI *row, int count
     }
 }
 
+/* c's rows (r < rows, kv vectors each) = acc's, plus c's own when `add`;
+ * acc is cleared. */
+static inline __attribute__ ((always_inline)) void
+WG (add_rows) (VF acc[WG_R][3], float *c, ptrdiff_t ldc, int kv, int rows, int add)
+{
+  _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++) if (r < rows)
+      _Pragma ("GCC unroll 3") for (int u = 0; u < 3; u++) if (u < kv)
+  {
+    VF sum = acc[r][u];
+    if (add)
+      sum += LOADU (c + r * ldc + u * WG_VL);
+    STOREU (c + r * ldc + u * WG_VL, sum);
+    acc[r][u] = (VF) { 0 };
+  }
+}
+
 /* c[r * ldc + t] = sum_k A(r, k) b[k * ldb + t] for r < WG_R, t < kv * VL,
  * with A(r, k) = a[r * rs + (k / P) * kp + (k % P) * ks], P = WINOGRAD_PANEL
  * (the transformed weights' panels, read along or across: see gemm_panels);
@@ -151,8 +167,14 @@ WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, ptrdiff_t 
   _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++) ar[r] = a + (r < rows ? r : 0) * rs;
   _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++)
       _Pragma ("GCC unroll 3") for (int u = 0; u < 3; u++) acc[r][u] = (VF) { 0 };
+  int stored = 0; /* c holds the sum of the runs before */
   for (int k0 = 0; k0 < k_count; k0 += WINOGRAD_PANEL)
     {
+      if (k0 > 0 && k0 % WINOGRAD_SUM_RUN == 0)
+        {
+          WG (add_rows) (acc, c, ldc, kv, rows, stored);
+          stored = 1;
+        }
       const ptrdiff_t panel = (ptrdiff_t) (k0 / WINOGRAD_PANEL) * kp;
       const int k_end = k_count - k0 < WINOGRAD_PANEL ? k_count - k0 : WINOGRAD_PANEL;
       for (int k = 0; k < k_end; k++)
@@ -167,9 +189,7 @@ WG (kernel) (int k_count, const float *a, ptrdiff_t rs, ptrdiff_t ks, ptrdiff_t 
           }
         }
     }
-  _Pragma ("GCC unroll 16") for (int r = 0; r < WG_R; r++) if (r < rows)
-      _Pragma ("GCC unroll 3") for (int u = 0; u < 3; u++) if (u < kv)
-          STOREU (c + r * ldc + u * WG_VL, acc[r][u]);
+  WG (add_rows) (acc, c, ldc, kv, rows, stored);
 }
 
 /* Rows of the GEMM one work item computes. */

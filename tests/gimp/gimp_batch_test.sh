@@ -404,7 +404,7 @@ folder_function=$(sed -n '/^(define (neural-style-folder /,/^    (file-glob patt
 check "README.md has the folder script" test -n "$folder_function"
 read -r -d '' folder_script <<SCM
 (script-fu-use-v3)
-${folder_function//#:iterations 100 #:max-size 512/#:iterations 2 #:max-size 32 #:optimizer \"adam\"}
+${folder_function//#:iterations 35 #:max-size 512/#:iterations 2 #:max-size 32 #:optimizer \"adam\"}
 (neural-style-folder "$work/photos/*.pam" "$work/styled" "$work/style.png")
 (display "FOLDER-END\n")
 SCM

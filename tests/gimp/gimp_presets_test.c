@@ -235,14 +235,14 @@ test_shipped (void)
   g_object_get (find_preset (list, "High quality"), "max-size", &max_size, "iterations",
                 &iterations, "multi-scale", &multi_scale, NULL);
   g_assert_cmpint (max_size, ==, 1024);
-  g_assert_cmpint (iterations, ==, 200);
+  g_assert_cmpint (iterations, ==, 60);
   g_assert_true (multi_scale);
 
   /* Applying one sets the config to it. */
   neural_style_preset_apply (find_preset (list, "High quality"), G_OBJECT (config));
   g_object_get (config, "max-size", &max_size, "iterations", &iterations, NULL);
   g_assert_cmpint (max_size, ==, 1024);
-  g_assert_cmpint (iterations, ==, 200);
+  g_assert_cmpint (iterations, ==, 60);
   g_assert_true (neural_style_preset_matches (find_preset (list, "High quality"), G_OBJECT (config)));
   g_assert_false (
       neural_style_preset_matches (find_preset (list, "Paper (L-BFGS)"), G_OBJECT (config)));

@@ -36,9 +36,9 @@ mkdir -p "$out"
 
 # README's function, verbatim but for faster settings that paint from noise
 # (the colours then come from the styles alone).
-regions_function=$(sed -n '/^(define (neural-style-two-regions /,/^                          #:iterations 100 #:max-size 512)))$/p' "$source_root/README.md")
+regions_function=$(sed -n '/^(define (neural-style-two-regions /,/^                          #:iterations 35 #:max-size 512)))$/p' "$source_root/README.md")
 fast='#:iterations 40 #:max-size 64 #:multi-scale #f #:init "noise" #:content-weight 0.01 #:style-weight 10'
-regions_function=${regions_function//#:iterations 100 #:max-size 512/$fast}
+regions_function=${regions_function//#:iterations 35 #:max-size 512/$fast}
 # The settings every other styled run here uses.
 settings=$fast
 
