@@ -167,19 +167,19 @@ finished_runs () {
   grep -c "neural-style-DEBUG: .*finished after" "$log"
 }
 # menu_run PHASE: runs the filter on the phase's image as a user does:
-# from the action search, with the "High quality" preset (the fourth: 200
+# from the action search, with the "High quality" preset (the fourth: 60
 # iterations, long enough to act in), OK; waits for a few iterations.
 menu_run () {
   local dialog runs iterating
   runs=$(finished_runs)
-  iterating=$(grep -c "neural-style-DEBUG: .* iteration [5-9]/200 " "$log")
+  iterating=$(grep -c "neural-style-DEBUG: .* iteration [3-9]/60 " "$log")
   action "$1" "^$1\\.xcf" "Neural Style" || return 1
   dialog=$(wait_window '^Neural Style$' 30) || return 1
   sleep 1
   keys "$dialog" alt+p Up Up Up Up Down Down Down alt+o
   wait_window '^Neural Style Progress$' 60 >/dev/null || return 1
   for _ in $(seq 240); do
-    [ "$(grep -c "neural-style-DEBUG: .* iteration [5-9]/200 " "$log")" -gt "$iterating" ] &&
+    [ "$(grep -c "neural-style-DEBUG: .* iteration [3-9]/60 " "$log")" -gt "$iterating" ] &&
       [ "$(grep -c "neural-style-DEBUG: .*finished after" "$log")" -eq "$runs" ] && return 0
     sleep 0.25
   done
