@@ -11,8 +11,8 @@ loss term, dLoss/dx, and 10 Adam steps (torch.optim.Adam) from the
 content, each from the engine's image before it.  Each quantity's error is
 measured against float64; the engine's may be at most RATIO times float32
 PyTorch's own, plus FLOOR_ULPS float32 units of the quantity's largest
-value (what rounding the result alone costs; PyTorch is sometimes that
-exact by luck), whichever instruction set the engine's kernels use.
+value (a few roundings of the result: PyTorch is sometimes that exact by
+luck), whichever instruction set the engine's kernels use.
 PyTorch's float32 error is one draw of its roundings, so it is taken as
 the RMS over ORDERINGS computations that sum the same products in other
 orders (the network's channels permuted).  The 10 Adam steps free-running
