@@ -16,7 +16,7 @@
 /* The transformed weights of convs up to this many channel pairs are
  * kept; larger ones would be made again before each use.  Keeping them all
  * costs less memory than remaking them costs time, most at the coarse
- * scales, which run the most iterations (docs/performance.md). */
+ * scales (docs/performance.md). */
 #define WINOGRAD_KEEP_PAIRS (512 * 512)
 
 void
