@@ -215,18 +215,19 @@ class Objective:
         return out, content, style, tv, ALPHA * content + BETA * style + TV * tv
 
 
+def float64_array(values):
+    return np.asarray(values.detach() if torch.is_tensor(values) else values, np.float64)
+
+
 def relative_error(ours, reference):
     """max |difference| / max |reference|: a tensor's error in units of its largest value."""
-    ours = np.asarray(ours.detach() if torch.is_tensor(ours) else ours, np.float64)
-    reference = np.asarray(reference.detach() if torch.is_tensor(reference) else reference, np.float64)
+    ours, reference = float64_array(ours), float64_array(reference)
     scale = np.abs(reference).max()
     return float(np.abs(ours - reference).max() / (scale if scale > 0 else 1.0))
 
 
 def rms_difference(a, b):
-    a = np.asarray(a.detach() if torch.is_tensor(a) else a, np.float64)
-    b = np.asarray(b.detach() if torch.is_tensor(b) else b, np.float64)
-    return float(np.sqrt(((a - b) ** 2).mean()))
+    return float(np.sqrt(((float64_array(a) - float64_array(b)) ** 2).mean()))
 
 
 results = []
@@ -272,30 +273,30 @@ def compute(dtype, weights, layer_set, content, style, x, decisions, step_decisi
     # of this computation's own gradients along that path), so that every
     # step is compared; then the same 10 steps free-running, each with the
     # decisions the engine took at its own image of that step.
-    image = content.clone().requires_grad_(True)
-    adam = torch.optim.Adam([image], lr=ADAM_LR)
-    previous, q["Adam steps"] = content, []
-    for k in range(ADAM_STEPS):
-        with torch.no_grad():
-            image.copy_(previous)
-        adam.zero_grad()
-        objective.terms(image, step_decisions[k])[4].backward()
-        adam.step()
-        with torch.no_grad():
-            image.clamp_(0, 1)
-        q["Adam steps"].append(image.detach().clone())
-        previous = engine_steps[k].to(dtype)
-
-    image = content.clone().requires_grad_(True)
-    adam = torch.optim.Adam([image], lr=ADAM_LR)
-    for k in range(ADAM_STEPS):
-        adam.zero_grad()
-        objective.terms(image, step_decisions[k])[4].backward()
-        adam.step()
-        with torch.no_grad():
-            image.clamp_(0, 1)
-    q["free-running Adam"] = image.detach()
+    q["Adam steps"] = adam_path(objective, content, step_decisions,
+                                [content] + [e.to(dtype) for e in engine_steps[:-1]])
+    q["free-running Adam"] = adam_path(objective, content, step_decisions)[-1]
     return objective, q
+
+
+def adam_path(objective, content, step_decisions, starts=None):
+    """The image after each of the Adam steps from content (clamped to
+    [0,1] after each, as the engine does); with starts, step k starts from
+    starts[k] instead of the image step k-1 made."""
+    image = content.clone().requires_grad_(True)
+    adam = torch.optim.Adam([image], lr=ADAM_LR)
+    path = []
+    for k, decisions in enumerate(step_decisions):
+        if starts is not None:
+            with torch.no_grad():
+                image.copy_(starts[k])
+        adam.zero_grad()
+        objective.terms(image, decisions)[4].backward()
+        adam.step()
+        with torch.no_grad():
+            image.clamp_(0, 1)
+        path.append(image.detach().clone())
+    return path
 
 
 def run(dump, layer_set, directory):
@@ -413,20 +414,17 @@ def run(dump, layer_set, directory):
     # the decisions the reference took from the engine are legitimate:
     # each one that float64 takes otherwise lies at its kink
     kinks = {"count": 0, "worst": 0.0}
+    weights64 = [(wt.double(), b.double()) for wt, b in weights]
     for d, image in [(decisions, x.double())] + [
             (step_decisions[k], content.double() if k == 0 else engine_steps[k - 1])
             for k in range(ADAM_STEPS)]:
-        count, worst = kinks_taken_differently(reference_weights(weights), image, conv_count, d)
+        count, worst = kinks_taken_differently(weights64, image, conv_count, d)
         kinks["count"] += count
         kinks["worst"] = max(kinks["worst"], worst)
     tap(kinks["worst"] <= KINK_MARGIN,
         f"{layer_set}: every ReLU and pool decision of the engine's that float64 takes otherwise "
         f"({kinks['count']} in {1 + ADAM_STEPS} evaluations) lies within {kinks['worst']:.1e} "
         f"of its kink (tolerance {KINK_MARGIN:.0e})")
-
-
-def reference_weights(weights):
-    return [(wt.double(), b.double()) for wt, b in weights]
 
 
 def main():
