@@ -6,9 +6,10 @@
  * matrices of x there, the loss terms, dLoss/dx, and the images of 10 Adam
  * steps of ns_stylize from the content: after each step (c_adam_stepK.f32,
  * planar RGB) and its result (c_adam10.f32, interleaved RGB), and the ReLU
- * outputs at the image each step starts from (c_stepK_reluI.f32, K from 0):
- * they hold the engine's decisions (which ReLUs pass, which value each max
- * pool takes), which the test makes its reference follow. */
+ * outputs and dLoss/dx at the image each step starts from (c_stepK_reluI.f32,
+ * c_stepK_gradient.f32, K from 0): the ReLU outputs hold the engine's
+ * decisions (which ReLUs pass, which value each max pool takes), which the
+ * test makes its reference follow; the gradient is the one the step used. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,8 +185,9 @@ main (int argc, char **argv)
     }
   write_floats (dir, "c_adam10.f32", result.data, (size_t) w * h * 3);
 
-  /* the ReLU outputs at the image each Adam step started from: the same
-   * kernels on the same image decide as the driver's evaluation did */
+  /* the ReLU outputs and the gradient at the image each Adam step started
+   * from: the same kernels on the same image compute what the driver's
+   * evaluation did */
   for (int k = 0; k < ADAM_STEPS; k++)
     {
       float *start = content;
@@ -197,6 +199,8 @@ main (int argc, char **argv)
       ns_objective_evaluate (&obj, start, gradient);
       snprintf (name, sizeof name, "c_step%d_relu", k);
       write_relus (dir, name, &obj);
+      snprintf (name, sizeof name, "c_step%d_gradient.f32", k);
+      write_floats (dir, name, gradient, n);
       if (start != content)
         free (start);
     }
