@@ -4,17 +4,76 @@
  * from the engine's settings table (include/ns_settings.h).
  * neural-style convert-weights IN OUT makes the small weights file that
  * neural-style-get-weights installs. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "image_io.h"
 #include "neural_style.h"
 #include "ns_settings.h"
+
+/* The signal (SIGINT, SIGTERM) that asked the run to stop, or 0.  The one
+ * piece of global state here, and unavoidably so: a signal handler can
+ * reach nothing else, and may only set a volatile sig_atomic_t (the
+ * progress callback reads it). */
+static volatile sig_atomic_t stop_signal = 0;
+
+/* The first signal asks the run to stop after the step under way (the
+ * progress callback answers Stop) and keep its result; a second one ends
+ * the process at once, as the signal's default does.  Only
+ * async-signal-safe calls: write, signal, raise. */
+static void
+on_stop_signal (int signal_number)
+{
+  static const char stopping[] = "\nneural-style: stopping after the step under way to write "
+                                 "the result so far (again to end at once)\n";
+  static const char ending[] = "\nneural-style: ended at once, nothing written\n";
+  const int saved_errno = errno;
+  if (stop_signal)
+    {
+      if (write (STDERR_FILENO, ending, sizeof ending - 1) < 0)
+        {
+          /* nothing to do: the process ends */
+        }
+      signal (signal_number, SIG_DFL);
+      raise (signal_number);
+    }
+  else
+    {
+      stop_signal = signal_number;
+      if (write (STDERR_FILENO, stopping, sizeof stopping - 1) < 0)
+        {
+          /* the stop goes on without the notice */
+        }
+    }
+  errno = saved_errno;
+}
+
+/* SIGINT and SIGTERM to on_stop_signal, for the run; not where they were
+ * ignored when the process started (a background job of a script, nohup):
+ * whoever ignored them meant it. */
+static void
+catch_stop_signals (void)
+{
+  static const int signals[] = { SIGINT, SIGTERM };
+  for (size_t k = 0; k < sizeof signals / sizeof signals[0]; k++)
+    {
+      struct sigaction action, old;
+      if (sigaction (signals[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        continue;
+      memset (&action, 0, sizeof action);
+      action.sa_handler = on_stop_signal;
+      sigemptyset (&action.sa_mask);
+      sigaction (signals[k], &action, NULL);
+    }
+}
 
 typedef struct
 {
@@ -53,6 +112,9 @@ static ns_progress_reply
 show_progress (const ns_progress *progress, void *user_data)
 {
   cli_progress *state = user_data;
+  /* after the notice on_stop_signal wrote, no more progress line */
+  if (stop_signal)
+    return NS_PROGRESS_STOP;
   if (progress->tile == 0)
     {
       if (state->evaluations++ == 0)
@@ -127,7 +189,9 @@ static const struct
                          "the content); styles without one paint the rest" },
   [OPT_KEEP_REGION] = { "keep-region", required_argument,
                         "MASK  a region whose shapes are kept (--keep-strength): white inside" },
-  [OPT_OUT] = { "out", required_argument, "OUT.png  where the result goes" },
+  [OPT_OUT] = { "out", required_argument,
+                "OUT.png  where the result goes (a JPEG when named .jpg or .jpeg); an existing "
+                "file is replaced, the --content one too when it is named" },
   [OPT_LAYER_WEIGHTS] = { "style-layer-weights",
                           required_argument, "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
   [OPT_BLEND] = { "style-blend", required_argument,
@@ -257,8 +321,13 @@ usage (FILE *out)
             print_wrapped (out, text, 6);
           }
     }
-  fprintf (out, "PNG and JPEG inputs; the output is a PNG.  The last line on stdout reports\n"
-                "the first and last losses and the time taken.\n");
+  fprintf (out, "PNG and JPEG inputs (RGB, grey or CMYK).  The output's folder is checked\n"
+                "before the run; the picture is written to a file beside it and renamed, so\n"
+                "OUT is never left half written: when it cannot be written at the end (a full\n"
+                "disk) the picture goes to $TMPDIR (else /tmp), named in the message.  Ctrl-C\n"
+                "(or SIGTERM) stops after the step under way and writes the result so far\n"
+                "(exit status 130, or 143); a second one ends at once.  The last line on\n"
+                "stdout reports the first and last losses and the time taken.\n");
 }
 
 /* A setting's number: the whole text must be one, finite or not (the
@@ -374,6 +443,22 @@ is_regular_file (const char *path)
 {
   struct stat info;
   return stat (path, &info) == 0 && S_ISREG (info.st_mode);
+}
+
+/* Writes the result to path; when that fails at the end (a full disk),
+ * to a new file in $TMPDIR rather than lose it, the message naming it. */
+static ns_status
+save_result (const char *path, const ns_image *result, ns_error *err)
+{
+  ns_status status = image_save (path, result, err);
+  if (status == NS_OK)
+    return NS_OK;
+  char fallback[4096];
+  ns_error also;
+  const ns_error first = *err;
+  if (image_save_fallback (path, result, fallback, sizeof fallback, &also) == NS_OK)
+    return ns_error_set (err, status, "%s; the picture is in %s instead", first.message, fallback);
+  return ns_error_set (err, status, "%s, %s: the picture is lost", first.message, also.message);
 }
 
 /* ---- neural-style convert-weights ---- */
@@ -653,7 +738,11 @@ main (int argc, char **argv)
   ns_style styles[NS_MAX_STYLES];
   int code = 1;
   ns_status status = ns_params_check (&params, &err);
-  /* the images first: a wrong one is found before 80 MB of weights are read */
+  /* what can be checked before the run, cheapest first: the output's
+   * folder; the images before 80 MB of weights are read; the memory plan
+   * is the engine's first step */
+  if (status == NS_OK)
+    status = image_check_output (out_path, &err);
   if (status == NS_OK)
     status = image_load (content_path, &content, &err);
   for (int k = 0; k < style_count && status == NS_OK; k++)
@@ -670,11 +759,27 @@ main (int argc, char **argv)
     status = ns_weights_load (&weights, weights_path, ns_conv_count_needed (&params), &err);
   clock_gettime (CLOCK_MONOTONIC, &state.start);
   if (status == NS_OK)
-    status = ns_stylize_keeping (&weights, &content, keep_path ? &keep : NULL, styles, style_count,
-                                 &params, show_progress, &state, &result, &err);
+    {
+      catch_stop_signals ();
+      status = ns_stylize_keeping (&weights, &content, keep_path ? &keep : NULL, styles,
+                                   style_count, &params, show_progress, &state, &result, &err);
+    }
+  /* a run stopped mid-line leaves the progress line open (a signal's
+   * notice has ended it already) */
+  if (state.line_length > 0 && !stop_signal)
+    fputc ('\n', stderr);
   if (status == NS_OK)
-    status = image_save_png (out_path, &result, &err);
-  if (status == NS_OK)
+    status = save_result (out_path, &result, &err);
+  if (status == NS_OK && stop_signal)
+    {
+      fprintf (stderr,
+               "neural-style: stopped by %s at scale %d/%d, iteration %d/%d: wrote the result so "
+               "far, %dx%d, to %s\n",
+               stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", state.last.scale, state.last.scales,
+               state.last.iteration, state.last.iterations, result.width, result.height, out_path);
+      code = 128 + stop_signal;
+    }
+  else if (status == NS_OK)
     {
       printf ("done: %d scales, %d iterations in %.2f s; loss %.6g -> %.6g, "
               "content %.6g -> %.6g, style %.6g -> %.6g\n",

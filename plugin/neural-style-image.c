@@ -82,6 +82,22 @@ neural_style_read_style_file (GFile *file, const Babl *format, ns_image *image, 
       return FALSE;
     }
 
+  /* A folder or a file without read permission, said as such before
+   * GIMP's loaders guess at it. */
+  {
+    GError *why = NULL;
+    GFileInputStream *stream = g_file_read (file, NULL, &why);
+
+    if (!stream)
+      {
+        g_set_error (error, GIMP_PLUG_IN_ERROR, 0, _ ("The style image file '%s' cannot be read: %s"),
+                     gimp_file_get_utf8_name (file), why->message);
+        g_error_free (why);
+        return FALSE;
+      }
+    g_object_unref (stream);
+  }
+
   style_image = gimp_file_load (GIMP_RUN_NONINTERACTIVE, file);
   if (!style_image)
     {

@@ -163,6 +163,9 @@ $scheme_prelude
 (try "missing-style-file" (lambda ()
   (plug-in-neural-style #:image img #:drawables (vector content)
     #:style-file "$work/no-such-style.png" #:iterations 1 #:max-size 32)))
+(try "folder-style-file" (lambda ()
+  (plug-in-neural-style #:image img #:drawables (vector content)
+    #:style-file "$work" #:iterations 1 #:max-size 32)))
 (define closed-img (gimp-image-new 32 32 RGB))
 (define closed-layer (gimp-layer-new closed-img "closed" 32 32 RGB-IMAGE 100 LAYER-MODE-NORMAL))
 (gimp-image-insert-layer closed-img closed-layer 0 0)
@@ -352,6 +355,7 @@ check_bad no-style "No style given: choose a style layer or a style image file."
 check_bad both-styles "Both a style layer and a style image file were given: choose only one of them."
 check_bad iterations-0 "value 0 out of range: 1 to 100000"
 check_bad missing-style-file "no-such-style.png' does not exist."
+check_bad folder-style-file "' cannot be read: "
 check_bad closed-image-style "for argument 'style-layer'"
 check_bad missing-weights "no-such-weights.safetensors' does not exist."
 check_bad broken-weights "broken-weights.safetensors"

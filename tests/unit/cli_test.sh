@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The command-line front end: usage, refusals with a clear message, and (with
+# The command-line front end: usage, refusals with a clear message; with
+# random weights the output's checks before the run, PNG and JPEG written
+# whole, a full disk's picture kept in $TMPDIR, CMYK JPEGs read; and (with
 # the real weights of ../shared) a small run that writes a PNG.
-#   cli_test.sh NEURAL_STYLE_EXECUTABLE
+#   cli_test.sh NEURAL_STYLE_EXECUTABLE WRITE_SYNTHETIC_WEIGHTS
 set -uo pipefail
 cli=$(readlink -f "$1")  # the test works in its own folder
+make_weights=$(readlink -f "$2")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=../common/tap.sh
@@ -181,6 +184,91 @@ fi
 printf '\377\330\377\340' >stub.jpg
 "$cli" --weights "$work/none.safetensors" --content stub.jpg --style b.png --out c.png >"$work/out" 2>&1; status=$?
 check "a 4-byte JPEG: exit 1 naming it" bash -c "[ $status -eq 1 ] && grep -q 'stub.jpg: not a readable JPEG' '$work/out'"
+
+# ---- the output, checked before the run and written whole (random weights) ----
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out /no/such/dir/x.png >"$work/out" 2>&1; status=$?
+check "--out in a missing folder: exit 1 before the weights are read, naming the folder" \
+  bash -c "[ $status -eq 1 ] && grep -qx 'neural-style: cannot write /no/such/dir/x.png: the folder /no/such/dir does not exist' '$work/out'"
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out "$work" >"$work/out" 2>&1; status=$?
+check "--out a folder: exit 1 saying so" \
+  bash -c "[ $status -eq 1 ] && grep -qx 'neural-style: cannot write $work: it is a folder' '$work/out'"
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --out a.png/x.png >"$work/out" 2>&1; status=$?
+check "--out under a file: exit 1 saying it is not a folder" \
+  bash -c "[ $status -eq 1 ] && grep -qx 'neural-style: cannot write a.png/x.png: a.png is not a folder' '$work/out'"
+check "--help says that --out replaces a file, the --content one too" \
+  grep -q 'the --content one too' "$work/help"
+
+# Mounts (a read-only folder, a full disk) need a mount namespace of our own.
+mkdir -p "$work/ro"
+can_mount=0
+if unshare -m sh -c "mount -t tmpfs -o ro tmpfs '$work/ro'" 2>/dev/null; then
+  can_mount=1
+fi
+if [ $can_mount -eq 1 ]; then
+  unshare -m sh -c "mount -t tmpfs -o ro tmpfs '$work/ro' && exec '$cli' --weights '$work/none.safetensors' --content a.png --style b.png --out '$work/ro/x.png'" >"$work/out" 2>&1; status=$?
+  check "--out in a read-only folder: exit 1 naming it and why" \
+    bash -c "[ $status -eq 1 ] && grep -qx 'neural-style: cannot write $work/ro/x.png: no file can be made in $work/ro (Read-only file system)' '$work/out'"
+else
+  tap_skip "a read-only folder (no mount namespace: needs root)"
+fi
+
+synthetic="$work/synthetic.safetensors"
+"$make_weights" "$synthetic"
+run=(--weights "$synthetic" --style b.png --size 64 --single-scale --iterations 2 --quiet)
+is_png () {  # is_png FILE WIDTH HEIGHT
+  python3 -c "import struct,sys,zlib; d=open(sys.argv[1],'rb').read(); w,h=struct.unpack('>II',d[16:24]); sys.exit(0 if d[:8]==b'\x89PNG\r\n\x1a\n' and (w,h)==(int(sys.argv[2]),int(sys.argv[3])) and d.endswith(b'IEND\xaeB\x60\x82') else 1)" "$@"
+}
+"$cli" "${run[@]}" --content noise.png --out run.png >"$work/out" 2>&1; status=$?
+check "a run writes a whole PNG of the content's size, nothing left beside it" \
+  bash -c "[ $status -eq 0 ] && grep -q 'done: 1 scales, 2 iterations' '$work/out' && [ -z \"\$(ls -a | grep tmp-)\" ]"
+is_png run.png 96 96
+check "run.png: a PNG, 96x96" [ $? -eq 0 ]
+"$cli" "${run[@]}" --content noise.png --out run.jpeg >"$work/out" 2>&1; status=$?
+check "--out run.jpeg writes a JPEG" \
+  bash -c "[ $status -eq 0 ] && [ \"\$(head -c 3 run.jpeg | od -An -tx1 | tr -d ' ')\" = ffd8ff ]"
+cp noise.png same.png
+"$cli" "${run[@]}" --content same.png --out same.png >"$work/out" 2>&1; status=$?
+is_png same.png 96 96; is=$?
+check "--content X --out X replaces X with the result, a 96x96 PNG" \
+  bash -c "[ $status -eq 0 ] && [ $is -eq 0 ] && ! cmp -s noise.png same.png"
+
+mkdir -p "$work/tmp"
+TMPDIR="$work/tmp" "$cli" "${run[@]}" --content noise.png --out /dev/full >"$work/out" 2>&1; status=$?
+kept=$(ls "$work/tmp")
+check "--out /dev/full: exit 1, the picture in \$TMPDIR, named" \
+  bash -c "[ $status -eq 1 ] && grep -qx 'neural-style: cannot write the PNG to /dev/full (No space left on device); the picture is in $work/tmp/$kept instead' '$work/out'"
+is_png "$work/tmp/$kept" 96 96
+check "the picture kept is a whole PNG, 96x96" [ $? -eq 0 ]
+rm -f "$work/tmp/"*
+if [ $can_mount -eq 1 ]; then
+  # A disk that fills during the run: 64 kB, an older out.png, the rest
+  # filled before the run starts (the check before it makes an empty file,
+  # which a full tmpfs still allows).
+  mkdir -p "$work/full"
+  unshare -m bash -c "mount -t tmpfs -o size=64k tmpfs '$work/full' && echo old >'$work/full/out.png' &&
+    { dd if=/dev/zero of='$work/full/fill' bs=1k 2>/dev/null; true; } &&
+    TMPDIR='$work/tmp' '$cli' ${run[*]} --content noise.png --out '$work/full/out.png' >'$work/out' 2>&1
+    echo \$? >'$work/status'; cat '$work/full/out.png' >'$work/kept'; ls -a '$work/full' >'$work/listing'"
+  kept=$(ls "$work/tmp")
+  check "a full disk: exit 1, out.png as it was, nothing left beside it, the picture in \$TMPDIR, named" \
+    bash -c "[ \"\$(cat '$work/status')\" = 1 ] && [ \"\$(cat '$work/kept')\" = old ] && ! grep -q tmp- '$work/listing' && grep -qx 'neural-style: cannot write the PNG to $work/full/out.png (No space left on device); the picture is in $work/tmp/$kept instead' '$work/out'"
+  is_png "$work/tmp/$kept" 96 96
+  check "the picture kept from the full disk is a whole PNG, 96x96" [ $? -eq 0 ]
+else
+  tap_skip "a full disk (mounting a small tmpfs needs root)"
+fi
+
+# CMYK JPEGs, as print shops write them (ImageMagick writes Adobe's
+# inverted CMYK); test_image_io.c checks the colours of each kind
+if command -v convert >/dev/null; then
+  convert -size 48x32 gradient:red-blue -colorspace CMYK -quality 90 cmyk.jpg
+  "$cli" "${run[@]}" --content cmyk.jpg --style cmyk.jpg --out cmyk.png >"$work/out" 2>&1; status=$?
+  is_png cmyk.png 48 32; is=$?
+  check "a CMYK JPEG ($(identify -format %r cmyk.jpg)) as content and style: a run writes a 48x32 PNG" \
+    bash -c "[ $status -eq 0 ] && [ $is -eq 0 ] && grep -q CMYK <(identify -format %r cmyk.jpg)"
+else
+  tap_skip "a CMYK JPEG (no ImageMagick convert to make one)"
+fi
 
 weights=${NEURAL_STYLE_TEST_WEIGHTS:-}
 samples=${NEURAL_STYLE_TEST_SAMPLES:-}

@@ -9,7 +9,6 @@
  *   test-weights-convert --real               $NEURAL_STYLE_TEST_WEIGHTS to F16
  * Files go to a folder made in the working directory (the build's) and are
  * deleted.  Reports TAP (tap.h). */
-#include <dirent.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
@@ -25,7 +24,7 @@
 #include "objective.h"
 #include "safetensors.h"
 #include "synthetic_weights.h"
-#include "tap.h"
+#include "test_util.h"
 
 static char temp_dir[256];
 
@@ -192,22 +191,6 @@ still_known (const char *path)
   const int same = bytes && size == sizeof known_bytes - 1 && memcmp (bytes, known_bytes, size) == 0;
   free (bytes);
   return same;
-}
-
-/* Files in temp_dir whose names hold ".tmp-" (a writer's leftovers). */
-static int
-count_temporaries (void)
-{
-  DIR *dir = opendir (temp_dir);
-  struct dirent *entry;
-  int count = 0;
-
-  if (!dir)
-    return -1;
-  while ((entry = readdir (dir)))
-    count += strstr (entry->d_name, ".tmp-") != NULL;
-  closedir (dir);
-  return count;
 }
 
 static unsigned long long
@@ -509,7 +492,7 @@ expect_refusal (const char *what, const char *in, const char *out, ns_weights_dt
   const ns_status status = ns_weights_convert (in, out, dtype, &err);
   tap_check (status == expected && strstr (err.message, word) &&
                  (!second_word || strstr (err.message, second_word)) && still_known (out) &&
-                 count_temporaries () == 0,
+                 count_leftovers (temp_dir) == 0,
              "%s: refused (status %d), naming %s%s%s, OUT unchanged, no temporary file: %s", what,
              (int) status, word, second_word ? " and " : "", second_word ? second_word : "",
              err.message);
@@ -637,7 +620,7 @@ test_synthetic (const char *cli)
     }
   else
     tap_skip ("a write that fails halfway (no file size limit to set)");
-  tap_check (count_temporaries () == 0, "no temporary file is left in the folder");
+  tap_check (count_leftovers (temp_dir) == 0, "no temporary file is left in the folder");
 
   /* the CLI: the same files, byte for byte */
   if (cli)
