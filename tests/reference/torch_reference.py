@@ -20,8 +20,8 @@ orders (the network's channels permuted).
 An Adam step is not held to that rule: its first steps move each pixel by
 about the learning rate times the sign of its gradient (m / (sqrt(v) + eps)
 with one gradient is g / (|g| + eps)), so where |g| is near eps (1e-8) a
-gradient error far inside dLoss/dx's bound moves the pixel by up to a step,
-and which pixel sits there depends on the path.  So the gradient at every
+gradient error far inside dLoss/dx's bound moves the pixel by a large part
+of a step, by as much as the kernels' roundings there make it.  So the gradient at every
 step's start is held to dLoss/dx's rule; Adam's own arithmetic is checked
 on the engine's gradients (half a float32 unit of the pixel, plus
 ADAM_ROUNDINGS units of the step); and each pixel after a step may differ
