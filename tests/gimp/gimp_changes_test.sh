@@ -153,8 +153,8 @@ action () {
   search=$(wait_window '^Search Actions$' 10) || return 1
   xdotool windowfocus --sync "$search"
   xdotool type --delay 60 "$3"
-  sleep 1
-  shot "$search" "$1-search"
+  # The results are in once the window stops changing.
+  shot_settled "$search" "$1-search"
   xdotool key Return
 }
 
@@ -178,11 +178,9 @@ after twice '^END twice' 120
 
 # --- deleted: the content layer, from the action search ------------------------
 running deleted && action deleted '^deleted\.xcf' "Delete Layer"
-sleep 1
-shot root deleted
+shot_settled root deleted
 after deleted '^END deleted' 120
-sleep 1
-shot root deleted-after
+shot_settled root deleted-after
 
 finished_runs () {
   grep -c "neural-style-DEBUG: .*finished after" "$log"
@@ -212,7 +210,6 @@ gimp_crashed=no
 # TODO line: GIMP 3.0.4 itself crashes at times after a call whose image
 # was closed during it (SIGSEGV in gimp-3.0, after the plug-in returned).
 gimp_survived () {
-  sleep 1
   if kill -0 "$gimp_pid" 2>/dev/null && ! grep -q "gimp-3.0: fatal error" "$log"; then
     return 0
   fi
@@ -237,18 +234,20 @@ if menu_run closed; then
     [ "$(finished_runs)" -gt "$runs_before" ] && break
     sleep 0.25
   done
+  # The result shown in a new image, or GIMP gone.
+  new_image=""
+  for _ in $(seq 160); do
+    new_image=$(xdotool search --name '^\*?\[Untitled\].* 1 layer' 2>/dev/null | head -n 1)
+    [ -n "$new_image" ] && break
+    kill -0 "$gimp_pid" 2>/dev/null || break
+    sleep 0.25
+  done
   if gimp_survived closed; then
-    new_image=""
-    for _ in $(seq 160); do
-      new_image=$(xdotool search --name '^\*?\[Untitled\].* 1 layer' 2>/dev/null | head -n 1)
-      [ -n "$new_image" ] && break
-      sleep 0.25
-    done
     [ -n "$new_image" ] || for w in $(xdotool search --name . 2>/dev/null); do
       tap_note "window: $(xdotool getwindowname "$w")"
     done
     check "closed: the result is shown in a new image of one layer" test -n "$new_image"
-    shot root closed-after
+    shot_settled root closed-after
   fi
 else
   tap_not_ok "closed: the filter ran from the menu"
@@ -261,8 +260,7 @@ elif menu_run quit; then
   win=$(wait_window '^quit\.xcf' 10) && keys "$win" ctrl+q
   # Images changed by the earlier runs are unsaved: GIMP asks first.
   if confirm=$(wait_window '^Quit GIMP$' 10); then
-    sleep 0.5
-    shot "$confirm" quit-confirm
+    shot_settled "$confirm" quit-confirm
     keys "$confirm" ctrl+d
   fi
 else

@@ -28,8 +28,13 @@
 #   wait_window NAME-REGEX SECONDS prints the id of a visible window so named
 #                                  (fails once GIMP, $gimp_pid, is gone);
 #   keys WINDOW KEY...             focuses the window, then presses the keys;
-#   shot WINDOW NAME               a screenshot, $artefacts/NAME.png (WINDOW
-#                                  root: the whole screen);
+#   shot_settled WINDOW NAME [BEFORE]
+#                                  a screenshot, $artefacts/NAME.png (WINDOW
+#                                  root: the whole screen), once the window
+#                                  differs from shot BEFORE and stopped
+#                                  changing;
+#   wait_window_gone NAME-REGEX SECONDS
+#                                  until no visible window is so named;
 #   wait_log PATTERN SECONDS       until a line of $log matches PATTERN.
 # Scheme helpers every script can use are in $scheme_prelude.
 
@@ -117,22 +122,36 @@ wait_window () {
   return 1
 }
 
+# X delivers the keys in order to the focused window: no pause between them.
 keys () {
   xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1"
-  sleep 0.3
   shift
-  local key
-  for key in "$@"; do
-    xdotool key --clearmodifiers "$key"
-    sleep 0.4
-  done
+  xdotool key --clearmodifiers "$@"
 }
 
-shot () {
-  local which=(-id "$1")
+# A window is drawn when two screenshots a quarter of a second apart are
+# alike; BEFORE (a shot's name) waits for a change from that shot first.
+# At most half a minute: then the last screenshot.
+shot_settled () {
+  local which=(-id "$1") previous="" current before=""
   [ "$1" = root ] && which=(-root)
-  xwd "${which[@]}" -silent > "$work/$2.xwd" && convert "xwd:$work/$2.xwd" "$artefacts/$2.png" &&
-    tap_note "screenshot: $artefacts/$2.png"
+  [ -n "${3:-}" ] && before=$(md5sum < "$work/$3.xwd")
+  for _ in $(seq 120); do
+    xwd "${which[@]}" -silent > "$work/$2.xwd" || break
+    current=$(md5sum < "$work/$2.xwd")
+    [ "$current" = "$previous" ] && [ "$current" != "$before" ] && break
+    previous=$current
+    sleep 0.25
+  done
+  convert "xwd:$work/$2.xwd" "$artefacts/$2.png" && tap_note "screenshot: $artefacts/$2.png"
+}
+
+wait_window_gone () {
+  for _ in $(seq $(( $2 * 4 ))); do
+    [ -z "$(xdotool search --onlyvisible --name "$1" 2>/dev/null)" ] && return 0
+    sleep 0.25
+  done
+  return 1
 }
 
 wait_log () {
