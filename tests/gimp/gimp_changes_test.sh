@@ -321,4 +321,5 @@ check "quit: no plug-in process is left" \
   check "no crash: GIMP and the plug-in printed no crash report" \
   bash -c '! grep -qiE "segmentation|crash|fatal error|core dumped|aborted" "$1"' _ "$log"
 check_no_plugin_warnings "$log"
+check_no_mnemonic_warnings "$log"
 finish "$log" 60

@@ -16,6 +16,7 @@
 #       gimp-console-3.0 in batch mode with a Script-Fu v3 script;
 #   check DESCRIPTION COMMAND...   one TAP line per check (tap_check);
 #   check_no_plugin_warnings LOG   no GLib/GTK warning from the plug-in in LOG;
+#   check_no_mnemonic_warnings LOG no mnemonic warning from GIMP's dialog code;
 #   layers TAG                     the count Scheme's (count-layers TAG img)
 #                                  printed into $log;
 #   finish [LOG [LINES]]           the TAP plan and the exit status (on a
@@ -171,6 +172,16 @@ layers () {
 check_no_plugin_warnings () {
   check "the plug-in printed no GLib/GTK warning or critical" \
     bash -c '! grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)" "$1" | grep -v "gimp_flush(): error: Broken pipe" | grep -q .' _ "$1"
+}
+
+# check_no_mnemonic_warnings LOG: GimpProcedureDialog found a mnemonic for
+# every widget it made, each its own (libgimp's gimpproceduredialog.c prints
+# "Procedure '…': duplicate mnemonic …", "… no mnemonic for property …").
+check_no_mnemonic_warnings () {
+  local found
+  found=$(grep -E "^Procedure '[^']*': (duplicate mnemonic|no mnemonic|[0-9]+ mnemonics)" "$1")
+  [ -n "$found" ] && tap_note "$found"
+  check "the dialog's mnemonics: GIMP warned of no duplicate and no missing one" test -z "$found"
 }
 
 # Random VGG19 convolutions in torchvision's naming (features.N.weight/bias,

@@ -24,8 +24,9 @@
 #      result layer;
 #   5. a second run cancelled from the progress window: no new layer;
 #   6. a repeated run (last values, no dialog): a new layer.
-# It fails on any GTK/GLib critical or warning of the plug-in, or any GTK
-# critical at all.  The PNGs and GIMP's log stay in BUILD_ROOT/artefacts/display/.
+# It fails on any GTK/GLib critical or warning of the plug-in, any GTK
+# critical at all, or any mnemonic GIMP's dialog code finds missing or taken
+# twice.  The PNGs and GIMP's log stay in BUILD_ROOT/artefacts/display/.
 # Exit status: 0 all passed, 1 a check failed, 77 skipped (no GIMP 3 GUI,
 # Xvfb, xdotool, xwd or ImageMagick).
 set -u
@@ -264,6 +265,7 @@ problems=$(grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)|Gtk-C
            grep -v "gimp_flush(): error: Broken pipe")
 [ -n "$problems" ] && tap_note "$problems"
 check "no GTK critical, and no warning or critical from the plug-in" test -z "$problems"
+check_no_mnemonic_warnings "$log"
 
 tap_note "$(ls "$artefacts")"
 finish "$log" 50
