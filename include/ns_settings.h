@@ -51,7 +51,7 @@ typedef struct
   double default_value;             /* a choice's: its enum value */
   double min, max;                  /* inclusive; unused for booleans and choices */
   const ns_setting_choice *choices; /* NS_SETTING_CHOICE: ends with a NULL nick */
-  const char *label;                /* with a GTK mnemonic ("_"), translatable */
+  const char *label;                /* translatable; a GTK mnemonic ("_") or none */
   const char *help;                 /* one paragraph, translatable */
   ns_setting_group group;
   int digits; /* a spin button's decimals, step and page */

@@ -284,7 +284,7 @@ neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                           "keep-strength, so the region keeps its shapes"),
                                        TRUE, G_PARAM_READWRITE);
   gimp_procedure_add_boolean_aux_argument (procedure, "keep-in-region",
-                                           _ ("Keep the _shapes of a region"),
+                                           _ ("Keep the s_hapes of a region"),
                                            _ ("Paint a region of the layer more lightly, so "
                                               "that faces, text or a logo stay as they are"),
                                            FALSE, G_PARAM_READWRITE);

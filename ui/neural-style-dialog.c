@@ -21,6 +21,14 @@
  * settings table (include/ns_settings.h).  The widgets are bound to the
  * procedure's config, so presets, "Reset" and GIMP's own saved settings all
  * work by changing the config.
+ *
+ * Mnemonics: GimpProcedureDialog wants one for every widget it makes, each
+ * different from the others and from its own buttons' (_Reset, _Cancel,
+ * _OK, _Load Saved Settings, _Save Settings), and warns otherwise.  The
+ * dialog has more controls than keys, so it makes some widgets itself:
+ * each style page's (the same keys on every page: GTK only activates the
+ * mnemonics of the page shown) and those of the settings whose label in
+ * the table has no mnemonic.
  */
 
 #include <string.h>
@@ -46,6 +54,12 @@ typedef struct
   /* each style's, by index n - 1 */
   GtkWidget *layer_choosers[NEURAL_STYLE_MAX_STYLES];
   GtkWidget *file_choosers[NEURAL_STYLE_MAX_STYLES];
+  GtkWidget *blends[NEURAL_STYLE_MAX_STYLES];
+  GtkWidget *in_regions[NEURAL_STYLE_MAX_STYLES];
+  GtkWidget *regions[NEURAL_STYLE_MAX_STYLES];
+  GtkWidget *keep_region;
+  GHashTable *own_widgets; /* setting name → the widget made here */
+  GtkSizeGroup *labels;    /* the choosers' and the main settings' labels, in line */
 
   GtkWidget *preset_combo;
   GtkWidget *delete_button;
@@ -57,6 +71,19 @@ typedef struct
   gulong combo_handler;
   gboolean applying; /* a preset is being applied */
 } DialogState;
+
+/* The argument's help as the widget's tooltip, as GimpProcedureDialog
+ * gives its own widgets; returns the widget. */
+static GtkWidget *
+with_help (GimpProcedureConfig *config, const gchar *property, GtkWidget *widget)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (config), property);
+
+  gimp_help_set_help_data (widget, g_param_spec_get_blurb (pspec), NULL);
+  gtk_widget_show_all (widget);
+
+  return widget;
+}
 
 /* The procedure's file arguments accept any path (so that a missing file
  * gets the plug-in's own error message), which GIMP's default file widget
@@ -132,124 +159,203 @@ config_boolean (GimpProcedureConfig *config, const gchar *property)
   return value;
 }
 
-static void
-set_sensitive (GimpProcedureDialog *dialog, const gchar *property, gboolean sensitive)
+/* Whether GimpProcedureDialog makes the setting's widget: only if its
+ * label has a mnemonic (see the top of the file). */
+static gboolean
+gimp_makes (const ns_setting *setting)
 {
-  GtkWidget *widget = gimp_procedure_dialog_get_widget (dialog, property, G_TYPE_NONE);
-
-  gtk_widget_set_sensitive (widget, sensitive);
+  return strchr (setting->label, '_') != NULL;
 }
 
-/* Each style's controls are sensitive as its source and switch allow. */
+/* The widget of a setting, wherever it was made. */
+static GtkWidget *
+setting_widget (DialogState *state, const gchar *name)
+{
+  GtkWidget *widget = g_hash_table_lookup (state->own_widgets, name);
+
+  return widget ? widget : gimp_procedure_dialog_get_widget (state->dialog, name, G_TYPE_NONE);
+}
+
+static gboolean
+choice_is (GimpProcedureConfig *config, const gchar *property, gint value)
+{
+  return gimp_procedure_config_get_choice_id (config, property) == value;
+}
+
+/* Each style's controls are sensitive as its source and switch allow;
+ * settings that only matter for some choices, as those are made. */
 static void
 update_sensitivity (DialogState *state)
 {
+  GimpProcedureConfig *config = state->config;
   gint n;
 
   for (n = 1; n <= NEURAL_STYLE_MAX_STYLES; n++)
     {
-      gint source = style_source (state->config, n);
+      gint source = style_source (config, n);
       gboolean used = source != NEURAL_STYLE_SOURCE_NONE;
-      gchar *blend = neural_style_style_property (n, "blend");
       gchar *in_region = neural_style_style_property (n, "in-region");
-      gchar *region = neural_style_style_property (n, "region");
 
       gtk_widget_set_sensitive (state->layer_choosers[n - 1], source == NEURAL_STYLE_SOURCE_LAYER);
       gtk_widget_set_sensitive (state->file_choosers[n - 1], source == NEURAL_STYLE_SOURCE_FILE);
-      set_sensitive (state->dialog, blend, used);
-      set_sensitive (state->dialog, in_region, used);
-      set_sensitive (state->dialog, region, used && config_boolean (state->config, in_region));
+      gtk_widget_set_sensitive (state->blends[n - 1], used);
+      gtk_widget_set_sensitive (state->in_regions[n - 1], used);
+      gtk_widget_set_sensitive (state->regions[n - 1], used && config_boolean (config, in_region));
 
-      g_free (region);
       g_free (in_region);
-      g_free (blend);
     }
 
-  set_sensitive (state->dialog, "keep-region", config_boolean (state->config, "keep-in-region"));
+  gtk_widget_set_sensitive (state->keep_region, config_boolean (config, "keep-in-region"));
+  gtk_widget_set_sensitive (setting_widget (state, "learning-rate"),
+                            choice_is (config, "optimizer", NS_OPTIMIZER_ADAM));
+  gtk_widget_set_sensitive (setting_widget (state, "seed"),
+                            choice_is (config, "init", NS_INIT_NOISE));
+  gtk_widget_set_sensitive (setting_widget (state, "min-scale-size"),
+                            config_boolean (config, "multi-scale"));
 }
 
 static void
-style_switch_changed (GimpProcedureConfig *config, GParamSpec *pspec, DialogState *state)
+switch_changed (GimpProcedureConfig *config, GParamSpec *pspec, DialogState *state)
 {
-  if (g_str_has_prefix (pspec->name, "style-source") ||
-      g_str_has_prefix (pspec->name, "style-in-region") ||
-      strcmp (pspec->name, "keep-in-region") == 0)
+  static const gchar *const switches[] = { "keep-in-region", "optimizer", "init", "multi-scale" };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (switches); i++)
+    if (strcmp (pspec->name, switches[i]) == 0)
+      break;
+  if (i < G_N_ELEMENTS (switches) || g_str_has_prefix (pspec->name, "style-source") ||
+      g_str_has_prefix (pspec->name, "style-in-region"))
     update_sensitivity (state);
 }
 
-/* A style's page: where it comes from, its blend and its region. */
-static void
-fill_style_page (DialogState *state, gint n, GList **labels, GList **pages)
+/* A drawable chooser that shows its thumbnail (see
+ * layer_chooser_allocated), its label in line with the others. */
+static GtkWidget *
+drawable_chooser_new (DialogState *state, const gchar *property)
 {
-  GimpProcedureDialog *dialog = state->dialog;
-  gchar *source = neural_style_style_property (n, "source");
-  gchar *layer = neural_style_style_property (n, "layer");
-  gchar *file = neural_style_style_property (n, "file");
-  gchar *blend = neural_style_style_property (n, "blend");
-  gchar *in_region = neural_style_style_property (n, "in-region");
-  gchar *region = neural_style_style_property (n, "region");
-  gchar *label_id = g_strdup_printf ("style-tab-%d", n);
-  gchar *page_id = g_strdup_printf ("style-page-%d", n);
-  gchar *title = g_strdup_printf (_ ("Style _%d"), n);
-  GtkWidget *chooser;
-  GtkWidget *box;
+  GtkWidget *chooser = gimp_prop_drawable_chooser_new (G_OBJECT (state->config), property, NULL);
+  GtkWidget *label = gimp_drawable_chooser_get_label (GIMP_DRAWABLE_CHOOSER (chooser));
 
-  gimp_procedure_dialog_get_label (dialog, label_id, title, FALSE, TRUE);
-
-  chooser = gimp_procedure_dialog_get_widget (dialog, layer, G_TYPE_NONE);
-  if (GIMP_IS_DRAWABLE_CHOOSER (chooser))
-    g_signal_connect_after (chooser, "size-allocate", G_CALLBACK (layer_chooser_allocated), NULL);
-  state->layer_choosers[n - 1] = chooser;
-
-  box = gimp_procedure_dialog_fill_box (dialog, page_id, source, layer, blend, in_region, region,
-                                        NULL);
-  gtk_container_set_border_width (GTK_CONTAINER (box), 6);
-
-  /* The file chooser right under the layer chooser. */
-  state->file_choosers[n - 1] = open_file_chooser_new (state->config, file,
-                                                       _ ("Choose the Style Image"));
-  gtk_box_pack_start (GTK_BOX (box), state->file_choosers[n - 1], FALSE, FALSE, 0);
-  gtk_box_reorder_child (GTK_BOX (box), state->file_choosers[n - 1], 2);
-
-  /* The region chooser shows its channel's thumbnail as the layer
-   * chooser does. */
-  chooser = gimp_procedure_dialog_get_widget (dialog, region, G_TYPE_NONE);
-  if (GIMP_IS_DRAWABLE_CHOOSER (chooser))
-    g_signal_connect_after (chooser, "size-allocate", G_CALLBACK (layer_chooser_allocated), NULL);
-
-  *labels = g_list_append (*labels, label_id);
-  *pages = g_list_append (*pages, page_id);
-
-  g_free (title);
-  g_free (region);
-  g_free (in_region);
-  g_free (blend);
-  g_free (file);
-  g_free (layer);
-  g_free (source);
+  g_signal_connect_after (chooser, "size-allocate", G_CALLBACK (layer_chooser_allocated), NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_size_group_add_widget (state->labels, label);
+  return with_help (state->config, property, chooser);
 }
 
-/* The styles, one notebook page each. */
+/* A spin button with its label, in the digits GimpProcedureDialog gives
+ * the argument's range. */
+static GtkWidget *
+label_spin_new (GimpProcedureConfig *config, const gchar *property)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (config), property);
+  GParamSpecDouble *range = G_PARAM_SPEC_DOUBLE (pspec);
+  gdouble step, page;
+  gint digits;
+
+  gimp_range_estimate_settings (range->minimum, range->maximum, &step, &page, &digits);
+  return with_help (config, property, gimp_prop_label_spin_new (G_OBJECT (config), property, digits));
+}
+
+static GtkWidget *
+choice_combo_new (GimpProcedureConfig *config, const gchar *property)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (config), property);
+  GtkWidget *combo = gimp_prop_choice_combo_box_new (G_OBJECT (config), property);
+
+  /* As GimpProcedureDialog's: as wide as the dialog. */
+  gtk_widget_set_hexpand (combo, TRUE);
+  return with_help (config, property,
+                    gimp_label_string_widget_new (g_param_spec_get_nick (pspec), combo));
+}
+
+static GtkWidget *
+check_button_new (GimpProcedureConfig *config, const gchar *property)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (config), property);
+
+  return with_help (config, property,
+                    gimp_prop_check_button_new (G_OBJECT (config), property,
+                                                g_param_spec_get_nick (pspec)));
+}
+
+/* Style n's widget for its argument what (as neural_style_style_property
+ * names it), packed into page, its label in line with labels. */
+static GtkWidget *
+add_style_widget (DialogState *state, GtkWidget *page, GtkSizeGroup *labels, gint n, const gchar *what)
+{
+  gchar *property = neural_style_style_property (n, what);
+  GtkWidget *widget;
+
+  if (strcmp (what, "source") == 0)
+    widget = choice_combo_new (state->config, property);
+  else if (strcmp (what, "file") == 0)
+    widget = open_file_chooser_new (state->config, property, _ ("Choose the Style Image"));
+  else if (strcmp (what, "blend") == 0)
+    widget = label_spin_new (state->config, property);
+  else if (strcmp (what, "in-region") == 0)
+    widget = check_button_new (state->config, property);
+  else
+    widget = drawable_chooser_new (state, property);
+
+  if (GIMP_IS_LABELED (widget))
+    gtk_size_group_add_widget (labels, gimp_labeled_get_label (GIMP_LABELED (widget)));
+  gtk_box_pack_start (GTK_BOX (page), widget, FALSE, FALSE, 0);
+  g_free (property);
+
+  return widget;
+}
+
+/* A style's page: where it comes from (a layer, or the file chooser right
+ * under it), its blend and its region. */
+static GtkWidget *
+style_page_new (DialogState *state, gint n)
+{
+  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkSizeGroup *labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+
+  gtk_container_set_border_width (GTK_CONTAINER (page), 6);
+
+  add_style_widget (state, page, labels, n, "source");
+  state->layer_choosers[n - 1] = add_style_widget (state, page, labels, n, "layer");
+  state->file_choosers[n - 1] = add_style_widget (state, page, labels, n, "file");
+  state->blends[n - 1] = add_style_widget (state, page, labels, n, "blend");
+  state->in_regions[n - 1] = add_style_widget (state, page, labels, n, "in-region");
+  state->regions[n - 1] = add_style_widget (state, page, labels, n, "region");
+
+  g_object_unref (labels);
+  gtk_widget_show (page);
+
+  return page;
+}
+
+/* The styles, one notebook page each (made here: see the top of the
+ * file), then the region to keep. */
 static void
 fill_styles (DialogState *state)
 {
-  GList *labels = NULL;
-  GList *pages = NULL;
-  GtkWidget *chooser;
+  GtkWidget *notebook = gtk_notebook_new ();
+  GtkWidget *label;
+  GtkWidget *box;
   gint n;
 
   for (n = 1; n <= NEURAL_STYLE_MAX_STYLES; n++)
-    fill_style_page (state, n, &labels, &pages);
+    {
+      gchar *title = g_strdup_printf (_ ("Style _%d"), n);
 
-  gimp_procedure_dialog_fill_notebook_list (state->dialog, "styles-notebook", labels, pages);
+      gtk_notebook_append_page (GTK_NOTEBOOK (notebook), style_page_new (state, n),
+                                gtk_label_new_with_mnemonic (title));
+      g_free (title);
+    }
+  gtk_widget_show (notebook);
 
-  g_list_free_full (labels, g_free);
-  g_list_free_full (pages, g_free);
+  label = gimp_procedure_dialog_get_label (state->dialog, "styles-title", "", FALSE, FALSE);
+  box = gimp_procedure_dialog_fill_box (state->dialog, "styles-box", "styles-title", NULL);
+  gtk_widget_hide (label);
+  gtk_box_pack_start (GTK_BOX (box), notebook, FALSE, FALSE, 0);
 
-  chooser = gimp_procedure_dialog_get_widget (state->dialog, "keep-region", G_TYPE_NONE);
-  if (GIMP_IS_DRAWABLE_CHOOSER (chooser))
-    g_signal_connect_after (chooser, "size-allocate", G_CALLBACK (layer_chooser_allocated), NULL);
-  gimp_procedure_dialog_fill_box (state->dialog, "keep-box", "keep-in-region", "keep-region", NULL);
+  box = gimp_procedure_dialog_fill_box (state->dialog, "keep-box", "keep-in-region", NULL);
+  state->keep_region = drawable_chooser_new (state, "keep-region");
+  gtk_box_pack_start (GTK_BOX (box), state->keep_region, FALSE, FALSE, 0);
 }
 
 /* Only the inputs the switches choose go to the procedure. */
@@ -283,49 +389,15 @@ clear_unused_inputs (GimpProcedureConfig *config)
     g_object_set (config, "keep-region", NULL, NULL);
 }
 
-static void
-set_spin_digits (GimpProcedureDialog *dialog, const gchar *property, gint digits, gdouble step,
-                 gdouble page)
-{
-  GtkWidget *spin;
-
-  spin = gimp_procedure_dialog_get_widget (dialog, property, GIMP_TYPE_LABEL_SPIN);
-  gimp_label_spin_set_digits (GIMP_LABEL_SPIN (spin), digits);
-  gimp_label_spin_set_increments (GIMP_LABEL_SPIN (spin), step, page);
-}
-
-/* Sensitive while the choice setting choice_property has the enum value
- * value. */
-static void
-sensitive_if_choice (GimpProcedureDialog *dialog, const gchar *property,
-                     const gchar *choice_property, gint choice_value)
-{
-  GimpValueArray *values = gimp_value_array_new (1);
-  GValue value = G_VALUE_INIT;
-  const ns_setting_choice *choice;
-
-  choice = ns_setting_choice_of (ns_setting_find (choice_property), choice_value);
-  g_return_if_fail (choice != NULL);
-
-  g_value_init (&value, G_TYPE_STRING);
-  g_value_set_string (&value, choice->nick);
-  gimp_value_array_append (values, &value);
-  g_value_unset (&value);
-
-  gimp_procedure_dialog_set_sensitive_if_in (dialog, property, NULL, choice_property, values, TRUE);
-}
-
 /* A choice's combo lists its current nicks only, not the old ones the
  * procedure still accepts from scripts (neural-style-settings.c). */
 static void
-hide_old_choices (GimpProcedureDialog *dialog, const ns_setting *setting)
+hide_old_choices (GtkWidget *widget, const ns_setting *setting)
 {
-  GtkWidget *widget;
   GtkTreeModel *model;
   GtkTreeIter iter;
   gboolean valid;
 
-  widget = gimp_procedure_dialog_get_widget (dialog, setting->name, G_TYPE_NONE);
   if (GIMP_IS_LABEL_STRING_WIDGET (widget))
     widget = gimp_label_string_widget_get_widget (GIMP_LABEL_STRING_WIDGET (widget));
   if (!GTK_IS_COMBO_BOX (widget))
@@ -351,21 +423,91 @@ hide_old_choices (GimpProcedureDialog *dialog, const ns_setting *setting)
     }
 }
 
-/* The names of the settings of a group, in the table's order, then extra
- * (a container's id, or NULL); free the list with g_list_free. */
-static GList *
-group_settings (ns_setting_group group, const gchar *extra)
+/* A setting's widget, made by GimpProcedureDialog or here (see the top of
+ * the file), with the table's spin digits (GIMP guesses too few from the
+ * wide ranges: a learning rate of 0.001, a weight of 0.005). */
+static void
+make_setting_widget (DialogState *state, const ns_setting *setting)
+{
+  GimpProcedureConfig *config = state->config;
+  gboolean number = setting->type == NS_SETTING_DOUBLE || setting->type == NS_SETTING_INT;
+  GtkWidget *widget;
+
+  if (gimp_makes (setting))
+    widget = gimp_procedure_dialog_get_widget (state->dialog, setting->name,
+                                               number ? GIMP_TYPE_LABEL_SPIN : G_TYPE_NONE);
+  else
+    {
+      if (number)
+        widget = with_help (config, setting->name,
+                            gimp_prop_label_spin_new (G_OBJECT (config), setting->name,
+                                                      setting->digits));
+      else if (setting->type == NS_SETTING_CHOICE)
+        widget = choice_combo_new (config, setting->name);
+      else
+        widget = check_button_new (config, setting->name);
+      g_hash_table_insert (state->own_widgets, (gpointer) setting->name, g_object_ref_sink (widget));
+    }
+
+  if (number)
+    {
+      gimp_label_spin_set_digits (GIMP_LABEL_SPIN (widget), setting->digits);
+      gimp_label_spin_set_increments (GIMP_LABEL_SPIN (widget), setting->step, setting->page);
+    }
+  else if (setting->type == NS_SETTING_CHOICE)
+    hide_old_choices (widget, setting);
+}
+
+/* A box, known to the dialog as container_id, with the widgets of a
+ * group's settings in the table's order, then the dialog's widget
+ * extra_id (or none); their labels in line, with those of labels if any. */
+static GtkWidget *
+fill_group (DialogState *state, const gchar *container_id, ns_setting_group group,
+            const gchar *extra_id, GtkSizeGroup *labels)
 {
   GList *names = NULL;
+  gchar *empty_id = NULL;
+  GtkWidget *box;
+  gint position = 0;
   gint i;
+
+  labels = labels ? g_object_ref (labels) : gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
+  for (i = 0; i < ns_settings_count; i++)
+    if (ns_settings[i].group == group && gimp_makes (&ns_settings[i]))
+      names = g_list_append (names, (gpointer) ns_settings[i].name);
+  if (extra_id)
+    names = g_list_append (names, (gpointer) extra_id);
+  /* An empty list would fill the box with every argument: a hidden label. */
+  if (!names)
+    {
+      empty_id = g_strconcat (container_id, "-empty", NULL);
+      gimp_procedure_dialog_get_label (state->dialog, empty_id, "", FALSE, FALSE);
+      names = g_list_append (names, empty_id);
+    }
+  box = gimp_procedure_dialog_fill_box_list (state->dialog, container_id, names);
+  if (empty_id)
+    gtk_widget_hide (gimp_procedure_dialog_get_widget (state->dialog, empty_id, G_TYPE_NONE));
 
   for (i = 0; i < ns_settings_count; i++)
     if (ns_settings[i].group == group)
-      names = g_list_append (names, (gpointer) ns_settings[i].name);
-  if (extra)
-    names = g_list_append (names, (gpointer) extra);
+      {
+        GtkWidget *widget = setting_widget (state, ns_settings[i].name);
 
-  return names;
+        if (!gimp_makes (&ns_settings[i]))
+          {
+            gtk_container_add (GTK_CONTAINER (box), widget);
+            gtk_box_reorder_child (GTK_BOX (box), widget, position);
+          }
+        if (GIMP_IS_LABELED (widget))
+          gtk_size_group_add_widget (labels, gimp_labeled_get_label (GIMP_LABELED (widget)));
+        position++;
+      }
+
+  g_object_unref (labels);
+  g_list_free (names);
+  g_free (empty_id);
+
+  return box;
 }
 
 /*  Presets  */
@@ -773,7 +915,6 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   GtkWidget *scrolled;
   gulong source_handler;
   gulong notify_handler;
-  GList *names;
   gboolean run;
   gint i;
 
@@ -802,6 +943,8 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   state.config = config;
   state.shipped_dir = g_strdup (shipped_presets_dir);
   state.user_dir = neural_style_presets_user_dir ();
+  state.own_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  state.labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
 
   /* Presets. */
   label = gimp_procedure_dialog_get_label (dialog, "preset-title", _ ("Presets"), FALSE, FALSE);
@@ -813,32 +956,19 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
    * blend and region; then the region to keep. */
   fill_styles (&state);
 
-  /* Enough digits for every sensible value (a learning rate of 0.001, a
-   * weight of 0.005); GIMP guesses too few from the wide ranges. */
   for (i = 0; i < ns_settings_count; i++)
-    {
-      const ns_setting *setting = &ns_settings[i];
-
-      if (setting->type == NS_SETTING_DOUBLE || setting->type == NS_SETTING_INT)
-        set_spin_digits (dialog, setting->name, setting->digits, setting->step, setting->page);
-      else if (setting->type == NS_SETTING_CHOICE)
-        hide_old_choices (dialog, setting);
-    }
+    make_setting_widget (&state, &ns_settings[i]);
 
   /* Advanced. */
   gimp_procedure_dialog_get_label (dialog, "layer-weights-title",
                                    _ ("Style layer weights (fine detail to "
                                       "large shapes)"),
                                    FALSE, FALSE);
-  names = group_settings (NS_SETTING_GROUP_LAYER_WEIGHTS, NULL);
-  gimp_procedure_dialog_fill_box_list (dialog, "layer-weights-box", names);
-  g_list_free (names);
+  fill_group (&state, "layer-weights-box", NS_SETTING_GROUP_LAYER_WEIGHTS, NULL, NULL);
   gimp_procedure_dialog_fill_frame (dialog, "layer-weights-frame", "layer-weights-title", FALSE,
                                     "layer-weights-box");
 
-  names = group_settings (NS_SETTING_GROUP_ADVANCED, "layer-weights-frame");
-  box = gimp_procedure_dialog_fill_box_list (dialog, "advanced-box", names);
-  g_list_free (names);
+  box = fill_group (&state, "advanced-box", NS_SETTING_GROUP_ADVANCED, "layer-weights-frame", NULL);
   weights_chooser = open_file_chooser_new (config, "weights-file",
                                            _ ("Choose the VGG19 Weights File"));
   gtk_box_pack_start (GTK_BOX (box), weights_chooser, FALSE, FALSE, 0);
@@ -858,20 +988,11 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   gimp_procedure_dialog_fill_expander (dialog, "advanced-expander", "advanced-title", FALSE,
                                        "advanced-scrolled");
 
-  names = group_settings (NS_SETTING_GROUP_MAIN, "advanced-expander");
-  names = g_list_prepend (names, "keep-box");
-  names = g_list_prepend (names, "styles-notebook");
-  names = g_list_prepend (names, "preset-box");
-  gimp_procedure_dialog_fill_list (dialog, names);
-  g_list_free (names);
+  fill_group (&state, "main-box", NS_SETTING_GROUP_MAIN, NULL, state.labels);
+  gimp_procedure_dialog_fill (dialog, "preset-box", "styles-box", "keep-box", "main-box",
+                              "advanced-expander", NULL);
 
-  /* Controls that only matter for some choices. */
-  sensitive_if_choice (dialog, "learning-rate", "optimizer", NS_OPTIMIZER_ADAM);
-  sensitive_if_choice (dialog, "seed", "init", NS_INIT_NOISE);
-  gimp_procedure_dialog_set_sensitive (dialog, "min-scale-size", TRUE, G_OBJECT (config),
-                                       "multi-scale", FALSE);
-
-  source_handler = g_signal_connect (config, "notify", G_CALLBACK (style_switch_changed), &state);
+  source_handler = g_signal_connect (config, "notify", G_CALLBACK (switch_changed), &state);
   update_sensitivity (&state);
 
   reload_presets (&state, NULL);
@@ -882,6 +1003,8 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   g_signal_handler_disconnect (config, notify_handler);
   g_signal_handler_disconnect (config, source_handler);
   gtk_widget_destroy (GTK_WIDGET (dialog));
+  g_hash_table_destroy (state.own_widgets);
+  g_object_unref (state.labels);
 
   g_list_free_full (state.presets, g_object_unref);
   g_free (state.shipped_dir);

@@ -101,13 +101,13 @@ const ns_setting ns_settings[] = {
         "even steps of the learning rate"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
   { "layer-set", NS_SETTING_CHOICE, FIELD (layer_set), NS_LAYERS_PAPER, 0, 0, layer_set_choices,
-    N_ ("Lay_er set"),
+    N_ ("Layer set"),
     N_ ("Which VGG19 layers judge content and style: the paper's (content relu4_2, style "
         "relu1_1 to relu5_1) or the last ReLU of each block (content relu4_4, style relu1_2, "
         "relu2_2, relu3_4, relu4_4, relu5_4)"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
   { "multi-scale", NS_SETTING_BOOLEAN, FIELD (multi_scale), 1, 0, 1, NULL,
-    N_ ("M_ulti-scale (coarse to fine)"),
+    N_ ("Multi-scal_e (coarse to fine)"),
     N_ ("Paint a small version first and refine it at larger sizes up to the working size: "
         "larger brush strokes and a faster start"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
@@ -122,13 +122,13 @@ const ns_setting ns_settings[] = {
         "for print sizes.  0: every scale paints with all layers"),
     NS_SETTING_GROUP_ADVANCED, 0, 64.0, 512.0 },
   { "keep-strength", NS_SETTING_DOUBLE, FIELD (keep_strength), 10.0, 1.0, 1000.0, NULL,
-    N_ ("Kee_p strength"),
+    N_ ("Keep strength"),
     N_ ("In the region to keep (a face, text, a logo), the content weight is multiplied by "
         "this and the style's pull divided by it: the region stays as it is while the rest is "
         "painted"),
     NS_SETTING_GROUP_ADVANCED, 1, 1.0, 10.0 },
   { "colors", NS_SETTING_CHOICE, FIELD (colors), NS_COLORS_STYLE, 0, 0, colors_choices,
-    N_ ("Co_lours"),
+    N_ ("Colo_urs"),
     N_ ("Whose colours the result has: the painting's as painted; your layer's, taking only "
         "the brightness from the painting; the style picture's moved to your layer's colours "
         "before painting (its strokes in your layer's palette); or the painting's, shifted so "
@@ -140,7 +140,7 @@ const ns_setting ns_settings[] = {
         "own pixels (that would paint blur, not strokes)"),
     NS_SETTING_GROUP_ADVANCED, 2, 0.05, 0.25 },
   { "tv-weight", NS_SETTING_DOUBLE, FIELD (tv_weight), 0.0, 0.0, 1.0e6, NULL,
-    N_ ("Smoot_hing (TV weight)"),
+    N_ ("Smoothing (TV weight)"),
     N_ ("Total-variation weight: smooths pixel noise in the result; 0 turns it off"),
     NS_SETTING_GROUP_ADVANCED, 4, 0.001, 0.01 },
   { "init", NS_SETTING_CHOICE, FIELD (init), NS_INIT_CONTENT, 0, 0, init_choices,
@@ -148,28 +148,28 @@ const ns_setting ns_settings[] = {
     N_ ("What the painting starts from: your layer (keeps it recognisable), noise (a fresh "
         "painting, varies with the seed) or the style picture"),
     NS_SETTING_GROUP_ADVANCED, 0, 0, 0 },
-  { "seed", NS_SETTING_INT, FIELD (seed), 0, 0, INT_MAX, NULL, N_ ("Noise see_d"),
+  { "seed", NS_SETTING_INT, FIELD (seed), 0, 0, INT_MAX, NULL, N_ ("Noise seed"),
     N_ ("Picks the noise a noise start begins from: the same seed and settings give the same "
         "result"),
     NS_SETTING_GROUP_ADVANCED, 0, 1.0, 100.0 },
   { "memory-limit", NS_SETTING_INT, FIELD (memory_limit), 0, 0, NS_MAX_MEMORY_LIMIT, NULL,
-    N_ ("_Memory limit (MiB)"),
+    N_ ("Memory limit (MiB)"),
     N_ ("The most memory a run may take, in MiB; larger working sizes are painted in tiles "
         "to stay within it (the result is the same).  0: 2048 or half of the memory free "
         "when the run starts, whichever is less"),
     NS_SETTING_GROUP_ADVANCED, 0, 256.0, 1024.0 },
   /* Shallow to deep: what each style layer weight controls. */
-  LAYER_WEIGHT (1, N_ ("Layer _1 (finest)"),
+  LAYER_WEIGHT (1, N_ ("Layer 1 (finest)"),
                 N_ ("Share of the shallowest style layer (relu1_1, or relu1_2 in the last-ReLU "
                     "set): the finest grain, colours and edges")),
-  LAYER_WEIGHT (2, N_ ("Layer _2"),
+  LAYER_WEIGHT (2, N_ ("Layer 2"),
                 N_ ("Share of the second style layer (relu2_1 or relu2_2): small textures")),
-  LAYER_WEIGHT (3, N_ ("Layer _3"),
+  LAYER_WEIGHT (3, N_ ("Layer 3"),
                 N_ ("Share of the third style layer (relu3_1 or relu3_4): brush strokes and "
                     "patterns")),
-  LAYER_WEIGHT (4, N_ ("Layer _4"),
+  LAYER_WEIGHT (4, N_ ("Layer 4"),
                 N_ ("Share of the fourth style layer (relu4_1 or relu4_4): larger motifs")),
-  LAYER_WEIGHT (5, N_ ("Layer _5 (largest)"),
+  LAYER_WEIGHT (5, N_ ("Layer 5 (largest)"),
                 N_ ("Share of the deepest style layer (relu5_1 or relu5_4): the largest shapes "
                     "of the style")),
 };

@@ -7,7 +7,9 @@
 # runs start from the menu (GIMP's action search); meanwhile this script
 # does what a user may do, with the keyboard (xdotool):
 #   twice        the same filter started again on the same image, from the
-#                action search, and run with OK: both runs add a layer;
+#                action search, and run with OK: both runs add a layer, each
+#                right above the content when it is inserted, whichever run
+#                ends first;
 #   deleted      the content layer deleted (action search, "Delete Layers"):
 #                the result is a new layer at the top of the image, and the
 #                plug-in says so;
@@ -64,6 +66,11 @@ $scheme_prelude
     (gimp-image-clean-all img)
     (list img content)))
 
+; The name of the layer right under LAYER ("none" at the bottom).
+(define (layer-below img layer)
+  (let ((layers (gimp-image-get-layers img))
+        (next (+ (gimp-image-get-item-position img layer) 1)))
+    (if (< next (vector-length layers)) (gimp-item-get-name (vector-ref layers next)) "none")))
 (define (layer-names img)
   (map (lambda (layer) (gimp-item-get-name layer)) (vector->list (gimp-image-get-layers img))))
 ; One write a line: a plug-in's stderr may land between two writes.
@@ -87,6 +94,10 @@ $scheme_prelude
                    " size=" (number->string (gimp-drawable-get-width layer))
                    "x" (number->string (gimp-drawable-get-height layer))
                    " position=" (number->string (gimp-image-get-item-position home layer))
+                   " content-position=" (if (gimp-item-id-is-valid content)
+                                            (number->string (gimp-image-get-item-position home content))
+                                            "none")
+                   " below=\"" (layer-below home layer) "\""
                    " name=" (gimp-item-get-name layer) "\n"))
         (print-layers tag home))))
     (display (string-append "END " tag "\n"))
@@ -94,12 +105,15 @@ $scheme_prelude
 
 (define twice (run-phase "twice" style))
 (run-phase "deleted" style)
-; The run started from the dialog during "twice": until its layer is in
-; (at most some 100000 looks, half a minute).
-(define (wait-layers img n tries)
-  (if (and (< (vector-length (gimp-image-get-layers img)) n) (> tries 0))
-      (wait-layers img n (- tries 1))))
-(wait-layers twice 4 100000)
+; The run started from the dialog during "twice": until its layer is in,
+; or the test says that run will not come (the file GIVE-UP); the deadline
+; (seconds) is only a safety net.
+(define (wait-layers img n give-up deadline)
+  (if (and (< (vector-length (gimp-image-get-layers img)) n)
+           (not (file-exists? give-up))
+           (< (car (gettimeofday)) deadline))
+      (begin (usleep 100000) (wait-layers img n give-up deadline))))
+(wait-layers twice 4 "$work/no-dialog-run" (+ (car (gettimeofday)) 300))
 (print-layers "twice-final" twice)
 ; The last two runs start from the menu (the action search), as a user's.
 (scene "closed")
@@ -139,8 +153,8 @@ action () {
   search=$(wait_window '^Search Actions$' 10) || return 1
   xdotool windowfocus --sync "$search"
   xdotool type --delay 60 "$3"
-  sleep 1
-  shot "$search" "$1-search"
+  # The results are in once the window stops changing.
+  shot_settled "$search" "$1-search"
   xdotool key Return
 }
 
@@ -148,20 +162,25 @@ action () {
 if running twice && action twice '^twice\.xcf' "Neural Style"; then
   dialog=$(wait_window '^Neural Style$' 30)
   check "the dialog opened from the action search while the first run went on" test -n "$dialog"
-  # Quick preview (Paper → Adam → Quick preview): over before the script's.
-  [ -n "$dialog" ] && { sleep 1; keys "$dialog" alt+p Down Down alt+o; }
+  # Quick preview (Paper → Adam → Quick preview), OK: its run starts (its
+  # progress window opens); either run may end first.
+  if [ -n "$dialog" ]; then
+    keys "$dialog" alt+p Down Down alt+o
+    wait_window '^Neural Style Progress$' 60 >/dev/null || touch "$work/no-dialog-run"
+  else
+    touch "$work/no-dialog-run"
+  fi
 else
   tap_not_ok "the action search found the filter during the run"
+  touch "$work/no-dialog-run"
 fi
 after twice '^END twice' 120
 
 # --- deleted: the content layer, from the action search ------------------------
 running deleted && action deleted '^deleted\.xcf' "Delete Layer"
-sleep 1
-shot root deleted
+shot_settled root deleted
 after deleted '^END deleted' 120
-sleep 1
-shot root deleted-after
+shot_settled root deleted-after
 
 finished_runs () {
   grep -c "neural-style-DEBUG: .*finished after" "$log"
@@ -175,7 +194,6 @@ menu_run () {
   iterating=$(grep -c "neural-style-DEBUG: .* iteration [3-9]/60 " "$log")
   action "$1" "^$1\\.xcf" "Neural Style" || return 1
   dialog=$(wait_window '^Neural Style$' 30) || return 1
-  sleep 1
   keys "$dialog" alt+p Up Up Up Up Down Down Down alt+o
   wait_window '^Neural Style Progress$' 60 >/dev/null || return 1
   for _ in $(seq 240); do
@@ -192,7 +210,6 @@ gimp_crashed=no
 # TODO line: GIMP 3.0.4 itself crashes at times after a call whose image
 # was closed during it (SIGSEGV in gimp-3.0, after the plug-in returned).
 gimp_survived () {
-  sleep 1
   if kill -0 "$gimp_pid" 2>/dev/null && ! grep -q "gimp-3.0: fatal error" "$log"; then
     return 0
   fi
@@ -217,18 +234,20 @@ if menu_run closed; then
     [ "$(finished_runs)" -gt "$runs_before" ] && break
     sleep 0.25
   done
+  # The result shown in a new image, or GIMP gone.
+  new_image=""
+  for _ in $(seq 160); do
+    new_image=$(xdotool search --name '^\*?\[Untitled\].* 1 layer' 2>/dev/null | head -n 1)
+    [ -n "$new_image" ] && break
+    kill -0 "$gimp_pid" 2>/dev/null || break
+    sleep 0.25
+  done
   if gimp_survived closed; then
-    new_image=""
-    for _ in $(seq 160); do
-      new_image=$(xdotool search --name '^\*?\[Untitled\].* 1 layer' 2>/dev/null | head -n 1)
-      [ -n "$new_image" ] && break
-      sleep 0.25
-    done
     [ -n "$new_image" ] || for w in $(xdotool search --name . 2>/dev/null); do
       tap_note "window: $(xdotool getwindowname "$w")"
     done
     check "closed: the result is shown in a new image of one layer" test -n "$new_image"
-    shot root closed-after
+    shot_settled root closed-after
   fi
 else
   tap_not_ok "closed: the filter ran from the menu"
@@ -241,8 +260,7 @@ elif menu_run quit; then
   win=$(wait_window '^quit\.xcf' 10) && keys "$win" ctrl+q
   # Images changed by the earlier runs are unsaved: GIMP asks first.
   if confirm=$(wait_window '^Quit GIMP$' 10); then
-    sleep 0.5
-    shot "$confirm" quit-confirm
+    shot_settled "$confirm" quit-confirm
     keys "$confirm" ctrl+d
   fi
 else
@@ -265,12 +283,29 @@ grep -E "^(PHASE|RESULT|LAYERS-OF|STYLE-OPEN|END|BAD|ERROR) " "$log" | sed 's/^/
 layers_of () {
   sed -n "s/^LAYERS-OF $1 //p" "$log" | head -n 1
 }
-check "twice: the script's run put its layer above the content" \
-  grep -qx 'same-image=yes image-open=yes size=96x72 position=0 name=content (neural style)' <<<"$(result twice)"
-check "twice: the run started from the dialog meanwhile added its layer too" \
+# above_content FIELDS: a RESULT line's fields say that its layer went
+# right above the content when it was inserted: it is right above the
+# content, or (the other run's layer inserted in between since) it was the
+# first result and the second lies between it and the content.
+above_content () {
+  local p c
+  p=$(sed -n 's/.* position=\([0-9]*\) .*/\1/p' <<<"$1")
+  c=$(sed -n 's/.* content-position=\([0-9]*\) .*/\1/p' <<<"$1")
+  grep -qE '^same-image=yes image-open=yes size=96x72 ' <<<"$1" && [ -n "$p" ] && [ -n "$c" ] &&
+    { { [ "$c" -eq $((p + 1)) ] && grep -qE ' below="content" name=content \(neural style\)( #1)?$' <<<"$1"; } ||
+      { [ "$c" -eq $((p + 2)) ] && grep -qE ' below="content \(neural style\) #1" name=content \(neural style\)$' <<<"$1"; }; }
+}
+case $(result twice) in
+  *"name=content (neural style) #1") tap_note "twice: the run from the dialog ended first" ;;
+  *"name=content (neural style)") tap_note "twice: the script's run ended first" ;;
+esac
+check "twice: the script's run put its layer right above the content (whichever run ended first)" \
+  above_content "$(result twice)"
+# Each layer went right above the content: the first one's is on top.
+check "twice: the run started from the dialog meanwhile added its layer too, both right above the content" \
   grep -qx '("content (neural style)" "content (neural style) #1" "content" "other")' <<<"$(layers_of twice-final)"
 check "deleted: the result is a new layer at the top of the image, the content layer gone" \
-  bash -c 'grep -qx "same-image=yes image-open=yes size=96x72 position=0 name=content (neural style)" <<<"$1" &&
+  bash -c 'grep -qx "same-image=yes image-open=yes size=96x72 position=0 content-position=none below=\"other\" name=content (neural style)" <<<"$1" &&
            grep -qx "(\"content (neural style)\" \"other\")" <<<"$2"' _ "$(result deleted)" "$(layers_of deleted)"
 check "deleted: the plug-in told GIMP where the result went" \
   grep -q "neural-style-DEBUG: .*The layer was deleted while Neural Style ran" "$log"
@@ -286,4 +321,5 @@ check "quit: no plug-in process is left" \
   check "no crash: GIMP and the plug-in printed no crash report" \
   bash -c '! grep -qiE "segmentation|crash|fatal error|core dumped|aborted" "$1"' _ "$log"
 check_no_plugin_warnings "$log"
+check_no_mnemonic_warnings "$log"
 finish "$log" 60

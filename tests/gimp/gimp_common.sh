@@ -16,6 +16,7 @@
 #       gimp-console-3.0 in batch mode with a Script-Fu v3 script;
 #   check DESCRIPTION COMMAND...   one TAP line per check (tap_check);
 #   check_no_plugin_warnings LOG   no GLib/GTK warning from the plug-in in LOG;
+#   check_no_mnemonic_warnings LOG no mnemonic warning from GIMP's dialog code;
 #   layers TAG                     the count Scheme's (count-layers TAG img)
 #                                  printed into $log;
 #   finish [LOG [LINES]]           the TAP plan and the exit status (on a
@@ -28,8 +29,13 @@
 #   wait_window NAME-REGEX SECONDS prints the id of a visible window so named
 #                                  (fails once GIMP, $gimp_pid, is gone);
 #   keys WINDOW KEY...             focuses the window, then presses the keys;
-#   shot WINDOW NAME               a screenshot, $artefacts/NAME.png (WINDOW
-#                                  root: the whole screen);
+#   shot_settled WINDOW NAME [BEFORE]
+#                                  a screenshot, $artefacts/NAME.png (WINDOW
+#                                  root: the whole screen), once the window
+#                                  differs from shot BEFORE and stopped
+#                                  changing;
+#   wait_window_gone NAME-REGEX SECONDS
+#                                  until no visible window is so named;
 #   wait_log PATTERN SECONDS       until a line of $log matches PATTERN.
 # Scheme helpers every script can use are in $scheme_prelude.
 
@@ -117,22 +123,36 @@ wait_window () {
   return 1
 }
 
+# X delivers the keys in order to the focused window: no pause between them.
 keys () {
   xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1"
-  sleep 0.3
   shift
-  local key
-  for key in "$@"; do
-    xdotool key --clearmodifiers "$key"
-    sleep 0.4
-  done
+  xdotool key --clearmodifiers "$@"
 }
 
-shot () {
-  local which=(-id "$1")
+# A window is drawn when two screenshots a quarter of a second apart are
+# alike; BEFORE (a shot's name) waits for a change from that shot first.
+# At most half a minute: then the last screenshot.
+shot_settled () {
+  local which=(-id "$1") previous="" current before=""
   [ "$1" = root ] && which=(-root)
-  xwd "${which[@]}" -silent > "$work/$2.xwd" && convert "xwd:$work/$2.xwd" "$artefacts/$2.png" &&
-    tap_note "screenshot: $artefacts/$2.png"
+  [ -n "${3:-}" ] && before=$(md5sum < "$work/$3.xwd")
+  for _ in $(seq 120); do
+    xwd "${which[@]}" -silent > "$work/$2.xwd" || break
+    current=$(md5sum < "$work/$2.xwd")
+    [ "$current" = "$previous" ] && [ "$current" != "$before" ] && break
+    previous=$current
+    sleep 0.25
+  done
+  convert "xwd:$work/$2.xwd" "$artefacts/$2.png" && tap_note "screenshot: $artefacts/$2.png"
+}
+
+wait_window_gone () {
+  for _ in $(seq $(( $2 * 4 ))); do
+    [ -z "$(xdotool search --onlyvisible --name "$1" 2>/dev/null)" ] && return 0
+    sleep 0.25
+  done
+  return 1
 }
 
 wait_log () {
@@ -152,6 +172,16 @@ layers () {
 check_no_plugin_warnings () {
   check "the plug-in printed no GLib/GTK warning or critical" \
     bash -c '! grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)" "$1" | grep -v "gimp_flush(): error: Broken pipe" | grep -q .' _ "$1"
+}
+
+# check_no_mnemonic_warnings LOG: GimpProcedureDialog found a mnemonic for
+# every widget it made, each its own (libgimp's gimpproceduredialog.c prints
+# "Procedure '…': duplicate mnemonic …", "… no mnemonic for property …").
+check_no_mnemonic_warnings () {
+  local found
+  found=$(grep -E "^Procedure '[^']*': (duplicate mnemonic|no mnemonic|[0-9]+ mnemonics)" "$1")
+  [ -n "$found" ] && tap_note "$found"
+  check "the dialog's mnemonics: GIMP warned of no duplicate and no missing one" test -z "$found"
 }
 
 # Random VGG19 convolutions in torchvision's naming (features.N.weight/bias,

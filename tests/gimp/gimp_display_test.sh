@@ -24,8 +24,9 @@
 #      result layer;
 #   5. a second run cancelled from the progress window: no new layer;
 #   6. a repeated run (last values, no dialog): a new layer.
-# It fails on any GTK/GLib critical or warning of the plug-in, or any GTK
-# critical at all.  The PNGs and GIMP's log stay in BUILD_ROOT/artefacts/display/.
+# It fails on any GTK/GLib critical or warning of the plug-in, any GTK
+# critical at all, or any mnemonic GIMP's dialog code finds missing or taken
+# twice.  The PNGs and GIMP's log stay in BUILD_ROOT/artefacts/display/.
 # Exit status: 0 all passed, 1 a check failed, 77 skipped (no GIMP 3 GUI,
 # Xvfb, xdotool, xwd or ImageMagick).
 set -u
@@ -105,43 +106,44 @@ gimp_pid=$!
 dialog=$(wait_window '^Neural Style$' 120)
 check "the dialog opened" test -n "$dialog"
 if [ -z "$dialog" ]; then show_log "$log"; finish; fi
-sleep 2
-shot "$dialog" dialog
+shot_settled "$dialog" dialog
 
 # --- 1b. A second style with a region chooser ---------------------------------
 # Alt+2: the "Style 2" page; Alt+F: its source, Down: "A layer" (the
 # suggested style2); Alt+A: "Limit to a region" (the suggested channel
 # "sky").  Then the first page is shown again.
 keys "$dialog" alt+2 alt+f Down alt+a
-sleep 1
-shot "$dialog" dialog-styles
+shot_settled "$dialog" dialog-styles dialog
 keys "$dialog" alt+1
-sleep 0.5
 
 # --- 2. A preset, and "Save as…" ------------------------------------------------
 # Alt+P focuses the preset combo; Down twice: Paper → Adam, last ReLU of each
 # block → Quick preview.
 keys "$dialog" alt+p Down Down
-sleep 1
-shot "$dialog" dialog-preset
+shot_settled "$dialog" dialog-preset dialog-styles
 # Tab to "Save as…", press it, name the preset.
 keys "$dialog" Tab space
 save=$(wait_window '^Save Preset$' 20)
 check "\"Save as…\" opened the Save Preset dialog" test -n "$save"
 if [ -n "$save" ]; then
-  sleep 0.5
   xdotool windowfocus --sync "$save" 2>/dev/null
   xdotool type --delay 60 "My test preset"
-  sleep 0.3
-  shot "$save" save-preset
+  shot_settled "$save" save-preset
   keys "$save" Return
-  sleep 1
+  wait_window_gone '^Save Preset$' 20
 fi
 
 # --- 3. Advanced ------------------------------------------------------------------
+height () {  # height WINDOW: its height in pixels
+  xdotool getwindowgeometry --shell "$1" 2>/dev/null | sed -n 's/^HEIGHT=//p'
+}
+closed_height=$(height "$dialog")
 keys "$dialog" alt+v
-sleep 1.5
-shot "$dialog" dialog-advanced
+for _ in $(seq 80); do
+  [ "$(height "$dialog")" -gt "$(( ${closed_height:-0} + 200 ))" ] 2>/dev/null && break
+  sleep 0.25
+done
+shot_settled "$dialog" dialog-advanced
 
 # --- 4. OK, the progress window, Stop -------------------------------------------
 keys "$dialog" alt+o
@@ -150,8 +152,7 @@ check "OK opened the progress window" test -n "$progress"
 if [ -n "$progress" ]; then
   # Wait for a few iterations, so that the preview shows a result.
   wait_log 'neural-style-DEBUG: .* iteration [3-9]/40 ' 120
-  sleep 0.5
-  shot "$progress" progress
+  shot_settled "$progress" progress
   keys "$progress" alt+s
 fi
 wait_log '^LAYERS after-stop' 120
@@ -160,8 +161,7 @@ wait_log '^LAYERS after-stop' 120
 dialog2=$(wait_window '^Neural Style$' 60)
 check "the dialog opened again" test -n "$dialog2"
 if [ -n "$dialog2" ]; then
-  sleep 1.5
-  shot "$dialog2" dialog-again
+  shot_settled "$dialog2" dialog-again
   keys "$dialog2" alt+o
   progress2=$(wait_window '^Neural Style Progress$' 60)
   if [ -n "$progress2" ]; then
@@ -265,6 +265,7 @@ problems=$(grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)|Gtk-C
            grep -v "gimp_flush(): error: Broken pipe")
 [ -n "$problems" ] && tap_note "$problems"
 check "no GTK critical, and no warning or critical from the plug-in" test -z "$problems"
+check_no_mnemonic_warnings "$log"
 
 tap_note "$(ls "$artefacts")"
 finish "$log" 50
