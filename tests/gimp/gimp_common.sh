@@ -233,9 +233,10 @@ test_weights () {
 # again where a plug-in's "Broken pipe" warning at its exit landed in the
 # middle of it (the two processes write to one output).
 error_line () {
-  awk -v tag="ERROR $2 " '
+  awk -v tag="ERROR $2" '
     /^\([a-z-]+:[0-9]+\): LibGimp-WARNING .*Broken pipe$/ { next }
-    index($0, tag) == 1 { text = $0; open = ($0 ~ /\("/ && $0 !~ /\)$/); if (!open) { print text; exit }; next }
+    $0 == tag || index($0, tag " ") == 1 {
+      text = $0; open = ($0 !~ /\)$/); if (!open) { print text; exit }; next }
     open { text = text $0; if ($0 ~ /\)$/) { print text; exit } }' "$1"
 }
 
