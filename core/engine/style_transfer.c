@@ -871,8 +871,35 @@ scale_work (const scale_plan *plan, int iterations)
   return (double) iterations * plan->width * plan->height;
 }
 
+/* The smallest memory limit in MiB at which plan_run plans the run, 0 when
+ * not even NS_MAX_MEMORY_LIMIT does; above refused MiB.  A larger budget
+ * only lets a scale choose a larger optimiser state when its tiles still
+ * fit beside it, so what fits once fits above: a bisection finds it. */
+static int
+least_limit (const ns_weights *weights, const ns_params *params, const ns_image *content,
+             const ns_style *styles, int style_count, const region_layout *regions, int refused,
+             scale_plan *plans, int *scales)
+{
+  ns_error ignored;
+  int lo = refused + 1, hi = NS_MAX_MEMORY_LIMIT;
+  if (plan_run (weights, params, content, styles, style_count, regions, (size_t) hi << 20, plans,
+                scales, &ignored) != NS_OK)
+    return 0;
+  while (lo < hi)
+    {
+      const int mid = lo + (hi - lo) / 2;
+      if (plan_run (weights, params, content, styles, style_count, regions, (size_t) mid << 20,
+                    plans, scales, &ignored) == NS_OK)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
+}
+
 /* Refuses a run that does not fit its memory limit before any work, naming
- * the largest working size that would fit. */
+ * the least limit that runs it, and the largest working size that would fit
+ * the limit given. */
 static ns_status
 check_memory (const ns_weights *weights, const ns_params *params, const ns_image *content,
               const ns_style *styles, int style_count, const region_layout *regions,
@@ -888,6 +915,13 @@ check_memory (const ns_weights *weights, const ns_params *params, const ns_image
         *err = why;
       return status;
     }
+  const int limit = (int) (budget >> 20);
+  const int least = least_limit (weights, params, content, styles, style_count, regions, limit,
+                                 plans, scales);
+  if (!least)
+    return ns_error_set (err, NS_ERROR_NOMEM,
+                         "these images need more than the largest memory limit, %d MiB (%s)",
+                         NS_MAX_MEMORY_LIMIT, why.message);
   const int own = content->width > content->height ? content->width : content->height;
   const int asked = params->max_size > 0 && params->max_size < own ? params->max_size : own;
   /* the largest working size that fits: the plans grow with it */
@@ -906,15 +940,16 @@ check_memory (const ns_weights *weights, const ns_params *params, const ns_image
       else
         hi = smaller.max_size - 1;
     }
-  const int limit = (int) (budget >> 20);
   if (fits)
     return ns_error_set (err, NS_ERROR_NOMEM,
-                         "a working size of %d pixels does not fit the memory limit of %d MiB "
-                         "(%s); %d pixels would fit, or raise the limit",
-                         asked, limit, why.message, fits);
+                         "the memory limit of %d MiB is too small for a working size of %d "
+                         "pixels at these settings: a memory limit of at least %d MiB runs it, "
+                         "or a working size of at most %d pixels fits %d MiB",
+                         limit, asked, least, fits, limit);
   return ns_error_set (err, NS_ERROR_NOMEM,
-                       "the memory limit of %d MiB is too small for these images (%s)", limit,
-                       why.message);
+                       "the memory limit of %d MiB is too small for these images at these "
+                       "settings: a memory limit of at least %d MiB runs them",
+                       limit, least);
 }
 
 ns_status

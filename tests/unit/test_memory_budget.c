@@ -2,7 +2,8 @@
 /* A run keeps its memory limit: a 1024x768 run whose untiled network and
  * optimiser would not fit 640 MiB paints in tiles, and the process's peak
  * resident memory (getrusage) grows by no more than the limit; a limit too
- * small is refused before any work, naming a working size that fits.  The
+ * small is refused before any work, naming a working size that fits and
+ * the least limit that runs it, which does run it (one MiB less does not).  The
  * progress between iterations names the tile, and stop and cancel there
  * take effect at once.  Its
  * own process, so that the peak is this run's (synthetic weights). */
@@ -100,6 +101,41 @@ fill_picture (ns_image *image, double phase)
         }
 }
 
+/* The least memory limit the refusal message names ("at least N MiB")
+ * runs the run; a limit one MiB less is refused, naming the same. */
+static void
+check_least_limit (const ns_weights *weights, ns_params *params, const ns_image *content,
+                   const ns_style *styles, const char *message, const char *what)
+{
+  const char *at = strstr (message, "at least ");
+  int least = 0;
+  const int names = at && sscanf (at, "at least %d MiB", &least) == 1 && least > 0;
+  if (!tap_check (names, "%s: the refusal names the least memory limit: %s", what, message))
+    return;
+  ns_image result;
+  ns_error err = { 0 };
+  params->memory_limit = least;
+  run_record r = new_record (0, NS_PROGRESS_CONTINUE);
+  const ns_status status = ns_stylize (weights, content, styles, 1, params, record, &r, &result,
+                                       &err);
+  tap_check (status == NS_OK && r.reports == params->iterations,
+             "%s: a run at exactly %d MiB, the least named, ran its %d iterations in %d tiles%s%s",
+             what, least, r.reports, r.tiles, status == NS_OK ? "" : ": ",
+             status == NS_OK ? "" : err.message);
+  if (status == NS_OK)
+    ns_image_clear (&result);
+  params->memory_limit = least - 1;
+  r = new_record (0, NS_PROGRESS_CONTINUE);
+  const ns_status below = ns_stylize (weights, content, styles, 1, params, record, &r, &result, &err);
+  char same[64];
+  snprintf (same, sizeof same, "at least %d MiB", least);
+  tap_check (below == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, same),
+             "%s: at %d MiB refused before any work, naming %d MiB: %s", what, least - 1, least,
+             err.message);
+  if (below == NS_OK)
+    ns_image_clear (&result);
+}
+
 int
 main (void)
 {
@@ -182,13 +218,39 @@ main (void)
              "started from (%.1e apart)",
              r.after_answer, moved);
 
-  /* too small: refused before the first iteration, with a size that fits */
+  /* too small: refused before the first iteration, with a size that fits
+   * and the least limit that runs it */
   params.memory_limit = 320;
   r = new_record (0, NS_PROGRESS_CONTINUE);
   const ns_status refused = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
                                         &err);
-  tap_check (refused == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, "would fit"),
+  tap_check (refused == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, "fits 320 MiB"),
              "a 320 MiB limit refused before any work: %s", err.message);
+  int named = 0;
+  const char *at = strstr (err.message, "at least ");
+  const int names = at && sscanf (at, "at least %d MiB", &named) == 1 && named > 320;
+  tap_check (names, "it names a memory limit above 320 MiB: %d MiB", named);
+
+  /* the least limit named runs the run, one MiB less does not: where the
+   * tiles at their smallest and the optimiser decide it (a small image:
+   * at their smallest, tiles of 1024x768 take minutes), and at 96 pixels,
+   * where the 1024x768 image's own buffers outweigh the network's */
+  params.iterations = 1;
+  ns_image small;
+  if (ns_image_alloc (&small, 256, 192, 3, &err) != NS_OK)
+    return tap_check (0, "set-up: %s", err.message), tap_done ();
+  fill_picture (&small, 5.0);
+  params.memory_limit = 64;
+  if (ns_stylize (&weights, &small, styles, 1, &params, NULL, NULL, &result, &err) == NS_OK)
+    ns_image_clear (&result);
+  check_least_limit (&weights, &params, &small, styles, err.message, "256x192");
+  ns_image_clear (&small);
+
+  params.max_size = 96;
+  params.memory_limit = 64;
+  if (ns_stylize (&weights, &content, styles, 1, &params, NULL, NULL, &result, &err) == NS_OK)
+    ns_image_clear (&result);
+  check_least_limit (&weights, &params, &content, styles, err.message, "1024x768 at 96 pixels");
 
   ns_image_clear (&content);
   ns_image_clear (&style);
