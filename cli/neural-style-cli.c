@@ -772,11 +772,13 @@ main (int argc, char **argv)
     status = save_result (out_path, &result, &err);
   if (status == NS_OK && stop_signal)
     {
-      fprintf (stderr,
-               "neural-style: stopped by %s at scale %d/%d, iteration %d/%d: wrote the result so "
-               "far, %dx%d, to %s\n",
-               stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", state.last.scale, state.last.scales,
-               state.last.iteration, state.last.iterations, result.width, result.height, out_path);
+      char when[96] = "before the first iteration";
+      if (state.last.scales > 0)
+        snprintf (when, sizeof when, "at scale %d/%d, iteration %d/%d", state.last.scale,
+                  state.last.scales, state.last.iteration, state.last.iterations);
+      fprintf (stderr, "neural-style: stopped by %s %s: wrote the result so far, %dx%d, to %s\n",
+               stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", when, result.width, result.height,
+               out_path);
       code = 128 + stop_signal;
     }
   else if (status == NS_OK)
