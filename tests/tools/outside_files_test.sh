@@ -108,7 +108,8 @@ missing="$work/no such folder/result.png"
 stylize "$missing" "$work/missing.log"
 status=$?
 tap_check "an output into a missing folder: exit 1 with the CLI's message naming it (exit $status)" \
-  bash -c '[ "$1" -eq 1 ] && grep -qF "neural-style: $2: cannot write PNG" "$3"' _ "$status" "$missing" "$work/missing.log"
+  bash -c '[ "$1" -eq 1 ] && grep -qF "neural-style: cannot write $2: the folder $(dirname "$2") does not exist" "$3"' \
+  _ "$status" "$missing" "$work/missing.log"
 tap_note "$(grep '^neural-style: ' "$work/missing.log")"
 tap_check "and the missing folder was not made" test ! -e "$work/no such folder"
 tap_done
