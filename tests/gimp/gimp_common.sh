@@ -319,6 +319,17 @@ read -r -d '' scheme_prelude <<'SCM'
     (gimp-layer-set-offsets copy 0 0)
     (gimp-file-save RUN-NONINTERACTIVE tmp path)
     (gimp-image-delete tmp)))
+; A hidden 48 px style layer of four stripes on dark grey, inserted into
+; img at position; returns it.
+(define (striped-style img position)
+  (let ((style (gimp-layer-new img "style" 48 48 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
+    (gimp-image-insert-layer img style 0 position)
+    (gimp-item-set-visible style #f)
+    (fill img style 0 0 48 48 '(20 20 20))
+    (fill img style 0 0 6 48 '(240 200 30))
+    (fill img style 16 0 6 48 '(200 40 160))
+    (fill img style 32 0 6 48 '(30 200 220))
+    style))
 (define (count-layers tag img)
   (display (string-append "LAYERS " tag " "
              (number->string (vector-length (gimp-image-get-layers img)))))
