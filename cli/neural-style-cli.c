@@ -200,27 +200,12 @@ static const struct
   [OPT_HELP] = { "help", no_argument, " this text" },
 };
 
-/* Spellings of settings older than the settings table, still accepted:
- * "--size 256" is "--max-size 256", "--single-scale" is "--no-multi-scale";
- * and short ones: "--memory" is "--memory-limit". */
-static const struct
-{
-  const char *alias;
-  const char *setting;
-  int negate; /* a boolean option that turns the setting off */
-} cli_aliases[] = {
-  { "size", "max-size", 0 },       { "min-scale", "min-scale-size", 0 },
-  { "layers", "layer-set", 0 },    { "single-scale", "multi-scale", 1 },
-  { "memory", "memory-limit", 0 },
-};
-#define CLI_ALIAS_COUNT ((int) (sizeof cli_aliases / sizeof cli_aliases[0]))
-
 #define OPTION_BASE 256
 #define MAX_OPTIONS 128
 
 /* What a getopt_long value stands for: a fixed option, or a setting (and
  * whether it is the "--no-" form of a boolean, or the choice a former
- * boolean setting's "--NAME" or "--no-NAME" stands for). */
+ * switch's "--NAME" or "--no-NAME" stands for). */
 typedef struct
 {
   int fixed; /* an OPT_*, or -1 */
@@ -228,6 +213,20 @@ typedef struct
   int negate;
   const ns_setting_choice *choice;
 } cli_option;
+
+/* How many getopt options the fixed ones and the settings make. */
+static int
+option_count (void)
+{
+  int count = OPT_FIXED_COUNT;
+  for (int i = 0; i < ns_settings_count; i++)
+    {
+      count += ns_settings[i].type == NS_SETTING_BOOLEAN ? 2 : 1;
+      for (const ns_setting_former *f = ns_settings[i].former; f && f->name; f++)
+        count += f->kind == NS_FORMER_SWITCH ? 2 : 1;
+    }
+  return count;
+}
 
 /* A label without its mnemonic underscore. */
 static void
@@ -282,9 +281,9 @@ usage (FILE *out)
       fprintf (out, "  --%s", s->name);
       if (s->type == NS_SETTING_BOOLEAN)
         fprintf (out, ", --no-%s", s->name);
-      for (int k = 0; k < CLI_ALIAS_COUNT; k++)
-        if (strcmp (cli_aliases[k].setting, s->name) == 0)
-          fprintf (out, ", --%s", cli_aliases[k].alias);
+      for (const ns_setting_former *f = s->former; f && f->name; f++)
+        if (f->kind != NS_FORMER_SWITCH)
+          fprintf (out, ", --%s", f->name);
       switch (s->type)
         {
         case NS_SETTING_DOUBLE:
@@ -308,16 +307,14 @@ usage (FILE *out)
       fputc ('\n', out);
       print_wrapped (out, s->help, 6);
       for (const ns_setting_choice *c = s->choices; c && c->nick; c++)
-        if (c->alias)
-          fprintf (out, "      (\"%s\" is the old name of \"%s\")\n", c->alias, c->nick);
-      for (int k = 0; k < ns_settings_former_count; k++)
-        if (strcmp (ns_settings_former[k].setting, s->name) == 0)
+        for (const ns_setting_former *f = c->former; f && f->name; f++)
+          fprintf (out, "      (\"%s\" is the old name of \"%s\")\n", f->name, c->nick);
+      for (const ns_setting_former *f = s->former; f && f->name; f++)
+        if (f->kind == NS_FORMER_SWITCH)
           {
-            const ns_setting_former *former = &ns_settings_former[k];
             char text[256];
-            snprintf (text, sizeof text, "(the older --%s is --%s %s, --no-%s is --%s %s)",
-                      former->name, s->name, former->if_true, former->name, s->name,
-                      former->if_false);
+            snprintf (text, sizeof text, "(the older --%s is --%s %s, --no-%s is --%s %s)", f->name,
+                      s->name, f->if_true, f->name, s->name, f->if_false);
             print_wrapped (out, text, 6);
           }
     }
@@ -570,14 +567,14 @@ main (int argc, char **argv)
   cli_progress state = { 0 };
 
   /* The options: the fixed ones, then per setting "--NAME" (and
-   * "--no-NAME" for booleans), then the old spellings.  An option's
-   * getopt value is OPTION_BASE + its index in meanings. */
+   * "--no-NAME" for booleans) and its former names ("--NAME" and
+   * "--no-NAME" for a former switch to a choice).  An option's getopt
+   * value is OPTION_BASE + its index in meanings. */
   static struct option options[MAX_OPTIONS + 1];
   static cli_option meanings[MAX_OPTIONS];
   static char no_names[MAX_OPTIONS][64];
-  int count = 0;
-  if (OPT_FIXED_COUNT + 2 * (ns_settings_count + ns_settings_former_count) + CLI_ALIAS_COUNT >
-      MAX_OPTIONS)
+  int count = 0, no_count = 0;
+  if (option_count () > MAX_OPTIONS)
     {
       fprintf (stderr, "neural-style: too many settings for MAX_OPTIONS\n");
       return 1;
@@ -597,29 +594,31 @@ main (int argc, char **argv)
       meanings[count++] = (cli_option) { -1, s, 0, NULL };
       if (boolean)
         {
-          snprintf (no_names[i], sizeof no_names[i], "no-%s", s->name);
-          options[count] = (struct option) { no_names[i], no_argument, NULL, OPTION_BASE + count };
+          snprintf (no_names[no_count], sizeof no_names[0], "no-%s", s->name);
+          options[count] = (struct option) { no_names[no_count++], no_argument, NULL,
+                                             OPTION_BASE + count };
           meanings[count++] = (cli_option) { -1, s, 1, NULL };
         }
-    }
-  /* a former boolean setting: "--NAME" and "--no-NAME", each a choice */
-  for (int k = 0; k < ns_settings_former_count; k++)
-    {
-      const ns_setting_former *former = &ns_settings_former[k];
-      const ns_setting *s = ns_setting_find (former->setting);
-      options[count] = (struct option) { former->name, no_argument, NULL, OPTION_BASE + count };
-      meanings[count++] = (cli_option) { -1, s, 0, ns_setting_former_choice (former, 1) };
-      snprintf (no_names[ns_settings_count + k], sizeof no_names[0], "no-%s", former->name);
-      options[count] = (struct option) { no_names[ns_settings_count + k], no_argument, NULL,
-                                         OPTION_BASE + count };
-      meanings[count++] = (cli_option) { -1, s, 0, ns_setting_former_choice (former, 0) };
-    }
-  for (int k = 0; k < CLI_ALIAS_COUNT; k++)
-    {
-      const ns_setting *s = ns_setting_find (cli_aliases[k].setting);
-      int has_arg = s->type == NS_SETTING_BOOLEAN ? no_argument : required_argument;
-      options[count] = (struct option) { cli_aliases[k].alias, has_arg, NULL, OPTION_BASE + count };
-      meanings[count++] = (cli_option) { -1, s, cli_aliases[k].negate, NULL };
+      for (const ns_setting_former *f = s->former; f && f->name; f++)
+        if (f->kind == NS_FORMER_SWITCH)
+          {
+            options[count] = (struct option) { f->name, no_argument, NULL, OPTION_BASE + count };
+            meanings[count++] = (cli_option) {
+              -1, s, 0, ns_setting_choice_of (s, ns_setting_former_value (s, f, 1))
+            };
+            snprintf (no_names[no_count], sizeof no_names[0], "no-%s", f->name);
+            options[count] = (struct option) { no_names[no_count++], no_argument, NULL,
+                                               OPTION_BASE + count };
+            meanings[count++] = (cli_option) {
+              -1, s, 0, ns_setting_choice_of (s, ns_setting_former_value (s, f, 0))
+            };
+          }
+        else
+          {
+            options[count] = (struct option) { f->name, boolean ? no_argument : required_argument,
+                                               NULL, OPTION_BASE + count };
+            meanings[count++] = (cli_option) { -1, s, f->kind == NS_FORMER_NEGATION, NULL };
+          }
     }
 
   int option;

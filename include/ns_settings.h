@@ -6,9 +6,10 @@
  * loops over it: the CLI's options, the plug-in's procedure arguments, the
  * presets' properties and the dialog's Advanced part.
  *
- * Adding a setting: a field in ns_params, a row here (ns_settings.c), and
- * the engine code that uses the field.  Replacing a boolean by a choice: a
- * row of ns_settings_former too, so that old inputs keep working.
+ * Adding a setting: a field in ns_params, a row in core/engine/settings.c,
+ * and the engine code that uses the field.  Renaming a setting or a
+ * choice, or replacing a boolean by a choice: the old name goes in the
+ * row's (or the choice's) former list, so that old inputs keep working.
  *
  * Labels and help are English; front ends that translate pass them through
  * gettext (ns_settings.c marks them for xgettext). */
@@ -35,12 +36,34 @@ typedef enum
   NS_SETTING_GROUP_LAYER_WEIGHTS /* the style layer weights, in the Advanced part */
 } ns_setting_group;
 
+/* How an older name's value reads. */
+typedef enum
+{
+  NS_FORMER_NAME,     /* the setting's own values under an older name ("--size 256") */
+  NS_FORMER_NEGATION, /* a switch that meant the boolean's opposite ("--single-scale") */
+  NS_FORMER_SWITCH    /* a switch for two of the choice's values (keep-colors) */
+} ns_former_kind;
+
+/* An older name of a setting or of a choice, still accepted on input
+ * (command lines, scripts, saved presets) and never shown or written.
+ * Lists of them end with a NULL name. */
 typedef struct
 {
-  const char *nick;  /* "lbfgs": what presets, scripts and the CLI write */
-  const char *label; /* "L-BFGS" (translatable) */
-  int value;         /* the enum value */
-  const char *alias; /* an older nick still accepted on input, or NULL */
+  const char *name; /* "keep-colors"; a choice's: the older nick ("seed") */
+  ns_former_kind kind;
+  const char *if_true, *if_false; /* NS_FORMER_SWITCH: the choices' nicks */
+  /* The command line's spellings only (no procedure argument, no preset
+   * key): the options older than the settings table. */
+  int command_line_only;
+  const char *label, *help; /* a procedure argument's (translatable); switches only */
+} ns_setting_former;
+
+typedef struct
+{
+  const char *nick;                /* "lbfgs": what presets, scripts and the CLI write */
+  const char *label;               /* "L-BFGS" (translatable) */
+  int value;                       /* the enum value */
+  const ns_setting_former *former; /* older nicks (NS_FORMER_NAME), or NULL */
 } ns_setting_choice;
 
 typedef struct
@@ -56,6 +79,7 @@ typedef struct
   ns_setting_group group;
   int digits; /* a spin button's decimals, step and page */
   double step, page;
+  const ns_setting_former *former; /* older names, or NULL */
 } ns_setting;
 
 /* The table, in the order front ends show the settings. */
@@ -70,32 +94,19 @@ double ns_setting_get (const ns_params *params, const ns_setting *setting);
 /* Stores value (converted to the field's type; integers truncate). */
 void ns_setting_set (ns_params *params, const ns_setting *setting, double value);
 
-/* The choice called nick, or whose alias nick is; NULL if none. */
+/* The choice called nick, or formerly called nick; NULL if none. */
 const ns_setting_choice *ns_setting_choice_find (const ns_setting *setting, const char *nick);
 /* The choice of an enum value; NULL if none. */
 const ns_setting_choice *ns_setting_choice_of (const ns_setting *setting, int value);
 /* The default choice's nick. */
 const char *ns_setting_default_nick (const ns_setting *setting);
 
-/* A boolean setting of an earlier version that a choice replaced: the
- * front ends still accept it on input (command lines, scripts, saved
- * presets) and never show or write it.  True is the choice's nick
- * if_true, false its nick if_false. */
-typedef struct
-{
-  const char *name;    /* "keep-colors" */
-  const char *setting; /* the choice that replaced it: "colors" */
-  const char *if_true, *if_false;
-  const char *label, *help; /* of its PDB argument, translatable */
-} ns_setting_former;
-
-extern const ns_setting_former ns_settings_former[];
-extern const int ns_settings_former_count;
-
-/* The former setting called name, or NULL. */
-const ns_setting_former *ns_setting_former_find (const char *name);
-/* The choice a former setting's value stands for (in its setting's row). */
-const ns_setting_choice *ns_setting_former_choice (const ns_setting_former *former, int value);
+/* The row with a former name called name (setting its *former), or NULL. */
+const ns_setting *ns_setting_find_former (const char *name, const ns_setting_former **former);
+/* The value a switch former (NS_FORMER_NEGATION, NS_FORMER_SWITCH) given
+ * on (1) or off (0) stands for: the boolean's 0 or 1, or the choice's enum
+ * value; -1 for a former that is no switch. */
+int ns_setting_former_value (const ns_setting *setting, const ns_setting_former *former, int on);
 
 /* Whether value is acceptable (finite, in range, a known choice, an
  * integer for integer types); else NS_ERROR_ARGUMENT naming the setting

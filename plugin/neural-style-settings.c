@@ -39,12 +39,13 @@ choice_new (const ns_setting *setting)
 {
   GimpChoice *choice = gimp_choice_new ();
   const ns_setting_choice *c;
+  const ns_setting_former *f;
 
   for (c = setting->choices; c->nick; c++)
     gimp_choice_add (choice, c->nick, c->value, _ (c->label), NULL);
   for (c = setting->choices; c->nick; c++)
-    if (c->alias)
-      gimp_choice_add (choice, c->alias, c->value, _ (c->label), NULL);
+    for (f = c->former; f && f->name; f++)
+      gimp_choice_add (choice, f->name, c->value, _ (c->label), NULL);
 
   return choice;
 }
@@ -52,6 +53,7 @@ choice_new (const ns_setting *setting)
 gint
 neural_style_settings_add_arguments (GimpProcedure *procedure, gint first, const gchar *last)
 {
+  const ns_setting_former *f;
   gint i, k;
 
   for (i = first; i < ns_settings_count; i++)
@@ -84,12 +86,13 @@ neural_style_settings_add_arguments (GimpProcedure *procedure, gint first, const
         return i + 1;
     }
 
-  /* After the table: the former settings, for scripts that still give
+  /* After the table: the former switches, for scripts that still give
    * them (the dialog shows the table's rows only). */
-  for (k = 0; k < ns_settings_former_count; k++)
-    gimp_procedure_add_boolean_argument (procedure, ns_settings_former[k].name,
-                                         _ (ns_settings_former[k].label),
-                                         _ (ns_settings_former[k].help), FALSE, G_PARAM_READWRITE);
+  for (k = 0; k < ns_settings_count; k++)
+    for (f = ns_settings[k].former; f && f->name; f++)
+      if (!f->command_line_only)
+        gimp_procedure_add_boolean_argument (procedure, f->name, _ (f->label), _ (f->help), FALSE,
+                                             G_PARAM_READWRITE);
 
   return i;
 }
@@ -115,18 +118,30 @@ neural_style_settings_normalize (GimpProcedureConfig *config)
       g_free (nick);
     }
 
-  /* A former setting given true sets its choice, and goes back to false:
+  /* A former switch given true sets its setting, and goes back to false:
    * it is not remembered, and cannot override the dialog's choice in a
-   * later run.  False is the choice's default and changes nothing. */
-  for (i = 0; i < ns_settings_former_count; i++)
+   * later run.  False is the setting's default and changes nothing. */
+  for (i = 0; i < ns_settings_count; i++)
     {
-      const ns_setting_former *former = &ns_settings_former[i];
-      gboolean on = FALSE;
+      const ns_setting *s = &ns_settings[i];
+      const ns_setting_former *f;
 
-      g_object_get (config, former->name, &on, NULL);
-      if (on)
-        g_object_set (config, former->setting, ns_setting_former_choice (former, 1)->nick,
-                      former->name, FALSE, NULL);
+      for (f = s->former; f && f->name; f++)
+        {
+          gint value = ns_setting_former_value (s, f, 1);
+          gboolean on = FALSE;
+
+          if (f->command_line_only)
+            continue;
+          g_object_get (config, f->name, &on, NULL);
+          if (!on)
+            continue;
+          if (s->type == NS_SETTING_CHOICE)
+            g_object_set (config, s->name, ns_setting_choice_of (s, value)->nick, NULL);
+          else
+            g_object_set (config, s->name, value != 0, NULL);
+          g_object_set (config, f->name, FALSE, NULL);
+        }
     }
 }
 

@@ -441,19 +441,23 @@ read_name (NeuralStylePreset *preset, GScanner *scanner, GError **error)
   return TRUE;
 }
 
-/* A former setting (a preset saved by 0.1 has "(keep-colors yes)") sets the
- * choice that replaced it; the preset is saved with the choice. */
+/* A former switch (an older preset has "(keep-colors yes)") sets the
+ * setting that replaced it; the preset is saved with the setting. */
 static gboolean
-read_former_setting (NeuralStylePreset *preset, const ns_setting_former *former, GScanner *scanner,
-                     GError **error)
+read_former_setting (NeuralStylePreset *preset, const ns_setting *setting,
+                     const ns_setting_former *former, GScanner *scanner, GError **error)
 {
-  const ns_setting *setting = ns_setting_find (former->setting);
+  GValue *value = &preset->values[setting - ns_settings];
+  gint meaning;
   gboolean on;
 
   if (!read_boolean (scanner, &on))
     return parse_error (scanner, error, _ ("%s wants %s"), former->name, _ ("yes or no"));
-  g_value_set_string (&preset->values[setting - ns_settings],
-                      ns_setting_former_choice (former, on)->nick);
+  meaning = ns_setting_former_value (setting, former, on);
+  if (setting->type == NS_SETTING_CHOICE)
+    g_value_set_string (value, ns_setting_choice_of (setting, meaning)->nick);
+  else
+    g_value_set_boolean (value, meaning != 0);
   return TRUE;
 }
 
@@ -489,7 +493,8 @@ parse_preset (NeuralStylePreset *preset, GScanner *scanner, GString *unknown, GE
     {
       GTokenType token = g_scanner_get_next_token (scanner);
       const ns_setting *setting;
-      const ns_setting_former *former;
+      const ns_setting *former_of;
+      const ns_setting_former *former = NULL;
       gchar *key;
       gboolean ok;
 
@@ -502,13 +507,16 @@ parse_preset (NeuralStylePreset *preset, GScanner *scanner, GString *unknown, GE
 
       key = g_strdup (scanner->value.v_identifier);
       setting = ns_setting_find (key);
-      former = ns_setting_former_find (key);
+      /* the command line's older spellings are no preset keys */
+      former_of = ns_setting_find_former (key, &former);
+      if (former_of && former->command_line_only)
+        former_of = NULL;
       if (strcmp (key, "name") == 0)
         ok = read_name (preset, scanner, error);
       else if (setting)
         ok = read_setting (preset, (gint) (setting - ns_settings), scanner, error);
-      else if (former)
-        ok = read_former_setting (preset, former, scanner, error);
+      else if (former_of)
+        ok = read_former_setting (preset, former_of, former, scanner, error);
       else
         {
           ok = skip_value (scanner, error);

@@ -675,12 +675,13 @@ test_stylize_controls (const ns_weights *weights)
   free (chroma_b);
   ns_image_clear (&b);
 
-  const ns_setting_former *former = ns_setting_former_find ("keep-colors");
+  const ns_setting_former *former = NULL;
+  const ns_setting *colors = ns_setting_find_former ("keep-colors", &former);
   ns_params defaults;
   ns_params_init (&defaults);
-  check (former && defaults.colors == NS_COLORS_STYLE &&
-             ns_setting_former_choice (former, 1)->value == NS_COLORS_LUMINANCE &&
-             ns_setting_former_choice (former, 0)->value == NS_COLORS_STYLE,
+  check (colors && strcmp (colors->name, "colors") == 0 && defaults.colors == NS_COLORS_STYLE &&
+             ns_setting_former_value (colors, former, 1) == NS_COLORS_LUMINANCE &&
+             ns_setting_former_value (colors, former, 0) == NS_COLORS_STYLE,
          "colors: \"style\" by default; the older keep-colors true is \"luminance\", false "
          "\"style\"");
   test_colors_histogram (weights, &content, &style, &a);
