@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_options.h"
 #include "image_io.h"
 #include "neural_style.h"
 #include "ns_settings.h"
@@ -92,16 +93,16 @@ seconds_since (const struct timespec *start)
   return (double) (now.tv_sec - start->tv_sec) + 1e-9 * (double) (now.tv_nsec - start->tv_nsec);
 }
 
-/* ", about 3:10 left" in text: elapsed * (1 - fraction) / fraction, once at
- * least 2% is done and 10 s have passed (the plug-in's thresholds: before
- * them the first scales' short iterations skew it); else "". */
+/* ", about 3:10 left" in text, once ns_progress_time_left has an
+ * estimate; else "". */
 static void
 format_time_left (char *text, size_t size, double fraction, double elapsed)
 {
+  const double seconds = ns_progress_time_left (fraction, elapsed);
   text[0] = '\0';
-  if (!(fraction >= 0.02) || elapsed < 10.0)
+  if (seconds < 0.0)
     return;
-  const long left = fraction >= 1.0 ? 0 : (long) (elapsed * (1.0 - fraction) / fraction);
+  const long left = (long) seconds;
   if (left >= 3600)
     snprintf (text, size, ", about %ld:%02ld:%02ld left", left / 3600, left / 60 % 60, left % 60);
   else
@@ -156,49 +157,6 @@ show_progress (const ns_progress *progress, void *user_data)
     }
   return NS_PROGRESS_CONTINUE;
 }
-
-/* Options that are not settings of the engine. */
-enum
-{
-  OPT_WEIGHTS,
-  OPT_CONTENT,
-  OPT_STYLE,
-  OPT_STYLE_REGION,
-  OPT_KEEP_REGION,
-  OPT_OUT,
-  OPT_LAYER_WEIGHTS,
-  OPT_BLEND,
-  OPT_QUIET,
-  OPT_HELP,
-  OPT_FIXED_COUNT
-};
-
-static const struct
-{
-  const char *name;
-  int has_arg;
-  const char *text; /* "ARG  help" as --help shows it */
-} fixed_options[OPT_FIXED_COUNT] = {
-  [OPT_WEIGHTS] = { "weights", required_argument,
-                    "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS, else the file "
-                    "neural-style-get-weights stores)" },
-  [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
-  [OPT_STYLE] = { "style", required_argument, "IMAGE  a style picture (up to 16: a blend)" },
-  [OPT_STYLE_REGION] = { "style-region", required_argument,
-                         "MASK  where the --style before it paints: white inside (stretched to "
-                         "the content); styles without one paint the rest" },
-  [OPT_KEEP_REGION] = { "keep-region", required_argument,
-                        "MASK  a region whose shapes are kept (--keep-strength): white inside" },
-  [OPT_OUT] = { "out", required_argument,
-                "OUT.png  where the result goes (a JPEG when named .jpg or .jpeg); an existing "
-                "file is replaced, the --content one too when it is named" },
-  [OPT_LAYER_WEIGHTS] = { "style-layer-weights",
-                          required_argument, "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
-  [OPT_BLEND] = { "style-blend", required_argument,
-                  "B1,B2,…  relative weights of several --style images (default equal)" },
-  [OPT_QUIET] = { "quiet", no_argument, " no progress bar" },
-  [OPT_HELP] = { "help", no_argument, " this text" },
-};
 
 #define OPTION_BASE 256
 #define MAX_OPTIONS 128
@@ -268,12 +226,11 @@ print_wrapped (FILE *out, const char *text, int indent)
 static void
 usage (FILE *out)
 {
-  fprintf (out, "usage: neural-style --content IMAGE --style IMAGE [--style IMAGE…] --out OUT.png "
-                "[options]\n"
+  fprintf (out, "usage: neural-style " CLI_REQUIRED_OPTIONS " [options]\n"
                 "       neural-style convert-weights IN OUT [--dtype f16|f32]  (see "
                 "convert-weights --help)\n");
   for (int k = 0; k < OPT_FIXED_COUNT; k++)
-    fprintf (out, "  --%s %s\n", fixed_options[k].name, fixed_options[k].text);
+    fprintf (out, "  --%s %s\n", cli_fixed_options[k].name, cli_fixed_options[k].text);
   fprintf (out, "settings (the plug-in's arguments of the same names):\n");
   for (int i = 0; i < ns_settings_count; i++)
     {
@@ -411,37 +368,6 @@ parse_setting (const cli_option *option, const char *text, const char *name, ns_
   return 1;
 }
 
-/* ---- where the weights are ---- */
-
-#define WEIGHTS_ENV "NEURAL_STYLE_WEIGHTS"
-
-/* Where neural-style-get-weights stores the weights, as the plug-in finds
- * them (GLib's g_get_user_data_dir, without GLib):
- * ${XDG_DATA_HOME:-$HOME/.local/share}/gimp-neural-style/vgg19-conv.safetensors.
- * 0 when neither variable is set. */
-static int
-default_weights_path (char *path, size_t size)
-{
-  const char *data = getenv ("XDG_DATA_HOME");
-  const char *home = getenv ("HOME");
-  int written;
-
-  if (data && *data)
-    written = snprintf (path, size, "%s/gimp-neural-style/vgg19-conv.safetensors", data);
-  else if (home && *home)
-    written = snprintf (path, size, "%s/.local/share/gimp-neural-style/vgg19-conv.safetensors", home);
-  else
-    return 0;
-  return written > 0 && (size_t) written < size;
-}
-
-static int
-is_regular_file (const char *path)
-{
-  struct stat info;
-  return stat (path, &info) == 0 && S_ISREG (info.st_mode);
-}
-
 /* Writes the result to path; when that fails at the end (a full disk),
  * to a new file in $TMPDIR rather than lose it, the message naming it. */
 static ns_status
@@ -562,8 +488,8 @@ main (int argc, char **argv)
   const char *keep_path = NULL;
   double blend[NS_MAX_STYLES];
   int style_count = 0, blend_count = 0;
-  const char *weights_path = getenv (WEIGHTS_ENV);
-  char default_path[4096];
+  const char *weights_option = NULL;
+  char weights_path[4096];
   cli_progress state = { 0 };
 
   /* The options: the fixed ones, then per setting "--NAME" (and
@@ -581,8 +507,8 @@ main (int argc, char **argv)
     }
   for (int k = 0; k < OPT_FIXED_COUNT; k++, count++)
     {
-      options[count] = (struct option) { fixed_options[k].name, fixed_options[k].has_arg, NULL,
-                                         OPTION_BASE + count };
+      options[count] = (struct option) { cli_fixed_options[k].name, cli_fixed_options[k].has_arg,
+                                         NULL, OPTION_BASE + count };
       meanings[count] = (cli_option) { k, NULL, 0, NULL };
     }
   for (int i = 0; i < ns_settings_count; i++)
@@ -620,7 +546,6 @@ main (int argc, char **argv)
             meanings[count++] = (cli_option) { -1, s, f->kind == NS_FORMER_NEGATION, NULL };
           }
     }
-
   int option;
   while ((option = getopt_long (argc, argv, "", options, NULL)) != -1)
     {
@@ -642,7 +567,7 @@ main (int argc, char **argv)
       switch (meaning->fixed)
         {
         case OPT_WEIGHTS:
-          weights_path = optarg;
+          weights_option = optarg;
           break;
         case OPT_CONTENT:
           content_path = optarg;
@@ -711,23 +636,15 @@ main (int argc, char **argv)
                style_count);
       return 2;
     }
-  if (weights_path && !*weights_path)
-    weights_path = NULL;
-  if (!weights_path)
+  if (ns_weights_find (weights_option, NULL, weights_path, sizeof weights_path) == NS_WEIGHTS_NONE)
     {
-      const int have_default = default_weights_path (default_path, sizeof default_path);
-      if (have_default && is_regular_file (default_path))
-        weights_path = default_path;
-      else
-        {
-          fprintf (stderr,
-                   "neural-style: No VGG19 weights found (looked at --weights, %s and %s).  "
-                   "Run neural-style-get-weights (it downloads 575 MB once and keeps a 40 MB "
-                   "file), or give --weights FILE.\n",
-                   WEIGHTS_ENV,
-                   have_default ? default_path : "$XDG_DATA_HOME or $HOME (neither is set)");
-          return 2;
-        }
+      fprintf (stderr,
+               "neural-style: No VGG19 weights found (looked at --weights, %s and %s).  "
+               "Run neural-style-get-weights (it downloads 575 MB once and keeps a 40 MB "
+               "file), or give --weights FILE.\n",
+               NS_WEIGHTS_ENV,
+               *weights_path ? weights_path : "$XDG_DATA_HOME or $HOME (neither is set)");
+      return 2;
     }
 
   ns_error err = { 0 };

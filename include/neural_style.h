@@ -134,6 +134,13 @@ typedef struct
   const float *planar_rgb;
 } ns_progress;
 
+/* The time a run still takes, in seconds, at a report elapsed seconds
+ * after its start that has done (0 to 1) of the work done:
+ * elapsed * (1 - done) / done, 0 once done is 1; -1 until 2% is done
+ * and 10 s have passed (the first scales' short iterations and the fixed
+ * costs skew it before).  The CLI and the plug-in show it by this rule. */
+double ns_progress_time_left (double done, double elapsed);
+
 /* Copies the progress image into a new RGB ns_image (freed by the caller),
  * shrunk to at most max_side pixels on a side (0: at its own size): a
  * preview of a print-size run takes little memory.  NS_ERROR_ARGUMENT for

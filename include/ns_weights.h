@@ -6,6 +6,8 @@
 #ifndef NS_WEIGHTS_H
 #define NS_WEIGHTS_H
 
+#include <stddef.h>
+
 #include "ns_error.h"
 
 #define NS_VGG19_CONV_COUNT 16
@@ -50,6 +52,32 @@ int ns_vgg19_conv_tensor_index (int conv_index);
  * message names the file and the problem; on error *weights holds nothing. */
 ns_status ns_weights_load (ns_weights *weights, const char *path, int conv_count, ns_error *err);
 void ns_weights_clear (ns_weights *weights);
+
+/* The weights file's name, the environment variable that names one, and
+ * the folder in the user's data folder where neural-style-get-weights
+ * stores it. */
+#define NS_WEIGHTS_FILE_NAME "vgg19-conv.safetensors"
+#define NS_WEIGHTS_ENV "NEURAL_STYLE_WEIGHTS"
+#define NS_WEIGHTS_DATA_DIR "gimp-neural-style"
+
+/* Where a run's weights file was found, in the order looked at. */
+typedef enum
+{
+  NS_WEIGHTS_GIVEN,       /* the one the user gave (--weights, the weights-file argument) */
+  NS_WEIGHTS_ENVIRONMENT, /* $NEURAL_STYLE_WEIGHTS */
+  NS_WEIGHTS_BESIDE,      /* NS_WEIGHTS_FILE_NAME in the folder given (the plug-in's own) */
+  NS_WEIGHTS_USER_DATA,   /* where neural-style-get-weights stores it */
+  NS_WEIGHTS_NONE
+} ns_weights_place;
+
+/* The weights file a run uses, written to path: given when not empty,
+ * else $NEURAL_STYLE_WEIGHTS when set and not empty (these two whether or
+ * not the file exists: the load's error names it), else the file in
+ * beside_dir (unless NULL) if it exists, else
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/gimp-neural-style/vgg19-conv.safetensors
+ * if it exists.  NS_WEIGHTS_NONE leaves in path that last place looked at,
+ * or "" when neither variable is set (or a path does not fit in size). */
+ns_weights_place ns_weights_find (const char *given, const char *beside_dir, char *path, size_t size);
 
 typedef enum
 {

@@ -27,11 +27,6 @@
 #include "neural-style-image.h"
 #include "neural-style-settings.h"
 
-#define WEIGHTS_FILE_NAME "vgg19-conv.safetensors"
-#define WEIGHTS_ENV "NEURAL_STYLE_WEIGHTS"
-/* in the user's data folder (g_get_user_data_dir) */
-#define WEIGHTS_DATA_DIR "gimp-neural-style"
-
 /* A setting's choices, with the old nicks too: a script or a remembered
  * setting that uses one still works (the dialog does not list them). */
 static GimpChoice *
@@ -311,53 +306,50 @@ neural_style_plug_in_path (const gchar *name)
 gchar *
 neural_style_find_weights (GFile *weights_file, GError **error)
 {
-  const gchar *env;
-  gchar *path, *user_path;
+  gchar *given = weights_file ? g_file_get_path (weights_file) : NULL;
+  gchar *dir = g_path_get_dirname (gimp_get_progname ());
+  gchar path[4096];
+  ns_weights_place place;
+
+  /* a file that is not local has no path: it is not there for the engine */
+  place = weights_file && !given ? NS_WEIGHTS_NONE : ns_weights_find (given, dir, path, sizeof path);
+  g_free (dir);
+  g_free (given);
+
+  switch (place)
+    {
+    case NS_WEIGHTS_GIVEN:
+    case NS_WEIGHTS_ENVIRONMENT:
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_strdup (path);
+      break;
+    case NS_WEIGHTS_BESIDE:
+    case NS_WEIGHTS_USER_DATA:
+      return g_strdup (path);
+    case NS_WEIGHTS_NONE:
+    default:
+      break;
+    }
 
   if (weights_file)
+    g_set_error (error, GIMP_PLUG_IN_ERROR, 0, _ ("The VGG19 weights file '%s' does not exist."),
+                 gimp_file_get_utf8_name (weights_file));
+  else if (place == NS_WEIGHTS_ENVIRONMENT)
+    g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
+                 _ ("%s names the VGG19 weights file '%s', which does "
+                    "not exist."),
+                 NS_WEIGHTS_ENV, path);
+  else
     {
-      path = g_file_get_path (weights_file);
-      if (path && g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        return path;
-
-      g_set_error (error, GIMP_PLUG_IN_ERROR, 0, _ ("The VGG19 weights file '%s' does not exist."),
-                   gimp_file_get_utf8_name (weights_file));
-      g_free (path);
-      return NULL;
-    }
-
-  env = g_getenv (WEIGHTS_ENV);
-  if (env && *env)
-    {
-      if (g_file_test (env, G_FILE_TEST_IS_REGULAR))
-        return g_strdup (env);
+      gchar *beside = neural_style_plug_in_path (NS_WEIGHTS_FILE_NAME);
 
       g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-                   _ ("%s names the VGG19 weights file '%s', which does "
-                      "not exist."),
-                   WEIGHTS_ENV, env);
-      return NULL;
+                   _ ("No VGG19 weights found (looked for '%s' and '%s'; %s "
+                      "is not set).  Run neural-style-get-weights (it "
+                      "downloads 575 MB once and keeps a 40 MB file), or "
+                      "choose a weights file."),
+                   beside, path, NS_WEIGHTS_ENV);
+      g_free (beside);
     }
-
-  path = neural_style_plug_in_path (WEIGHTS_FILE_NAME);
-  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return path;
-
-  /* where neural-style-get-weights stores them (the CLI looks there too) */
-  user_path = g_build_filename (g_get_user_data_dir (), WEIGHTS_DATA_DIR, WEIGHTS_FILE_NAME, NULL);
-  if (g_file_test (user_path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_free (path);
-      return user_path;
-    }
-
-  g_set_error (error, GIMP_PLUG_IN_ERROR, 0,
-               _ ("No VGG19 weights found (looked for '%s' and '%s'; %s "
-                  "is not set).  Run neural-style-get-weights (it "
-                  "downloads 575 MB once and keeps a 40 MB file), or "
-                  "choose a weights file."),
-               path, user_path, WEIGHTS_ENV);
-  g_free (user_path);
-  g_free (path);
   return NULL;
 }

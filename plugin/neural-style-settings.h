@@ -49,11 +49,10 @@ void neural_style_settings_to_params (GimpProcedureConfig *config, ns_params *pa
 void neural_style_default_inputs (GimpProcedureConfig *config, GimpImage *image,
                                   GimpDrawable *drawable);
 
-/* The weights: weights_file, else $NEURAL_STYLE_WEIGHTS, else
- * vgg19-conv.safetensors next to the plug-in, else the one
- * neural-style-get-weights stores in the user's data folder
- * (gimp-neural-style/vgg19-conv.safetensors).  NULL with error set when
- * none exists. */
+/* The weights, where ns_weights_find looks (weights_file, else
+ * $NEURAL_STYLE_WEIGHTS, else vgg19-conv.safetensors next to the plug-in,
+ * else the one neural-style-get-weights stores).  NULL with error set when
+ * the file named or none exists. */
 gchar *neural_style_find_weights (GFile *weights_file, GError **error);
 
 /* A file or folder installed next to the plug-in's binary. */

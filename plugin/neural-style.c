@@ -40,7 +40,6 @@
 #include "neural-style-settings.h"
 
 #define PLUG_IN_PROC "plug-in-neural-style"
-#define PLUG_IN_BINARY "neural-style"
 
 #define PRESETS_DIR_NAME "presets"
 

@@ -41,8 +41,6 @@
 #include "ns_settings.h"
 #include "neural-style-presets.h"
 
-#define PLUG_IN_BINARY "neural-style"
-
 /* The tallest the open "Advanced" part gets before it scrolls. */
 #define ADVANCED_MAX_HEIGHT 380
 

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "neural_style.h"
 #include "neural-style-progress-text.h"
 
 gchar *
@@ -55,25 +56,17 @@ neural_style_format_elapsed (gint64 usec)
   return g_strdup_printf ("%d:%02d", (gint) (seconds / 60), (gint) (seconds % 60));
 }
 
-/* Below these the first scales' short iterations and the fixed costs (the
- * weights, the style's features) weigh too much for the estimate to hold. */
-#define TIME_LEFT_MIN_FRACTION 0.02
-#define TIME_LEFT_MIN_USEC (10 * G_USEC_PER_SEC)
-
 gint64
 neural_style_time_left (gdouble done, gint64 report_usec, gint64 elapsed_usec)
 {
-  gdouble left;
+  gdouble left = ns_progress_time_left (done, (gdouble) report_usec / G_USEC_PER_SEC);
 
-  if (!(done >= TIME_LEFT_MIN_FRACTION) || report_usec < TIME_LEFT_MIN_USEC)
+  if (left < 0.0)
     return -1;
-  if (done >= 1.0)
-    return 0;
 
   /* Counted down between reports, so that an iteration that takes several
    * seconds does not make the estimate climb with every tick. */
-  left = (gdouble) report_usec * (1.0 - done) / done;
-  left -= (gdouble) (elapsed_usec - report_usec);
+  left = left * G_USEC_PER_SEC - (gdouble) (elapsed_usec - report_usec);
   return left > 0.0 ? (gint64) left : 0;
 }
 
