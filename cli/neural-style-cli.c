@@ -173,6 +173,11 @@ enum
   OPT_FIXED_COUNT
 };
 
+/* A number of neural_style.h in a help text. */
+#define CLI_STRING_(x) #x
+#define CLI_STRING(x) CLI_STRING_ (x)
+#define BLEND_RANGE "from " CLI_STRING (NS_BLEND_MIN) " to " CLI_STRING (NS_BLEND_MAX)
+
 static const struct
 {
   const char *name;
@@ -183,7 +188,8 @@ static const struct
                     "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS, else the file "
                     "neural-style-get-weights stores)" },
   [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
-  [OPT_STYLE] = { "style", required_argument, "IMAGE  a style picture (up to 16: a blend)" },
+  [OPT_STYLE] = { "style", required_argument,
+                  "IMAGE  a style picture (up to " CLI_STRING (NS_MAX_STYLES) ": a blend)" },
   [OPT_STYLE_REGION] = { "style-region", required_argument,
                          "MASK  where the --style before it paints: white inside (stretched to "
                          "the content); styles without one paint the rest" },
@@ -195,7 +201,8 @@ static const struct
   [OPT_LAYER_WEIGHTS] = { "style-layer-weights",
                           required_argument, "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
   [OPT_BLEND] = { "style-blend", required_argument,
-                  "B1,B2,…  relative weights of several --style images (default equal)" },
+                  "B1,B2,…  relative weights of several --style images, each " BLEND_RANGE
+                  " (default equal)" },
   [OPT_QUIET] = { "quiet", no_argument, " no progress bar" },
   [OPT_HELP] = { "help", no_argument, " this text" },
 };
@@ -660,7 +667,8 @@ main (int argc, char **argv)
         case OPT_STYLE:
           if (style_count == NS_MAX_STYLES)
             {
-              fprintf (stderr, "neural-style: at most %d styles\n", NS_MAX_STYLES);
+              fprintf (stderr, "neural-style: at most %d styles (--style) in one run\n",
+                       NS_MAX_STYLES);
               return 2;
             }
           style_paths[style_count++] = optarg;
@@ -695,6 +703,13 @@ main (int argc, char **argv)
         case OPT_BLEND:
           if ((blend_count = parse_list (optarg, name, blend, NS_MAX_STYLES)) < 0)
             return 2;
+          for (int k = 0; k < blend_count; k++)
+            if (!(blend[k] >= NS_BLEND_MIN && blend[k] <= NS_BLEND_MAX))
+              {
+                fprintf (stderr, "neural-style: %s wants weights from %g to %g, not %g\n", name,
+                         (double) NS_BLEND_MIN, (double) NS_BLEND_MAX, blend[k]);
+                return 2;
+              }
           break;
         default:
           usage (stderr);
