@@ -5,14 +5,21 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "neural_style.h"
 #include "ns_settings.h"
+
+/* A number of neural_style.h in a help text. */
+#define CLI_STRING_(x) #x
+#define CLI_STRING(x) CLI_STRING_ (x)
+#define BLEND_RANGE "from " CLI_STRING (NS_BLEND_MIN) " to " CLI_STRING (NS_BLEND_MAX)
 
 const cli_fixed_option cli_fixed_options[OPT_FIXED_COUNT] = {
   [OPT_WEIGHTS] = { "weights", required_argument,
                     "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS, else the file "
                     "neural-style-get-weights stores)" },
   [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
-  [OPT_STYLE] = { "style", required_argument, "IMAGE  a style picture (up to 16: a blend)" },
+  [OPT_STYLE] = { "style", required_argument,
+                  "IMAGE  a style picture (up to " CLI_STRING (NS_MAX_STYLES) ": a blend)" },
   [OPT_STYLE_REGION] = { "style-region", required_argument,
                          "MASK  where the --style before it paints: white inside (stretched to "
                          "the content); styles without one paint the rest" },
@@ -24,7 +31,8 @@ const cli_fixed_option cli_fixed_options[OPT_FIXED_COUNT] = {
   [OPT_LAYER_WEIGHTS] = { "style-layer-weights",
                           required_argument, "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
   [OPT_BLEND] = { "style-blend", required_argument,
-                  "B1,B2,…  relative weights of several --style images (default equal)" },
+                  "B1,B2,…  relative weights of several --style images, each " BLEND_RANGE
+                  " (default equal)" },
   [OPT_QUIET] = { "quiet", no_argument, " no progress bar" },
   [OPT_HELP] = { "help", no_argument, " this text" },
 };

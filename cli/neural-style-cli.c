@@ -584,7 +584,8 @@ main (int argc, char **argv)
         case OPT_STYLE:
           if (style_count == NS_MAX_STYLES)
             {
-              fprintf (stderr, "neural-style: at most %d styles\n", NS_MAX_STYLES);
+              fprintf (stderr, "neural-style: at most %d styles (--style) in one run\n",
+                       NS_MAX_STYLES);
               return 2;
             }
           style_paths[style_count++] = optarg;
@@ -619,6 +620,13 @@ main (int argc, char **argv)
         case OPT_BLEND:
           if ((blend_count = parse_list (optarg, name, blend, NS_MAX_STYLES)) < 0)
             return 2;
+          for (int k = 0; k < blend_count; k++)
+            if (!(blend[k] >= NS_BLEND_MIN && blend[k] <= NS_BLEND_MAX))
+              {
+                fprintf (stderr, "neural-style: %s wants weights from %g to %g, not %g\n", name,
+                         (double) NS_BLEND_MIN, (double) NS_BLEND_MAX, blend[k]);
+                return 2;
+              }
           break;
         default:
           usage (stderr);

@@ -86,7 +86,14 @@ typedef struct
 
 #define NS_MAX_WORKING_SIZE 16384
 #define NS_MAX_ITERATIONS 100000
-#define NS_MAX_STYLES 16
+/* Styles one run blends: the plug-in's dialog has a page for each, and the
+ * CLI and the procedure take as many. */
+#define NS_MAX_STYLES 4
+/* The range of a style's blend (ns_style.blend), relative to the other
+ * styles': 0 leaves it out; 100 against 1 is already that style nearly
+ * alone.  Whole numbers, so that help texts can spell them. */
+#define NS_BLEND_MIN 0
+#define NS_BLEND_MAX 100
 #define NS_MAX_MEMORY_LIMIT (1 << 20) /* MiB: a terabyte */
 
 /* The memory limit of a run that sets none (MiB): the smaller of 2048 and
@@ -167,7 +174,7 @@ typedef ns_progress_reply (*ns_progress_fn) (const ns_progress *progress, void *
 typedef struct
 {
   const ns_image *image;
-  double blend;
+  double blend; /* NS_BLEND_MIN to NS_BLEND_MAX */
   /* NULL: wherever no style with a region paints, blended with the other
    * styles without one.  Else a mask over the content's frame, of any size
    * (stretched to the content's): the style's Gram statistics are matched

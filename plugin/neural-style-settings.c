@@ -23,7 +23,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ns_settings.h"
-#include "neural-style-dialog.h"
+#include "neural-style-inputs.h"
 #include "neural-style-image.h"
 #include "neural-style-settings.h"
 
@@ -182,9 +182,9 @@ is_a_style_layer (GimpProcedureConfig *config, GimpLayer *layer)
   gboolean found = FALSE;
   gint n;
 
-  for (n = 1; n <= NEURAL_STYLE_MAX_STYLES && !found; n++)
+  for (n = 1; n <= NS_MAX_STYLES && !found; n++)
     {
-      gchar *name = neural_style_style_property (n, "layer");
+      gchar *name = neural_style_input_property (n, "layer");
       GimpLayer *current = NULL;
 
       g_object_get (config, name, &current, NULL);
@@ -230,9 +230,9 @@ neural_style_default_inputs (GimpProcedureConfig *config, GimpImage *image, Gimp
   GimpImage **images = gimp_get_images ();
   gint n, i;
 
-  for (n = 1; n <= NEURAL_STYLE_MAX_STYLES; n++)
+  for (n = 1; n <= NS_MAX_STYLES; n++)
     {
-      gchar *property = neural_style_style_property (n, "layer");
+      gchar *property = neural_style_input_property (n, "layer");
       GimpLayer *current = NULL;
       GimpLayer *choice;
 
@@ -272,11 +272,10 @@ neural_style_default_inputs (GimpProcedureConfig *config, GimpImage *image, Gimp
    * first channel, used only when the dialog's switch says so. */
   if (channels && channels[0])
     {
-      for (n = 1; n <= NEURAL_STYLE_MAX_STYLES + 1; n++)
+      for (n = 1; n <= NS_MAX_STYLES + 1; n++)
         {
-          gchar *property = n <= NEURAL_STYLE_MAX_STYLES ?
-                                neural_style_style_property (n, "region") :
-                                g_strdup ("keep-region");
+          gchar *property = n <= NS_MAX_STYLES ? neural_style_input_property (n, "region") :
+                                                 g_strdup ("keep-region");
           GimpChannel *current = NULL;
 
           g_object_get (config, property, &current, NULL);

@@ -21,33 +21,12 @@
 
 G_BEGIN_DECLS
 
-/* Values of the "style-source" auxiliary arguments (GimpChoices whose
- * nicks are "layer" and "file", and for the further styles "none"). */
-typedef enum
-{
-  NEURAL_STYLE_SOURCE_LAYER,
-  NEURAL_STYLE_SOURCE_FILE,
-  NEURAL_STYLE_SOURCE_NONE
-} NeuralStyleSource;
-
-/* The procedure takes this many styles, each from arguments named by
- * neural_style_style_property. */
-#define NEURAL_STYLE_MAX_STYLES 4
-
-/* The name of style n's (1-based) argument what: "layer", "file",
- * "blend", "region", and the auxiliary "source" and "in-region".  The
- * first style's are "style-layer" and so on, the others' "style-layer-2"
- * and so on.  g_free it. */
-gchar *neural_style_style_property (gint n, const gchar *what);
-
 /* Shows a GimpProcedureDialog over the procedure's arguments, with a
  * preset chooser (shipped presets from shipped_presets_dir, the user's own
  * from the GIMP profile), and returns TRUE when the user pressed OK.
- * config then holds the chosen values: of each style's layer and file
- * only the one its source selects (neither for a style without one), its
- * region only when "in-region" is on, and the region to keep only when
- * "keep-in-region" is on.  Initialises
- * libgimpui (gimp_ui_init) itself. */
+ * config then holds the chosen values and the switches that say which of
+ * the styles' inputs are used (neural_style_inputs_clear_unused leaves
+ * only those).  Initialises libgimpui (gimp_ui_init) itself. */
 gboolean neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
                                   const gchar *shipped_presets_dir);
 

@@ -979,10 +979,10 @@ ns_stylize_keeping (const ns_weights *weights, const ns_image *content, const ns
     {
       if ((status = check_image (styles[k].image, "style", err)) != NS_OK)
         return status;
-      if (!isfinite (styles[k].blend) || styles[k].blend < 0.0)
+      if (!(styles[k].blend >= NS_BLEND_MIN && styles[k].blend <= NS_BLEND_MAX))
         return ns_error_set (err, NS_ERROR_ARGUMENT,
-                             "style blend weights must be >= 0 (style %d has %g)", k + 1,
-                             styles[k].blend);
+                             "style blend weights must be %d to %d (style %d has %g)", NS_BLEND_MIN,
+                             NS_BLEND_MAX, k + 1, styles[k].blend);
       blend_total += styles[k].blend;
     }
   if (!(blend_total > 0.0))

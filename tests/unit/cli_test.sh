@@ -45,6 +45,31 @@ check "no style: exit 2 with the usage" bash -c "[ $status -eq 2 ] && grep -q us
 "$cli" --content a.png --style-region top.png --style b.png --out c.png >"$work/out" 2>&1; status=$?
 check "--style-region before any --style: exit 2 saying it follows its --style" bash -c "[ $status -eq 2 ] && grep -q -- '--style-region follows the --style it belongs to' '$work/out'"
 
+# One limit for the styles and one range for the blends, the plug-in's:
+# --help states them and a run beyond them is refused before any reading.
+max_styles=$(sed -n 's/.*a style picture (up to \([0-9]*\): a blend).*/\1/p' "$work/help")
+blend_max=$(sed -n 's/.*--style-blend .*each from 0 to \([0-9]*\) .*/\1/p' "$work/help")
+tap_note "--help: up to ${max_styles:-?} styles, blends from 0 to ${blend_max:-?}"
+check "--help gives 4 styles at most and blends from 0 to 100, the plug-in's limits" \
+  bash -c "[ '$max_styles' = 4 ] && [ '$blend_max' = 100 ]"
+styles=()
+for _ in 1 2 3 4 5; do styles+=(--style b.png); done
+"$cli" --weights "$work/none.safetensors" --content a.png "${styles[@]}" --out c.png >"$work/out" 2>&1; status=$?
+check "five --style: exit 2 saying at most 4 styles" bash -c "[ $status -eq 2 ] && grep -q 'at most 4 styles (--style) in one run' '$work/out'"
+"$cli" --weights "$work/none.safetensors" --content a.png "${styles[@]:0:8}" --out c.png >"$work/out" 2>&1; status=$?
+check "four --style: past the limit check (exit 1 on the missing weights)" bash -c "[ $status -eq 1 ] && grep -q none.safetensors '$work/out'"
+refused=0
+for blend in 100.5 1e3 -1 nan inf; do
+  "$cli" --weights "$work/none.safetensors" --content a.png --style b.png --style a.png \
+    --style-blend "1,$blend" --out c.png >"$work/out" 2>&1; status=$?
+  [ $status -eq 2 ] && grep -q -- "--style-blend wants weights from 0 to 100, not" "$work/out" &&
+    refused=$((refused + 1))
+done
+check "a blend beyond 0 to 100 (100.5 1e3 -1 nan inf): exit 2 naming the range, 5 of 5" [ "$refused" -eq 5 ]
+"$cli" --weights "$work/none.safetensors" --content a.png --style b.png --style a.png \
+  --style-blend 0,100 --out c.png >"$work/out" 2>&1; status=$?
+check "blends 0 and 100, the range's ends: accepted (exit 1 on the missing weights)" bash -c "[ $status -eq 1 ] && grep -q none.safetensors '$work/out'"
+
 "$cli" --weights "$work/none.safetensors" --content a.png --style b.png --style-region no-such-region.png --out c.png >"$work/out" 2>&1; status=$?
 check "a missing region file: exit 1 naming it" bash -c "[ $status -eq 1 ] && grep -q 'no-such-region.png' '$work/out'"
 
