@@ -15,6 +15,11 @@
 #   run_console PROFILE LOG SCRIPT [ENV=VALUE...]
 #       gimp-console-3.0 in batch mode with a Script-Fu v3 script;
 #   check DESCRIPTION COMMAND...   one TAP line per check (tap_check);
+#   run_batch SCRIPT               run_console with the plug-in's debug lines,
+#                                  output in $log (and the artefacts), and a
+#                                  check that it ran to its end (BATCH-END);
+#   check_bad TAG MESSAGE          the batch's (try TAG …) failed with MESSAGE;
+#   check_no_crash LOG             no crash of the plug-in in LOG;
 #   check_no_plugin_warnings LOG   no GLib/GTK warning from the plug-in in LOG;
 #   check_no_mnemonic_warnings LOG no mnemonic warning from GIMP's dialog code;
 #   layers TAG                     the count Scheme's (count-layers TAG img)
@@ -165,6 +170,29 @@ wait_log () {
 
 layers () {
   sed -n "s/^LAYERS $1 \\([0-9]*\\)$/\\1/p" "$log" | head -n 1
+}
+
+run_batch () {
+  local start gimp_status
+  log="$work/gimp.log"
+  tap_note "running gimp-console-3.0 (profile $profile)"
+  start=$(date +%s)
+  run_console "$profile" "$log" "$1" G_MESSAGES_DEBUG=neural-style
+  gimp_status=$?
+  tap_note "GIMP took $(( $(date +%s) - start )) s"
+  cp "$log" "$artefacts/gimp.log"
+  check "gimp-console-3.0 ran the batch to its end (exit $gimp_status)" \
+    bash -c '[ "$1" -eq 0 ] && grep -q "^BATCH-END" "$2"' _ "$gimp_status" "$log"
+}
+
+check_bad () {
+  check "bad call $1 fails" grep -q "^BAD $1 failed" "$log"
+  check "bad call $1 reports: $2" grep -qF -- "$2" <(error_line "$log" "$1")
+}
+
+check_no_crash () {
+  check "the plug-in never crashed" \
+    bash -c '! grep -qiE "neural-style.*(crash|terminated)|(crash|terminated).*neural-style" "$1"' _ "$1"
 }
 
 # check_no_plugin_warnings LOG: the plug-in printed no GLib/GTK warning or

@@ -9,7 +9,7 @@
 # and three from the dialog: two stopped ("Stop (keep result)", runs 5 and
 # 16) and one cancelled (run 17) in their progress window.  Stop and Cancel
 # are the progress window's buttons: only a run with a dialog has one (a
-# run without is cancelled by GIMP killing it, which gimp_batch_test.sh
+# run without is cancelled by GIMP killing it, which gimp_script_results_test.sh
 # tests), hence the display.  It checks:
 #   - every run without a dialog added its layer, the stopped runs theirs,
 #     the cancelled run none;

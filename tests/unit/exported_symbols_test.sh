@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# tests/exported_symbols_test.sh LIBRARY.a…
+# tests/unit/exported_symbols_test.sh LIBRARY.a…
 #
 # Every symbol a core library defines with external linkage starts with
 # ns_, so that the engine shares no name with the programs and libraries it

@@ -2,7 +2,7 @@
 /* Quality with the real VGG19 weights (../shared; skipped without):
  *  - tubingen x starry_night at 384 px with default settings: the final style
  *    loss is at most 12% of the content image's (both measured at 384 px;
- *    8.8% at the default beta 1, 5% was the bound at the former beta 3),
+ *    it ends at 8.8% with the default beta 1),
  *    and the content loss is below that of a pure style reconstruction
  *    (noise init, alpha 0);
  *  - scale-free weights: the same settings at 128 and 256 px end with the
