@@ -59,7 +59,7 @@ typedef enum
 
 typedef struct
 {
-  /* Loss weights.  Each term is relative to its target (see core/losses.h),
+  /* Loss weights.  Each term is relative to its target (see core/engine/losses.h),
    * so they mean the same at any size; the default alpha 1, beta 1 is the
    * strongest style at which the objects of every content of the weight
    * sheet stay recognisable (docs/weight-sheet.md). */

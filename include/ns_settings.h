@@ -12,7 +12,7 @@
  * row's (or the choice's) former list, so that old inputs keep working.
  *
  * Labels and help are English; front ends that translate pass them through
- * gettext (ns_settings.c marks them for xgettext). */
+ * gettext (core/engine/settings.c marks them for xgettext). */
 #ifndef NS_SETTINGS_H
 #define NS_SETTINGS_H
 
