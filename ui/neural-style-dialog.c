@@ -14,9 +14,14 @@
  * You should have received a copy of the GNU General Public License
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
  *
- * Layout: a preset row (combo, "Save as…", "Delete"); a notebook with a
- * page per style (source, layer or file, blend, region); the region to
- * keep; the everyday settings; an "Advanced" expander with the rest.  The
+ * Layout, for a laptop's screen (1366×768, 1280×800) with a preview
+ * beside the settings, as GIMP's filter dialogs and G'MIC place it: on
+ * top, the preset row (combo, "Save as…", "Delete"); under it two columns,
+ * the styles (a notebook with a page per style: source, layer or file,
+ * blend, region) and the region to keep on the left, the everyday
+ * settings and an "Advanced" expander with the rest, scrolled, on the
+ * right.  The dialog's outer row ("dialog-columns") holds only these
+ * settings; a preview goes before them.  The
  * settings, their order, group and spin digits come from the engine's
  * settings table (include/ns_settings.h).  The widgets are bound to the
  * procedure's config, so presets, "Reset" and GIMP's own saved settings all
@@ -49,8 +54,14 @@
 #include "neural-style-style-page.h"
 #include "neural-style-widgets.h"
 
-/* The tallest the open "Advanced" part gets before it scrolls. */
-#define ADVANCED_MAX_HEIGHT 380
+/* The tallest the open "Advanced" part gets before it scrolls: with the
+ * everyday settings above it (about 160 px), the preset row and the
+ * dialog's buttons (about 210 px), the dialog stays under 700 px, what a
+ * 768 px screen leaves (tests/gimp/gimp_display_test.sh checks it). */
+#define ADVANCED_MAX_HEIGHT 300
+
+/* Between the dialog's columns. */
+#define COLUMN_SPACING 12
 
 typedef struct
 {
@@ -238,6 +249,17 @@ fill_group (DialogState *state, const gchar *container_id, ns_setting_group grou
   return box;
 }
 
+/* A horizontal box, known to the dialog as id, of the dialog's widgets
+ * first and second (or none), each as tall as the box. */
+static void
+row_of_columns (GimpProcedureDialog *dialog, const gchar *id, const gchar *first, const gchar *second)
+{
+  GtkWidget *box = gimp_procedure_dialog_fill_box (dialog, id, first, second, NULL);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (GTK_BOX (box), COLUMN_SPACING);
+}
+
 /*  The dialog  */
 
 gboolean
@@ -253,6 +275,7 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   GtkWidget *label;
   GtkWidget *weights_chooser;
   GtkWidget *scrolled;
+  GtkWidget *expander;
   gulong switch_handler;
   gboolean run;
   gint i;
@@ -309,12 +332,21 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), ADVANCED_MAX_HEIGHT);
 
   gimp_procedure_dialog_get_label (dialog, "advanced-title", _ ("Ad_vanced"), FALSE, TRUE);
-  gimp_procedure_dialog_fill_expander (dialog, "advanced-expander", "advanced-title", FALSE,
-                                       "advanced-scrolled");
+  expander = gimp_procedure_dialog_fill_expander (dialog, "advanced-expander", "advanced-title",
+                                                  FALSE, "advanced-scrolled");
+  /* Opening it must not add its height to the window's: the styles'
+   * column beside it leaves room. */
+  gtk_expander_set_resize_toplevel (GTK_EXPANDER (expander), FALSE);
 
   fill_group (&state, "main-box", NS_SETTING_GROUP_MAIN, NULL, labels);
-  gimp_procedure_dialog_fill (dialog, "preset-box", "styles-box", "keep-box", "main-box",
-                              "advanced-expander", NULL);
+
+  /* The columns (see the top of the file). */
+  gimp_procedure_dialog_fill_box (dialog, "styles-column", "styles-box", "keep-box", NULL);
+  gimp_procedure_dialog_fill_box (dialog, "settings-column", "main-box", "advanced-expander", NULL);
+  row_of_columns (dialog, "settings-columns", "styles-column", "settings-column");
+  gimp_procedure_dialog_fill_box (dialog, "settings-area", "preset-box", "settings-columns", NULL);
+  row_of_columns (dialog, "dialog-columns", "settings-area", NULL);
+  gimp_procedure_dialog_fill (dialog, "dialog-columns", NULL);
 
   switch_handler = g_signal_connect (config, "notify", G_CALLBACK (switch_changed), &state);
   update_sensitivity (&state);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* GIMP Neural Style: the dialog's preset row: a combo of the presets
  * (showing the one the settings match, if any), "Save as…", "Delete",
- * and a note of the preset files that could not be read.
+ * and a one-line note of the preset files that could not be read, which
+ * opens their list.
  *
  * This program is free software: you can redistribute it and/or modify
  * it under the terms of the GNU General Public License as published by
@@ -33,8 +34,9 @@ struct _NeuralStylePresetRow
   GtkWidget *widget;
   GtkWidget *preset_combo;
   GtkWidget *delete_button;
-  GtkWidget *problems_row; /* preset files that could not be read */
-  GtkWidget *problems_label;
+  GtkWidget *problems_button; /* preset files that could not be read */
+  GtkWidget *problems_count;
+  GtkWidget *problems_label; /* their list, in the button's popover */
   gchar *shipped_dir;
   gchar *user_dir;
   GList *presets; /* NeuralStylePreset, in combo order */
@@ -84,11 +86,13 @@ select_matching_preset (NeuralStylePresetRow *row)
 }
 
 /* The most preset problems the dialog lists; the rest are counted. */
-#define PROBLEMS_SHOWN 4
+#define PROBLEMS_SHOWN 8
 
-/* Says which preset files could not be read (or were read in part), one
- * line each under a heading that names the user's presets folder, under
- * the preset row; hidden when there are none. */
+/* Says how many preset files could not be read (or were read in part) in
+ * one line under the preset row, a button whose popover lists them, one
+ * line each under a heading that names the user's presets folder (a list
+ * in the dialog itself would take the height of a small screen); hidden
+ * when there are none. */
 static void
 show_preset_problems (NeuralStylePresetRow *row, GPtrArray *problems)
 {
@@ -120,7 +124,12 @@ show_preset_problems (NeuralStylePresetRow *row, GPtrArray *problems)
     }
 
   gtk_label_set_text (GTK_LABEL (row->problems_label), text->str);
-  gtk_widget_set_visible (row->problems_row, problems->len > 0);
+  g_string_printf (text,
+                   g_dngettext (GETTEXT_PACKAGE, "%u preset file has a problem",
+                                "%u preset files have a problem", problems->len),
+                   problems->len);
+  gtk_label_set_text (GTK_LABEL (row->problems_count), text->str);
+  gtk_widget_set_visible (row->problems_button, problems->len > 0);
   g_string_free (text, TRUE);
   g_free (prefix);
   g_free (folder);
@@ -372,6 +381,7 @@ row_widget_new (NeuralStylePresetRow *row)
   GtkWidget *label;
   GtkWidget *button;
   GtkWidget *icon;
+  GtkWidget *popover;
 
   vbox = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -408,24 +418,36 @@ row_widget_new (NeuralStylePresetRow *row)
   g_signal_connect (row->delete_button, "clicked", G_CALLBACK (delete_preset_clicked), row);
 
   /* Preset files that could not be read: the other presets still load. */
-  row->problems_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  row->problems_button = gtk_menu_button_new ();
+  gtk_button_set_relief (GTK_BUTTON (row->problems_button), GTK_RELIEF_NONE);
+  gtk_widget_set_halign (row->problems_button, GTK_ALIGN_START);
+  gimp_help_set_help_data (row->problems_button, _ ("Show which preset files, and why"), NULL);
+  hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   icon = gtk_image_new_from_icon_name (GIMP_ICON_DIALOG_WARNING, GTK_ICON_SIZE_BUTTON);
-  gtk_widget_set_valign (icon, GTK_ALIGN_START);
-  gtk_box_pack_start (GTK_BOX (row->problems_row), icon, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (hbox), icon, FALSE, FALSE, 0);
+  row->problems_count = gtk_label_new (NULL);
+  gtk_box_pack_start (GTK_BOX (hbox), row->problems_count, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (hbox),
+                      gtk_image_new_from_icon_name ("pan-down-symbolic", GTK_ICON_SIZE_BUTTON),
+                      FALSE, FALSE, 0);
+  gtk_container_add (GTK_CONTAINER (row->problems_button), hbox);
+
   row->problems_label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (row->problems_label), 0.0);
   gtk_label_set_line_wrap (GTK_LABEL (row->problems_label), TRUE);
   gtk_label_set_line_wrap_mode (GTK_LABEL (row->problems_label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (row->problems_label), 60);
   gtk_label_set_selectable (GTK_LABEL (row->problems_label), TRUE);
-  gimp_label_set_attributes (GTK_LABEL (row->problems_label), PANGO_ATTR_SCALE, PANGO_SCALE_SMALL,
-                             -1);
-  gtk_box_pack_start (GTK_BOX (row->problems_row), row->problems_label, TRUE, TRUE, 0);
-  gtk_box_pack_start (GTK_BOX (vbox), row->problems_row, FALSE, FALSE, 0);
+  popover = gtk_popover_new (row->problems_button);
+  gtk_container_set_border_width (GTK_CONTAINER (popover), 8);
+  gtk_container_add (GTK_CONTAINER (popover), row->problems_label);
+  gtk_widget_show (row->problems_label);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (row->problems_button), popover);
+  gtk_box_pack_start (GTK_BOX (vbox), row->problems_button, FALSE, FALSE, 0);
   /* Shown only when there are problems, whatever shows the dialog. */
-  gtk_widget_show_all (row->problems_row);
-  gtk_widget_hide (row->problems_row);
-  gtk_widget_set_no_show_all (row->problems_row, TRUE);
+  gtk_widget_show_all (row->problems_button);
+  gtk_widget_hide (row->problems_button);
+  gtk_widget_set_no_show_all (row->problems_button, TRUE);
 
   gtk_widget_show_all (vbox);
 
