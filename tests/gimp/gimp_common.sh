@@ -29,7 +29,8 @@
 # For GIMP with its windows, on Xvfb:
 #   need_display_tools             skips the test (TAP) without gimp-3.0, Xvfb,
 #                                  xdotool, xwd or ImageMagick;
-#   start_display                  starts Xvfb, sets DISPLAY; on exit, kills it
+#   start_display [WxH]            starts Xvfb (a WxH screen, 1280x1024 unless
+#                                  told), sets DISPLAY; on exit, kills it
 #                                  and GIMP ($gimp_pid) and removes $work;
 #   wait_window NAME-REGEX SECONDS prints the id of a visible window so named
 #                                  (fails once GIMP, $gimp_pid, is gone);
@@ -96,7 +97,7 @@ need_display_tools () {
 }
 
 start_display () {
-  Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
+  Xvfb -displayfd 5 -screen 0 "${1:-1280x1024}x24" -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
   xvfb=$!
   for _ in $(seq 50); do
     [ -s "$work/display" ] && break

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The plug-in's windows on a real display: gimp_display_test.sh BUILD_ROOT SOURCE_ROOT
 #
-# Starts Xvfb and GIMP 3 (with its user interface) on it, opens an image and
+# Starts Xvfb with a laptop's screen (1366x768) and GIMP 3 (with its user
+# interface) on it, opens an image and
 # runs plug-in-neural-style interactively, then drives the windows with the
 # keyboard (xdotool; GIMP ignores synthetic pointer events) and photographs
 # them (xwd → PNG):
 #   1. the dialog as it opens (dialog.png): the style layer preselected (a
 #      layer other than the content), the "Paper (L-BFGS)" preset shown,
-#      and a note naming the hostile preset files planted in the profile
-#      (binary junk, 10 MB of text, an infinite value, an unknown setting);
+#      and a one-line note of the hostile preset files planted in the
+#      profile (binary junk, 10 MB of text, an infinite value, an unknown
+#      setting), which opens their list (dialog-preset-problems.png);
 #      the good presets, among them one named like a path, still listed;
 #      then its "Style 2" page (dialog-styles.png) with a second style
 #      layer (the next other layer, suggested) and its region chooser
@@ -18,7 +20,9 @@
 #   2. the preset combo moved to "Quick preview" (dialog-preset.png), and
 #      saved as a user preset with "Save as…" (the file must appear in the
 #      profile with its values and no layer);
-#   3. the "Advanced" expander open (dialog-advanced.png);
+#   3. the "Advanced" expander open (dialog-advanced.png): the dialog fits
+#      a laptop's screen with room for a preview beside it (see the bounds
+#      at the check);
 #   4. OK: the progress window with its live preview (progress.png), then
 #      "Stop (keep result)": the run stops early and the image gets the
 #      result layer;
@@ -50,7 +54,7 @@ printf '(name "Infinite")\n(content-weight 1e999)\n' > "$presets_dir/infinite.pr
 printf '(name "Newer")\n(iterations 40)\n(colour-magic 3)\n' > "$presets_dir/newer.preset"
 printf '(name "../../escaped")\n(iterations 41)\n' > "$presets_dir/path-name.preset"
 
-start_display
+start_display 1366x768
 
 # --- GIMP, running the plug-in interactively twice -------------------------------
 read -r -d '' script <<SCM
@@ -102,6 +106,13 @@ check "the dialog opened" test -n "$dialog"
 if [ -z "$dialog" ]; then show_log "$log"; finish; fi
 shot_settled "$dialog" dialog
 
+# The one-line note of the hostile preset files opens their list: Alt+P
+# focuses the preset combo, Tab "Save as…", Tab the note ("Delete" is off
+# for a shipped preset), Space opens it, Escape closes it.
+keys "$dialog" alt+p Tab Tab space
+shot_settled "$dialog" dialog-preset-problems dialog
+keys "$dialog" Escape
+
 # --- 1b. A second style with a region chooser ---------------------------------
 # Alt+2: the "Style 2" page; Alt+F: its source, Down: "A layer" (the
 # suggested style2); Alt+A: "Limit to a region" (the suggested channel
@@ -128,16 +139,14 @@ if [ -n "$save" ]; then
 fi
 
 # --- 3. Advanced ------------------------------------------------------------------
-height () {  # height WINDOW: its height in pixels
-  xdotool getwindowgeometry --shell "$1" 2>/dev/null | sed -n 's/^HEIGHT=//p'
+size () {  # size WINDOW WIDTH|HEIGHT: its allocated width or height in pixels
+  xdotool getwindowgeometry --shell "$1" 2>/dev/null | sed -n "s/^$2=//p"
 }
-closed_height=$(height "$dialog")
+closed_height=$(size "$dialog" HEIGHT)
 keys "$dialog" alt+v
-for _ in $(seq 80); do
-  [ "$(height "$dialog")" -gt "$(( ${closed_height:-0} + 200 ))" ] 2>/dev/null && break
-  sleep 0.25
-done
-shot_settled "$dialog" dialog-advanced
+shot_settled "$dialog" dialog-advanced dialog-preset
+open_width=$(size "$dialog" WIDTH)
+open_height=$(size "$dialog" HEIGHT)
 
 # --- 4. OK, the progress window, Stop -------------------------------------------
 keys "$dialog" alt+o
@@ -197,15 +206,27 @@ for name in dialog dialog-styles dialog-preset dialog-advanced progress; do
     bash -c '[ "${1:-0}" -ge 300 ] && [ "${2:-0}" -ge 200 ] && [ "${3:-0}" -ge 20 ]' _ \
     "$(value "$stats" w)" "$(value "$stats" h)" "$(value "$stats" colours)"
 done
-adv_h=$(value "$(image_stats "$artefacts/dialog-advanced.png")" h)
-dlg_h=$(value "$(image_stats "$artefacts/dialog.png")" h)
-check "the Advanced expander opened (the dialog grew by over 200 px: $dlg_h → $adv_h)" \
-  test "${adv_h:-0}" -gt "$(( ${dlg_h:-0} + 200 ))"
+check "the Advanced expander opened (the dialog grew: $closed_height → $open_height px)" \
+  test "${open_height:-0}" -gt "${closed_height:-0}" 2>/dev/null
+# The dialog with Advanced open, on a laptop's screen.  Height: a 768 px
+# screen less a desktop's panel (GNOME's top bar 32 px, a task bar up to
+# 40 px) and the window's title bar (about 30 px) leaves 700 px.  Width:
+# the preview goes beside the settings, 320 px with its frame, "Preview"
+# check box margins and the column gap, 360 px; on the narrower screen,
+# 1280 px, that leaves 1280 - 360 = 920 px for the settings (1366 - 360 =
+# 1006 on this one).  800 px of height (1280x800) is more than 768.
+tap_note "the dialog with Advanced open: ${open_width:-?}x${open_height:-?} px"
+check "with Advanced open the dialog is at most 700 px high (${open_height:-?})" \
+  test "${open_height:-9999}" -le 700 2>/dev/null
+check "with Advanced open the settings leave a 360 px preview column on 1280 px (${open_width:-?} <= 920)" \
+  test "${open_width:-9999}" -le 920 2>/dev/null
 stats=$(image_stats "$artefacts/progress.png")
 check "the progress window shows a coloured live preview (over 2000 strongly coloured pixels)" \
   test "$(value "$stats" saturated)" -gt 2000 2>/dev/null
 check "the dialog preselected the other layer as the style" \
   grep -q "neural-style-DEBUG: .*suggested style layer: style$" "$log"
+check "the note of the preset files with problems opened their list (dialog-preset-problems.png differs from dialog.png)" \
+  bash -c '[ -f "$1" ] && [ -f "$2" ] && ! cmp -s "$1" "$2"' _ "$artefacts/dialog.png" "$artefacts/dialog-preset-problems.png"
 check "the Style 2 page was shown (dialog-styles.png differs from dialog.png)" \
   bash -c '[ -f "$1" ] && [ -f "$2" ] && ! cmp -s "$1" "$2"' _ "$artefacts/dialog.png" "$artefacts/dialog-styles.png"
 check "the dialog suggested the next other layer for the second style" \
