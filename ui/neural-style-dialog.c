@@ -330,6 +330,9 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   /* A window grows to its children's minimum when an expander opens. */
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), ADVANCED_MAX_HEIGHT);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), ADVANCED_MAX_HEIGHT);
+  /* A control reached with Tab or its mnemonic scrolls into view. */
+  gtk_container_set_focus_vadjustment (GTK_CONTAINER (box), gtk_scrolled_window_get_vadjustment (
+                                                                GTK_SCROLLED_WINDOW (scrolled)));
 
   gimp_procedure_dialog_get_label (dialog, "advanced-title", _ ("Ad_vanced"), FALSE, TRUE);
   expander = gimp_procedure_dialog_fill_expander (dialog, "advanced-expander", "advanced-title",

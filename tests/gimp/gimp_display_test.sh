@@ -22,7 +22,8 @@
 #      profile with its values and no layer);
 #   3. the "Advanced" expander open (dialog-advanced.png): the dialog fits
 #      a laptop's screen with room for a preview beside it (see the bounds
-#      at the check);
+#      at the check); its last controls scroll into view when reached
+#      with the keyboard (dialog-advanced-end.png);
 #   4. OK: the progress window with its live preview (progress.png), then
 #      "Stop (keep result)": the run stops early and the image gets the
 #      result layer;
@@ -147,6 +148,10 @@ keys "$dialog" alt+v
 shot_settled "$dialog" dialog-advanced dialog-preset
 open_width=$(size "$dialog" WIDTH)
 open_height=$(size "$dialog" HEIGHT)
+# Alt+I: "Initial image", below the part of Advanced shown: it scrolls
+# into view.
+keys "$dialog" alt+i
+shot_settled "$dialog" dialog-advanced-end dialog-advanced
 
 # --- 4. OK, the progress window, Stop -------------------------------------------
 keys "$dialog" alt+o
@@ -208,6 +213,12 @@ for name in dialog dialog-styles dialog-preset dialog-advanced progress; do
 done
 check "the Advanced expander opened (the dialog grew: $closed_height → $open_height px)" \
   test "${open_height:-0}" -gt "${closed_height:-0}" 2>/dev/null
+# A scroll moves every row of Advanced; focus alone changes a few
+# thousand pixels (two focus frames).
+moved=$(compare -metric AE "$artefacts/dialog-advanced.png" "$artefacts/dialog-advanced-end.png" null: 2>&1 |
+        awk '{ printf "%d", $1 }')
+check "a control below the part of Advanced shown scrolled into view on its mnemonic (${moved:-?} pixels changed)" \
+  test "${moved:-0}" -gt 20000 2>/dev/null
 # The dialog with Advanced open, on a laptop's screen.  Height: a 768 px
 # screen less a desktop's panel (GNOME's top bar 32 px, a task bar up to
 # 40 px) and the window's title bar (about 30 px) leaves 700 px.  Width:
