@@ -15,7 +15,7 @@ ns_params_init (ns_params *params)
 ns_status
 ns_params_check (const ns_params *params, ns_error *err)
 {
-  /* Each setting finite and in its range (ns_settings.c)… */
+  /* Each setting finite and in its range (the table in settings.c)… */
   for (int i = 0; i < ns_settings_count; i++)
     if (ns_setting_check (&ns_settings[i], ns_setting_get (params, &ns_settings[i]), err) != NS_OK)
       return NS_ERROR_ARGUMENT;
