@@ -1,23 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "regions.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "planar.h"
 #include "resize.h"
-
-ns_status
-ns_region_check (const ns_image *mask, const char *what, ns_error *err)
-{
-  if (!mask->data || mask->width < 1 || mask->height < 1 || mask->channels != 1)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "%s is empty or has more than one channel", what);
-  for (size_t i = 0; i < (size_t) mask->width * mask->height; i++)
-    if (!isfinite (mask->data[i]))
-      return ns_error_set (err, NS_ERROR_ARGUMENT, "%s holds a value that is not a number", what);
-  return NS_OK;
-}
 
 void
 ns_region_layout_make (const ns_style *styles, int style_count, const ns_image *keep,

@@ -15,10 +15,6 @@ typedef struct
   const ns_image *keep;            /* NULL: none */
 } ns_region_layout;
 
-/* NS_ERROR_ARGUMENT naming what unless mask is one channel of numbers
- * (clamped to [0, 1] when used). */
-ns_status ns_region_check (const ns_image *mask, const char *what, ns_error *err);
-
 /* Each style with a region is a region of its own; the styles without
  * one share the rest of the image.  With a region to keep there are
  * regions even without any style's: the style pulls less there. */

@@ -18,6 +18,7 @@
 #include "planar.h"
 #include "random.h"
 #include "regions.h"
+#include "request.h"
 #include "resize.h"
 #include "schedule.h"
 #include "targets.h"
@@ -27,60 +28,6 @@ struct ns_engine
   const ns_weights *weights;
   ns_target_cache targets;
 };
-
-static ns_status
-check_image (const ns_image *image, const char *what, ns_error *err)
-{
-  if (!image || !image->data || image->width < 1 || image->height < 1 || image->channels < 3 ||
-      image->channels > 4)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "the %s image is empty or not RGB/RGBA", what);
-  return NS_OK;
-}
-
-/* NS_OK when the request can run with weights. */
-static ns_status
-check_request (const ns_weights *weights, const ns_request *r, ns_error *err)
-{
-  ns_status status;
-  if (!r->params)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "the request has no parameters");
-  if ((status = ns_params_check (r->params, err)) != NS_OK ||
-      (status = check_image (r->content, "content", err)) != NS_OK)
-    return status;
-  if (!r->styles || r->style_count < 1 || r->style_count > NS_MAX_STYLES)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "between 1 and %d style images are needed (got %d)",
-                         NS_MAX_STYLES, r->style_count);
-  double blend_total = 0.0;
-  for (int k = 0; k < r->style_count; k++)
-    {
-      if ((status = check_image (r->styles[k].image, "style", err)) != NS_OK)
-        return status;
-      if (!isfinite (r->styles[k].blend) || r->styles[k].blend < 0.0)
-        return ns_error_set (err, NS_ERROR_ARGUMENT,
-                             "style blend weights must be >= 0 (style %d has %g)", k + 1,
-                             r->styles[k].blend);
-      blend_total += r->styles[k].blend;
-    }
-  if (!(blend_total > 0.0))
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "at least one style needs a blend weight above 0");
-  for (int k = 0; k < r->style_count; k++)
-    if (r->styles[k].region &&
-        (status = ns_region_check (r->styles[k].region, "a style's region", err)) != NS_OK)
-      return status;
-  if (r->keep && (status = ns_region_check (r->keep, "the region to keep", err)) != NS_OK)
-    return status;
-  if (r->start && (status = check_image (r->start, "start", err)) != NS_OK)
-    return status;
-  if (r->pixel_term.weight != 0.0 || r->pixel_term.target || r->pixel_term.mask)
-    return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "a per-pixel term (ns_request.pixel_term) is not supported yet");
-  const int conv_count = ns_conv_count_needed (r->params);
-  if (!weights || weights->conv_count < conv_count)
-    return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "the weights hold %d convolutions; these layers need %d",
-                         weights ? weights->conv_count : 0, conv_count);
-  return NS_OK;
-}
 
 /* Everything a run allocates, freed in one place.  The caller's images are
  * resized from as they are: no copy of them at their own size is held. */
@@ -395,7 +342,7 @@ stylize (const ns_weights *weights, const ns_request *request, ns_target_cache *
          ns_image *result, ns_error *err)
 {
   memset (result, 0, sizeof *result);
-  ns_status status = check_request (weights, request, err);
+  ns_status status = ns_request_check (weights, request, err);
   if (status != NS_OK)
     return status;
   ns_region_layout regions;
