@@ -212,7 +212,7 @@ ns_status ns_stylize (const ns_weights *weights, const ns_request *request, ns_i
 /* An engine runs many requests with the same weights, keeping what does
  * not change between them: each scale's style targets (the Gram matrices
  * of the styles), reused while a run has the same style images, blends,
- * regions' layout, layers and memory limit.  What it keeps (a few MiB a
+ * regions' layout, layers and tiles.  What it keeps (a few MiB a
  * scale: the targets and the scaled style images they were made from) is
  * held besides the runs' memory limit.  Not for two threads at once. */
 typedef struct ns_engine ns_engine;

@@ -328,6 +328,21 @@ plan_tiles (ns_tiling *tiling, const ns_objective_layers *layers, int height, in
                          tile_floats_per_pixel (layers, guided), request->budget, err);
 }
 
+ns_status
+ns_objective_style_grid (const ns_objective_layers *layers, const ns_vgg19_net_options *net_options,
+                         int width, int height, const ns_tile_request *request, int *rows,
+                         int *columns, ns_error *err)
+{
+  const ns_vgg19_net_options options = ns_objective_net_options (layers, net_options);
+  ns_tiling tiling;
+  const ns_status status = plan_tiles (&tiling, layers, height, width, &options, request, 0, err);
+  *rows = status == NS_OK ? tiling.rows : 0;
+  *columns = status == NS_OK ? tiling.columns : 0;
+  if (status == NS_OK)
+    ns_tiling_clear (&tiling);
+  return status;
+}
+
 /* Buffers of a tiled pass over a tiling (none for one tile). */
 typedef struct
 {

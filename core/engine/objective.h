@@ -137,6 +137,14 @@ ns_status ns_objective_copy_targets (const ns_objective *obj, ns_style_targets *
                                      ns_error *err);
 void ns_style_targets_clear (ns_style_targets *targets);
 
+/* The grid (rows x columns) of tiles a style image of width x height is
+ * run in under request (NULL: one tile): its targets are sums in that
+ * order. */
+ns_status ns_objective_style_grid (const ns_objective_layers *layers,
+                                   const ns_vgg19_net_options *net_options, int width, int height,
+                                   const ns_tile_request *request, int *rows, int *columns,
+                                   ns_error *err);
+
 /* What ns_objective_make builds from. */
 typedef struct
 {
@@ -152,7 +160,7 @@ typedef struct
   const ns_objective_guides *guides;       /* NULL: no regions, no region to keep */
   /* NULL: computed from styles.  Else copied: the targets of an objective
    * made with the same layers, region count, style images and blends, and
-   * tiles (their sums run in the tiles' order). */
+   * style grids (ns_objective_style_grid). */
   const ns_style_targets *targets;
 } ns_objective_spec;
 

@@ -166,13 +166,16 @@ make_objective (run_buffers *b, const ns_weights *weights, const ns_request *r,
     .keep = b->keep,
     .keep_strength = params->keep_strength,
   };
-  const ns_target_key key = {
+  ns_target_key key = {
     .layers = &layers,
     .guides = &guides,
     .styles = styles,
     .style_count = r->style_count,
-    .tile_budget = tiles.budget,
   };
+  ns_status status = NS_OK;
+  for (int k = 0; cache && k < r->style_count && status == NS_OK; k++)
+    status = ns_objective_style_grid (&layers, &net_options, styles[k].width, styles[k].height,
+                                      &tiles, &key.grid_rows[k], &key.grid_columns[k], err);
   const ns_objective_spec spec = {
     .weights = weights,
     .layers = &layers,
@@ -187,9 +190,10 @@ make_objective (run_buffers *b, const ns_weights *weights, const ns_request *r,
     .net_options = &net_options,
     .tiles = &tiles,
     .guides = &guides,
-    .targets = cache ? ns_target_cache_find (cache, s, &key) : NULL,
+    .targets = cache && status == NS_OK ? ns_target_cache_find (cache, s, &key) : NULL,
   };
-  ns_status status = ns_objective_make (&b->obj, &spec, err);
+  if (status == NS_OK)
+    status = ns_objective_make (&b->obj, &spec, err);
   if (status == NS_OK && cache && !spec.targets)
     {
       cache->made++;

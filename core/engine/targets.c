@@ -24,14 +24,15 @@ const ns_style_targets *
 ns_target_cache_find (const ns_target_cache *cache, int scale, const ns_target_key *key)
 {
   const ns_target_entry *e = &cache->scale[scale];
-  if (!e->kept || !same_layers (&e->layers, key->layers) || e->tile_budget != key->tile_budget ||
-      e->style_count != key->style_count || e->region_count != region_count (key))
+  if (!e->kept || !same_layers (&e->layers, key->layers) || e->style_count != key->style_count ||
+      e->region_count != region_count (key))
     return NULL;
   for (int k = 0; k < key->style_count; k++)
     {
       const ns_objective_style *s = &key->styles[k];
       const ns_planar *p = &e->styles[k];
       if (e->blend[k] != s->blend || p->width != s->width || p->height != s->height ||
+          e->grid_rows[k] != key->grid_rows[k] || e->grid_columns[k] != key->grid_columns[k] ||
           (key->guides && key->guides->region_count > 0 &&
            e->style_region[k] != key->guides->style_region[k]) ||
           memcmp (p->rgb, s->rgb, ns_planar_bytes (s->width, s->height)) != 0)
@@ -56,7 +57,6 @@ ns_target_cache_keep (ns_target_cache *cache, int scale, const ns_target_key *ke
   ns_target_entry *e = &cache->scale[scale];
   entry_clear (e);
   e->layers = *key->layers;
-  e->tile_budget = key->tile_budget;
   e->style_count = key->style_count;
   e->region_count = region_count (key);
   ns_status status = NS_OK;
@@ -64,6 +64,8 @@ ns_target_cache_keep (ns_target_cache *cache, int scale, const ns_target_key *ke
     {
       const ns_objective_style *s = &key->styles[k];
       e->blend[k] = s->blend;
+      e->grid_rows[k] = key->grid_rows[k];
+      e->grid_columns[k] = key->grid_columns[k];
       e->style_region[k] = e->region_count > 0 ? key->guides->style_region[k] : 0;
       status = ns_planar_copy (s->rgb, s->width, s->height, &e->styles[k], err);
     }

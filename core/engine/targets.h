@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The style targets an engine keeps between runs, one set per scale, with
  * what they were computed from: the scaled style pictures (after any
- * recolouring), their blends and regions, the layers and the tiles' budget
- * (the tiles' order is the order of the targets' sums).  A run that finds
- * all of these equal takes the targets instead of computing them. */
+ * recolouring), their blends and regions, the layers and the grids of
+ * tiles the pictures ran in (the order of the targets' sums).  A run that
+ * finds all of these equal takes the targets instead of computing them. */
 #ifndef NS_TARGETS_H
 #define NS_TARGETS_H
 
@@ -18,7 +18,7 @@ typedef struct
   const ns_objective_guides *guides; /* NULL: none */
   const ns_objective_style *styles;
   int style_count;
-  size_t tile_budget;
+  int grid_rows[NS_MAX_STYLES], grid_columns[NS_MAX_STYLES]; /* ns_objective_style_grid */
 } ns_target_key;
 
 typedef struct
@@ -29,7 +29,7 @@ typedef struct
   int style_region[NS_MAX_STYLES];
   int style_count;
   double blend[NS_MAX_STYLES];
-  size_t tile_budget;
+  int grid_rows[NS_MAX_STYLES], grid_columns[NS_MAX_STYLES];
   ns_planar styles[NS_MAX_STYLES];
   ns_style_targets targets;
 } ns_target_entry;
