@@ -685,8 +685,16 @@ main (int argc, char **argv)
   if (status == NS_OK)
     {
       catch_stop_signals ();
-      status = ns_stylize_keeping (&weights, &content, keep_path ? &keep : NULL, styles,
-                                   style_count, &params, show_progress, &state, &result, &err);
+      const ns_request request = {
+        .content = &content,
+        .styles = styles,
+        .style_count = style_count,
+        .keep = keep_path ? &keep : NULL,
+        .params = &params,
+        .progress = show_progress,
+        .user_data = &state,
+      };
+      status = ns_stylize (&weights, &request, &result, &err);
     }
   /* a run stopped mid-line leaves the progress line open (a signal's
    * notice has ended it already) */

@@ -186,21 +186,58 @@ typedef struct
  * (ns_weights_load's conv_count). */
 int ns_conv_count_needed (const ns_params *params);
 
-/* Repaints content in the style of the blend of styles (1..NS_MAX_STYLES).
- * result is allocated here with the content's size and channel count; the
- * content's alpha is copied through.  No input is modified.  progress may be
- * NULL. */
-ns_status ns_stylize (const ns_weights *weights, const ns_image *content, const ns_style *styles,
-                      int style_count, const ns_params *params, ns_progress_fn progress,
-                      void *user_data, ns_image *result, ns_error *err);
+/* An extra term per pixel, pulling x towards target where mask is 1:
+ * weight * mean over the pixels of mask * |x - target|^2 (for an animation's
+ * frame: the previous frame, warped, where it is known).  Not implemented
+ * yet: a request that sets any field is refused (NS_ERROR_ARGUMENT). */
+typedef struct
+{
+  double weight;          /* 0: no such term */
+  const ns_image *target; /* RGB(A), of the content's size */
+  const ns_image *mask;   /* 1 channel, of the content's size; NULL: everywhere */
+} ns_pixel_term;
 
-/* ns_stylize keeping a region of the content as it is: keep is a mask
- * like a style's region; where it is 1 the content weight is
- * params->keep_strength times alpha and the style's pull keep_strength
- * times weaker.  keep NULL: as ns_stylize. */
-ns_status ns_stylize_keeping (const ns_weights *weights, const ns_image *content,
-                              const ns_image *keep, const ns_style *styles, int style_count,
-                              const ns_params *params, ns_progress_fn progress, void *user_data,
-                              ns_image *result, ns_error *err);
+/* One run: what to paint, in which styles, how, and whom to tell. */
+typedef struct
+{
+  const ns_image *content;
+  const ns_style *styles; /* 1..NS_MAX_STYLES, each with its blend and region */
+  int style_count;
+  /* A region of the content to keep: a mask like a style's region; where
+   * it is 1 the content weight is params->keep_strength times alpha and the
+   * style's pull keep_strength times weaker.  NULL: none. */
+  const ns_image *keep;
+  /* The picture the first scale starts from (any size: it is stretched to
+   * the working size), for a preview that goes on from its last result or
+   * a frame from the one before.  NULL: params->init says. */
+  const ns_image *start;
+  ns_pixel_term pixel_term;
+  const ns_params *params;
+  ns_progress_fn progress; /* may be NULL */
+  void *user_data;
+} ns_request;
+
+/* Repaints request->content in the style of the blend of its styles.
+ * result is allocated here with the content's size and channel count; the
+ * content's alpha is copied through.  No input is modified. */
+ns_status ns_stylize (const ns_weights *weights, const ns_request *request, ns_image *result,
+                      ns_error *err);
+
+/* An engine runs many requests with the same weights, keeping what does
+ * not change between them: each scale's style targets (the Gram matrices
+ * of the styles), reused while a run has the same style images, blends,
+ * regions' layout, layers and tiles.  What it keeps (a few MiB a
+ * scale: the targets and the scaled style images they were made from) is
+ * held besides the runs' memory limit.  Not for two threads at once. */
+typedef struct ns_engine ns_engine;
+
+/* weights must outlive the engine. */
+ns_status ns_engine_new (const ns_weights *weights, ns_engine **engine, ns_error *err);
+/* As ns_stylize, with the engine's weights and kept targets. */
+ns_status ns_engine_run (ns_engine *engine, const ns_request *request, ns_image *result,
+                         ns_error *err);
+/* How many times the engine's runs computed a scale's style targets. */
+int ns_engine_targets_made (const ns_engine *engine);
+void ns_engine_free (ns_engine *engine);
 
 #endif

@@ -16,7 +16,7 @@
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
  *
  *
- * The worker thread runs ns_stylize_keeping and makes no libgimp call.  After each
+ * The worker thread runs ns_stylize and makes no libgimp call.  After each
  * iteration it stores the progress (and, at most every half second, a
  * preview snapshot) and posts an update to the main thread with
  * g_idle_add; the main thread runs a GMainLoop (which also serves the
@@ -162,8 +162,16 @@ job_thread (gpointer data)
       post_update (job);
       g_mutex_unlock (&job->mutex);
 
-      status = ns_stylize_keeping (&weights, job->content, job->keep, job->styles, job->style_count,
-                                   &job->params, job_progress, job, &job->result, &job->error);
+      const ns_request request = {
+        .content = job->content,
+        .styles = job->styles,
+        .style_count = job->style_count,
+        .keep = job->keep,
+        .params = &job->params,
+        .progress = job_progress,
+        .user_data = job,
+      };
+      status = ns_stylize (&weights, &request, &job->result, &job->error);
       ns_weights_clear (&weights);
     }
 

@@ -328,6 +328,21 @@ plan_tiles (ns_tiling *tiling, const ns_objective_layers *layers, int height, in
                          tile_floats_per_pixel (layers, guided), request->budget, err);
 }
 
+ns_status
+ns_objective_style_grid (const ns_objective_layers *layers, const ns_vgg19_net_options *net_options,
+                         int width, int height, const ns_tile_request *request, int *rows,
+                         int *columns, ns_error *err)
+{
+  const ns_vgg19_net_options options = ns_objective_net_options (layers, net_options);
+  ns_tiling tiling;
+  const ns_status status = plan_tiles (&tiling, layers, height, width, &options, request, 0, err);
+  *rows = status == NS_OK ? tiling.rows : 0;
+  *columns = status == NS_OK ? tiling.columns : 0;
+  if (status == NS_OK)
+    ns_tiling_clear (&tiling);
+  return status;
+}
+
 /* Buffers of a tiled pass over a tiling (none for one tile). */
 typedef struct
 {
@@ -506,20 +521,21 @@ make_guides (ns_objective *obj, const ns_objective_guides *guides, ns_error *err
 }
 
 ns_status
-ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
-                         const ns_objective_layers *layers, const float *content, int width,
-                         int height, const ns_objective_style *styles, int style_count,
-                         double content_weight, double style_weight, double tv_weight,
-                         const ns_vgg19_net_options *net_options, const ns_tile_request *tiles,
-                         const ns_objective_guides *guides, ns_error *err)
+ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *err)
 {
+  const ns_weights *weights = spec->weights;
+  const ns_objective_layers *layers = spec->layers;
+  const ns_objective_style *styles = spec->styles;
+  const ns_objective_guides *guides = spec->guides;
+  const float *content = spec->content;
+  const int style_count = spec->style_count, width = spec->width, height = spec->height;
   memset (obj, 0, sizeof *obj);
   obj->layers = *layers;
   obj->width = width;
   obj->height = height;
-  obj->content_weight = content_weight;
-  obj->style_weight = style_weight;
-  obj->tv_weight = tv_weight;
+  obj->content_weight = spec->content_weight;
+  obj->style_weight = spec->style_weight;
+  obj->tv_weight = spec->tv_weight;
   const int conv_count = ns_objective_conv_count (layers);
   if (layers->style_layer_count < 0 || layers->style_layer_count > NS_OBJECTIVE_MAX_STYLE_LAYERS ||
       conv_count > weights->conv_count)
@@ -547,7 +563,11 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
   if (style_count < 1 || !(all_blends > 0.0))
     return ns_error_set (err, NS_ERROR_ARGUMENT, "no style image with a positive blend weight");
 
-  const ns_vgg19_net_options options = ns_objective_net_options (layers, net_options);
+  const ns_vgg19_net_options options = ns_objective_net_options (layers, spec->net_options);
+  const ns_tile_request *tiles = spec->tiles;
+  const ns_style_targets *given = spec->targets;
+  NS_ASSERT (!given || (given->target_count == obj->target_count &&
+                        given->layer_count == layers->style_layer_count));
   ns_status status = NS_OK;
   int widest = 1;
   for (int s = 0; s < layers->style_layer_count; s++)
@@ -566,7 +586,7 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
           status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
       }
   /* one style network at a time, freed before the content's is made */
-  for (int k = 0; k < style_count && status == NS_OK; k++)
+  for (int k = 0; k < style_count && status == NS_OK && !given; k++)
     {
       const int t = guided ? guides->style_region[k] : 0;
       if (styles[k].blend > 0.0)
@@ -578,8 +598,12 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
     for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
       {
         const int channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-        obj->style_normaliser[t][s] = ns_loss_normaliser (
-            ns_sum_of_squares (obj->style_gram[t][s], (size_t) channels * channels));
+        if (given)
+          memcpy (obj->style_gram[t][s], given->gram[t][s], sizeof (float) * channels * channels);
+        obj->style_normaliser[t][s] = given ? given->normaliser[t][s] :
+                                              ns_loss_normaliser (
+                                                  ns_sum_of_squares (obj->style_gram[t][s],
+                                                                     (size_t) channels * channels));
       }
   if (status == NS_OK && guides)
     status = make_guides (obj, guides, err);
@@ -609,6 +633,62 @@ ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
   if (status != NS_OK)
     ns_objective_clear (obj);
   return status;
+}
+
+ns_status
+ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
+                         const ns_objective_layers *layers, const float *content, int width,
+                         int height, const ns_objective_style *styles, int style_count,
+                         double content_weight, double style_weight, double tv_weight,
+                         const ns_vgg19_net_options *net_options, const ns_tile_request *tiles,
+                         const ns_objective_guides *guides, ns_error *err)
+{
+  const ns_objective_spec spec = {
+    .weights = weights,
+    .layers = layers,
+    .content = content,
+    .width = width,
+    .height = height,
+    .styles = styles,
+    .style_count = style_count,
+    .content_weight = content_weight,
+    .style_weight = style_weight,
+    .tv_weight = tv_weight,
+    .net_options = net_options,
+    .tiles = tiles,
+    .guides = guides,
+  };
+  return ns_objective_make (obj, &spec, err);
+}
+
+ns_status
+ns_objective_copy_targets (const ns_objective *obj, ns_style_targets *targets, ns_error *err)
+{
+  memset (targets, 0, sizeof *targets);
+  targets->target_count = obj->target_count;
+  targets->layer_count = obj->layers.style_layer_count;
+  for (int t = 0; t < targets->target_count; t++)
+    for (int s = 0; s < targets->layer_count; s++)
+      {
+        const size_t channels = ns_vgg19_conv_out_channels (obj->layers.style_layers[s]);
+        if (!(targets->gram[t][s] = malloc (sizeof (float) * channels * channels)))
+          {
+            ns_style_targets_clear (targets);
+            return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
+          }
+        memcpy (targets->gram[t][s], obj->style_gram[t][s], sizeof (float) * channels * channels);
+        targets->normaliser[t][s] = obj->style_normaliser[t][s];
+      }
+  return NS_OK;
+}
+
+void
+ns_style_targets_clear (ns_style_targets *targets)
+{
+  for (int t = 0; t < NS_OBJECTIVE_MAX_TARGETS; t++)
+    for (int s = 0; s < NS_OBJECTIVE_MAX_STYLE_LAYERS; s++)
+      free (targets->gram[t][s]);
+  memset (targets, 0, sizeof *targets);
 }
 
 ns_status

@@ -120,6 +120,54 @@ typedef struct
   int rows, columns;
 } ns_tile_request;
 
+/* The style targets of an objective: per target and style layer, the
+ * Gram matrices it matches and their normalisers.  Computing them runs a
+ * network over every style image; a run that paints with the same style
+ * images again may keep them (ns_objective_copy_targets) and give them to
+ * the next objective (ns_objective_spec.targets). */
+typedef struct
+{
+  int target_count, layer_count;
+  float *gram[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS];
+  double normaliser[NS_OBJECTIVE_MAX_TARGETS][NS_OBJECTIVE_MAX_STYLE_LAYERS];
+} ns_style_targets;
+
+/* A copy of obj's style targets in *targets (freed by ns_style_targets_clear). */
+ns_status ns_objective_copy_targets (const ns_objective *obj, ns_style_targets *targets,
+                                     ns_error *err);
+void ns_style_targets_clear (ns_style_targets *targets);
+
+/* The grid (rows x columns) of tiles a style image of width x height is
+ * run in under request (NULL: one tile): its targets are sums in that
+ * order. */
+ns_status ns_objective_style_grid (const ns_objective_layers *layers,
+                                   const ns_vgg19_net_options *net_options, int width, int height,
+                                   const ns_tile_request *request, int *rows, int *columns,
+                                   ns_error *err);
+
+/* What ns_objective_make builds from. */
+typedef struct
+{
+  const ns_weights *weights;
+  const ns_objective_layers *layers;
+  const float *content; /* planar RGB, width x height: the size x will have */
+  int width, height;
+  const ns_objective_style *styles;
+  int style_count;
+  double content_weight, style_weight, tv_weight;
+  const ns_vgg19_net_options *net_options; /* NULL: tile 2, keep no more */
+  const ns_tile_request *tiles;            /* NULL: one tile */
+  const ns_objective_guides *guides;       /* NULL: no regions, no region to keep */
+  /* NULL: computed from styles.  Else copied: the targets of an objective
+   * made with the same layers, region count, style images and blends, and
+   * style grids (ns_objective_style_grid). */
+  const ns_style_targets *targets;
+} ns_objective_spec;
+
+/* The objective as spec says.  NS_ERROR_NOMEM when no tiling fits the
+ * budget, saying what would. */
+ns_status ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *err);
+
 /* The same, in tiles as requested (NULL: one tile), with regions and a
  * region to keep (guides NULL: none).  NS_ERROR_NOMEM when no tiling fits
  * the budget, saying what would. */

@@ -177,8 +177,11 @@ main (int argc, char **argv)
       style_as_image.data[i * 3 + c] = style[c * (size_t) sw * sh + i];
   const ns_style styles[1] = { { &style_as_image, 1.0, NULL } };
   step_writer writer = { dir, 0 };
-  if (ns_stylize (&weights, &content_image, styles, 1, &params, write_step, &writer, &result,
-                  &err) != NS_OK)
+  ns_request request = { .content = &content_image, .styles = styles, .style_count = 1 };
+  request.params = &params;
+  request.progress = write_step;
+  request.user_data = &writer;
+  if (ns_stylize (&weights, &request, &result, &err) != NS_OK)
     {
       fprintf (stderr, "torch-dump: %s\n", err.message);
       return 1;

@@ -275,8 +275,11 @@ stylize (const ns_weights *weights, const ns_image *content, const ns_image *sty
          const ns_params *params, progress_log *log, ns_image *result, ns_error *err)
 {
   const ns_style styles[1] = { { style, 1.0, NULL } };
-  return ns_stylize (weights, content, styles, 1, params, log ? log_progress : NULL, log, result,
-                     err);
+  ns_request request = { .content = content, .styles = styles, .style_count = 1 };
+  request.params = params;
+  request.progress = log ? log_progress : NULL;
+  request.user_data = log;
+  return ns_stylize (weights, &request, result, err);
 }
 
 static int
@@ -437,8 +440,11 @@ test_stop_keeps_best (const ns_weights *weights)
   const ns_style styles[1] = { { &style, 1.0, NULL } };
   ns_image result;
   ns_error err;
-  const ns_status status = ns_stylize (weights, &content, styles, 1, &p, log_adam, &log, &result,
-                                       &err);
+  ns_request request = { .content = &content, .styles = styles, .style_count = 1 };
+  request.params = &p;
+  request.progress = log_adam;
+  request.user_data = &log;
+  const ns_status status = ns_stylize (weights, &request, &result, &err);
   /* iteration k measured the image reported at k - 1 */
   int best = 0, rises = 0, monotone = 1;
   for (int k = 1; k < log.reports; k++)
@@ -690,8 +696,10 @@ test_stylize_controls (const ns_weights *weights)
   /* style blends: (1, 0) is the first style alone; (0.5, 0.5) is neither */
   const ns_style first_only[2] = { { &style, 1.0, NULL }, { &other_style, 0.0, NULL } };
   const ns_style half_half[2] = { { &style, 0.5, NULL }, { &other_style, 0.5, NULL } };
-  ns_stylize (weights, &content, first_only, 2, &p, NULL, NULL, &b, &err);
-  ns_stylize (weights, &content, half_half, 2, &p, NULL, NULL, &c, &err);
+  ns_request blend = { .content = &content, .styles = first_only, .style_count = 2, .params = &p };
+  ns_stylize (weights, &blend, &b, &err);
+  blend.styles = half_half;
+  ns_stylize (weights, &blend, &c, &err);
   check (identical (&a, &b) && !identical (&a, &c),
          "style blend (1, 0) equals one style; (0.5, 0.5) differs");
   ns_image_clear (&b);
@@ -854,11 +862,16 @@ test_regions_api (const ns_weights *weights)
   const ns_style alone[1] = { { &style, 1.0, NULL } };
   const ns_style everywhere[1] = { { &style, 1.0, &mask } };
   progress_log plain_log = { 0 }, guided_log = { 0 };
-  ns_status status = ns_stylize (weights, &content, alone, 1, &p, log_progress, &plain_log, &plain,
-                                 &err);
+  ns_request request = { .content = &content, .styles = alone, .style_count = 1, .params = &p };
+  request.progress = log_progress;
+  request.user_data = &plain_log;
+  ns_status status = ns_stylize (weights, &request, &plain, &err);
   if (status == NS_OK)
-    status = ns_stylize (weights, &content, everywhere, 1, &p, log_progress, &guided_log, &guided,
-                         &err);
+    {
+      request.styles = everywhere;
+      request.user_data = &guided_log;
+      status = ns_stylize (weights, &request, &guided, &err);
+    }
   /* the first iteration's loss: later ones drift apart as L-BFGS amplifies
    * rounding */
   const double difference = status == NS_OK ? fabs (guided_log.first.loss - plain_log.first.loss) /
@@ -873,16 +886,20 @@ test_regions_api (const ns_weights *weights)
   ns_image_clear (&guided);
 
   const ns_style coloured[1] = { { &style, 1.0, &colour } };
-  status = ns_stylize (weights, &content, coloured, 1, &p, NULL, NULL, &guided, &err);
+  request.styles = coloured;
+  request.progress = NULL;
+  status = ns_stylize (weights, &request, &guided, &err);
   check (status == NS_ERROR_ARGUMENT && strstr (err.message, "more than one channel") && !guided.data,
          "a style region of three channels is refused, naming it");
   mask.data[5] = NAN;
-  status = ns_stylize_keeping (weights, &content, &mask, alone, 1, &p, NULL, NULL, &guided, &err);
+  request.styles = alone;
+  request.keep = &mask;
+  status = ns_stylize (weights, &request, &guided, &err);
   check (status == NS_ERROR_ARGUMENT && strstr (err.message, "region to keep") &&
              strstr (err.message, "not a number"),
          "a region to keep holding NaN is refused, naming it");
   mask.data[5] = 0.0f;
-  status = ns_stylize_keeping (weights, &content, &mask, alone, 1, &p, NULL, NULL, &guided, &err);
+  status = ns_stylize (weights, &request, &guided, &err);
   check (status == NS_OK && !identical (&plain, &guided),
          "a region to keep runs and changes the result");
   ns_image_clear (&guided);

@@ -116,8 +116,11 @@ check_least_limit (const ns_weights *weights, ns_params *params, const ns_image 
   ns_error err = { 0 };
   params->memory_limit = least;
   run_record r = new_record (0, NS_PROGRESS_CONTINUE);
-  const ns_status status = ns_stylize (weights, content, styles, 1, params, record, &r, &result,
-                                       &err);
+  ns_request request = { .content = content, .styles = styles, .style_count = 1 };
+  request.params = params;
+  request.progress = record;
+  request.user_data = &r;
+  const ns_status status = ns_stylize (weights, &request, &result, &err);
   tap_check (status == NS_OK && r.reports == params->iterations,
              "%s: a run at exactly %d MiB, the least named, ran its %d iterations in %d tiles%s%s",
              what, least, r.reports, r.tiles, status == NS_OK ? "" : ": ",
@@ -126,7 +129,7 @@ check_least_limit (const ns_weights *weights, ns_params *params, const ns_image 
     ns_image_clear (&result);
   params->memory_limit = least - 1;
   r = new_record (0, NS_PROGRESS_CONTINUE);
-  const ns_status below = ns_stylize (weights, content, styles, 1, params, record, &r, &result, &err);
+  const ns_status below = ns_stylize (weights, &request, &result, &err);
   char same[64];
   snprintf (same, sizeof same, "at least %d MiB", least);
   tap_check (below == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, same),
@@ -168,8 +171,11 @@ main (void)
 
   const double before = resident_mib ();
   run_record r = new_record (0, NS_PROGRESS_CONTINUE);
-  const ns_status status = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
-                                       &err);
+  ns_request request = { .content = &content, .styles = styles, .style_count = 1 };
+  request.params = &params;
+  request.progress = record;
+  request.user_data = &r;
+  const ns_status status = ns_stylize (&weights, &request, &result, &err);
   const double peak = peak_mib ();
   if (!tap_check (status == NS_OK, "a %d MiB run at 1024x768", LIMIT_MIB))
     tap_note ("%s", err.message);
@@ -197,14 +203,12 @@ main (void)
   /* an answer at a tile takes effect at once: cancel returns nothing; stop
    * in the first evaluation keeps the image it started from (the content) */
   r = new_record (3, NS_PROGRESS_CANCEL);
-  const ns_status cancelled = ns_stylize (&weights, &content, styles, 1, &params, record, &r,
-                                          &result, &err);
+  const ns_status cancelled = ns_stylize (&weights, &request, &result, &err);
   tap_check (cancelled == NS_ERROR_CANCELLED && r.after_answer == 0 && r.reports == 0,
              "cancel at the 3rd tile: cancelled at once (%d reports after it): %s", r.after_answer,
              err.message);
   r = new_record (3, NS_PROGRESS_STOP);
-  const ns_status stopped = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
-                                        &err);
+  const ns_status stopped = ns_stylize (&weights, &request, &result, &err);
   double moved = 1.0;
   if (stopped == NS_OK)
     {
@@ -222,8 +226,7 @@ main (void)
    * and the least limit that runs it */
   params.memory_limit = 320;
   r = new_record (0, NS_PROGRESS_CONTINUE);
-  const ns_status refused = ns_stylize (&weights, &content, styles, 1, &params, record, &r, &result,
-                                        &err);
+  const ns_status refused = ns_stylize (&weights, &request, &result, &err);
   tap_check (refused == NS_ERROR_NOMEM && r.reports == 0 && strstr (err.message, "fits 320 MiB"),
              "a 320 MiB limit refused before any work: %s", err.message);
   int named = 0;
@@ -241,14 +244,16 @@ main (void)
     return tap_check (0, "set-up: %s", err.message), tap_done ();
   fill_picture (&small, 5.0);
   params.memory_limit = 64;
-  if (ns_stylize (&weights, &small, styles, 1, &params, NULL, NULL, &result, &err) == NS_OK)
+  ns_request plain = { .content = &small, .styles = styles, .style_count = 1, .params = &params };
+  if (ns_stylize (&weights, &plain, &result, &err) == NS_OK)
     ns_image_clear (&result);
   check_least_limit (&weights, &params, &small, styles, err.message, "256x192");
   ns_image_clear (&small);
 
   params.max_size = 96;
   params.memory_limit = 64;
-  if (ns_stylize (&weights, &content, styles, 1, &params, NULL, NULL, &result, &err) == NS_OK)
+  plain.content = &content;
+  if (ns_stylize (&weights, &plain, &result, &err) == NS_OK)
     ns_image_clear (&result);
   check_least_limit (&weights, &params, &content, styles, err.message, "1024x768 at 96 pixels");
 

@@ -110,10 +110,15 @@ main (void)
   const ns_style styles[1] = { { &style, 1.0, NULL } };
   char what[400];
 
+  ns_request request = {
+    .content = &content, .styles = styles, .style_count = 1, .progress = keep_last
+  };
   /* default settings at 384 px */
   params.max_size = 384;
   last_report styled = { 0 };
-  if (ns_stylize (&weights, &content, styles, 1, &params, keep_last, &styled, &result, &err) != NS_OK)
+  request.params = &params;
+  request.user_data = &styled;
+  if (ns_stylize (&weights, &request, &result, &err) != NS_OK)
     {
       tap_check (0, "%s", err.message);
       return tap_done ();
@@ -135,8 +140,9 @@ main (void)
   pure.init = NS_INIT_NOISE;
   pure.content_weight = 0.0;
   last_report reconstruction = { 0 };
-  if (ns_stylize (&weights, &content, styles, 1, &pure, keep_last, &reconstruction, &result, &err) !=
-      NS_OK)
+  request.params = &pure;
+  request.user_data = &reconstruction;
+  if (ns_stylize (&weights, &request, &result, &err) != NS_OK)
     {
       tap_check (0, "%s", err.message);
       return tap_done ();
@@ -160,7 +166,9 @@ main (void)
       p.multi_scale = 0;
       p.iterations = 60;
       last_report r = { 0 };
-      if (ns_stylize (&weights, &content, styles, 1, &p, keep_last, &r, &result, &err) != NS_OK)
+      request.params = &p;
+      request.user_data = &r;
+      if (ns_stylize (&weights, &request, &result, &err) != NS_OK)
         {
           tap_check (0, "%s", err.message);
           return tap_done ();

@@ -209,10 +209,15 @@ run (const ns_weights *weights, const ns_image *content, const ns_image *keep,
   params.max_size = SIZE;
   params.iterations = ITERATIONS;
   ns_error err;
-  if (ns_stylize_keeping (weights, content, keep, styles, style_count, &params, quiet, NULL, result,
-                          &err) != NS_OK)
+  const ns_request request = { .content = content,
+                               .styles = styles,
+                               .style_count = style_count,
+                               .keep = keep,
+                               .params = &params,
+                               .progress = quiet };
+  if (ns_stylize (weights, &request, result, &err) != NS_OK)
     {
-      tap_note ("ns_stylize_keeping: %s", err.message);
+      tap_note ("ns_stylize: %s", err.message);
       return 0;
     }
   if (image_save_png (out, result, &err) == NS_OK)

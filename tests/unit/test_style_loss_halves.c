@@ -65,8 +65,11 @@ main (void)
 
   loss_record record = { 0 };
   const ns_style styles[1] = { { &style, 1.0, NULL } };
-  ns_status status = ns_stylize (&weights, &content, styles, 1, &params, record_losses, &record,
-                                 &result, &err);
+  ns_request request = { .content = &content, .styles = styles, .style_count = 1 };
+  request.params = &params;
+  request.progress = record_losses;
+  request.user_data = &record;
+  ns_status status = ns_stylize (&weights, &request, &result, &err);
   if (status != NS_OK)
     {
       tap_check (0, "ns_stylize: %s", err.message);

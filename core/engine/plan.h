@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The plan of a run: its scales and, for each, how it runs within the
+ * memory limit (which optimiser with how much state, what its tiles may
+ * take), made before any work so that a run that does not fit is refused
+ * at once, naming the least limit that runs it. */
+#ifndef NS_PLAN_H
+#define NS_PLAN_H
+
+#include "adam.h"
+#include "neural_style.h"
+#include "objective.h"
+#include "regions.h"
+#include "schedule.h"
+
+typedef struct
+{
+  int size; /* longest side */
+  int width, height;
+  int style_width[NS_MAX_STYLES], style_height[NS_MAX_STYLES];
+  ns_objective_layers layers;
+  int anchor_block;      /* a detail scale's anchor's blocks (0: no anchor) */
+  int keeps_full_result; /* its result is the shapes of the detail scales after it */
+  ns_optimizer optimizer;
+  int lbfgs_memory;
+  ns_adam_storage adam_storage;
+  size_t tile_budget; /* for the objective's networks */
+  size_t held;        /* everything else */
+} ns_scale_plan;
+
+typedef struct
+{
+  int scales;
+  int sizes[NS_MAX_SCALES]; /* longest sides, coarsest first */
+  int iterations[NS_MAX_SCALES];
+  ns_scale_plan scale[NS_MAX_SCALES];
+} ns_plan;
+
+/* Plans request (checked) with regions (its layout) within its memory
+ * limit.  NS_ERROR_NOMEM when it does not fit: the message names the least
+ * limit that runs it and the largest working size that fits the limit. */
+ns_status ns_plan_make (const ns_weights *weights, const ns_request *request,
+                        const ns_region_layout *regions, ns_plan *plan, ns_error *err);
+
+#endif

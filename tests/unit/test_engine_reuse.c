@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* An engine run many times (a dialog's preview): its second run with the
+ * same styles takes the style targets it kept instead of computing them,
+ * with the result a fresh run has; other styles are computed anew.  A
+ * start picture is where the first scale starts.  The per-pixel term is
+ * refused until it is implemented.  Synthetic weights. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "neural_style.h"
+#include "synthetic_weights.h"
+#include "tap.h"
+
+/* An RGB picture of waves, different for each seed. */
+static ns_image
+waves (int width, int height, double seed)
+{
+  ns_image image = { 0 };
+  ns_image_alloc (&image, width, height, 3, NULL);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      for (int c = 0; c < 3; c++)
+        image.data[((size_t) y * width + x) * 3 + c] =
+            (float) (0.5 + 0.45 * cos (seed + 0.17 * (c + 2) * x) * sin (0.11 * (y + seed * c)));
+  return image;
+}
+
+static int
+identical (const ns_image *a, const ns_image *b)
+{
+  return a->data && b->data && a->width == b->width && a->height == b->height &&
+         a->channels == b->channels &&
+         memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
+}
+
+/* The defaults at two scales (32 and 48 px), two L-BFGS iterations each. */
+static void
+two_scales (ns_params *p)
+{
+  ns_params_init (p);
+  p->multi_scale = 1;
+  p->min_scale_size = 32;
+  p->max_size = 48;
+  p->iterations = 2;
+}
+
+static void
+test_targets_kept (const ns_weights *weights)
+{
+  ns_image content = waves (56, 44, 0.3), style = waves (50, 60, 1.9), other = waves (44, 44, 4.1);
+  ns_image fresh = { 0 }, first = { 0 }, second = { 0 }, changed = { 0 }, changed_fresh = { 0 };
+  ns_error err = { 0 };
+  ns_params p;
+  two_scales (&p);
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
+  const ns_style others[2] = { { &style, 1.0, NULL }, { &other, 0.5, NULL } };
+  const ns_request request = { .content = &content, .styles = styles, .style_count = 1, .params = &p };
+  const ns_request blended = { .content = &content, .styles = others, .style_count = 2, .params = &p };
+  ns_engine *engine = NULL;
+  ns_status status = ns_stylize (weights, &request, &fresh, &err);
+  if (status == NS_OK)
+    status = ns_engine_new (weights, &engine, &err);
+  if (status == NS_OK)
+    status = ns_engine_run (engine, &request, &first, &err);
+  const int made_first = engine ? ns_engine_targets_made (engine) : -1;
+  if (status == NS_OK)
+    status = ns_engine_run (engine, &request, &second, &err);
+  const int made_second = engine ? ns_engine_targets_made (engine) : -1;
+  if (status == NS_OK)
+    status = ns_engine_run (engine, &blended, &changed, &err);
+  const int made_changed = engine ? ns_engine_targets_made (engine) : -1;
+  if (status == NS_OK)
+    status = ns_stylize (weights, &blended, &changed_fresh, &err);
+  if (!tap_check (status == NS_OK, "an engine runs three requests (%s)",
+                  status == NS_OK ? "ok" : err.message))
+    return;
+  tap_check (made_first == 2, "the first run computes the targets of its 2 scales (%d)", made_first);
+  tap_check (made_second == made_first,
+             "the second run with the same styles computes none (%d in all)", made_second);
+  tap_check (identical (&first, &fresh) && identical (&second, &fresh),
+             "both engine runs give exactly the result of ns_stylize");
+  tap_check (made_changed == made_first + 2,
+             "a run with another blend of styles computes its 2 scales' targets anew (%d in all)",
+             made_changed);
+  tap_check (identical (&changed, &changed_fresh) && !identical (&changed, &fresh),
+             "and gives the fresh run's result, not the former styles'");
+  ns_engine_free (engine);
+  ns_image_clear (&fresh);
+  ns_image_clear (&first);
+  ns_image_clear (&second);
+  ns_image_clear (&changed);
+  ns_image_clear (&changed_fresh);
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+  ns_image_clear (&other);
+}
+
+static void
+test_start_picture (const ns_weights *weights)
+{
+  ns_image content = waves (56, 44, 0.3), style = waves (50, 60, 1.9), start = waves (30, 20, 2.7);
+  ns_image from_content = { 0 }, from_itself = { 0 }, from_start = { 0 }, refused = { 0 };
+  ns_error err = { 0 };
+  ns_params p;
+  two_scales (&p);
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
+  ns_request request = { .content = &content, .styles = styles, .style_count = 1, .params = &p };
+  p.init = NS_INIT_CONTENT;
+  ns_status status = ns_stylize (weights, &request, &from_content, &err);
+  /* noise would be the start without the picture */
+  p.init = NS_INIT_NOISE;
+  request.start = &content;
+  if (status == NS_OK)
+    status = ns_stylize (weights, &request, &from_itself, &err);
+  request.start = &start;
+  if (status == NS_OK)
+    status = ns_stylize (weights, &request, &from_start, &err);
+  if (!tap_check (status == NS_OK, "runs with start pictures (%s)",
+                  status == NS_OK ? "ok" : err.message))
+    return;
+  tap_check (identical (&from_itself, &from_content),
+             "starting from the content picture is starting from the content");
+  tap_check (!identical (&from_start, &from_content),
+             "starting from another picture (30x20, stretched) gives another result");
+
+  request.pixel_term = (ns_pixel_term) { .weight = 1.0, .target = &start };
+  status = ns_stylize (weights, &request, &refused, &err);
+  tap_check (status == NS_ERROR_ARGUMENT && strstr (err.message, "per-pixel") && !refused.data,
+             "a per-pixel term is refused, naming it, until it is implemented");
+  ns_image_clear (&from_content);
+  ns_image_clear (&from_itself);
+  ns_image_clear (&from_start);
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+  ns_image_clear (&start);
+}
+
+int
+main (void)
+{
+  ns_weights weights;
+  const int made = synthetic_weights_make (&weights, NS_VGG19_CONV_COUNT, 5);
+  if (tap_check (made, "synthetic weights made"))
+    {
+      test_targets_kept (&weights);
+      test_start_picture (&weights);
+      ns_weights_clear (&weights);
+    }
+  return tap_done ();
+}
