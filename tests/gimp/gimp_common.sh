@@ -21,7 +21,8 @@
 #   check_bad TAG MESSAGE          the batch's (try TAG …) failed with MESSAGE;
 #   check_no_crash LOG             no crash of the plug-in in LOG;
 #   check_no_plugin_warnings LOG   no GLib/GTK warning from the plug-in in LOG;
-#   check_no_mnemonic_warnings LOG no mnemonic warning from GIMP's dialog code;
+#   check_no_mnemonic_warnings LOG [WHAT]
+#                                  no mnemonic warning from GIMP's dialog code;
 #   layers TAG                     the count Scheme's (count-layers TAG img)
 #                                  printed into $log;
 #   finish [LOG [LINES]]           the TAP plan and the exit status (on a
@@ -29,6 +30,11 @@
 # For GIMP with its windows, on Xvfb:
 #   need_display_tools             skips the test (TAP) without gimp-3.0, Xvfb,
 #                                  xdotool, xwd or ImageMagick;
+#   missing_display_tool           prints the first of those not installed
+#                                  (fails when all are);
+#   start_gimp SCRIPT [ENV=VALUE...]
+#                                  gimp-3.0 (with its windows) runs the batch
+#                                  SCRIPT, output in $log; sets $gimp_pid;
 #   start_display [WxH]            starts Xvfb (a WxH screen, 1280x1024 unless
 #                                  told), sets DISPLAY; on exit, kills it
 #                                  and GIMP ($gimp_pid) and removes $work;
@@ -87,13 +93,33 @@ finish () {
   tap_done
 }
 
-need_display_tools () {
+missing_display_tool () {
   local tool
   for tool in gimp-3.0 Xvfb xdotool xwd convert identify; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-      tap_skip_all "$tool is not installed (run the tests through tools/gimp3-env)"
+      echo "$tool"
+      return 0
     fi
   done
+  return 1
+}
+
+need_display_tools () {
+  local tool
+  if tool=$(missing_display_tool); then
+    tap_skip_all "$tool is not installed (run the tests through tools/gimp3-env)"
+  fi
+}
+
+start_gimp () {
+  local script=$1
+  shift
+  env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= OMP_NUM_THREADS=1 \
+      G_MESSAGES_DEBUG=neural-style NO_AT_BRIDGE=1 "$@" \
+    timeout --kill-after=10 400 \
+    gimp-3.0 -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$script" \
+    >"$log" 2>&1 &
+  gimp_pid=$!
 }
 
 start_display () {
@@ -203,14 +229,15 @@ check_no_plugin_warnings () {
     bash -c '! grep -E "\(neural-style:[0-9]+\): [A-Za-z-]+-(WARNING|CRITICAL)" "$1" | grep -v "gimp_flush(): error: Broken pipe" | grep -q .' _ "$1"
 }
 
-# check_no_mnemonic_warnings LOG: GimpProcedureDialog found a mnemonic for
-# every widget it made, each its own (libgimp's gimpproceduredialog.c prints
-# "Procedure '…': duplicate mnemonic …", "… no mnemonic for property …").
+# check_no_mnemonic_warnings LOG [WHAT]: GimpProcedureDialog found a mnemonic
+# for every widget it made, each its own (libgimp's gimpproceduredialog.c
+# prints "Procedure '…': duplicate mnemonic …", "… no mnemonic for property
+# …"); WHAT, when given, starts the check's line.
 check_no_mnemonic_warnings () {
   local found
   found=$(grep -E "^Procedure '[^']*': (duplicate mnemonic|no mnemonic|[0-9]+ mnemonics)" "$1")
   [ -n "$found" ] && tap_note "$found"
-  check "the dialog's mnemonics: GIMP warned of no duplicate and no missing one" test -z "$found"
+  check "${2:+$2: }the dialog's mnemonics: GIMP warned of no duplicate and no missing one" test -z "$found"
 }
 
 # Random VGG19 convolutions in torchvision's naming (features.N.weight/bias,

@@ -13,7 +13,6 @@
 #       "other" layer, (run-phase TAG STYLE): the filter on a new scene,
 #       printing "PHASE TAG", its "RESULT TAG …" line and "END TAG",
 #       (print-layers TAG IMG): "LAYERS-OF TAG (names…)";
-#   start_gimp SCRIPT   gimp-3.0 runs the batch SCRIPT, output in $log; sets $gimp_pid;
 #   gimp_ended          waits a minute at most for GIMP to end, then sets
 #                       $gimp_alive (yes: it had not) and ends it, keeps
 #                       its log and notes the batch's phase lines;
@@ -98,15 +97,6 @@ read -r -d '' during_run_scheme <<'SCM'
     (display (string-append "END " tag "\n"))
     img))
 SCM
-
-start_gimp () {
-  env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= OMP_NUM_THREADS=1 \
-      G_MESSAGES_DEBUG=neural-style NO_AT_BRIDGE=1 \
-    timeout --kill-after=10 400 \
-    gimp-3.0 -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$1" \
-    >"$log" 2>&1 &
-  gimp_pid=$!
-}
 
 # after PHASE PATTERN SECONDS: waits for a line matching PATTERN after "PHASE <phase>".
 after () {

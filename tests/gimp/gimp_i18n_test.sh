@@ -9,7 +9,11 @@
 #     plug-in's own directory, where its set_i18n and preset list look;
 #   - GIMP run with LANG=zh_CN.UTF-8 (and with LANG=de_DE.UTF-8) shows the
 #     plug-in's error message, progress text and new layer's name in that
-#     language.
+#     language;
+#   - in each language the dialog, opened in GIMP with its windows on Xvfb,
+#     gives every control its own mnemonic: the translated labels, with
+#     GIMP's own buttons translated beside them, can clash where the
+#     English ones do not (skipped without Xvfb, xdotool and the like).
 # Exit status: 0 all passed, 1 a check failed, 77 skipped (no GIMP 3).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -110,5 +114,45 @@ for lang in zh_CN de_DE; do
   check "LANG=$lang.UTF-8: the plug-in found its catalog" \
     bash -c '! grep -q "Localization disabled\|catalog directory does not exist" "$1"' _ "$log"
 done
+
+# --- The dialog's mnemonics in each language ----------------------------------
+read -r -d '' script <<SCM
+$scheme_prelude
+(define img (gimp-image-new 32 32 RGB))
+(define layer (gimp-layer-new img "content" 32 32 RGB-IMAGE 100 LAYER-MODE-NORMAL))
+(gimp-image-insert-layer img layer 0 0)
+(striped-style img 0)
+(try "dialog" (lambda ()
+  (plug-in-neural-style #:run-mode RUN-INTERACTIVE #:image img #:drawables (vector layer))))
+(display "BATCH-END\n")
+SCM
+
+if tool=$(missing_display_tool); then
+  tap_skip "$tool is not installed: the translated dialogs' mnemonics not checked"
+else
+  start_display
+  for lang in de_DE zh_CN; do
+    case $lang in
+      de_DE) title="Neuronaler Stil" ;;
+      zh_CN) title="神经风格" ;;
+    esac
+    log="$work/dialog-$lang.log"
+    start_gimp "$script" LANG="$lang.UTF-8"
+    # GimpProcedureDialog checks the mnemonics as it shows the dialog;
+    # Escape cancels it and the batch goes on to its end.
+    dialog=$(wait_window "^$title\$" 120)
+    check "LANG=$lang.UTF-8: the dialog opened, titled $title" test -n "$dialog"
+    if [ -n "$dialog" ]; then
+      shot_settled "$dialog" "dialog-$lang"
+      keys "$dialog" Escape
+    fi
+    wait_log '^BATCH-END' 30
+    kill "$gimp_pid" 2>/dev/null
+    wait "$gimp_pid"
+    gimp_pid=""
+    cp "$log" "$artefacts/dialog-$lang.log"
+    check_no_mnemonic_warnings "$log" "LANG=$lang.UTF-8"
+  done
+fi
 
 finish
