@@ -28,38 +28,6 @@ ns_vgg19_net_options_init (ns_vgg19_net_options *options)
   options->winograd_tile = 2;
 }
 
-int
-ns_vgg19_pool_before (int conv_index)
-{
-  return conv_index == 2 || conv_index == 4 || conv_index == 8 || conv_index == 12;
-}
-
-int
-ns_vgg19_pools_before (int conv_index)
-{
-  int pools = 0;
-  for (int i = 1; i <= conv_index; i++)
-    pools += ns_vgg19_pool_before (i);
-  return pools;
-}
-
-int
-ns_vgg19_receptive_field (int conv_index)
-{
-  /* each 3x3 conv widens it by 2 steps, each 2x2 pool by 1 and doubles the step */
-  int field = 1, step = 1;
-  for (int i = 0; i <= conv_index; i++)
-    {
-      if (ns_vgg19_pool_before (i))
-        {
-          field += step;
-          step *= 2;
-        }
-      field += 2 * step;
-    }
-  return field;
-}
-
 /* Whether conv i's output goes through a pool (into a conv that is run). */
 static int
 pool_after (int conv_index, int conv_count)

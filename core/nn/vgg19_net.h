@@ -12,15 +12,7 @@
 
 #include "ns_error.h"
 #include "ns_weights.h"
-
-/* Index of conv i's ReLU output by its usual name ("relu4_2" -> 9), or -1. */
-int ns_vgg19_layer_index (const char *relu_name);
-/* Whether a 2x2 max pool precedes conv i (conv2_1, conv3_1, conv4_1, conv5_1). */
-int ns_vgg19_pool_before (int conv_index);
-/* How many pools precede conv i: its feature maps are 2^that smaller. */
-int ns_vgg19_pools_before (int conv_index);
-/* The receptive field of conv i's ReLU output, in input pixels a side. */
-int ns_vgg19_receptive_field (int conv_index);
+#include "vgg19_arch.h"
 
 /* A mask of convs for ns_vgg19_net_options.keep: bit i is conv i. */
 #define NS_VGG19_KEEP_ALL 0xffffu
