@@ -79,15 +79,9 @@ tents_at (int p, int f, int count, double w[2])
   return j;
 }
 
-size_t
-ns_anchor_bytes (int width, int height, int block)
-{
-  const size_t columns = (width + block - 1) / block, rows = (height + block - 1) / block;
-  return sizeof (double) * (2 * 3 * rows * columns + rows + columns);
-}
-
 ns_status
-ns_anchor_init (ns_anchor *anchor, const float *x0, int width, int height, int block, ns_error *err)
+ns_anchor_lay_out (ns_anchor *anchor, int width, int height, int block, ns_budget *budget,
+                   ns_error *err)
 {
   memset (anchor, 0, sizeof *anchor);
   if (width < 1 || height < 1 || block < 1)
@@ -99,15 +93,27 @@ ns_anchor_init (ns_anchor *anchor, const float *x0, int width, int height, int b
   anchor->columns = (width + block - 1) / block;
   anchor->rows = (height + block - 1) / block;
   const size_t count = 3 * (size_t) anchor->rows * anchor->columns;
-  anchor->target = malloc (sizeof (double) * count);
-  anchor->means = malloc (sizeof (double) * count);
-  anchor->column_totals = malloc (sizeof (double) * anchor->columns);
-  anchor->row_totals = malloc (sizeof (double) * anchor->rows);
+  anchor->target = ns_budget_alloc (budget, count, sizeof (double));
+  anchor->means = ns_budget_alloc (budget, count, sizeof (double));
+  anchor->column_totals = ns_budget_alloc (budget, anchor->columns, sizeof (double));
+  anchor->row_totals = ns_budget_alloc (budget, anchor->rows, sizeof (double));
   if (!anchor->target || !anchor->means || !anchor->column_totals || !anchor->row_totals)
     {
-      ns_anchor_clear (anchor);
+      if (!budget->measuring)
+        ns_anchor_clear (anchor);
       return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the shapes to keep");
     }
+  return NS_OK;
+}
+
+ns_status
+ns_anchor_init (ns_anchor *anchor, const float *x0, int width, int height, int block, ns_error *err)
+{
+  ns_budget budget = ns_budget_allocating ();
+  const ns_status status = ns_anchor_lay_out (anchor, width, height, block, &budget, err);
+  if (status != NS_OK)
+    return status;
+  const size_t count = 3 * (size_t) anchor->rows * anchor->columns;
   for (int j = 0; j < anchor->columns; j++)
     anchor->column_totals[j] = tent_total (j, block, width);
   for (int i = 0; i < anchor->rows; i++)

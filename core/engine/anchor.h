@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "ns_budget.h"
 #include "ns_error.h"
 
 typedef struct
@@ -26,8 +27,11 @@ typedef struct
   double normaliser;                  /* 1 / |target|^2 */
 } ns_anchor;
 
-/* Bytes an anchor of a width x height image in blocks of block pixels holds. */
-size_t ns_anchor_bytes (int width, int height, int block);
+/* Lays out the buffers of an anchor of a width x height image in blocks
+ * of block pixels through budget, computing nothing: measuring, its held
+ * bytes are what ns_anchor_init allocates. */
+ns_status ns_anchor_lay_out (ns_anchor *anchor, int width, int height, int block, ns_budget *budget,
+                             ns_error *err);
 
 /* x0: planar RGB, width x height. */
 ns_status ns_anchor_init (ns_anchor *anchor, const float *x0, int width, int height, int block,

@@ -60,13 +60,9 @@ ns_memory_process_bytes (const ns_weights *weights)
 size_t
 ns_lbfgs_bytes (size_t count, int memory)
 {
-  /* liblbfgs: xp, g, gp, d, w and 2 * memory history vectors; ours: its
-   * x, and the float x and gradient */
+  /* liblbfgs allocates inside lbfgs (), out of reach of a budget: the
+   * one size here that is counted, not measured.  Its xp, g, gp, d, w and
+   * 2 * memory history vectors; ours: its x, and the float x and
+   * gradient */
   return (6 + 2 * (size_t) memory) * count * sizeof (double) + 2 * count * sizeof (float);
-}
-
-size_t
-ns_adam_bytes (size_t count, ns_adam_storage storage)
-{
-  return ns_adam_moment_bytes (count, storage) + count * (sizeof (float) + sizeof (uint16_t));
 }

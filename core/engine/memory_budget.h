@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What a run may hold in memory, and what the parts of a scale take: the
- * inputs, the image being optimised, its gradient, the optimiser's state,
- * the objective's targets and its tiles. */
+/* What a run may hold in memory, what the process holds besides the run,
+ * and liblbfgs's state, which no budget lays out (the objective, its tiles,
+ * the anchor and Adam are measured by laying them out: ns_budget.h). */
 #ifndef MEMORY_BUDGET_H
 #define MEMORY_BUDGET_H
 
 #include <stddef.h>
 
-#include "adam.h"
 #include "neural_style.h"
 #include "ns_weights.h"
 
@@ -19,11 +18,8 @@ size_t ns_memory_budget_bytes (const ns_params *params);
 size_t ns_memory_process_bytes (const ns_weights *weights);
 
 /* Bytes of liblbfgs's state for count values with memory correction pairs
- * (its vectors and history are doubles), with our float views. */
+ * (its vectors and history are doubles), with our float views: counted
+ * from liblbfgs's source, since it allocates out of reach of a budget. */
 size_t ns_lbfgs_bytes (size_t count, int memory);
-
-/* Bytes of Adam's state, kept as storage says, the gradient and the best
- * iterate (16 bits a value) for count values. */
-size_t ns_adam_bytes (size_t count, ns_adam_storage storage);
 
 #endif

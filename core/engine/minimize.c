@@ -26,16 +26,43 @@ restore_iterate (const uint16_t *kept, size_t count, float *x)
     x[i] = kept[i] / 65535.0f;
 }
 
+/* What the Adam driver holds: the optimiser, the gradient and the best
+ * iterate. */
+typedef struct
+{
+  ns_adam adam;
+  float *grad;
+  uint16_t *best;
+} adam_run;
+
+static ns_status
+adam_run_lay_out (adam_run *a, size_t count, ns_adam_storage storage, ns_budget *budget, ns_error *err)
+{
+  a->grad = ns_budget_alloc (budget, count, sizeof (float));
+  a->best = ns_budget_alloc (budget, count, sizeof (uint16_t));
+  ns_status status = ns_adam_lay_out (&a->adam, count, storage, budget, err);
+  if (status == NS_OK && (!a->grad || !a->best))
+    status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the gradient");
+  return status;
+}
+
+size_t
+ns_minimize_adam_measure (size_t count, ns_adam_storage storage)
+{
+  ns_budget budget = ns_budget_measuring ();
+  adam_run a;
+  return adam_run_lay_out (&a, count, storage, &budget, NULL) == NS_OK ? budget.held : SIZE_MAX;
+}
+
 ns_status
 ns_minimize_adam (ns_scale_run *run, float *x, size_t count, ns_adam_storage storage)
 {
-  ns_adam adam;
-  float *grad = malloc (sizeof (float) * count);
-  uint16_t *best = malloc (sizeof (uint16_t) * count);
+  adam_run a;
+  ns_budget budget = ns_budget_allocating ();
   double best_loss = INFINITY;
-  ns_status status = ns_adam_init (&adam, count, storage, run->err);
-  if (status == NS_OK && (!grad || !best))
-    status = ns_error_set (run->err, NS_ERROR_NOMEM, "out of memory for the gradient");
+  ns_status status = adam_run_lay_out (&a, count, storage, &budget, run->err);
+  float *grad = a.grad;
+  uint16_t *best = a.best;
   for (int it = 1; status == NS_OK && it <= run->iterations; it++)
     {
       const double loss = ns_objective_evaluate (run->obj, x, grad);
@@ -48,7 +75,7 @@ ns_minimize_adam (ns_scale_run *run, float *x, size_t count, ns_adam_storage sto
         }
       if (isfinite (loss))
         {
-          ns_adam_step (&adam, x, grad, run->params->learning_rate);
+          ns_adam_step (&a.adam, x, grad, run->params->learning_rate);
           /* stay within displayable colours: the network never sees out-of-gamut values */
           ns_clamp_unit (x, count);
         }
@@ -57,7 +84,7 @@ ns_minimize_adam (ns_scale_run *run, float *x, size_t count, ns_adam_storage sto
     }
   if (status == NS_OK && run->reply == NS_PROGRESS_STOP && isfinite (best_loss))
     restore_iterate (best, count, x);
-  ns_adam_clear (&adam);
+  ns_adam_clear (&a.adam);
   free (grad);
   free (best);
   return status;

@@ -11,6 +11,9 @@
 /* Adam, its moments kept as storage says; x stays within [0, 1].  A run
  * stopped on the way ends at the iterate of the lowest loss measured. */
 ns_status ns_minimize_adam (ns_scale_run *run, float *x, size_t count, ns_adam_storage storage);
+/* What ns_minimize_adam holds for count values, measured by laying it out
+ * (the optimiser's moments, the gradient, the best iterate). */
+size_t ns_minimize_adam_measure (size_t count, ns_adam_storage storage);
 
 /* L-BFGS with memory correction pairs. */
 ns_status ns_minimize_lbfgs (ns_scale_run *run, float *x, size_t count, int memory);

@@ -4,6 +4,7 @@
 #include "ns_assert.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,34 +50,47 @@ widest_loss_layer (const ns_objective_layers *layers)
   return widest;
 }
 
-/* Floats per crop pixel of the buffers a tiled evaluation adds: the crop
- * and its gradient, a loss layer's inner features; with regions, those
- * features times a guide. */
-static size_t
-tile_floats_per_pixel (const ns_objective_layers *layers, int guided)
+ns_status
+ns_objective_lay_out (ns_objective *obj, const ns_objective_layers *layers, int width, int height,
+                      int region_count, int keep, ns_budget *budget, ns_error *err)
 {
-  return 6 + (guided ? 2 : 1) * widest_loss_layer (layers);
-}
-
-size_t
-ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height,
-                          int region_count, int keep)
-{
+  obj->layers = *layers;
+  obj->width = width;
+  obj->height = height;
+  obj->guided = region_count > 0;
+  obj->target_count = region_count > 0 ? region_count : 1;
   const int cl = layers->content_layer;
-  const size_t targets = region_count > 0 ? region_count : 1;
-  size_t floats = 0;
+  int ok = 1;
   if (cl >= 0)
-    floats += (ns_vgg19_conv_out_channels (cl) + (keep ? 1 : 0)) *
-              layer_positions (cl, height, width);
-  for (int s = 0; s < layers->style_layer_count; s++)
     {
-      const int l = layers->style_layers[s];
-      const size_t c = ns_vgg19_conv_out_channels (l);
-      floats += (2 * targets + 1) * c * c; /* targets, the image's, scratch */
-      if (region_count > 0)
-        floats += targets * layer_positions (l, height, width);
+      const size_t positions = layer_positions (cl, height, width);
+      ok = (obj->content_target = ns_budget_alloc (budget, ns_vgg19_conv_out_channels (cl) * positions,
+                                                   sizeof (float))) != NULL;
+      if (ok && keep)
+        ok = (obj->keep_map = ns_budget_alloc (budget, positions, sizeof (float))) != NULL;
     }
-  return sizeof (float) * floats;
+  /* one scratch for every layer's Gram matrix: the widest */
+  size_t widest = 1;
+  for (int s = 0; s < layers->style_layer_count; s++)
+    if ((size_t) ns_vgg19_conv_out_channels (layers->style_layers[s]) > widest)
+      widest = ns_vgg19_conv_out_channels (layers->style_layers[s]);
+  ok = ok && (obj->gram_scratch = ns_budget_alloc (budget, widest * widest, sizeof (float)));
+  for (int t = 0; t < obj->target_count && ok; t++)
+    for (int s = 0; s < layers->style_layer_count && ok; s++)
+      {
+        const int l = layers->style_layers[s];
+        const size_t channels = ns_vgg19_conv_out_channels (l);
+        obj->style_gram[t][s] = ns_budget_alloc (budget, channels * channels, sizeof (float));
+        obj->gram[t][s] = ns_budget_alloc (budget, channels * channels, sizeof (float));
+        ok = obj->style_gram[t][s] && obj->gram[t][s];
+        if (ok && obj->guided)
+          ok = (obj->guide[t][s] = ns_budget_alloc (budget, layer_positions (l, height, width),
+                                                    sizeof (float))) != NULL;
+      }
+  if (!ok)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d working image", width,
+                         height);
+  return NS_OK;
 }
 
 /* Runs the network on tile t of a height x width planar RGB image. */
@@ -304,12 +318,88 @@ ns_objective_net_options (const ns_objective_layers *layers, const ns_vgg19_net_
   return options;
 }
 
-size_t
-ns_objective_least_tile_bytes (const ns_objective_layers *layers, const ns_vgg19_net_options *options,
-                               int width, int height, double max_overhead, int guided)
+/* Buffers of a tiled pass: the crop and its gradient, a loss layer's
+ * features of a tile's inner part (with one tile, none of them), and those
+ * times a guide (with regions). */
+typedef struct
 {
-  return ns_tiling_least_bytes (height, width, ns_objective_conv_count (layers), options,
-                                tile_floats_per_pixel (layers, guided), max_overhead);
+  float *crop_rgb, *crop_gradient, *inner_features, *guided_features;
+} tile_buffers;
+
+/* Lays out through budget a network for crops of crop_height x
+ * crop_width and the buffers of tile_count tiles. */
+static ns_status
+lay_out_tiles (ns_vgg19_net *net, tile_buffers *b, const ns_objective_layers *layers,
+               const ns_vgg19_net_options *options, int crop_height, int crop_width, int tile_count,
+               int guided, ns_budget *budget, ns_error *err)
+{
+  memset (b, 0, sizeof *b);
+  ns_status status = ns_vgg19_net_lay_out (net, ns_objective_conv_count (layers), crop_height,
+                                           crop_width, options, budget, err);
+  if (status != NS_OK)
+    return status;
+  const size_t pixels = (size_t) crop_height * crop_width, widest = widest_loss_layer (layers);
+  int ok = 1;
+  if (tile_count > 1)
+    {
+      b->crop_rgb = ns_budget_alloc (budget, 3 * pixels, sizeof (float));
+      b->crop_gradient = ns_budget_alloc (budget, 3 * pixels, sizeof (float));
+      b->inner_features = ns_budget_alloc (budget, widest * pixels, sizeof (float));
+      ok = b->crop_rgb && b->crop_gradient && b->inner_features;
+    }
+  if (ok && guided)
+    ok = (b->guided_features = ns_budget_alloc (budget, widest * pixels, sizeof (float))) != NULL;
+  if (!ok)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for %dx%d tiles", crop_width,
+                         crop_height);
+  return NS_OK;
+}
+
+static void
+tile_buffers_clear (tile_buffers *b)
+{
+  float *owned[] = { b->crop_rgb, b->crop_gradient, b->inner_features, b->guided_features };
+  for (size_t i = 0; i < sizeof owned / sizeof *owned; i++)
+    free (owned[i]);
+  memset (b, 0, sizeof *b);
+}
+
+/* The objective's crops: what laying them out takes. */
+typedef struct
+{
+  const ns_objective_layers *layers;
+  const ns_vgg19_net_options *options;
+  int guided;
+} crop_shape;
+
+static size_t
+measure_crops (const void *user, int crop_height, int crop_width, int tile_count)
+{
+  const crop_shape *shape = user;
+  ns_budget budget = ns_budget_measuring ();
+  ns_vgg19_net net;
+  tile_buffers b;
+  return lay_out_tiles (&net, &b, shape->layers, shape->options, crop_height, crop_width,
+                        tile_count, shape->guided, &budget, NULL) == NS_OK ?
+             budget.held :
+             SIZE_MAX;
+}
+
+size_t
+ns_objective_measure_tiles (const ns_objective_layers *layers, const ns_vgg19_net_options *options,
+                            int crop_height, int crop_width, int tile_count, int guided)
+{
+  const crop_shape shape = { layers, options, guided };
+  return measure_crops (&shape, crop_height, crop_width, tile_count);
+}
+
+size_t
+ns_objective_least_tiles (const ns_objective_layers *layers, const ns_vgg19_net_options *options,
+                          int width, int height, double max_overhead, int guided)
+{
+  const crop_shape shape = { layers, options, guided };
+  const ns_tile_measure measure = { measure_crops, &shape };
+  return ns_tiling_least (height, width, ns_objective_conv_count (layers), &measure, max_overhead);
 }
 
 /* Tiles of a height x width image: one when there is no request. */
@@ -324,8 +414,25 @@ plan_tiles (ns_tiling *tiling, const ns_objective_layers *layers, int height, in
   if (request->rows > 0)
     return ns_tiling_grid (tiling, height, width, ns_tiling_halo (conv_count), request->rows,
                            request->columns, err);
-  return ns_tiling_plan (tiling, height, width, conv_count, options,
-                         tile_floats_per_pixel (layers, guided), request->budget, err);
+  const crop_shape shape = { layers, options, guided };
+  const ns_tile_measure measure = { measure_crops, &shape };
+  return ns_tiling_plan (tiling, height, width, conv_count, &measure, request->budget, err);
+}
+
+/* The network and buffers of a tiling's crops, allocated, the network
+ * given the weights. */
+static ns_status
+make_tiles (ns_vgg19_net *net, tile_buffers *b, const ns_weights *weights,
+            const ns_objective_layers *layers, const ns_vgg19_net_options *options,
+            const ns_tiling *tiling, int guided, size_t *bytes, ns_error *err)
+{
+  ns_budget budget = ns_budget_allocating ();
+  ns_status status = lay_out_tiles (net, b, layers, options, tiling->crop_height,
+                                    tiling->crop_width, tiling->count, guided, &budget, err);
+  *bytes = budget.held;
+  if (status == NS_OK)
+    status = ns_vgg19_net_load (net, weights, err);
+  return status;
 }
 
 ns_status
@@ -343,39 +450,6 @@ ns_objective_style_grid (const ns_objective_layers *layers, const ns_vgg19_net_o
   return status;
 }
 
-/* Buffers of a tiled pass over a tiling (none for one tile). */
-typedef struct
-{
-  float *crop_rgb, *crop_gradient, *inner_features;
-} tile_buffers;
-
-static ns_status
-tile_buffers_init (tile_buffers *b, const ns_tiling *tiling, const ns_objective_layers *layers,
-                   ns_error *err)
-{
-  memset (b, 0, sizeof *b);
-  if (tiling->count == 1)
-    return NS_OK;
-  const size_t pixels = (size_t) tiling->crop_height * tiling->crop_width;
-  const size_t inner = widest_loss_layer (layers) * pixels;
-  b->crop_rgb = malloc (sizeof (float) * 3 * pixels);
-  b->crop_gradient = malloc (sizeof (float) * 3 * pixels);
-  b->inner_features = malloc (sizeof (float) * inner);
-  if (!b->crop_rgb || !b->crop_gradient || !b->inner_features)
-    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for %dx%d tiles", tiling->crop_width,
-                         tiling->crop_height);
-  return NS_OK;
-}
-
-static void
-tile_buffers_clear (tile_buffers *b)
-{
-  free (b->crop_rgb);
-  free (b->crop_gradient);
-  free (b->inner_features);
-  memset (b, 0, sizeof *b);
-}
-
 /* Adds share * (Gram matrices of one style image) to the targets
  * style_grams, in tiles of its own. */
 static ns_status
@@ -388,15 +462,13 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights,
   ns_tiling tiling;
   ns_vgg19_net net;
   tile_buffers b;
+  size_t bytes;
   memset (&net, 0, sizeof net);
   memset (&b, 0, sizeof b);
   ns_status status = plan_tiles (&tiling, layers, style->height, style->width, options, request, 0,
                                  err);
   if (status == NS_OK)
-    status = ns_vgg19_net_init_with (&net, weights, ns_objective_conv_count (layers),
-                                     tiling.crop_height, tiling.crop_width, options, err);
-  if (status == NS_OK)
-    status = tile_buffers_init (&b, &tiling, layers, err);
+    status = make_tiles (&net, &b, weights, layers, options, &tiling, 0, &bytes, err);
   for (int k = 0; k < tiling.count && status == NS_OK; k++)
     {
       forward_tile (&net, &tiling.tiles[k], style->rgb, style->height, style->width, b.crop_rgb);
@@ -410,19 +482,15 @@ accumulate_style_grams (ns_objective *obj, const ns_weights *weights,
 }
 
 /* The content target: the content's features at the content layer, in tiles. */
-static ns_status
-compute_content_target (ns_objective *obj, const float *content, ns_error *err)
+static void
+compute_content_target (ns_objective *obj, const float *content)
 {
   const int l = obj->layers.content_layer;
   if (l < 0)
-    return NS_OK;
+    return;
   const int channels = ns_vgg19_conv_out_channels (l);
   const size_t positions = layer_positions (l, obj->height, obj->width);
   const ns_rect all = ns_rect_at_layer ((ns_rect) { 0, obj->height, 0, obj->width }, l);
-  obj->content_target = calloc ((size_t) channels * positions, sizeof (float));
-  if (!obj->content_target)
-    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d working image", obj->width,
-                         obj->height);
   for (int k = 0; k < obj->tiling.count; k++)
     {
       const ns_tile *t = &obj->tiling.tiles[k];
@@ -439,53 +507,36 @@ compute_content_target (ns_objective *obj, const float *content, ns_error *err)
     }
   obj->content_normaliser = ns_loss_normaliser (
       ns_sum_of_squares (obj->content_target, (size_t) channels * positions));
-  return NS_OK;
 }
 
 /* plane (height x width, 0 to 1) on conv l's grid over the whole image, in
- * *out (allocated); erode: each position the least of its 3 x 3
- * neighbourhood. */
+ * out; erode: each position the least of its 3 x 3 neighbourhood. */
 static ns_status
-plane_at_layer (const float *plane, int height, int width, int l, int erode, float **out,
-                ns_error *err)
+plane_at_layer (const float *plane, int height, int width, int l, int erode, float *out, ns_error *err)
 {
   const ns_rect all = ns_rect_at_layer ((ns_rect) { 0, height, 0, width }, l);
   const int gh = all.y1, gw = all.x1;
-  float *grid = malloc (sizeof (float) * gh * gw);
-  float *eroded = erode ? malloc (sizeof (float) * gh * gw) : NULL;
-  *out = NULL;
-  if (!grid || (erode && !eroded))
-    {
-      free (grid);
-      free (eroded);
-      return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the regions");
-    }
+  /* eroding reads a copy, made and freed here while no network is held */
+  float *grid = erode ? malloc (sizeof (float) * gh * gw) : out;
+  if (!grid)
+    return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the regions");
   ns_status status = ns_resize_planar (plane, 1, width, height, grid, gw, gh, err);
-  if (status != NS_OK)
-    {
-      free (grid);
-      free (eroded);
-      return status;
-    }
-  for (size_t i = 0; i < (size_t) gh * gw; i++)
+  for (size_t i = 0; status == NS_OK && i < (size_t) gh * gw; i++)
     grid[i] = grid[i] < 0.0f ? 0.0f : grid[i] > 1.0f ? 1.0f : grid[i];
+  if (status == NS_OK && erode)
+    for (int y = 0; y < gh; y++)
+      for (int x = 0; x < gw; x++)
+        {
+          float least = grid[(size_t) y * gw + x];
+          for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
+              if (y + dy >= 0 && y + dy < gh && x + dx >= 0 && x + dx < gw)
+                least = fminf (least, grid[(size_t) (y + dy) * gw + x + dx]);
+          out[(size_t) y * gw + x] = least;
+        }
   if (erode)
-    {
-      for (int y = 0; y < gh; y++)
-        for (int x = 0; x < gw; x++)
-          {
-            float least = grid[(size_t) y * gw + x];
-            for (int dy = -1; dy <= 1; dy++)
-              for (int dx = -1; dx <= 1; dx++)
-                if (y + dy >= 0 && y + dy < gh && x + dx >= 0 && x + dx < gw)
-                  least = fminf (least, grid[(size_t) (y + dy) * gw + x + dx]);
-            eroded[(size_t) y * gw + x] = least;
-          }
-      free (grid);
-      grid = eroded;
-    }
-  *out = grid;
-  return NS_OK;
+    free (grid);
+  return status;
 }
 
 /* The guides of the regions at every style layer and the keep map at the
@@ -500,7 +551,7 @@ make_guides (ns_objective *obj, const ns_objective_guides *guides, ns_error *err
       {
         const int l = layers->style_layers[s];
         status = plane_at_layer (guides->regions + (size_t) g * obj->height * obj->width,
-                                 obj->height, obj->width, l, 1, &obj->guide[g][s], err);
+                                 obj->height, obj->width, l, 1, obj->guide[g][s], err);
         if (status == NS_OK)
           {
             const double positions = layer_positions (l, obj->height, obj->width);
@@ -512,7 +563,7 @@ make_guides (ns_objective *obj, const ns_objective_guides *guides, ns_error *err
   if (status == NS_OK && guides->keep && layers->content_layer >= 0)
     {
       const int l = layers->content_layer;
-      status = plane_at_layer (guides->keep, obj->height, obj->width, l, 0, &obj->keep_map, err);
+      status = plane_at_layer (guides->keep, obj->height, obj->width, l, 0, obj->keep_map, err);
       const size_t positions = layer_positions (l, obj->height, obj->width);
       for (size_t i = 0; status == NS_OK && i < positions; i++)
         obj->keep_map[i] = (float) (1.0 + (guides->keep_strength - 1.0) * obj->keep_map[i]);
@@ -530,9 +581,6 @@ ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *e
   const float *content = spec->content;
   const int style_count = spec->style_count, width = spec->width, height = spec->height;
   memset (obj, 0, sizeof *obj);
-  obj->layers = *layers;
-  obj->width = width;
-  obj->height = height;
   obj->content_weight = spec->content_weight;
   obj->style_weight = spec->style_weight;
   obj->tv_weight = spec->tv_weight;
@@ -544,17 +592,16 @@ ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *e
                          weights->conv_count);
 
   const int guided = guides && guides->region_count > 0;
-  obj->guided = guided;
-  obj->target_count = guided ? guides->region_count : 1;
-  if (obj->target_count > NS_OBJECTIVE_MAX_TARGETS)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "%d regions: at most %d", obj->target_count,
+  const int target_count = guided ? guides->region_count : 1;
+  if (target_count > NS_OBJECTIVE_MAX_TARGETS)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "%d regions: at most %d", target_count,
                          NS_OBJECTIVE_MAX_TARGETS);
   /* each target blends the styles of its region */
   double blend_total[NS_OBJECTIVE_MAX_TARGETS] = { 0 }, all_blends = 0.0;
   for (int k = 0; k < style_count; k++)
     {
       const int t = guided ? guides->style_region[k] : 0;
-      if (t < 0 || t >= obj->target_count)
+      if (t < 0 || t >= target_count)
         return ns_error_set (err, NS_ERROR_ARGUMENT, "style %d's region %d does not exist", k + 1,
                              t + 1);
       blend_total[t] += styles[k].blend;
@@ -566,25 +613,16 @@ ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *e
   const ns_vgg19_net_options options = ns_objective_net_options (layers, spec->net_options);
   const ns_tile_request *tiles = spec->tiles;
   const ns_style_targets *given = spec->targets;
-  NS_ASSERT (!given || (given->target_count == obj->target_count &&
+  NS_ASSERT (!given || (given->target_count == target_count &&
                         given->layer_count == layers->style_layer_count));
-  ns_status status = NS_OK;
-  int widest = 1;
-  for (int s = 0; s < layers->style_layer_count; s++)
-    if (ns_vgg19_conv_out_channels (layers->style_layers[s]) > widest)
-      widest = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-  obj->gram_scratch = malloc (sizeof (float) * widest * widest);
-  if (!obj->gram_scratch)
-    status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
-  for (int t = 0; t < obj->target_count; t++)
-    for (int s = 0; s < layers->style_layer_count && status == NS_OK; s++)
-      {
-        const size_t channels = ns_vgg19_conv_out_channels (layers->style_layers[s]);
-        obj->style_gram[t][s] = calloc (channels * channels, sizeof (float));
-        obj->gram[t][s] = malloc (sizeof (float) * channels * channels);
-        if (!obj->style_gram[t][s] || !obj->gram[t][s])
-          status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the style statistics");
-      }
+  /* what the objective holds besides its tiles, laid out before any work
+   * (the plan measures the same) */
+  ns_budget budget = ns_budget_allocating ();
+  ns_status status = ns_objective_lay_out (obj, layers, width, height,
+                                           guided ? guides->region_count : 0,
+                                           guides && guides->keep && layers->content_layer >= 0,
+                                           &budget, err);
+  obj->held_bytes = budget.held;
   /* one style network at a time, freed before the content's is made */
   for (int k = 0; k < style_count && status == NS_OK && !given; k++)
     {
@@ -615,21 +653,16 @@ ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *e
 
   if (status == NS_OK)
     status = plan_tiles (&obj->tiling, layers, height, width, &options, tiles, guided, err);
-  if (status == NS_OK)
-    status = ns_vgg19_net_init_with (&obj->net, weights, conv_count, obj->tiling.crop_height,
-                                     obj->tiling.crop_width, &options, err);
   tile_buffers b = { 0 };
   if (status == NS_OK)
-    status = tile_buffers_init (&b, &obj->tiling, layers, err);
+    status = make_tiles (&obj->net, &b, weights, layers, &options, &obj->tiling, guided,
+                         &obj->tile_bytes, err);
   obj->crop_rgb = b.crop_rgb;
   obj->crop_gradient = b.crop_gradient;
   obj->inner_features = b.inner_features;
-  if (status == NS_OK && guided &&
-      !(obj->guided_features = malloc (sizeof (float) * widest_loss_layer (layers) *
-                                       obj->tiling.crop_height * obj->tiling.crop_width)))
-    status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for the regions");
+  obj->guided_features = b.guided_features;
   if (status == NS_OK)
-    status = compute_content_target (obj, content, err);
+    compute_content_target (obj, content);
   if (status != NS_OK)
     ns_objective_clear (obj);
   return status;
@@ -718,7 +751,6 @@ ns_objective_clear (ns_objective *obj)
   free (obj->content_target);
   free (obj->keep_map);
   free (obj->gram_scratch);
-  free (obj->guided_features);
   for (int t = 0; t < NS_OBJECTIVE_MAX_TARGETS; t++)
     for (int s = 0; s < NS_OBJECTIVE_MAX_STYLE_LAYERS; s++)
       {
@@ -726,7 +758,7 @@ ns_objective_clear (ns_objective *obj)
         free (obj->gram[t][s]);
         free (obj->guide[t][s]);
       }
-  tile_buffers b = { obj->crop_rgb, obj->crop_gradient, obj->inner_features };
+  tile_buffers b = { obj->crop_rgb, obj->crop_gradient, obj->inner_features, obj->guided_features };
   tile_buffers_clear (&b);
   memset (obj, 0, sizeof *obj);
 }

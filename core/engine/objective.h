@@ -14,6 +14,7 @@
 
 #include "anchor.h"
 #include "neural_style.h"
+#include "ns_budget.h"
 #include "ns_error.h"
 #include "tiling.h"
 #include "vgg19_net.h"
@@ -91,6 +92,8 @@ typedef struct
   /* unweighted terms of the last evaluation (style: sum of w_l E_l;
    * content: with an anchor, the anchor's term too) */
   double content_loss, style_loss, tv_loss;
+  size_t held_bytes;              /* what ns_objective_lay_out allocated */
+  size_t tile_bytes;              /* what the network and buffers of its tiles took */
   ns_objective_tile_fn tile_done; /* NULL: none */
   void *tile_user_data;
 } ns_objective;
@@ -113,7 +116,7 @@ ns_status ns_objective_init (ns_objective *obj, const ns_weights *weights,
  * tiles whose networks and buffers take at most budget bytes, or (rows > 0)
  * into a grid of rows x columns tiles whatever they take.  The content
  * target, the Gram matrices and x are not part of the budget (see
- * ns_objective_image_bytes). */
+ * ns_objective_lay_out). */
 typedef struct
 {
   size_t budget; /* 0 and no grid: the whole image as one tile */
@@ -185,15 +188,26 @@ ns_status ns_objective_init_tiled (ns_objective *obj, const ns_weights *weights,
  * tiling; a tile budget below that fails); guided: with regions. */
 ns_vgg19_net_options ns_objective_net_options (const ns_objective_layers *layers,
                                                const ns_vgg19_net_options *net_options);
-size_t ns_objective_least_tile_bytes (const ns_objective_layers *layers,
-                                      const ns_vgg19_net_options *options, int width, int height,
-                                      double max_overhead, int guided);
+size_t ns_objective_least_tiles (const ns_objective_layers *layers,
+                                 const ns_vgg19_net_options *options, int width, int height,
+                                 double max_overhead, int guided);
 
-/* Bytes the objective holds besides its tiles: the content target, the
- * Gram matrices and the guides, for a width x height image with
- * region_count regions (0: none) and keep, a region to keep or not. */
-size_t ns_objective_image_bytes (const ns_objective_layers *layers, int width, int height,
-                                 int region_count, int keep);
+/* What the networks and buffers of tile_count tiles whose largest crop is
+ * crop_height x crop_width take, measured by laying them out as the
+ * objective does (options: as ns_objective_net_options builds them). */
+size_t ns_objective_measure_tiles (const ns_objective_layers *layers,
+                                   const ns_vgg19_net_options *options, int crop_height,
+                                   int crop_width, int tile_count, int guided);
+
+/* Lays out through budget, computing nothing, what the objective holds
+ * besides its tiles: the content target (and with keep, a region to keep,
+ * its map), the Gram matrices and their scratch, the guides of
+ * region_count regions (0: none), for a width x height image.
+ * ns_objective_make lays out the same with an allocating budget; measuring,
+ * obj's pointers are placeholders, and obj is only for reading its shape. */
+ns_status ns_objective_lay_out (ns_objective *obj, const ns_objective_layers *layers, int width,
+                                int height, int region_count, int keep, ns_budget *budget,
+                                ns_error *err);
 void ns_objective_clear (ns_objective *obj);
 
 /* From now on the content term includes the anchor (anchor.h) of x0, a

@@ -6,6 +6,7 @@
 #include "anchor.h"
 #include "color_transfer.h"
 #include "memory_budget.h"
+#include "minimize.h"
 #include "objective.h"
 #include "planar.h"
 #include "resize.h"
@@ -83,24 +84,31 @@ plan_scale (const plan_inputs *in, const ns_objective_layers *layers, int size, 
       const int h = k < 0 ? plan->height : plan->style_height[k];
       /* the style images' tiles are never guided */
       const int guided = k < 0 && regions->count > 0;
-      const size_t l = ns_objective_least_tile_bytes (layers, &options, w, h, 0.0, guided);
-      const size_t t = ns_objective_least_tile_bytes (layers, &options, w, h, TILE_OVERHEAD, guided);
+      const size_t l = ns_objective_least_tiles (layers, &options, w, h, 0.0, guided);
+      const size_t t = ns_objective_least_tiles (layers, &options, w, h, TILE_OVERHEAD, guided);
       least = l > least ? l : least;
       wanted = t > wanted ? t : wanted;
     }
-  /* the inputs, x, the objective's targets; the scaled inputs until the
+  /* the inputs, x, the objective's targets (and anchor), measured by
+   * laying them out as the objective does; the scaled inputs until the
    * objective is made, the optimiser's state after */
-  const size_t fixed = inputs + sizeof (float) * count +
-                       ns_objective_image_bytes (layers, plan->width, plan->height, regions->count,
-                                                 regions->keep != NULL) +
-                       (anchor ? ns_anchor_bytes (plan->width, plan->height, anchor) : 0);
+  ns_budget measure = ns_budget_measuring ();
+  ns_objective objective;
+  ns_anchor shapes;
+  memset (&objective, 0, sizeof objective);
+  status = ns_objective_lay_out (&objective, layers, plan->width, plan->height, regions->count,
+                                 regions->keep != NULL, &measure, err);
+  if (status == NS_OK && anchor)
+    status = ns_anchor_lay_out (&shapes, plan->width, plan->height, anchor, &measure, err);
+  if (status != NS_OK)
+    return status;
+  const size_t fixed = inputs + sizeof (float) * count + measure.held;
   /* L-BFGS with as many pairs as fit beside efficient tiles, else Adam,
    * its moments in bfloat16 where float ones leave too little for them */
   plan->optimizer = NS_OPTIMIZER_ADAM;
-  plan->adam_storage = fixed + LARGER (ns_adam_bytes (count, NS_ADAM_FLOAT), scaled) + wanted <=
-                               budget ?
-                           NS_ADAM_FLOAT :
-                           NS_ADAM_BFLOAT16;
+  const size_t adam_float = ns_minimize_adam_measure (count, NS_ADAM_FLOAT);
+  plan->adam_storage = fixed + LARGER (adam_float, scaled) + wanted <= budget ? NS_ADAM_FLOAT :
+                                                                                NS_ADAM_BFLOAT16;
   if (in->params->optimizer == NS_OPTIMIZER_LBFGS)
     for (int m = LBFGS_MEMORY; m >= LBFGS_LEAST_MEMORY; m--)
       if ((2 * (size_t) m * count * sizeof (double) <= LBFGS_HISTORY_BYTES ||
@@ -113,7 +121,7 @@ plan_scale (const plan_inputs *in, const ns_objective_layers *layers, int size, 
         }
   const size_t state = plan->optimizer == NS_OPTIMIZER_LBFGS ?
                            ns_lbfgs_bytes (count, plan->lbfgs_memory) :
-                           ns_adam_bytes (count, plan->adam_storage);
+                           ns_minimize_adam_measure (count, plan->adam_storage);
   plan->held = fixed + LARGER (state, scaled);
   if (plan->held + least > budget)
     return ns_error_set (err, NS_ERROR_NOMEM, "%dx%d needs %.0f MiB", plan->width, plan->height,

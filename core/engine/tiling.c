@@ -96,31 +96,14 @@ ns_tiling_grid (ns_tiling *tiling, int height, int width, int halo, int rows, in
   return NS_OK;
 }
 
-static size_t
-crop_bytes (int crop_height, int crop_width, int conv_count, const ns_vgg19_net_options *options,
-            size_t extra_floats_per_pixel)
-{
-  return ns_vgg19_net_bytes_with (conv_count, crop_height, crop_width, options) +
-         sizeof (float) * extra_floats_per_pixel * crop_height * crop_width;
-}
-
-size_t
-ns_tiling_bytes (const ns_tiling *tiling, int conv_count, const ns_vgg19_net_options *options,
-                 size_t extra_floats_per_pixel)
-{
-  return crop_bytes (tiling->crop_height, tiling->crop_width, conv_count, options,
-                     extra_floats_per_pixel);
-}
-
-/* Of the grids whose crops take at most budget bytes, the one whose crops
- * hold the fewest pixels in all (the least work) in *rows x *columns (when
- * not NULL); returns whether there is one.  *least: the fewest bytes of
- * any grid whose crops hold at most max_overhead times the image's pixels
- * (0: any grid). */
+/* Of the grids whose crops take at most budget bytes (as measure says),
+ * the one whose crops hold the fewest pixels in all (the least work) in
+ * *rows x *columns (when not NULL); returns whether there is one.  *least:
+ * the fewest bytes of any grid whose crops hold at most max_overhead times
+ * the image's pixels (0: any grid). */
 static int
-search_grids (int height, int width, int conv_count, const ns_vgg19_net_options *options,
-              size_t extra_floats_per_pixel, size_t budget, double max_overhead, size_t *least,
-              int *best_rows, int *best_columns)
+search_grids (int height, int width, int conv_count, const ns_tile_measure *measure, size_t budget,
+              double max_overhead, size_t *least, int *best_rows, int *best_columns)
 {
   const int halo = ns_tiling_halo (conv_count), pools = ns_vgg19_pools_before (conv_count - 1);
   size_t best_pixels = 0;
@@ -136,8 +119,8 @@ search_grids (int height, int width, int conv_count, const ns_vgg19_net_options 
           const grid_axis across = plan_axis (width, halo, columns);
           if (across.count != columns || (across.largest_crop >> pools) < 1)
             continue;
-          const size_t bytes = crop_bytes (down.largest_crop, across.largest_crop, conv_count,
-                                           options, extra_floats_per_pixel);
+          const size_t bytes = measure->bytes (measure->user, down.largest_crop,
+                                               across.largest_crop, rows * columns);
           const size_t pixels = down.crop_sum * across.crop_sum;
           if (bytes < *least &&
               (max_overhead <= 0.0 || pixels <= max_overhead * height * (double) width))
@@ -155,25 +138,22 @@ search_grids (int height, int width, int conv_count, const ns_vgg19_net_options 
 }
 
 size_t
-ns_tiling_least_bytes (int height, int width, int conv_count, const ns_vgg19_net_options *options,
-                       size_t extra_floats_per_pixel, double max_overhead)
+ns_tiling_least (int height, int width, int conv_count, const ns_tile_measure *measure,
+                 double max_overhead)
 {
   size_t least;
-  search_grids (height, width, conv_count, options, extra_floats_per_pixel, 0, max_overhead, &least,
-                NULL, NULL);
+  search_grids (height, width, conv_count, measure, 0, max_overhead, &least, NULL, NULL);
   return least;
 }
 
 ns_status
 ns_tiling_plan (ns_tiling *tiling, int height, int width, int conv_count,
-                const ns_vgg19_net_options *options, size_t extra_floats_per_pixel, size_t budget,
-                ns_error *err)
+                const ns_tile_measure *measure, size_t budget, ns_error *err)
 {
   int rows, columns;
   size_t least;
   memset (tiling, 0, sizeof *tiling);
-  if (!search_grids (height, width, conv_count, options, extra_floats_per_pixel, budget, 0.0,
-                     &least, &rows, &columns))
+  if (!search_grids (height, width, conv_count, measure, budget, 0.0, &least, &rows, &columns))
     return ns_error_set (err, NS_ERROR_NOMEM,
                          "a %dx%d image needs at least %.0f MiB for its tiles; the budget "
                          "leaves them %.0f MiB",

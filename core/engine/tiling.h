@@ -49,25 +49,27 @@ ns_status ns_tiling_grid (ns_tiling *tiling, int height, int width, int halo, in
                           ns_error *err);
 void ns_tiling_clear (ns_tiling *tiling);
 
-/* The fewest pixels of crops whose network (with these options) takes at
- * most budget bytes, as a tiling; one tile when the whole image fits.
- * extra_floats_per_pixel: floats the caller holds per crop pixel besides
- * the network.  NS_ERROR_NOMEM when no tiling fits the budget, with the
- * budget it would need. */
+/* What the caller's crops take: bytes (user, crop_height, crop_width,
+ * tile_count), measured by laying out what it allocates for tile_count
+ * tiles whose largest crop is crop_height x crop_width (SIZE_MAX: it cannot
+ * be made). */
+typedef struct
+{
+  size_t (*bytes) (const void *user, int crop_height, int crop_width, int tile_count);
+  const void *user;
+} ns_tile_measure;
+
+/* The fewest pixels of crops that take at most budget bytes, as a tiling;
+ * one tile when the whole image fits.  NS_ERROR_NOMEM when no tiling fits
+ * the budget, with the budget it would need. */
 ns_status ns_tiling_plan (ns_tiling *tiling, int height, int width, int conv_count,
-                          const ns_vgg19_net_options *options, size_t extra_floats_per_pixel,
-                          size_t budget, ns_error *err);
+                          const ns_tile_measure *measure, size_t budget, ns_error *err);
 
 /* The fewest bytes a tiling of that image takes whose crops hold at most
  * max_overhead times the image's pixels (0: any tiling, the budget below
  * which ns_tiling_plan fails). */
-size_t ns_tiling_least_bytes (int height, int width, int conv_count,
-                              const ns_vgg19_net_options *options, size_t extra_floats_per_pixel,
-                              double max_overhead);
-
-/* Bytes of the network and extras for the tiling's largest crop. */
-size_t ns_tiling_bytes (const ns_tiling *tiling, int conv_count,
-                        const ns_vgg19_net_options *options, size_t extra_floats_per_pixel);
+size_t ns_tiling_least (int height, int width, int conv_count, const ns_tile_measure *measure,
+                        double max_overhead);
 
 /* The rectangle r of the input (edges multiples of 2^pools, or the
  * image's), at conv_index's features, 2^pools smaller, rounded down as the

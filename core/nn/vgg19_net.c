@@ -161,24 +161,6 @@ ns_vgg19_plan_sizes (ns_vgg19_plan *plan, int conv_count, int height, int width,
   plan->gradient_floats[1] = need[1];
 }
 
-size_t
-ns_vgg19_net_bytes_with (int conv_count, int height, int width, const ns_vgg19_net_options *options)
-{
-  ns_vgg19_plan plan;
-  ns_vgg19_plan_sizes (&plan, conv_count, height, width, options->keep & ((1u << conv_count) - 1),
-                       options->winograd_tile);
-  size_t floats = 3 * (size_t) height * width + plan.pooled_floats + plan.transient_floats[0] +
-                  plan.transient_floats[1] + plan.gradient_floats[0] + plan.gradient_floats[1] +
-                  plan.scratch_floats + plan.winograd_kept_floats + plan.winograd_buffer_floats;
-  size_t words = 0;
-  for (int i = 0; i < conv_count; i++)
-    {
-      floats += plan.activation_floats[i];
-      words += plan.mask_words[i];
-    }
-  return floats * sizeof (float) + words * sizeof (uint64_t);
-}
-
 static ns_status
 check_size (int conv_count, int height, int width, ns_error *err)
 {
@@ -191,15 +173,106 @@ check_size (int conv_count, int height, int width, ns_error *err)
   return NS_OK;
 }
 
+/* count items of size bytes through budget; NULL (and no request) for none */
 static void *
-alloc_floats (size_t count, int *ok)
+lay (ns_budget *budget, size_t count, size_t size, int *ok)
 {
   if (count == 0)
     return NULL;
-  void *p = malloc (sizeof (float) * count);
+  void *p = ns_budget_alloc (budget, count, size);
   if (!p)
     *ok = 0;
   return p;
+}
+
+ns_status
+ns_vgg19_net_lay_out (ns_vgg19_net *net, int conv_count, int height, int width,
+                      const ns_vgg19_net_options *options, ns_budget *budget, ns_error *err)
+{
+  memset (net, 0, sizeof *net);
+  net->winograd_buffer_layer = -1;
+  if (conv_count < 1 || conv_count > NS_VGG19_CONV_COUNT)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "%d convolutions: VGG19 has 1 to %d", conv_count,
+                         NS_VGG19_CONV_COUNT);
+  ns_status status = check_size (conv_count, height, width, err);
+  if (status != NS_OK)
+    return status;
+  if (options->winograd_tile != 2 && options->winograd_tile != 4)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "Winograd tile %d: 2 or 4", options->winograd_tile);
+  const unsigned keep = options->keep & ((1u << conv_count) - 1);
+  const int tile = options->winograd_tile;
+  ns_vgg19_plan plan;
+  ns_vgg19_plan_sizes (&plan, conv_count, height, width, keep, tile);
+  net->conv_count = conv_count;
+  net->planned_height = height;
+  net->planned_width = width;
+  net->keep = keep;
+  net->winograd_tile = tile;
+  net->scratch_floats = plan.scratch_floats;
+  const size_t f = sizeof (float);
+  int ok = 1;
+  net->input = lay (budget, 3 * (size_t) height * width, f, &ok);
+  net->pooled = lay (budget, plan.pooled_floats, f, &ok);
+  net->transient[0] = lay (budget, plan.transient_floats[0], f, &ok);
+  net->transient[1] = lay (budget, plan.transient_floats[1], f, &ok);
+  net->gradient[0] = lay (budget, plan.gradient_floats[0], f, &ok);
+  net->gradient[1] = lay (budget, plan.gradient_floats[1], f, &ok);
+  net->scratch = lay (budget, plan.scratch_floats, f, &ok);
+  net->winograd_buffer = lay (budget, plan.winograd_buffer_floats, f, &ok);
+  for (int i = 0; i < conv_count && ok; i++)
+    {
+      net->height[i] = plan.height[i];
+      net->width[i] = plan.width[i];
+      net->activation[i] = lay (budget, plan.activation_floats[i], f, &ok);
+      net->mask[i] = lay (budget, plan.mask_words[i], sizeof (uint64_t), &ok);
+      if (plan.keep_winograd[i])
+        net->winograd_weights[i] = lay (budget,
+                                        ns_winograd_weight_floats (tile, ns_vgg19_conv_in_channels (i),
+                                                                   ns_vgg19_conv_out_channels (i)),
+                                        f, &ok);
+    }
+  if (!ok && budget->measuring)
+    return ns_error_set (err, NS_ERROR_NOMEM, "a %dx%d image's network is too large to count",
+                         width, height);
+  if (!ok)
+    {
+      ns_vgg19_net_clear (net);
+      return ns_error_set (err, NS_ERROR_NOMEM,
+                           "not enough memory for a %dx%d image (the network needs %.0f MiB)",
+                           width, height,
+                           ns_vgg19_net_measure (conv_count, height, width, options) / 1048576.0);
+    }
+  return NS_OK;
+}
+
+size_t
+ns_vgg19_net_measure (int conv_count, int height, int width, const ns_vgg19_net_options *options)
+{
+  ns_budget budget = ns_budget_measuring ();
+  ns_vgg19_net net;
+  return ns_vgg19_net_lay_out (&net, conv_count, height, width, options, &budget, NULL) == NS_OK ?
+             budget.held :
+             SIZE_MAX;
+}
+
+ns_status
+ns_vgg19_net_load (ns_vgg19_net *net, const ns_weights *weights, ns_error *err)
+{
+  if (net->conv_count > weights->conv_count)
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "the network needs %d convolutions but the weights hold %d",
+                         net->conv_count, weights->conv_count);
+  net->weights = weights;
+  for (int i = 0; i < net->conv_count; i++)
+    if (net->winograd_weights[i])
+      {
+        const ns_conv_weights *conv = &weights->conv[i];
+        NS_ASSERT (conv->in_channels == ns_vgg19_conv_in_channels (i) &&
+                   conv->out_channels == ns_vgg19_conv_out_channels (i));
+        ns_winograd_transform_weights (net->winograd_tile, conv->weight, conv->out_channels,
+                                       conv->in_channels, net->winograd_weights[i]);
+      }
+  return NS_OK;
 }
 
 ns_status
@@ -207,67 +280,17 @@ ns_vgg19_net_init_with (ns_vgg19_net *net, const ns_weights *weights, int conv_c
                         int width, const ns_vgg19_net_options *options, ns_error *err)
 {
   memset (net, 0, sizeof *net);
-  net->winograd_buffer_layer = -1;
-  if (conv_count < 1 || conv_count > weights->conv_count)
+  if (conv_count > weights->conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
                          "the network needs %d convolutions but the weights hold %d", conv_count,
                          weights->conv_count);
-  ns_status status = check_size (conv_count, height, width, err);
+  ns_budget budget = ns_budget_allocating ();
+  ns_status status = ns_vgg19_net_lay_out (net, conv_count, height, width, options, &budget, err);
+  if (status == NS_OK)
+    status = ns_vgg19_net_load (net, weights, err);
   if (status != NS_OK)
-    return status;
-
-  if (options->winograd_tile != 2 && options->winograd_tile != 4)
-    return ns_error_set (err, NS_ERROR_ARGUMENT, "Winograd tile %d: 2 or 4", options->winograd_tile);
-  const unsigned keep = options->keep & ((1u << conv_count) - 1);
-  const int tile = options->winograd_tile;
-  ns_vgg19_plan plan;
-  ns_vgg19_plan_sizes (&plan, conv_count, height, width, keep, tile);
-  net->weights = weights;
-  net->conv_count = conv_count;
-  net->planned_height = height;
-  net->planned_width = width;
-  net->keep = keep;
-  net->winograd_tile = tile;
-  net->scratch_floats = plan.scratch_floats;
-  int ok = 1;
-  net->input = alloc_floats (3 * (size_t) height * width, &ok);
-  net->pooled = alloc_floats (plan.pooled_floats, &ok);
-  net->transient[0] = alloc_floats (plan.transient_floats[0], &ok);
-  net->transient[1] = alloc_floats (plan.transient_floats[1], &ok);
-  net->gradient[0] = alloc_floats (plan.gradient_floats[0], &ok);
-  net->gradient[1] = alloc_floats (plan.gradient_floats[1], &ok);
-  net->scratch = alloc_floats (plan.scratch_floats, &ok);
-  net->winograd_buffer = alloc_floats (plan.winograd_buffer_floats, &ok);
-  for (int i = 0; i < conv_count && ok; i++)
-    {
-      const ns_conv_weights *conv = &weights->conv[i];
-      net->height[i] = plan.height[i];
-      net->width[i] = plan.width[i];
-      net->activation[i] = alloc_floats (plan.activation_floats[i], &ok);
-      if (plan.mask_words[i])
-        {
-          net->mask[i] = malloc (sizeof (uint64_t) * plan.mask_words[i]);
-          ok = ok && net->mask[i];
-        }
-      if (plan.keep_winograd[i])
-        {
-          net->winograd_weights[i] =
-              alloc_floats (ns_winograd_weight_floats (tile, conv->in_channels, conv->out_channels),
-                            &ok);
-          if (ok)
-            ns_winograd_transform_weights (tile, conv->weight, conv->out_channels,
-                                           conv->in_channels, net->winograd_weights[i]);
-        }
-    }
-  if (!ok)
-    {
-      ns_vgg19_net_clear (net);
-      return ns_error_set (err, NS_ERROR_NOMEM,
-                           "not enough memory for a %dx%d image (the network needs %.0f MiB)",
-                           width, height,
-                           ns_vgg19_net_bytes_with (conv_count, height, width, options) / 1048576.0);
-    }
-  return NS_OK;
+    ns_vgg19_net_clear (net);
+  return status;
 }
 
 ns_status

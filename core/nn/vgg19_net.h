@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ns_budget.h"
 #include "ns_error.h"
 #include "ns_weights.h"
 #include "vgg19_arch.h"
@@ -73,10 +74,20 @@ void ns_vgg19_net_clear (ns_vgg19_net *net);
  * pools.  NS_ERROR_ARGUMENT otherwise. */
 ns_status ns_vgg19_net_set_size (ns_vgg19_net *net, int height, int width, ns_error *err);
 
-/* Bytes ns_vgg19_net_init_with would allocate, for error messages and
- * planning. */
-size_t ns_vgg19_net_bytes_with (int conv_count, int height, int width,
-                                const ns_vgg19_net_options *options);
+/* ns_vgg19_net_init_with in two steps: lays out every buffer for a
+ * height x width input through budget, computing nothing (measuring, net's
+ * pointers are placeholders, only for reading its shape); then, allocated,
+ * takes the weights and computes what it keeps of them (the transformed
+ * Winograd weights).  NS_ERROR_ARGUMENT when the weights hold fewer convs. */
+ns_status ns_vgg19_net_lay_out (ns_vgg19_net *net, int conv_count, int height, int width,
+                                const ns_vgg19_net_options *options, ns_budget *budget,
+                                ns_error *err);
+ns_status ns_vgg19_net_load (ns_vgg19_net *net, const ns_weights *weights, ns_error *err);
+
+/* What ns_vgg19_net_lay_out takes, measured (SIZE_MAX for a size it
+ * refuses). */
+size_t ns_vgg19_net_measure (int conv_count, int height, int width,
+                             const ns_vgg19_net_options *options);
 
 /* rgb: planar 3 x H x W R'G'B' in [0,1].  Fills net->activation (those kept). */
 void ns_vgg19_net_forward (ns_vgg19_net *net, const float *rgb);

@@ -8,7 +8,8 @@
 #include <string.h>
 
 ns_status
-ns_adam_init (ns_adam *adam, size_t count, ns_adam_storage storage, ns_error *err)
+ns_adam_lay_out (ns_adam *adam, size_t count, ns_adam_storage storage, ns_budget *budget,
+                 ns_error *err)
 {
   memset (adam, 0, sizeof *adam);
   adam->count = count;
@@ -19,23 +20,31 @@ ns_adam_init (ns_adam *adam, size_t count, ns_adam_storage storage, ns_error *er
   int ok;
   if (storage == NS_ADAM_BFLOAT16)
     {
-      adam->first_moment16 = calloc (count, sizeof (uint16_t));
-      adam->second_moment16 = calloc (count, sizeof (uint16_t));
+      adam->first_moment16 = ns_budget_alloc (budget, count, sizeof (uint16_t));
+      adam->second_moment16 = ns_budget_alloc (budget, count, sizeof (uint16_t));
       ok = adam->first_moment16 && adam->second_moment16;
     }
   else
     {
-      adam->first_moment = calloc (count, sizeof (float));
-      adam->second_moment = calloc (count, sizeof (float));
+      adam->first_moment = ns_budget_alloc (budget, count, sizeof (float));
+      adam->second_moment = ns_budget_alloc (budget, count, sizeof (float));
       ok = adam->first_moment && adam->second_moment;
     }
   if (!ok)
     {
-      ns_adam_clear (adam);
+      if (!budget->measuring)
+        ns_adam_clear (adam);
       return ns_error_set (err, NS_ERROR_NOMEM,
                            "out of memory for the optimiser state (%zu values)", count);
     }
   return NS_OK;
+}
+
+ns_status
+ns_adam_init (ns_adam *adam, size_t count, ns_adam_storage storage, ns_error *err)
+{
+  ns_budget budget = ns_budget_allocating ();
+  return ns_adam_lay_out (adam, count, storage, &budget, err);
 }
 
 void
@@ -47,12 +56,6 @@ ns_adam_clear (ns_adam *adam)
   free (adam->second_moment16);
   adam->first_moment = adam->second_moment = NULL;
   adam->first_moment16 = adam->second_moment16 = NULL;
-}
-
-size_t
-ns_adam_moment_bytes (size_t count, ns_adam_storage storage)
-{
-  return 2 * count * (storage == NS_ADAM_BFLOAT16 ? sizeof (uint16_t) : sizeof (float));
 }
 
 uint16_t

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ns_budget.h"
 #include "ns_error.h"
 
 /* How the moments are kept.  bfloat16 halves their memory, for images
@@ -31,10 +32,11 @@ typedef struct
 } ns_adam;
 
 ns_status ns_adam_init (ns_adam *adam, size_t count, ns_adam_storage storage, ns_error *err);
+/* ns_adam_init's buffers laid out through budget (measuring: placeholders,
+ * adam only for reading its shape). */
+ns_status ns_adam_lay_out (ns_adam *adam, size_t count, ns_adam_storage storage, ns_budget *budget,
+                           ns_error *err);
 void ns_adam_clear (ns_adam *adam);
-
-/* Bytes of the moments of count values. */
-size_t ns_adam_moment_bytes (size_t count, ns_adam_storage storage);
 
 /* x -= learning_rate * m_hat / (sqrt(v_hat) + epsilon), after updating the moments with grad. */
 void ns_adam_step (ns_adam *adam, float *x, const float *grad, double learning_rate);

@@ -134,9 +134,11 @@ check_trajectory (void)
   tap_check (fabs (f16 - f32) <= 0.01 * f32, "bfloat16 moments end at f %.6g (float: %.6g)", f16,
              f32);
   tap_check (distance <= 0.01, "and %.2e (relative) away from float Adam's iterate", distance);
-  tap_check (ns_adam_moment_bytes (COUNT, NS_ADAM_BFLOAT16) * 2 ==
-                 ns_adam_moment_bytes (COUNT, NS_ADAM_FLOAT),
-             "bfloat16 moments take half the memory");
+  ns_adam shape;
+  ns_budget bfloat16 = ns_budget_measuring (), single = ns_budget_measuring ();
+  ns_adam_lay_out (&shape, COUNT, NS_ADAM_BFLOAT16, &bfloat16, NULL);
+  ns_adam_lay_out (&shape, COUNT, NS_ADAM_FLOAT, &single, NULL);
+  tap_check (bfloat16.held * 2 == single.held, "bfloat16 moments take half the memory");
   ns_adam_clear (&full);
   ns_adam_clear (&compact);
   free (a);

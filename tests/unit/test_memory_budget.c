@@ -162,8 +162,8 @@ main (void)
   /* what an untiled run would take: the network and L-BFGS's state */
   const ns_objective_layers layers = ns_layer_set_layers (&params);
   const ns_vgg19_net_options options = ns_objective_net_options (&layers, NULL);
-  const double untiled_mib = (ns_vgg19_net_bytes_with (ns_objective_conv_count (&layers), 768, 1024,
-                                                       &options) +
+  const double untiled_mib = (ns_vgg19_net_measure (ns_objective_conv_count (&layers), 768, 1024,
+                                                    &options) +
                               (6 + 2 * 10 + 1) * 8.0 * 3 * 1024 * 768) /
                              1048576.0;
   tap_check (untiled_mib > LIMIT_MIB, "untiled, the run would take %.0f MiB: more than %d",

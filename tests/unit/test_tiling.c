@@ -209,10 +209,9 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, int
   ns_error err;
   if (ns_tiling_grid (&two_by_two, HEIGHT, WIDTH, ns_tiling_halo (conv_count), 2, 2, &err) != NS_OK)
     abort ();
-  /* crop, its gradient, relu1_x's inner features (and guided) */
-  const size_t extra_floats = 6 + (guided ? 2 : 1) * 64;
   const ns_tile_request request = {
-    .budget = ns_tiling_bytes (&two_by_two, conv_count, &options, extra_floats),
+    .budget = ns_objective_measure_tiles (&layers, &options, two_by_two.crop_height,
+                                          two_by_two.crop_width, two_by_two.count, guided),
     .rows = grid ? 2 : 0,
     .columns = grid ? 2 : 0,
   };
@@ -231,7 +230,9 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, int
       tap_note ("%s", err.message);
       goto done;
     }
-  const size_t tiled_bytes = ns_tiling_bytes (&tiled.tiling, conv_count, &options, extra_floats);
+  const size_t tiled_bytes = ns_objective_measure_tiles (&layers, &options, tiled.tiling.crop_height,
+                                                         tiled.tiling.crop_width,
+                                                         tiled.tiling.count, guided);
   if (grid)
     tap_check (tiled.tiling.count == 4, "%s: 2x2 tiles asked, %d made (halo %d, crops %dx%d)", what,
                tiled.tiling.count, tiled.tiling.halo, tiled.tiling.crop_width,

@@ -305,10 +305,10 @@ test_keeping (int tile, int conv_count, unsigned loss_layers, int w, int h)
             ns_cpu_isa_name (ns_cpu_isa ()), all.winograd_tile, loss_layers, conv_count, w, h);
   report (layers_ok && e == 0.0, name, e, 0.0);
   printf ("# bytes: keeping all %.1f MiB, keeping 0x%x %.1f MiB (at 512x512: %.0f and %.0f MiB)\n",
-          ns_vgg19_net_bytes_with (conv_count, h, w, &all_options) / 1048576.0, loss_layers,
-          ns_vgg19_net_bytes_with (conv_count, h, w, &some_options) / 1048576.0,
-          ns_vgg19_net_bytes_with (conv_count, 512, 512, &all_options) / 1048576.0,
-          ns_vgg19_net_bytes_with (conv_count, 512, 512, &some_options) / 1048576.0);
+          ns_vgg19_net_measure (conv_count, h, w, &all_options) / 1048576.0, loss_layers,
+          ns_vgg19_net_measure (conv_count, h, w, &some_options) / 1048576.0,
+          ns_vgg19_net_measure (conv_count, 512, 512, &all_options) / 1048576.0,
+          ns_vgg19_net_measure (conv_count, 512, 512, &some_options) / 1048576.0);
 
   for (int i = 0; i < NS_VGG19_CONV_COUNT; i++)
     free (targets[i]);
