@@ -364,6 +364,16 @@ temp_path (char *path, size_t size, const char *name)
   snprintf (path, size, "%s/%s", temp_dir, name);
 }
 
+/* A fresh model of VGG19's first conv_count convolutions, to be written at
+   the temporary file called name (its path into path). */
+static inline void
+vgg_convs_model (test_model *model, int conv_count, char *path, size_t size, const char *name)
+{
+  temp_path (path, size, name);
+  model_init (model);
+  add_vgg_convs (model, conv_count);
+}
+
 static inline int
 weights_are_empty (const ns_weights *weights)
 {

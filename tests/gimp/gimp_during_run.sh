@@ -34,12 +34,8 @@ during_run_init () {
 # A run lasts long enough to act in it: 96x72 px, one scale, many iterations.
 # shellcheck disable=SC2034  # used by the scripts that source this file
 read -r -d '' during_run_scheme <<'SCM'
-(define style-img (gimp-image-new 40 40 RGB))
-(define style (gimp-layer-new style-img "style" 40 40 RGB-IMAGE 100 LAYER-MODE-NORMAL))
-(gimp-image-insert-layer style-img style 0 0)
-(fill style-img style 0 0 40 40 '(20 20 20))
-(fill style-img style 0 0 8 40 '(240 200 30))
-(fill style-img style 16 0 8 40 '(200 40 160))
+(define style-img (gimp-image-new 48 48 RGB))
+(define style (striped-style style-img 0))
 (gimp-selection-none style-img)
 
 ; An image called TAG (its window's title), with a content layer over an

@@ -79,13 +79,8 @@ $scheme_prelude
 
 
 ; The style: a striped RGB layer in its own image.
-(define style-img (gimp-image-new 32 32 RGB))
-(define style (gimp-layer-new style-img "style" 32 32 RGB-IMAGE 100 LAYER-MODE-NORMAL))
-(gimp-image-insert-layer style-img style 0 0)
-(fill style-img style 0 0 32 32 '(20 20 20))
-(fill style-img style 0 0 4 32 '(240 200 30))
-(fill style-img style 16 0 4 32 '(200 40 160))
-(fill style-img style 0 8 32 3 '(30 200 220))
+(define style-img (gimp-image-new 48 48 RGB))
+(define style (striped-style style-img 0))
 (gimp-selection-none style-img)
 
 (define (make-content tag base precision alpha icc)

@@ -311,9 +311,7 @@ test_metadata_numbers (void)
   size_t i;
   int pass;
 
-  temp_path (path, sizeof path, "numbers.safetensors");
-  model_init (&model);
-  add_vgg_convs (&model, 1);
+  vgg_convs_model (&model, 1, path, sizeof path, "numbers.safetensors");
   for (pass = 0; pass < 2; pass++)
     {
       const char *locale = "C";

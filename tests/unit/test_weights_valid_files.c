@@ -56,6 +56,43 @@ test_valid_f32 (void)
   remove (path);
 }
 
+/* Input metadata the loader refuses, with what its message names. */
+static const struct
+{
+  const char *what, *metadata, *needle, *second_needle;
+} refused[] = {
+  { "a zero input_std",
+    "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
+    "\"input_mean\":\"1,2,3\",\"input_std\":\"1,0,1\"}",
+    "input_std", "positive" },
+  { "a negative input_std",
+    "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
+    "\"input_mean\":\"1,2,3\",\"input_std\":\"1,-1,1\"}",
+    "positive", NULL },
+  { "an input_mean of two numbers",
+    "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
+    "\"input_mean\":\"1,2\",\"input_std\":\"1,1,1\"}",
+    "input_mean", NULL },
+  { "an input_mean of four numbers",
+    "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
+    "\"input_mean\":\"1,2,3,4\",\"input_std\":\"1,1,1\"}",
+    "input_mean", NULL },
+  { "an input_mean that is not numbers",
+    "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
+    "\"input_mean\":\"1,x,3\",\"input_std\":\"1,1,1\"}",
+    "input_mean", NULL },
+  { "input_channel_order GBR",
+    "{\"input_channel_order\":\"GBR\",\"input_range\":\"0-255\","
+    "\"input_mean\":\"1,2,3\",\"input_std\":\"1,1,1\"}",
+    "input_channel_order", "GBR" },
+  { "input_range 0-100",
+    "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-100\","
+    "\"input_mean\":\"1,2,3\",\"input_std\":\"1,1,1\"}",
+    "input_range", NULL },
+  { "partial input metadata", "{\"input_channel_order\":\"BGR\"}", "input_range", NULL },
+  { "a metadata value that is not a string", "{\"input_channel_order\":3}", "__metadata__", NULL },
+};
+
 static void
 test_conventions (void)
 {
@@ -64,10 +101,9 @@ test_conventions (void)
   ns_weights weights;
   ns_error err;
   ns_status status;
+  size_t i;
 
-  temp_path (path, sizeof path, "vgg19-convention.safetensors");
-  model_init (&model);
-  add_vgg_convs (&model, 2);
+  vgg_convs_model (&model, 2, path, sizeof path, "vgg19-convention.safetensors");
 
   write_model (&model, path, NULL);
   status = ns_weights_load (&weights, path, 2, &err);
@@ -97,58 +133,13 @@ test_conventions (void)
          "vgg19: explicit RGB metadata is followed %s", status == NS_OK ? "" : err.message);
   ns_weights_clear (&weights);
 
-  snprintf (model.metadata, sizeof model.metadata,
-            "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
-            "\"input_mean\":\"1,2,3\",\"input_std\":\"1,0,1\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("a zero input_std", path, 2, NS_ERROR_FORMAT, "input_std", "positive", NULL);
-
-  snprintf (model.metadata, sizeof model.metadata,
-            "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
-            "\"input_mean\":\"1,2,3\",\"input_std\":\"1,-1,1\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("a negative input_std", path, 2, NS_ERROR_FORMAT, "positive", NULL);
-
-  snprintf (model.metadata, sizeof model.metadata,
-            "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
-            "\"input_mean\":\"1,2\",\"input_std\":\"1,1,1\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("an input_mean of two numbers", path, 2, NS_ERROR_FORMAT, "input_mean", NULL);
-
-  snprintf (model.metadata, sizeof model.metadata,
-            "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
-            "\"input_mean\":\"1,2,3,4\",\"input_std\":\"1,1,1\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("an input_mean of four numbers", path, 2, NS_ERROR_FORMAT, "input_mean", NULL);
-
-  snprintf (model.metadata, sizeof model.metadata,
-            "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-255\","
-            "\"input_mean\":\"1,x,3\",\"input_std\":\"1,1,1\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("an input_mean that is not numbers", path, 2, NS_ERROR_FORMAT, "input_mean",
-                       NULL);
-
-  snprintf (model.metadata, sizeof model.metadata,
-            "{\"input_channel_order\":\"GBR\",\"input_range\":\"0-255\","
-            "\"input_mean\":\"1,2,3\",\"input_std\":\"1,1,1\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("input_channel_order GBR", path, 2, NS_ERROR_FORMAT, "input_channel_order",
-                       "GBR", NULL);
-
-  snprintf (model.metadata, sizeof model.metadata,
-            "{\"input_channel_order\":\"BGR\",\"input_range\":\"0-100\","
-            "\"input_mean\":\"1,2,3\",\"input_std\":\"1,1,1\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("input_range 0-100", path, 2, NS_ERROR_FORMAT, "input_range", NULL);
-
-  snprintf (model.metadata, sizeof model.metadata, "{\"input_channel_order\":\"BGR\"}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("partial input metadata", path, 2, NS_ERROR_FORMAT, "input_range", NULL);
-
-  snprintf (model.metadata, sizeof model.metadata, "{\"input_channel_order\":3}");
-  write_model (&model, path, NULL);
-  expect_load_failure ("a metadata value that is not a string", path, 2, NS_ERROR_FORMAT,
-                       "__metadata__", NULL);
+  for (i = 0; i < sizeof refused / sizeof refused[0]; i++)
+    {
+      snprintf (model.metadata, sizeof model.metadata, "%s", refused[i].metadata);
+      write_model (&model, path, NULL);
+      expect_load_failure (refused[i].what, path, 2, NS_ERROR_FORMAT, refused[i].needle,
+                           refused[i].second_needle, NULL);
+    }
 
   model_free (&model);
   remove (path);
