@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ns_assert.h"
+#include "ns_budget.h"
 
 /* YIQ (NTSC 1953): Y is luminance, I and Q carry the colour. */
 static const float rgb_to_yiq[3][3] = {
@@ -217,10 +218,31 @@ compare_ranked (const void *a, const void *b)
   return (x->index > y->index) - (x->index < y->index);
 }
 
+/* One channel's scratch (the same for each channel); 0 when out of memory. */
+static int
+histogram_scratch_lay_out (ns_budget *budget, size_t pixels, float **sorted, ranked_value **ranked)
+{
+  *sorted = ns_budget_alloc (budget, pixels, sizeof (float));
+  *ranked = ns_budget_alloc (budget, pixels, sizeof (ranked_value));
+  return *sorted && *ranked;
+}
+
+static void
+histogram_scratch_clear (ns_budget *budget, size_t pixels, float *sorted, ranked_value *ranked)
+{
+  ns_budget_free (budget, sorted, pixels, sizeof (float));
+  ns_budget_free (budget, ranked, pixels, sizeof (ranked_value));
+}
+
 size_t
 ns_match_histograms_bytes (size_t pixels)
 {
-  return (sizeof (float) + sizeof (ranked_value)) * pixels;
+  ns_budget budget = ns_budget_measuring ();
+  float *sorted;
+  ranked_value *ranked;
+
+  histogram_scratch_lay_out (&budget, pixels, &sorted, &ranked);
+  return budget.peak;
 }
 
 ns_status
@@ -230,13 +252,12 @@ ns_match_histograms (float *result, const float *content, int channels, size_t p
   if (pixels > UINT32_MAX)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "%zu pixels are too many to match histograms",
                          pixels);
-  /* one channel at a time: the scratch is the same for each */
-  float *sorted = malloc (sizeof (float) * (pixels ? pixels : 1));
-  ranked_value *ranked = malloc (sizeof (ranked_value) * (pixels ? pixels : 1));
-  if (!sorted || !ranked)
+  ns_budget budget = ns_budget_allocating ();
+  float *sorted;
+  ranked_value *ranked;
+  if (!histogram_scratch_lay_out (&budget, pixels, &sorted, &ranked))
     {
-      free (sorted);
-      free (ranked);
+      histogram_scratch_clear (&budget, pixels, sorted, ranked);
       return ns_error_set (err, NS_ERROR_NOMEM, "out of memory to match the colour histograms");
     }
   for (int c = 0; c < 3; c++)
@@ -253,7 +274,6 @@ ns_match_histograms (float *result, const float *content, int channels, size_t p
       for (size_t k = 0; k < pixels; k++)
         plane[ranked[k].index] = sorted[k];
     }
-  free (sorted);
-  free (ranked);
+  histogram_scratch_clear (&budget, pixels, sorted, ranked);
   return NS_OK;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "resize.h"
 
+#include "ns_budget.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -14,25 +16,31 @@ typedef struct
 } resize_taps;
 
 static void
-resize_taps_clear (resize_taps *taps)
+resize_taps_clear (ns_budget *budget, resize_taps *taps, int dst_len)
 {
-  free (taps->first);
-  free (taps->count);
-  free (taps->weights);
+  ns_budget_free (budget, taps->first, (size_t) dst_len, sizeof (int));
+  ns_budget_free (budget, taps->count, (size_t) dst_len, sizeof (int));
+  ns_budget_free (budget, taps->weights, (size_t) dst_len * taps->max_taps, sizeof (float));
 }
 
+/* Lays the taps' buffers out; 0 when out of memory. */
 static int
-resize_taps_init (resize_taps *taps, int src_len, int dst_len)
+resize_taps_lay_out (ns_budget *budget, resize_taps *taps, int src_len, int dst_len)
+{
+  const double ratio = (double) src_len / dst_len;
+
+  taps->max_taps = (int) ceil (2.0 * (ratio > 1.0 ? ratio : 1.0)) + 2;
+  taps->first = ns_budget_alloc (budget, (size_t) dst_len, sizeof (int));
+  taps->count = ns_budget_alloc (budget, (size_t) dst_len, sizeof (int));
+  taps->weights = ns_budget_alloc (budget, (size_t) dst_len * taps->max_taps, sizeof (float));
+  return taps->first && taps->count && taps->weights;
+}
+
+static void
+resize_taps_compute (resize_taps *taps, int src_len, int dst_len)
 {
   const double ratio = (double) src_len / dst_len;
   const double support = ratio > 1.0 ? ratio : 1.0;
-
-  taps->max_taps = (int) ceil (2.0 * support) + 2;
-  taps->first = malloc (sizeof (int) * dst_len);
-  taps->count = malloc (sizeof (int) * dst_len);
-  taps->weights = malloc (sizeof (float) * (size_t) dst_len * taps->max_taps);
-  if (!taps->first || !taps->count || !taps->weights)
-    return 0;
 
   for (int i = 0; i < dst_len; i++)
     {
@@ -65,7 +73,33 @@ resize_taps_init (resize_taps *taps, int src_len, int dst_len)
       taps->first[i] = lo;
       taps->count[i] = hi - lo + 1;
     }
-  return 1;
+}
+
+/* The scratch of a resize to another size: rows resized across, and each
+ * axis's taps; freed by resize_scratch_clear. 0 when out of memory. */
+typedef struct
+{
+  float *rows;
+  resize_taps horizontal, vertical;
+} resize_scratch;
+
+static void
+resize_scratch_clear (ns_budget *budget, resize_scratch *scratch, int channels, int src_h,
+                      int dst_w, int dst_h)
+{
+  ns_budget_free (budget, scratch->rows, (size_t) channels * src_h * dst_w, sizeof (float));
+  resize_taps_clear (budget, &scratch->horizontal, dst_w);
+  resize_taps_clear (budget, &scratch->vertical, dst_h);
+}
+
+static int
+resize_scratch_lay_out (ns_budget *budget, resize_scratch *scratch, int channels, int src_w,
+                        int src_h, int dst_w, int dst_h)
+{
+  *scratch = (resize_scratch) { 0 };
+  scratch->rows = ns_budget_alloc (budget, (size_t) channels * src_h * dst_w, sizeof (float));
+  return scratch->rows && resize_taps_lay_out (budget, &scratch->horizontal, src_w, dst_w) &&
+         resize_taps_lay_out (budget, &scratch->vertical, src_h, dst_h);
 }
 
 /* src's channel c at pixel i is src[c * channel_stride + i * pixel_stride]. */
@@ -88,17 +122,19 @@ resize_to_planar (const float *src, int channels, size_t channel_stride, int pix
       return NS_OK;
     }
 
-  resize_taps horizontal = { 0 }, vertical = { 0 };
-  float *rows = malloc (sizeof (float) * (size_t) channels * src_h * dst_w);
-  if (!rows || !resize_taps_init (&horizontal, src_w, dst_w) ||
-      !resize_taps_init (&vertical, src_h, dst_h))
+  ns_budget budget = ns_budget_allocating ();
+  resize_scratch scratch;
+  if (!resize_scratch_lay_out (&budget, &scratch, channels, src_w, src_h, dst_w, dst_h))
     {
-      free (rows);
-      resize_taps_clear (&horizontal);
-      resize_taps_clear (&vertical);
+      resize_scratch_clear (&budget, &scratch, channels, src_h, dst_w, dst_h);
       return ns_error_set (err, NS_ERROR_NOMEM, "out of memory resizing %dx%d to %dx%d", src_w,
                            src_h, dst_w, dst_h);
     }
+
+  resize_taps_compute (&scratch.horizontal, src_w, dst_w);
+  resize_taps_compute (&scratch.vertical, src_h, dst_h);
+  const resize_taps *horizontal = &scratch.horizontal, *vertical = &scratch.vertical;
+  float *rows = scratch.rows;
 
 #pragma omp parallel for schedule(static)
   for (int r = 0; r < channels * src_h; r++)
@@ -108,10 +144,10 @@ resize_to_planar (const float *src, int channels, size_t channel_stride, int pix
       float *d = rows + (size_t) r * dst_w;
       for (int x = 0; x < dst_w; x++)
         {
-          const float *w = horizontal.weights + (size_t) x * horizontal.max_taps;
-          const float *p = s + (size_t) horizontal.first[x] * pixel_stride;
+          const float *w = horizontal->weights + (size_t) x * horizontal->max_taps;
+          const float *p = s + (size_t) horizontal->first[x] * pixel_stride;
           float sum = 0.0f;
-          for (int k = 0; k < horizontal.count[x]; k++)
+          for (int k = 0; k < horizontal->count[x]; k++)
             sum += w[k] * p[(size_t) k * pixel_stride];
           d[x] = sum;
         }
@@ -121,12 +157,12 @@ resize_to_planar (const float *src, int channels, size_t channel_stride, int pix
   for (int r = 0; r < channels * dst_h; r++)
     {
       const int c = r / dst_h, y = r % dst_h;
-      const float *w = vertical.weights + (size_t) y * vertical.max_taps;
-      const float *base = rows + ((size_t) c * src_h + vertical.first[y]) * dst_w;
+      const float *w = vertical->weights + (size_t) y * vertical->max_taps;
+      const float *base = rows + ((size_t) c * src_h + vertical->first[y]) * dst_w;
       float *d = dst + (size_t) r * dst_w;
       for (int x = 0; x < dst_w; x++)
         d[x] = 0.0f;
-      for (int k = 0; k < vertical.count[y]; k++)
+      for (int k = 0; k < vertical->count[y]; k++)
         {
           const float *s = base + (size_t) k * dst_w;
           for (int x = 0; x < dst_w; x++)
@@ -134,9 +170,7 @@ resize_to_planar (const float *src, int channels, size_t channel_stride, int pix
         }
     }
 
-  free (rows);
-  resize_taps_clear (&horizontal);
-  resize_taps_clear (&vertical);
+  resize_scratch_clear (&budget, &scratch, channels, src_h, dst_w, dst_h);
   return NS_OK;
 }
 
@@ -161,7 +195,11 @@ ns_resize_interleaved_to_planar (const float *src, int src_channels, int channel
 size_t
 ns_resize_scratch_bytes (int channels, int src_w, int src_h, int dst_w, int dst_h)
 {
+  ns_budget budget = ns_budget_measuring ();
+  resize_scratch scratch;
+
   if (src_w == dst_w && src_h == dst_h)
     return 0;
-  return sizeof (float) * (size_t) channels * src_h * dst_w;
+  resize_scratch_lay_out (&budget, &scratch, channels, src_w, src_h, dst_w, dst_h);
+  return budget.peak;
 }
