@@ -56,13 +56,3 @@ ns_memory_process_bytes (const ns_weights *weights)
     floats += (size_t) weights->conv[i].out_channels * (weights->conv[i].in_channels * 9 + 1);
   return sizeof (float) * floats + ((size_t) RUNTIME_RESERVE_MIB << 20);
 }
-
-size_t
-ns_lbfgs_bytes (size_t count, int memory)
-{
-  /* liblbfgs allocates inside lbfgs (), out of reach of a budget: the
-   * one size here that is counted, not measured.  Its xp, g, gp, d, w and
-   * 2 * memory history vectors; ours: its x, and the float x and
-   * gradient */
-  return (6 + 2 * (size_t) memory) * count * sizeof (double) + 2 * count * sizeof (float);
-}

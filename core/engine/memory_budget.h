@@ -17,9 +17,4 @@ size_t ns_memory_budget_bytes (const ns_params *params);
  * weights, and a reserve for the threads' stacks and OpenBLAS's buffers. */
 size_t ns_memory_process_bytes (const ns_weights *weights);
 
-/* Bytes of liblbfgs's state for count values with memory correction pairs
- * (its vectors and history are doubles), with our float views: counted
- * from liblbfgs's source, since it allocates out of reach of a budget. */
-size_t ns_lbfgs_bytes (size_t count, int memory);
-
 #endif

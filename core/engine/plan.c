@@ -5,6 +5,7 @@
 
 #include "anchor.h"
 #include "color_transfer.h"
+#include "lbfgs_minimize.h"
 #include "memory_budget.h"
 #include "minimize.h"
 #include "objective.h"

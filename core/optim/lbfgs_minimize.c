@@ -2,11 +2,11 @@
 #include "lbfgs_minimize.h"
 
 #include "ns_assert.h"
+#include "ns_budget.h"
 
 #include <limits.h>
 #include <math.h>
 #include <lbfgs.h>
-#include <stdlib.h>
 
 typedef struct
 {
@@ -24,6 +24,43 @@ typedef struct
  * within a line search every trial then fails, and liblbfgs goes back to
  * the last accepted iterate when the search gives up. */
 #define ABANDONED_LOSS 1e30
+
+/* liblbfgs's SSE2 build wants a multiple of 8 variables: the run pads with
+ * inert ones. */
+static size_t
+padded_count (size_t count)
+{
+  return (count + 7) / 8 * 8;
+}
+
+/* The float views of a run of count values; 0 when out of memory. */
+static int
+float_views_lay_out (ns_budget *budget, lbfgs_run *run, size_t count)
+{
+  run->x = ns_budget_alloc (budget, count, sizeof (float));
+  run->gradient = ns_budget_alloc (budget, count, sizeof (float));
+  return run->x && run->gradient;
+}
+
+static void
+float_views_clear (ns_budget *budget, lbfgs_run *run, size_t count)
+{
+  ns_budget_free (budget, run->x, count, sizeof (float));
+  ns_budget_free (budget, run->gradient, count, sizeof (float));
+}
+
+size_t
+ns_lbfgs_bytes (size_t count, int memory)
+{
+  ns_budget budget = ns_budget_measuring ();
+  lbfgs_run run;
+
+  float_views_lay_out (&budget, &run, count);
+  /* liblbfgs allocates inside lbfgs (), out of a budget's reach, so its
+   * part is counted from its source: x (lbfgs_malloc, ours), xp, g, gp, d,
+   * w, and memory pairs of history vectors, doubles of the padded count */
+  return budget.peak + (6 + 2 * (size_t) memory) * padded_count (count) * sizeof (double);
+}
 
 static lbfgsfloatval_t
 evaluate_in_float (void *instance, const lbfgsfloatval_t *x, lbfgsfloatval_t *g, const int n,
@@ -79,20 +116,17 @@ ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count, int 
                    ns_error *err)
 {
   NS_ASSERT (problem && problem->evaluate && x);
-  /* liblbfgs's SSE2 build wants a multiple of 8 variables: pad with inert ones */
-  const size_t padded = (count + 7) / 8 * 8;
+  const size_t padded = padded_count (count);
   *iterations_done = 0;
   if (padded > (size_t) INT_MAX)
     return ns_error_set (err, NS_ERROR_ARGUMENT, "too many variables for L-BFGS (%zu)", count);
+  ns_budget budget = ns_budget_allocating ();
+  lbfgs_run run = { .problem = problem, .count = count };
   lbfgsfloatval_t *xd = lbfgs_malloc ((int) padded);
-  lbfgs_run run = {
-    problem, count, malloc (sizeof (float) * count), malloc (sizeof (float) * count), 0, 0, 0
-  };
-  if (!xd || !run.x || !run.gradient)
+  if (!float_views_lay_out (&budget, &run, count) || !xd)
     {
       lbfgs_free (xd);
-      free (run.x);
-      free (run.gradient);
+      float_views_clear (&budget, &run, count);
       return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for L-BFGS (%zu variables)", count);
     }
   for (size_t i = 0; i < padded; i++)
@@ -125,7 +159,6 @@ ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count, int 
       x[i] = (float) xd[i];
   *iterations_done = run.iterations;
   lbfgs_free (xd);
-  free (run.x);
-  free (run.gradient);
+  float_views_clear (&budget, &run, count);
   return status;
 }

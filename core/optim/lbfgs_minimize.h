@@ -28,6 +28,11 @@ typedef struct
  * callback said so, or an evaluation abandoned) is NS_OK; *iterations_done
  * says how many ran.
  * NS_ERROR_NOMEM when the history does not fit. */
+/* Bytes a run of ns_lbfgs_minimize holds for count values with memory
+ * correction pairs: liblbfgs's vectors and history (doubles) and the float
+ * views of them. */
+size_t ns_lbfgs_bytes (size_t count, int memory);
+
 ns_status ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count,
                              int *iterations_done, ns_error *err);
 
