@@ -2,8 +2,8 @@
 /* The fast precision: Winograd F(4x4, 3x3), forward and input gradient,
  * against float64 direct convolutions of the same float32 data within a
  * bound derived from the transforms (below), for every instruction set this
- * CPU runs; and the objective's gradient at the start against the exact
- * path's. */
+ * CPU runs; the objective's gradient at the start against the exact
+ * path's; and the precision setting through ns_stylize and an engine. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,6 +331,96 @@ test_objective_gradient (const ns_weights *weights, int w, int h)
   free (gradient[1]);
 }
 
+typedef struct
+{
+  double first, last;
+  int reports;
+} loss_log;
+
+static ns_progress_reply
+log_loss (const ns_progress *p, void *user_data)
+{
+  loss_log *log = user_data;
+  if (p->tile == 0)
+    {
+      if (log->reports++ == 0)
+        log->first = p->loss;
+      log->last = p->loss;
+    }
+  return NS_PROGRESS_CONTINUE;
+}
+
+static int
+same_image (const ns_image *a, const ns_image *b)
+{
+  return a->data && b->data && a->width == b->width && a->height == b->height &&
+         memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
+}
+
+/* The setting reaches the engine: a fast run paints another picture than
+ * an exact one, both lower the loss as much (L-BFGS, a few iterations),
+ * and an engine that kept the exact run's style targets makes them again
+ * for a fast run (their values differ in the last digits). */
+static void
+test_setting (const ns_weights *weights)
+{
+  ns_image content = test_image (56, 44, 3, 0.3), style = test_image (48, 48, 3, 2.1);
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
+  ns_params p;
+  ns_params_init (&p);
+  p.max_size = 56;
+  p.multi_scale = 0;
+  p.iterations = 8;
+  ns_image result[2] = { 0 }, again = { 0 };
+  loss_log log[2] = { 0 };
+  ns_error err;
+  ns_engine *engine = NULL;
+  int ok = ns_engine_new (weights, &engine, &err) == NS_OK;
+  int made[2] = { 0 };
+  for (int k = 0; ok && k < 2; k++)
+    {
+      p.precision = k ? NS_PRECISION_FAST : NS_PRECISION_EXACT;
+      ns_request request = { .content = &content, .styles = styles, .style_count = 1 };
+      request.params = &p;
+      request.progress = log_loss;
+      request.user_data = &log[k];
+      ok = ns_engine_run (engine, &request, &result[k], &err) == NS_OK;
+      made[k] = ns_engine_targets_made (engine);
+      if (ok && k == 1)
+        {
+          request.progress = NULL;
+          ok = ns_stylize (weights, &request, &again, &err) == NS_OK;
+        }
+    }
+  if (!ok)
+    printf ("# %s\n", err.message);
+  char name[240];
+  snprintf (name, sizeof name,
+            "precision fast paints another picture than exact, and an engine's kept targets "
+            "are made again for it (targets made %d then %d) as ns_stylize makes them",
+            made[0], made[1]);
+  tap_check (ok && !same_image (&result[0], &result[1]) && made[1] == made[0] + 1 &&
+                 same_image (&result[1], &again),
+             "%s", name);
+  /* each run lowers the loss, and both end at the same loss */
+  for (int k = 0; k < 2; k++)
+    tap_check (ok && log[k].reports == p.iterations && log[k].last < log[k].first,
+               "precision %s: the loss falls from %.6g to %.6g in %d iterations",
+               k ? "fast" : "exact", log[k].first, log[k].last, log[k].reports);
+  const double gap = fabs (log[1].last - log[0].last) / log[0].last;
+  /* the fast path's rule for whole runs: final losses within 2% */
+  report (ok && gap <= 0.02,
+          "precision fast ends at the exact run's loss (relative difference; rounding moves "
+          "L-BFGS's path a little)",
+          gap, 0.02);
+  ns_engine_free (engine);
+  for (int k = 0; k < 2; k++)
+    ns_image_clear (&result[k]);
+  ns_image_clear (&again);
+  ns_image_clear (&content);
+  ns_image_clear (&style);
+}
+
 /* VGG19's channel counts at odd sizes (edge tiles of 1 to 3 pixels) */
 static const int shapes[][4] = {
   { 3, 64, 37, 29 },   { 64, 64, 23, 30 }, { 64, 128, 21, 19 }, { 128, 256, 13, 11 },
@@ -355,6 +445,8 @@ main (void)
   for (int k = 0; k < 3; k++)
     if (ns_cpu_limit_isa (isas[k]) == isas[k])
       test_objective_gradient (&weights, 67, 45);
+  ns_cpu_limit_isa (NS_ISA_AVX512);
+  test_setting (&weights);
   ns_weights_clear (&weights);
   return tap_done ();
 }
