@@ -77,7 +77,8 @@ plan_scale (const plan_inputs *in, const ns_objective_layers *layers, int size, 
   const size_t count = 3 * (size_t) plan->width * plan->height;
   /* the tiles of the largest image: the least they can take, and what
    * keeps their work within TILE_OVERHEAD times the untiled */
-  const ns_vgg19_net_options options = ns_objective_net_options (layers, NULL);
+  const ns_vgg19_net_options run_options = ns_plan_net_options (in->params);
+  const ns_vgg19_net_options options = ns_objective_net_options (layers, &run_options);
   size_t least = 0, wanted = 0;
   for (int k = -1; k < r->style_count; k++)
     {
@@ -265,6 +266,16 @@ least_limit (const plan_inputs *in, int refused, ns_plan *plan)
         lo = mid + 1;
     }
   return lo;
+}
+
+ns_vgg19_net_options
+ns_plan_net_options (const ns_params *params)
+{
+  ns_vgg19_net_options options;
+  ns_vgg19_net_options_init (&options);
+  options.keep = 0; /* the loss layers' outputs only */
+  options.winograd_tile = params->precision == NS_PRECISION_FAST ? 4 : 2;
+  return options;
 }
 
 ns_status

@@ -35,6 +35,11 @@ typedef struct
   ns_scale_plan scale[NS_MAX_SCALES];
 } ns_plan;
 
+/* The network options the objectives of a run with params are built with
+ * (ns_objective_net_options adds the loss layers to keep): the
+ * convolutions' Winograd tile of its precision. */
+ns_vgg19_net_options ns_plan_net_options (const ns_params *params);
+
 /* Plans request (checked) with regions (its layout) within its memory
  * limit.  NS_ERROR_NOMEM when it does not fit: the message names the least
  * limit that runs it and the largest working size that fits the limit. */

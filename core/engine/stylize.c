@@ -154,9 +154,7 @@ make_objective (run_buffers *b, const ns_weights *weights, const ns_request *r,
   for (int k = 0; k < r->style_count; k++)
     styles[k] = (ns_objective_style) { b->scaled_styles[k].rgb, b->scaled_styles[k].width,
                                        b->scaled_styles[k].height, r->styles[k].blend };
-  ns_vgg19_net_options net_options;
-  ns_vgg19_net_options_init (&net_options);
-  net_options.keep = 0; /* the loss layers' outputs only */
+  const ns_vgg19_net_options net_options = ns_plan_net_options (params);
   const ns_tile_request tiles = { .budget = plan->scale[s].tile_budget };
   const ns_objective_layers layers = plan->scale[s].layers;
   const ns_objective_guides guides = {
@@ -171,6 +169,7 @@ make_objective (run_buffers *b, const ns_weights *weights, const ns_request *r,
     .guides = &guides,
     .styles = styles,
     .style_count = r->style_count,
+    .winograd_tile = net_options.winograd_tile,
   };
   ns_status status = NS_OK;
   for (int k = 0; cache && k < r->style_count && status == NS_OK; k++)

@@ -24,8 +24,8 @@ const ns_style_targets *
 ns_target_cache_find (const ns_target_cache *cache, int scale, const ns_target_key *key)
 {
   const ns_target_entry *e = &cache->scale[scale];
-  if (!e->kept || !same_layers (&e->layers, key->layers) || e->style_count != key->style_count ||
-      e->region_count != region_count (key))
+  if (!e->kept || !same_layers (&e->layers, key->layers) || e->winograd_tile != key->winograd_tile ||
+      e->style_count != key->style_count || e->region_count != region_count (key))
     return NULL;
   for (int k = 0; k < key->style_count; k++)
     {
@@ -57,6 +57,7 @@ ns_target_cache_keep (ns_target_cache *cache, int scale, const ns_target_key *ke
   ns_target_entry *e = &cache->scale[scale];
   entry_clear (e);
   e->layers = *key->layers;
+  e->winograd_tile = key->winograd_tile;
   e->style_count = key->style_count;
   e->region_count = region_count (key);
   ns_status status = NS_OK;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The style targets an engine keeps between runs, one set per scale, with
  * what they were computed from: the scaled style pictures (after any
- * recolouring), their blends and regions, the layers and the grids of
+ * recolouring), their blends and regions, the layers, the network's
+ * Winograd tile (the arithmetic of the precision) and the grids of
  * tiles the pictures ran in (the order of the targets' sums).  A run that
  * finds all of these equal takes the targets instead of computing them. */
 #ifndef NS_TARGETS_H
@@ -19,12 +20,14 @@ typedef struct
   const ns_objective_style *styles;
   int style_count;
   int grid_rows[NS_MAX_STYLES], grid_columns[NS_MAX_STYLES]; /* ns_objective_style_grid */
+  int winograd_tile;
 } ns_target_key;
 
 typedef struct
 {
   int kept;
   ns_objective_layers layers;
+  int winograd_tile;
   int region_count;
   int style_region[NS_MAX_STYLES];
   int style_count;

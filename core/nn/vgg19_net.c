@@ -23,8 +23,8 @@ void
 ns_vgg19_net_options_init (ns_vgg19_net_options *options)
 {
   options->keep = NS_VGG19_KEEP_ALL;
-  /* F(2x2, 3x3) computes as exactly as PyTorch; F(4x4, 3x3) is faster and
-   * several times less exact (see winograd.h) */
+  /* F(2x2, 3x3) computes as exactly as PyTorch; F(4x4, 3x3) takes fewer
+   * multiplies and rounds several times more (see winograd.h) */
   options->winograd_tile = 2;
 }
 

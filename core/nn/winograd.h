@@ -6,8 +6,9 @@
  * fewer for m = 2, 4 times fewer for m = 4.  m = 2 rounds as PyTorch's
  * float32 convolutions do (the PyTorch differential test measures both
  * against float64); m = 4's transforms lose several times more, in the
- * forward pass and in the gradient to the input alike, so the network runs
- * m = 2 and m = 4 stays an option for benchmarks (docs/performance.md).
+ * forward pass and in the gradient to the input alike: m = 2 is the exact
+ * precision, m = 4 the fast one (ns_params.precision), whose error is held
+ * to a bound derived from its transforms (tests/unit/test_winograd_fast.c).
  *
  * The weights are transformed once (ns_winograd_transform_weights); the same
  * transformed weights serve the forward pass and the gradient to the input,

@@ -29,6 +29,17 @@ random_floats (size_t count, double scale, ns_random *rng)
   return v;
 }
 
+/* A gradient through a ReLU whose output was relu: grad where relu > 0,
+ * else 0 (n values). */
+static inline float *
+relu_gated (const float *grad, const float *relu, size_t n)
+{
+  float *g = malloc (sizeof (float) * n);
+  for (size_t i = 0; i < n; i++)
+    g[i] = relu[i] > 0.0f ? grad[i] : 0.0f;
+  return g;
+}
+
 /* Files in folder whose names hold ".tmp-" (a writer's leftovers); -1
  * when the folder cannot be read. */
 static inline int

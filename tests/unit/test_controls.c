@@ -15,6 +15,7 @@
 #include "objective.h"
 #include "synthetic_weights.h"
 #include "tap.h"
+#include "test_images.h"
 #include "total_variation.h"
 
 /* a check named by a message made at run time */
@@ -127,18 +128,6 @@ test_lbfgs_abandoned (void)
     }
 }
 
-static float *
-smooth_image (int width, int height, double phase)
-{
-  float *rgb = malloc (sizeof (float) * 3 * (size_t) width * height);
-  for (int c = 0; c < 3; c++)
-    for (int y = 0; y < height; y++)
-      for (int x = 0; x < width; x++)
-        rgb[((size_t) c * height + y) * width + x] =
-            (float) (0.5 + 0.4 * sin (0.21 * x * (c + 1) + phase) * cos (0.13 * y + c + phase));
-  return rgb;
-}
-
 typedef struct
 {
   ns_objective *obj;
@@ -210,23 +199,6 @@ test_lbfgs_on_style_objective (const ns_weights *weights)
 }
 
 /* ---- ns_stylize ---- */
-
-static ns_image
-test_image (int width, int height, int channels, double phase)
-{
-  ns_image image;
-  ns_image_alloc (&image, width, height, channels, NULL);
-  float *planar = smooth_image (width, height, phase);
-  for (int i = 0; i < width * height; i++)
-    {
-      for (int c = 0; c < 3; c++)
-        image.data[(size_t) i * channels + c] = planar[(size_t) c * width * height + i];
-      if (channels == 4)
-        image.data[(size_t) i * 4 + 3] = (float) (i % 7) / 6.0f;
-    }
-  free (planar);
-  return image;
-}
 
 typedef struct
 {

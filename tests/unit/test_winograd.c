@@ -45,9 +45,7 @@ test_conv (int tile, int cin, int cout, int h, int w, size_t scratch_limit)
   float *bias = random_floats (cout, 0.1, &rng);
   float *grad_out = random_floats (nout, 1.0, &rng);
   float *relu_out = random_floats (nout, 1.0, &rng);
-  float *masked = malloc (sizeof (float) * nout);
-  for (size_t i = 0; i < nout; i++)
-    masked[i] = relu_out[i] > 0.0f ? grad_out[i] : 0.0f;
+  float *masked = relu_gated (grad_out, relu_out, nout);
   float *expected = malloc (sizeof (float) * (nout > nin ? nout : nin));
   float *got = malloc (sizeof (float) * (nout > nin ? nout : nin));
   float *flipped = malloc (sizeof (float) * cout * cin * 9);
