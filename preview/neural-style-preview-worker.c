@@ -70,6 +70,7 @@ struct _NeuralStylePreviewWorker
   ns_image last_picture;     /* its latest picture at the preview's size */
   guint run_generation;
   gint64 last_post;
+  gint picture_width, picture_height; /* the preview's size in this run */
 };
 
 void
@@ -212,6 +213,28 @@ cancelled (NeuralStylePreviewWorker *worker)
   return atomic_load (&worker->cancel) != 0;
 }
 
+/* The picture of a report at the preview's size: a coarse scale's is
+ * stretched, so that the preview shows the whole picture at every scale. */
+static gboolean
+snapshot (NeuralStylePreviewWorker *worker, const ns_progress *progress, ns_image *picture)
+{
+  ns_image own = { 0 };
+  ns_error ignored;
+  gboolean ok;
+
+  if (ns_progress_snapshot (progress, 0, &own, &ignored) != NS_OK)
+    return FALSE;
+  if (own.width == worker->picture_width && own.height == worker->picture_height)
+    {
+      *picture = own;
+      return TRUE;
+    }
+  ok = ns_image_resize (&own, worker->picture_width, worker->picture_height, picture, &ignored) ==
+       NS_OK;
+  ns_image_clear (&own);
+  return ok;
+}
+
 static ns_progress_reply
 run_progress (const ns_progress *progress, void *user_data)
 {
@@ -237,7 +260,7 @@ run_progress (const ns_progress *progress, void *user_data)
     {
       Message *m = g_new0 (Message, 1);
 
-      if (ns_progress_snapshot (progress, 0, &m->picture, &ignored) != NS_OK)
+      if (!snapshot (worker, progress, &m->picture))
         {
           g_free (m);
           return NS_PROGRESS_CONTINUE;
@@ -382,6 +405,8 @@ run (NeuralStylePreviewWorker *worker, NeuralStyleRunInput *input)
 
   if (status == NS_OK)
     {
+      worker->picture_width = small->content.width;
+      worker->picture_height = small->content.height;
       neural_style_run_input_request (small, &request);
       request.start = start.data ? &start : NULL;
       request.progress = run_progress;

@@ -10,9 +10,9 @@
  * new input: the run under way is cancelled at once and the next starts
  * after a short pause, so that dragging a slider does not start ten
  * runs.  Pictures come to the main context of the thread that made the
- * worker: at the first iteration and the end of each scale, every few
- * iterations between, and the finished picture; never one of a run
- * replaced since.
+ * worker, all at the preview's size (a coarse scale's stretched): at the
+ * first iteration and the end of each scale, every few iterations
+ * between, and the finished picture; never one of a run replaced since.
  *
  * This program is free software: you can redistribute it and/or modify
  * it under the terms of the GNU General Public License as published by
