@@ -71,6 +71,7 @@ struct _NeuralStylePreviewWorker
   guint run_generation;
   gint64 last_post;
   gint picture_width, picture_height; /* the preview's size in this run */
+  gboolean resumed;                   /* this run starts from the last picture */
 };
 
 void
@@ -144,6 +145,7 @@ typedef struct
   ns_image picture; /* data NULL: an error */
   gint scale, scales, iteration, iterations;
   gboolean finished;
+  gboolean resumed;
   gchar *message;
 } Message;
 
@@ -165,6 +167,7 @@ deliver (gpointer data)
         .iteration = m->iteration,
         .iterations = m->iterations,
         .finished = m->finished,
+        .resumed = m->resumed,
       };
 
       worker->picture_fn (&picture, worker->user_data);
@@ -192,6 +195,7 @@ post (NeuralStylePreviewWorker *worker, Message *m)
 {
   m->worker = worker_ref (worker);
   m->generation = worker->run_generation;
+  m->resumed = worker->resumed;
   worker->last_post = g_get_monotonic_time ();
   g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, deliver, m, message_free);
 }
@@ -402,6 +406,7 @@ run (NeuralStylePreviewWorker *worker, NeuralStyleRunInput *input)
     ns_image_clear (&worker->last_picture);
   memset (&worker->last_picture, 0, sizeof worker->last_picture);
   worker->last_post = 0;
+  worker->resumed = start.data != NULL;
 
   if (status == NS_OK)
     {

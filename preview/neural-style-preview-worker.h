@@ -71,6 +71,7 @@ typedef struct
   gint scale, scales;
   gint iteration, iterations;
   gboolean finished;
+  gboolean resumed; /* the run started from the last run's picture */
 } NeuralStylePreviewPicture;
 
 typedef void (*NeuralStylePreviewFn) (const NeuralStylePreviewPicture *picture, gpointer user_data);

@@ -30,6 +30,7 @@ typedef struct
   int stale;        /* pictures of a replaced input: must stay 0 */
   int first_scales; /* the first picture's scale of scales */
   int first_scale;
+  int resumed;      /* the newest input's run went on from the last picture */
   ns_image last;    /* a copy of the newest picture */
   gchar *error;     /* the newest input's error */
   gint64 last_tick; /* 0: no run was under way at the last tick */
@@ -71,6 +72,7 @@ preview_harness_picture (const NeuralStylePreviewPicture *picture, gpointer data
       h->first = now;
       h->first_scale = picture->scale;
       h->first_scales = picture->scales;
+      h->resumed = picture->resumed;
     }
   /* what the dialog does with a picture: keep a copy to draw */
   ns_image_clear (&h->last);

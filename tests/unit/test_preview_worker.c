@@ -8,6 +8,7 @@
  * backward); freeing the worker leaves no thread behind. */
 #include <dirent.h>
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "neural_style.h"
@@ -97,6 +98,41 @@ test_pictures_come (void)
   tap_check (h.last.width == 64 && h.last.height == 48 && h.last.channels == 3,
              "the finished picture has the content's size, RGB (%dx%d, %d channels)", h.last.width,
              h.last.height, h.last.channels);
+  tap_check (!h.resumed, "the first run starts afresh");
+
+  /* the weights, the colours, the iterations: the next run goes on from
+   * the last picture; any other setting: afresh */
+  static const struct
+  {
+    const char *what;
+    size_t offset;
+    double value;
+    int resumes;
+  } changes[] = {
+    { "the style weight", offsetof (ns_params, style_weight), 3.0, 1 },
+    { "the content weight", offsetof (ns_params, content_weight), 0.5, 1 },
+    { "the smoothing", offsetof (ns_params, tv_weight), 0.01, 0 },
+    { "the style scale", offsetof (ns_params, style_scale), 0.8, 0 },
+  };
+  ns_params changed = p;
+  for (size_t k = 0; k < sizeof changes / sizeof *changes; k++)
+    {
+      *(double *) ((char *) &changed + changes[k].offset) = changes[k].value;
+      make_input (&input, &changed, 64, 48);
+      preview_harness_change (&h, &input);
+      const int finished = preview_harness_wait (&h, 0, 600.0);
+      tap_check (finished && h.resumed == changes[k].resumes,
+                 "after a change of %s the run %s (%s)", changes[k].what,
+                 changes[k].resumes ? "goes on from the last picture" : "starts afresh",
+                 finished ? (h.resumed ? "went on" : "afresh") : "did not finish");
+    }
+  changed.colors = NS_COLORS_LUMINANCE;
+  changed.iterations = 4;
+  make_input (&input, &changed, 64, 48);
+  preview_harness_change (&h, &input);
+  tap_check (
+      preview_harness_wait (&h, 0, 600.0) && h.resumed,
+      "after a change of the colours and the iterations the run goes on from the last picture");
   preview_harness_clear (&h);
 }
 
