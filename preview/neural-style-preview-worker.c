@@ -27,6 +27,9 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "ns_weights.h"
 #include "neural-style-preview-worker.h"
@@ -447,6 +450,17 @@ run (NeuralStylePreviewWorker *worker, NeuralStyleRunInput *input)
   worker->last = small;
 }
 
+/* Gives the memory a run freed back to the system: glibc keeps large
+ * freed blocks of this thread's arena, and the dialog stays open between
+ * runs. */
+static void
+release_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+}
+
 static gpointer
 worker_thread (gpointer data)
 {
@@ -486,7 +500,10 @@ worker_thread (gpointer data)
       g_mutex_unlock (&worker->mutex);
 
       if (status == NS_OK)
-        run (worker, input);
+        {
+          run (worker, input);
+          release_memory ();
+        }
       else
         {
           post_error (worker, err.message);
@@ -505,6 +522,7 @@ worker_thread (gpointer data)
   worker->last = NULL;
   ns_image_clear (&worker->last_picture);
   ns_weights_clear (&worker->weights);
+  release_memory ();
 
   return NULL;
 }
