@@ -4,6 +4,8 @@
 #ifndef NEURAL_STYLE_H
 #define NEURAL_STYLE_H
 
+#include <stdatomic.h>
+
 #include "ns_error.h"
 #include "ns_weights.h"
 
@@ -23,6 +25,10 @@ typedef struct
 /* Allocates data (zeroed); returns NS_ERROR_NOMEM or NS_ERROR_ARGUMENT on failure. */
 ns_status ns_image_alloc (ns_image *image, int width, int height, int channels, ns_error *err);
 void ns_image_clear (ns_image *image);
+/* A copy of src (any channel count) at width x height in dst, allocated
+ * here, by the engine's own resampling (a triangle filter widened when
+ * shrinking, so that shrinking averages). */
+ns_status ns_image_resize (const ns_image *src, int width, int height, ns_image *dst, ns_error *err);
 
 typedef enum
 {
@@ -223,6 +229,11 @@ typedef struct
   const ns_params *params;
   ns_progress_fn progress; /* may be NULL */
   void *user_data;
+  /* NULL, or a flag another thread sets (non-zero) to cancel the run:
+   * read between the network's layers, so the run ends with
+   * NS_ERROR_CANCELLED within one layer's work rather than one iteration's
+   * (the style targets, once made, are always made whole). */
+  const atomic_int *cancel;
 } ns_request;
 
 /* Repaints request->content in the style of the blend of its styles.

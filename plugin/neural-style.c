@@ -40,6 +40,8 @@
 #include "neural-style-image.h"
 #include "neural-style-inputs.h"
 #include "neural-style-job.h"
+#include "neural-style-preview.h"
+#include "neural-style-run-input.h"
 #include "neural-style-settings.h"
 
 #define PLUG_IN_PROC "plug-in-neural-style"
@@ -175,69 +177,18 @@ neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name)
 
   neural_style_inputs_add_arguments (procedure);
 
+  /* The dialog's switch, remembered as its other values are. */
+  gimp_procedure_add_boolean_aux_argument (procedure, "preview", _ ("Preview"),
+                                           _ ("Show in the dialog what the settings paint, "
+                                              "on a small copy of the layer, repainted "
+                                              "after every change"),
+                                           TRUE, G_PARAM_READWRITE);
+
   gimp_procedure_add_layer_return_value (procedure, "layer", _ ("Layer"),
                                          _ ("The new layer with the result"), FALSE,
                                          G_PARAM_READWRITE);
 
   return procedure;
-}
-
-/* Reads the styles given (layers and files, in the content's space) and
- * their regions (over the painted part of the content); *count of them. */
-static gboolean
-read_styles (const NeuralStyleStyleValues *arguments, GimpDrawable *content,
-             const GeglRectangle *region, const Babl *format, gboolean status_bar, ns_image *images,
-             ns_image *regions, ns_style *styles, gint *count, GError **error)
-{
-  gint n;
-
-  *count = 0;
-  for (n = 0; n < NS_MAX_STYLES; n++)
-    {
-      const NeuralStyleStyleValues *style = &arguments[n];
-      gint k = *count;
-
-      if (style->layer)
-        {
-          GeglRectangle whole = { 0, 0, gimp_drawable_get_width (GIMP_DRAWABLE (style->layer)),
-                                  gimp_drawable_get_height (GIMP_DRAWABLE (style->layer)) };
-
-          if (!neural_style_read_region (GIMP_DRAWABLE (style->layer), format, &whole, &images[k],
-                                         error))
-            return FALSE;
-        }
-      else if (style->file)
-        {
-          if (status_bar)
-            gimp_progress_set_text (_ ("Neural style: loading the style image"));
-          if (!neural_style_read_style_file (style->file, format, &images[k], error))
-            return FALSE;
-        }
-      else
-        continue;
-
-      if (style->region &&
-          !neural_style_read_mask (style->region, content, region, &regions[k], error))
-        return FALSE;
-
-      {
-        gchar *name = style->layer ? gimp_item_get_name (GIMP_ITEM (style->layer)) :
-                                     g_file_get_parse_name (style->file);
-        gchar *region_name = style->region ? gimp_item_get_name (GIMP_ITEM (style->region)) : NULL;
-
-        g_debug ("style %d: %s '%s', blend %g, region %s", n + 1, style->layer ? "layer" : "file",
-                 name, style->blend, region_name ? region_name : "none");
-        g_free (region_name);
-        g_free (name);
-      }
-
-      styles[k].image = &images[k];
-      styles[k].blend = style->blend;
-      styles[k].region = style->region ? &regions[k] : NULL;
-      *count = k + 1;
-    }
-
-  return TRUE;
 }
 
 static GimpValueArray *
@@ -249,25 +200,19 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   NeuralStyleInputValues inputs = { 0 };
   GFile *weights_file = NULL;
   GimpLayer *new_layer = NULL;
-  const Babl *format;
-  const Babl *style_format;
+  const Babl *format = NULL;
   GeglRectangle region;
   gboolean masked;
   NeuralStyleTarget target = { 0 };
   gboolean status_bar;
   ns_params params;
-  ns_image content = { 0 };
-  ns_image keep = { 0 };
-  ns_image style_images[NS_MAX_STYLES] = { 0 };
-  ns_image style_regions[NS_MAX_STYLES] = { 0 };
-  ns_style styles[NS_MAX_STYLES] = { 0 };
-  gint style_count = 0;
+  NeuralStyleRunInput input = { 0 };
+  ns_request request;
   ns_image result = { 0 };
   ns_error ns_err = { 0 };
   gchar *weights_path = NULL;
   GimpPDBStatusType status = GIMP_PDB_EXECUTION_ERROR;
   GError *error = NULL;
-  gint i;
 
   gegl_init (NULL, NULL);
 
@@ -306,8 +251,12 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
       gchar *presets = neural_style_plug_in_path (PRESETS_DIR_NAME);
-      gboolean run = neural_style_dialog_run (procedure, config, presets);
+      NeuralStylePreview *preview = neural_style_preview_new (image, drawable);
+      gboolean run = neural_style_dialog_run (procedure, config, presets,
+                                              neural_style_preview_get_dialog_preview (preview));
 
+      /* the preview's thread, weights and engine go before the run */
+      neural_style_preview_free (preview);
       g_free (presets);
       if (!run)
         return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
@@ -339,14 +288,8 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
       goto out;
     }
 
-  /* With a selection, only its bounding box is painted, and a mask made
-   * from it limits the new layer to it. */
-  masked = !gimp_selection_is_empty (image);
-  if (!gimp_drawable_mask_intersect (drawable, &region.x, &region.y, &region.width, &region.height))
+  if (!neural_style_run_area (drawable, &region, &masked, &format, &error))
     {
-      g_set_error (&error, GIMP_PLUG_IN_ERROR, 0,
-                   _ ("The selection does not touch the layer: there is "
-                      "nothing to paint."));
       status = GIMP_PDB_CALLING_ERROR;
       goto out;
     }
@@ -364,34 +307,14 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   if (status_bar)
     gimp_progress_init (_ ("Neural style"));
 
-  /* The content's own colour space (its ICC profile, linear or not),
-   * gamma-encoded as the engine expects; the style is read into the same
-   * space so that both are compared in the same colours.  An alpha channel
-   * only where the engine uses one (the content's, copied to the result):
-   * at print size each takes a quarter more memory. */
-  format = babl_format_with_space (gimp_drawable_has_alpha (drawable) ? "R'G'B'A float" :
-                                                                        "R'G'B' float",
-                                   gimp_drawable_get_format (drawable));
-  style_format = babl_format_with_space ("R'G'B' float", format);
-
-  if (!neural_style_read_region (drawable, format, &region, &content, &error))
+  if (!neural_style_run_input_read (&inputs, &params, drawable, &region, format, status_bar, &input,
+                                    &error))
     goto out;
-  if (inputs.keep)
-    {
-      gchar *name = gimp_item_get_name (GIMP_ITEM (inputs.keep));
+  neural_style_run_input_request (&input, &request);
 
-      g_debug ("region to keep: %s", name);
-      g_free (name);
-      if (!neural_style_read_mask (inputs.keep, drawable, &region, &keep, &error))
-        goto out;
-    }
-  if (!read_styles (inputs.styles, drawable, &region, style_format, status_bar, style_images,
-                    style_regions, styles, &style_count, &error))
-    goto out;
-
-  status = neural_style_job_run (weights_path, &content, inputs.keep ? &keep : NULL, styles,
-                                 style_count, &params, format, run_mode == GIMP_RUN_INTERACTIVE,
-                                 &result, &error);
+  status = neural_style_job_run (weights_path, request.content, request.keep, request.styles,
+                                 request.style_count, &params, format,
+                                 run_mode == GIMP_RUN_INTERACTIVE, &result, &error);
   if (status != GIMP_PDB_SUCCESS)
     goto out;
 
@@ -422,13 +345,7 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
 out:
   neural_style_target_clear (&target);
   ns_image_clear (&result);
-  for (i = 0; i < NS_MAX_STYLES; i++)
-    {
-      ns_image_clear (&style_images[i]);
-      ns_image_clear (&style_regions[i]);
-    }
-  ns_image_clear (&keep);
-  ns_image_clear (&content);
+  neural_style_run_input_clear (&input);
   g_free (weights_path);
   neural_style_inputs_clear (&inputs);
   g_clear_object (&weights_file);

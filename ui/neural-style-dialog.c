@@ -51,6 +51,7 @@
 #include "ns_settings.h"
 #include "neural-style-inputs.h"
 #include "neural-style-preset-row.h"
+#include "neural-style-preview-worker.h"
 #include "neural-style-style-page.h"
 #include "neural-style-widgets.h"
 
@@ -63,11 +64,20 @@
 /* Between the dialog's columns. */
 #define COLUMN_SPACING 12
 
+/* The preview area's side: the preview's pictures fit it (see
+ * neural-style-preview-worker.h). */
+#define PREVIEW_AREA_SIZE NEURAL_STYLE_PREVIEW_SIZE
+/* Around the picture (tests/gimp/gimp_preview_test.sh finds the area by it). */
+#define PREVIEW_GREY 128
+
 typedef struct
 {
   GimpProcedureDialog *dialog;
   GimpProcedureConfig *config;
   GHashTable *own_widgets; /* setting name → the widget made here */
+  NeuralStyleDialogPreview *preview;
+  GHashTable *previewed; /* the properties whose change repaints the preview */
+  guint preview_idle;
 } DialogState;
 
 static gboolean
@@ -260,11 +270,140 @@ row_of_columns (GimpProcedureDialog *dialog, const gchar *id, const gchar *first
   gtk_box_set_spacing (GTK_BOX (box), COLUMN_SPACING);
 }
 
+/*  The preview  */
+
+void
+neural_style_dialog_preview_draw (NeuralStyleDialogPreview *preview, const guchar *rgb, gint width,
+                                  gint height)
+{
+  GimpPreviewArea *area = GIMP_PREVIEW_AREA (preview->area);
+  gint x = MAX (0, (PREVIEW_AREA_SIZE - width) / 2);
+  gint y = MAX (0, (PREVIEW_AREA_SIZE - height) / 2);
+
+  g_object_set_data (G_OBJECT (area), "painted", GINT_TO_POINTER (TRUE));
+  gimp_preview_area_fill (area, 0, 0, PREVIEW_AREA_SIZE, PREVIEW_AREA_SIZE, PREVIEW_GREY,
+                          PREVIEW_GREY, PREVIEW_GREY);
+  gimp_preview_area_draw (area, x, y, MIN (width, PREVIEW_AREA_SIZE),
+                          MIN (height, PREVIEW_AREA_SIZE), GIMP_RGB_IMAGE, rgb, width * 3);
+}
+
+/* Until the first picture, the area is a plain grey square: the dialog
+ * shows where the preview comes. */
+static void
+blank_area (GtkWidget *area, GdkRectangle *allocation, gpointer data)
+{
+  if (!g_object_get_data (G_OBJECT (area), "painted"))
+    gimp_preview_area_fill (GIMP_PREVIEW_AREA (area), 0, 0, allocation->width, allocation->height,
+                            PREVIEW_GREY, PREVIEW_GREY, PREVIEW_GREY);
+}
+
+void
+neural_style_dialog_preview_say (NeuralStyleDialogPreview *preview, const gchar *text)
+{
+  gtk_label_set_text (GTK_LABEL (preview->label), text ? text : "");
+}
+
+static gboolean
+preview_on (DialogState *state)
+{
+  return config_boolean (state->config, "preview");
+}
+
+static gboolean
+preview_changed (gpointer data)
+{
+  DialogState *state = data;
+
+  state->preview_idle = 0;
+  if (preview_on (state))
+    state->preview->changed (state->config, state->preview->data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every change of a setting or an input: one call of changed per burst
+ * (a preset sets many at once); the switch itself turns it on or off. */
+static void
+config_changed (GimpProcedureConfig *config, GParamSpec *pspec, DialogState *state)
+{
+  if (strcmp (pspec->name, "preview") == 0 && !preview_on (state))
+    {
+      if (state->preview_idle)
+        g_source_remove (state->preview_idle);
+      state->preview_idle = 0;
+      state->preview->stop (state->preview->data);
+      neural_style_dialog_preview_say (state->preview, _ ("The preview is off."));
+      return;
+    }
+  if (strcmp (pspec->name, "preview") != 0 && !g_hash_table_contains (state->previewed, pspec->name))
+    return;
+  if (!state->preview_idle)
+    state->preview_idle = g_idle_add (preview_changed, state);
+}
+
+/* The properties a run reads: the settings of the table, the weights file,
+ * every style's inputs and the region to keep with its switch. */
+static GHashTable *
+previewed_properties (void)
+{
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint i, n;
+
+  for (i = 0; i < ns_settings_count; i++)
+    g_hash_table_add (names, g_strdup (ns_settings[i].name));
+  g_hash_table_add (names, g_strdup ("weights-file"));
+  for (n = 1; n <= NS_MAX_STYLES; n++)
+    for (i = 0; i < neural_style_inputs_count; i++)
+      g_hash_table_add (names, neural_style_input_property (n, neural_style_inputs[i].what));
+  g_hash_table_add (names, g_strdup ("keep-region"));
+  g_hash_table_add (names, g_strdup ("keep-in-region"));
+
+  return names;
+}
+
+/* The preview column, known to the dialog as "preview-box": the area, its
+ * line of text and the "Preview" switch. */
+static void
+make_preview (DialogState *state)
+{
+  NeuralStyleDialogPreview *preview = state->preview;
+  GtkWidget *label;
+  GtkWidget *box;
+  GtkWidget *frame;
+  GtkWidget *toggle;
+
+  label = gimp_procedure_dialog_get_label (state->dialog, "preview-title", "", FALSE, FALSE);
+  box = gimp_procedure_dialog_fill_box (state->dialog, "preview-box", "preview-title", NULL);
+  gtk_widget_hide (label);
+
+  frame = gtk_frame_new (NULL);
+  gtk_frame_set_shadow_type (GTK_FRAME (frame), GTK_SHADOW_IN);
+  gtk_widget_set_halign (frame, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (frame, GTK_ALIGN_START);
+  preview->area = gimp_preview_area_new ();
+  gtk_widget_set_size_request (preview->area, PREVIEW_AREA_SIZE, PREVIEW_AREA_SIZE);
+  g_signal_connect_after (preview->area, "size-allocate", G_CALLBACK (blank_area), NULL);
+  gtk_container_add (GTK_CONTAINER (frame), preview->area);
+  gtk_box_pack_start (GTK_BOX (box), frame, FALSE, FALSE, 0);
+
+  preview->label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (preview->label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (preview->label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (preview->label), 40);
+  gtk_box_pack_start (GTK_BOX (box), preview->label, FALSE, FALSE, 0);
+
+  toggle = neural_style_check_button_new (state->config, "preview");
+  gtk_box_pack_start (GTK_BOX (box), toggle, FALSE, FALSE, 0);
+  gtk_widget_show_all (box);
+  gtk_widget_hide (label);
+
+  state->previewed = previewed_properties ();
+}
+
 /*  The dialog  */
 
 gboolean
 neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
-                         const gchar *shipped_presets_dir)
+                         const gchar *shipped_presets_dir, NeuralStyleDialogPreview *preview)
 {
   GimpProcedureDialog *dialog;
   DialogState state = { 0 };
@@ -277,6 +416,7 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   GtkWidget *scrolled;
   GtkWidget *expander;
   gulong switch_handler;
+  gulong preview_handler = 0;
   gboolean run;
   gint i;
 
@@ -290,6 +430,7 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   state.dialog = dialog;
   state.config = config;
   state.own_widgets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  state.preview = preview;
   labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
 
   /* Presets. */
@@ -348,7 +489,13 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
   gimp_procedure_dialog_fill_box (dialog, "settings-column", "main-box", "advanced-expander", NULL);
   row_of_columns (dialog, "settings-columns", "styles-column", "settings-column");
   gimp_procedure_dialog_fill_box (dialog, "settings-area", "preset-box", "settings-columns", NULL);
-  row_of_columns (dialog, "dialog-columns", "settings-area", NULL);
+  if (preview)
+    {
+      make_preview (&state);
+      row_of_columns (dialog, "dialog-columns", "preview-box", "settings-area");
+    }
+  else
+    row_of_columns (dialog, "dialog-columns", "settings-area", NULL);
   gimp_procedure_dialog_fill (dialog, "dialog-columns", NULL);
 
   switch_handler = g_signal_connect (config, "notify", G_CALLBACK (switch_changed), &state);
@@ -356,12 +503,32 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
 
   neural_style_preset_row_load (presets);
 
+  if (preview)
+    {
+      preview_handler = g_signal_connect (config, "notify", G_CALLBACK (config_changed), &state);
+      if (preview_on (&state))
+        state.preview_idle = g_idle_add (preview_changed, &state);
+      else
+        neural_style_dialog_preview_say (preview, _ ("The preview is off."));
+    }
+
   run = gimp_procedure_dialog_run (dialog);
+
+  if (preview)
+    {
+      g_signal_handler_disconnect (config, preview_handler);
+      if (state.preview_idle)
+        g_source_remove (state.preview_idle);
+      preview->stop (preview->data);
+      g_hash_table_destroy (state.previewed);
+    }
 
   neural_style_preset_row_free (presets);
   neural_style_style_pages_free (styles);
   g_signal_handler_disconnect (config, switch_handler);
   gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (preview)
+    preview->area = preview->label = NULL;
   g_hash_table_destroy (state.own_widgets);
   g_object_unref (labels);
 

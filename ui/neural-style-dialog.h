@@ -18,17 +18,42 @@
 #define NEURAL_STYLE_DIALOG_H
 
 #include <libgimp/gimp.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
+
+/* The dialog's preview: the dialog makes its area, text line and the
+ * "Preview" switch (the procedure's "preview" auxiliary argument); the
+ * plug-in paints it.  changed is called (once per burst of changes) after
+ * any change of a setting or an input while the switch is on, and when it
+ * is turned on; stop when it is turned off and as the dialog closes. */
+typedef struct
+{
+  void (*changed) (GimpProcedureConfig *config, gpointer data);
+  void (*stop) (gpointer data);
+  gpointer data;
+  /* the dialog's, while it is open */
+  GtkWidget *area;
+  GtkWidget *label;
+} NeuralStyleDialogPreview;
+
+/* Shows rgb (8-bit R'G'B', width * 3 bytes a row) centred in the preview
+ * area. */
+void neural_style_dialog_preview_draw (NeuralStyleDialogPreview *preview, const guchar *rgb,
+                                       gint width, gint height);
+
+/* The line under the preview area. */
+void neural_style_dialog_preview_say (NeuralStyleDialogPreview *preview, const gchar *text);
 
 /* Shows a GimpProcedureDialog over the procedure's arguments, with a
  * preset chooser (shipped presets from shipped_presets_dir, the user's own
  * from the GIMP profile), and returns TRUE when the user pressed OK.
  * config then holds the chosen values and the switches that say which of
  * the styles' inputs are used (neural_style_inputs_clear_unused leaves
- * only those).  Initialises libgimpui (gimp_ui_init) itself. */
+ * only those).  preview (NULL: none) goes beside the settings.  Initialises libgimpui (gimp_ui_init) itself. */
 gboolean neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
-                                  const gchar *shipped_presets_dir);
+                                  const gchar *shipped_presets_dir,
+                                  NeuralStyleDialogPreview *preview);
 
 G_END_DECLS
 

@@ -21,6 +21,8 @@
  * widget for arrays).
  */
 
+#include <string.h>
+
 #include <libgimp/gimp.h>
 #include <glib/gi18n-lib.h>
 
@@ -314,8 +316,11 @@ neural_style_inputs_check_sources (GimpProcedureConfig *config, GError **error)
   return TRUE;
 }
 
-void
-neural_style_inputs_read (GimpProcedureConfig *config, NeuralStyleInputValues *values)
+/* Reads the inputs into values (used_only: those the switches use), and
+ * with forget, clears the layers and channels in config. */
+static void
+read_inputs (GimpProcedureConfig *config, NeuralStyleInputValues *values, gboolean used_only,
+             gboolean forget)
 {
   gint n, i;
 
@@ -325,18 +330,35 @@ neural_style_inputs_read (GimpProcedureConfig *config, NeuralStyleInputValues *v
         const NeuralStyleInput *input = &neural_style_inputs[i];
         gchar *property;
 
-        if (input->offset < 0)
+        if (input->offset < 0 || (used_only && holds_object (input->type) &&
+                                  !neural_style_input_is_used (config, n, input)))
           continue;
         property = neural_style_input_property (n, input->what);
         g_object_get (config, property, G_STRUCT_MEMBER_P (&values->styles[n - 1], input->offset),
                       NULL);
-        if (input->type == NEURAL_STYLE_INPUT_LAYER || input->type == NEURAL_STYLE_INPUT_CHANNEL)
+        if (forget &&
+            (input->type == NEURAL_STYLE_INPUT_LAYER || input->type == NEURAL_STYLE_INPUT_CHANNEL))
           g_object_set (config, property, NULL, NULL);
         g_free (property);
       }
 
-  g_object_get (config, "keep-region", &values->keep, NULL);
-  g_object_set (config, "keep-region", NULL, NULL);
+  if (!used_only || config_boolean (config, "keep-in-region"))
+    g_object_get (config, "keep-region", &values->keep, NULL);
+  if (forget)
+    g_object_set (config, "keep-region", NULL, NULL);
+}
+
+void
+neural_style_inputs_read (GimpProcedureConfig *config, NeuralStyleInputValues *values)
+{
+  read_inputs (config, values, FALSE, TRUE);
+}
+
+void
+neural_style_inputs_peek (GimpProcedureConfig *config, NeuralStyleInputValues *values)
+{
+  memset (values, 0, sizeof *values);
+  read_inputs (config, values, TRUE, FALSE);
 }
 
 /* A region must be a channel of the image painted: its pixels are laid

@@ -123,6 +123,12 @@ gboolean neural_style_inputs_check_sources (GimpProcedureConfig *config, GError 
  * closed by then.  Free with neural_style_inputs_clear. */
 void neural_style_inputs_read (GimpProcedureConfig *config, NeuralStyleInputValues *values);
 
+/* The inputs the dialog's switches use now (as neural_style_inputs_read
+ * would give after neural_style_inputs_clear_unused), leaving config as it
+ * is: for the preview while the dialog is open.  Free with
+ * neural_style_inputs_clear. */
+void neural_style_inputs_peek (GimpProcedureConfig *config, NeuralStyleInputValues *values);
+
 /* Whether the inputs make sense: the first style is a layer or a file,
  * each further one a layer, a file or nothing, and every region is a
  * channel of image.  FALSE with error set (a message for the user)

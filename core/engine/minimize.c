@@ -66,6 +66,7 @@ ns_minimize_adam (ns_scale_run *run, float *x, size_t count, ns_adam_storage sto
   for (int it = 1; status == NS_OK && it <= run->iterations; it++)
     {
       const double loss = ns_objective_evaluate (run->obj, x, grad);
+      ns_run_cancelled (run);
       if (run->reply != NS_PROGRESS_CONTINUE)
         break; /* abandoned on the way */
       if (loss < best_loss)
@@ -97,6 +98,7 @@ lbfgs_evaluate (void *user_data, const float *x, float *gradient)
   if (run->reply != NS_PROGRESS_CONTINUE)
     return NAN;
   const double loss = ns_objective_evaluate (run->obj, x, gradient);
+  ns_run_cancelled (run);
   if (!isfinite (loss) && run->reply == NS_PROGRESS_CONTINUE)
     {
       ns_report_iteration (run, run->iteration + 1, loss, x); /* diverged */

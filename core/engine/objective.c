@@ -798,6 +798,8 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
       const ns_tile *t = &tiling->tiles[k];
       forward_tile (&obj->net, t, x, obj->height, obj->width, obj->crop_rgb);
       add_image_grams (obj, t);
+      if (ns_vgg19_net_stopped (&obj->net))
+        return NAN;
       obj->content_loss += tile_content_loss (obj, t, obj->net.activation[layers->content_layer],
                                               NULL);
       if (abandoned (obj, 1, k + 1))
@@ -822,6 +824,8 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
     {
       tile_backward b = { obj, &tiling->tiles[0] };
       ns_vgg19_net_backward (&obj->net, add_tile_gradient, &b, gradient);
+      if (ns_vgg19_net_stopped (&obj->net))
+        return NAN;
     }
   else if (gradient)
     {
@@ -833,6 +837,8 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
             forward_tile (&obj->net, t, x, obj->height, obj->width, obj->crop_rgb);
           tile_backward b = { obj, t };
           ns_vgg19_net_backward (&obj->net, add_tile_gradient, &b, obj->crop_gradient);
+          if (ns_vgg19_net_stopped (&obj->net))
+            return NAN;
           ns_rect_scatter_add (obj->crop_gradient, 3, obj->height, obj->width, t->crop, gradient);
           if (abandoned (obj, 2, tiling->count - k))
             return NAN;

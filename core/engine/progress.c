@@ -102,3 +102,11 @@ ns_report_tile (void *user_data, int sweep, int tile)
   run->reply = run->progress (&report, run->user_data);
   return run->reply != NS_PROGRESS_CONTINUE;
 }
+
+int
+ns_run_cancelled (ns_scale_run *run)
+{
+  if (run->reply == NS_PROGRESS_CONTINUE && ns_vgg19_net_stopped (&run->obj->net))
+    run->reply = NS_PROGRESS_CANCEL;
+  return run->reply == NS_PROGRESS_CANCEL;
+}

@@ -29,6 +29,11 @@ typedef struct
  * must end (the callback's answer, or a loss that is not finite). */
 int ns_report_iteration (ns_scale_run *run, int it, double loss, const float *x);
 
+/* Non-zero once the request's cancel flag (the objective's network's stop
+ * flag) is set; the answer becomes NS_PROGRESS_CANCEL then.  For the
+ * drivers after each evaluation: an evaluation cut short is meaningless. */
+int ns_run_cancelled (ns_scale_run *run);
+
 /* The objective's tile callback (user_data: the ns_scale_run): reports the
  * tile of the evaluation under way; non-zero abandons it. */
 int ns_report_tile (void *user_data, int sweep, int tile);

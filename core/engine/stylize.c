@@ -276,6 +276,12 @@ run_plan (const ns_weights *weights, const ns_request *r, const ns_region_layout
 
   for (int s = 0; s < scales && status == NS_OK && !stopped; s++)
     {
+      if (r->cancel && atomic_load (r->cancel))
+        {
+          status = ns_error_set (err, NS_ERROR_CANCELLED, "cancelled before scale %d of %d", s + 1,
+                                 scales);
+          break;
+        }
       /* the previous scale's networks go before this scale's inputs come */
       const int previous_width = b.obj.width, previous_height = b.obj.height;
       ns_objective_clear (&b.obj);
@@ -317,6 +323,8 @@ run_plan (const ns_weights *weights, const ns_request *r, const ns_region_layout
       };
       work_done += scale_work (plan, s);
       ns_objective_set_tile_callback (&b.obj, ns_report_tile, &run);
+      /* only now: the targets made above are always whole */
+      b.obj.net.stop = r->cancel;
       const size_t count = 3 * (size_t) b.obj.width * b.obj.height;
       status = sp->optimizer == NS_OPTIMIZER_ADAM ?
                    ns_minimize_adam (&run, b.x, count, sp->adam_storage) :

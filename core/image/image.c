@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "neural_style.h"
 #include "image_layout.h"
+#include "resize.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 ns_status
 ns_image_alloc (ns_image *image, int width, int height, int channels, ns_error *err)
@@ -58,4 +60,29 @@ ns_image_from_planar_rgb (ns_image *image, const float *planar, const ns_image *
                                      alpha_source->data[i * 4 + 3] :
                                      1.0f;
     }
+}
+
+ns_status
+ns_image_resize (const ns_image *src, int width, int height, ns_image *dst, ns_error *err)
+{
+  memset (dst, 0, sizeof *dst);
+  const int channels = src->channels;
+  ns_status status = ns_image_alloc (dst, width, height, channels, err);
+  if (status != NS_OK)
+    return status;
+  const size_t plane = (size_t) width * height;
+  float *planar = malloc (sizeof (float) * channels * plane);
+  if (!planar)
+    status = ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d image", width, height);
+  if (status == NS_OK)
+    status = ns_resize_interleaved_to_planar (src->data, channels, channels, src->width,
+                                              src->height, planar, width, height, err);
+  if (status == NS_OK)
+    for (int c = 0; c < channels; c++)
+      for (size_t i = 0; i < plane; i++)
+        dst->data[i * channels + c] = planar[c * plane + i];
+  free (planar);
+  if (status != NS_OK)
+    ns_image_clear (dst);
+  return status;
 }

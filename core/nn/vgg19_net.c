@@ -440,6 +440,12 @@ apply_mask (float *values, int channels, int height, int width, const uint64_t *
     apply_mask_row (values + (size_t) r * width, mask + (size_t) r * words, width);
 }
 
+int
+ns_vgg19_net_stopped (const ns_vgg19_net *net)
+{
+  return net->stop && atomic_load_explicit (net->stop, memory_order_relaxed) != 0;
+}
+
 void
 ns_vgg19_net_forward (ns_vgg19_net *net, const float *rgb)
 {
@@ -457,7 +463,7 @@ ns_vgg19_net_forward (ns_vgg19_net *net, const float *rgb)
     }
 
   const float *x = net->input;
-  for (int i = 0; i < net->conv_count; i++)
+  for (int i = 0; i < net->conv_count && !ns_vgg19_net_stopped (net); i++)
     {
       const ns_conv_weights *conv = &net->weights->conv[i];
       const int h = net->height[i], w = net->width[i];
@@ -517,6 +523,8 @@ ns_vgg19_net_backward (ns_vgg19_net *net, ns_vgg19_layer_gradient_fn add_gradien
 
   for (int i = last; i >= 0; i--)
     {
+      if (ns_vgg19_net_stopped (net))
+        return;
       const ns_conv_weights *conv = &net->weights->conv[i];
       const int h = net->height[i], w = net->width[i];
       const float *a = net->activation[i];

@@ -7,6 +7,7 @@
 #ifndef VGG19_NET_H
 #define VGG19_NET_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,9 @@ typedef struct
   int winograd_buffer_layer;                    /* whose transformed weights it holds, or -1 */
   float *scratch;
   size_t scratch_floats;
+  /* NULL, or a flag that, once set, makes the passes skip their remaining
+   * layers (their results are then meaningless: see ns_vgg19_net_stopped) */
+  const atomic_int *stop;
 } ns_vgg19_net;
 
 /* Plans and allocates every buffer for a height x width input; the network
@@ -88,6 +92,9 @@ ns_status ns_vgg19_net_load (ns_vgg19_net *net, const ns_weights *weights, ns_er
  * refuses). */
 size_t ns_vgg19_net_measure (int conv_count, int height, int width,
                              const ns_vgg19_net_options *options);
+
+/* Whether net->stop is set: a pass since then was cut short. */
+int ns_vgg19_net_stopped (const ns_vgg19_net *net);
 
 /* rgb: planar 3 x H x W R'G'B' in [0,1].  Fills net->activation (those kept). */
 void ns_vgg19_net_forward (ns_vgg19_net *net, const float *rgb);
