@@ -17,23 +17,9 @@
 #include "layer_sets.h"
 #include "neural_style.h"
 #include "objective.h"
+#include "clock.h"
 #include "random.h"
 #include "synthetic_weights.h"
-
-static double
-now (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return t.tv_sec + 1e-9 * t.tv_nsec;
-}
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  const double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 /* Multiply-adds of the forward convolutions, and of the backward ones (to
  * the input of each conv; conv1_1's too, since the gradient reaches the image). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's public entry point: optimisation-based neural style transfer
- * (Gatys, Ecker, Bethge 2016) over VGG19.  Pure C11 + OpenBLAS + OpenMP. */
+ * (Gatys, Ecker, Bethge 2016) over VGG19.  C11 + OpenBLAS + OpenMP, and
+ * OpenCV (C++) for the optical flow of animations. */
 #ifndef NEURAL_STYLE_H
 #define NEURAL_STYLE_H
 
@@ -29,6 +30,38 @@ void ns_image_clear (ns_image *image);
  * here, by the engine's own resampling (a triangle filter widened when
  * shrinking, so that shrinking averages). */
 ns_status ns_image_resize (const ns_image *src, int width, int height, ns_image *dst, ns_error *err);
+
+/* Motion between the frames of an animation (core/motion/).
+ *
+ * A dense motion field between two frames of one size: pixel (x, y) of the
+ * frame it was computed from is at (x + dx, y + dy) in the other. */
+typedef struct
+{
+  int width;
+  int height;
+  float *data; /* dx, dy per pixel, row-major: width * height * 2 */
+} ns_flow;
+
+/* Allocates data (zeroed: no motion); NS_ERROR_NOMEM or NS_ERROR_ARGUMENT on failure. */
+ns_status ns_flow_alloc (ns_flow *flow, int width, int height, ns_error *err);
+void ns_flow_clear (ns_flow *flow);
+/* The flow from `from` to `to` (same size, 3 or 4 channels; alpha ignored)
+ * by OpenCV's DIS optical flow (Kroeger et al. 2016) on their Rec. 601 luma
+ * at 8 bits; flow is allocated here. */
+ns_status ns_flow_compute (const ns_image *from, const ns_image *to, ns_flow *flow, ns_error *err);
+/* warped(x) = image(x + flow(x)), bilinear; a source outside the frame takes
+ * the nearest edge pixel.  image has flow's size (else NS_ERROR_ARGUMENT);
+ * warped is allocated here with image's channel count and flow's size. */
+ns_status ns_flow_warp (const ns_image *image, const ns_flow *flow, ns_image *warped, ns_error *err);
+/* Ruder, Dosovitskiy and Brox 2016's consistency weight of `flow` (frame t
+ * to frame t-1, "backward") given `reverse` (t-1 to t, of the same size): a
+ * 1-channel image of flow's size, 0 where the two disagree (disocclusion:
+ * |w~ + w|^2 > 0.01 (|w~|^2 + |w|^2) + 0.5 with w = flow(x) and
+ * w~ = reverse(x + w), bilinear; also where x + w is outside the frame) or
+ * at motion boundaries (|grad w_x|^2 + |grad w_y|^2 > 0.01 |w|^2 + 0.002,
+ * central differences), else 1. */
+ns_status ns_flow_consistency (const ns_flow *flow, const ns_flow *reverse, ns_image *weight,
+                               ns_error *err);
 
 typedef enum
 {

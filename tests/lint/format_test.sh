@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Every C file is laid out as .clang-format says (GNU style, as GIMP's).
+# Every C and C++ file is laid out as .clang-format says (GNU style, as GIMP's).
 # One TAP line per file; `clang-format -i FILE` mends one that fails.
 #   format_test.sh SOURCE-ROOT
 set -uo pipefail
@@ -18,5 +18,5 @@ while IFS= read -r f; do
     tap_not_ok "format of $f (clang-format -i $f mends it)"
     tap_note "$(printf '%s\n' "$out" | head -n 20)"
   fi
-done < <(find cli core include plugin ui tests bench -name '*.[ch]' | sort)
+done < <(find cli core include plugin ui tests bench \( -name '*.[ch]' -o -name '*.cpp' \) | sort)
 tap_done

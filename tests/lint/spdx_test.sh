@@ -15,7 +15,7 @@ while IFS= read -r f; do
     tap_not_ok "SPDX line in $f"
   fi
 done < <({ find bench cli core include plugin ui tests weights po -type f \
-             \( -name '*.[ch]' -o -name '*.sh' -o -name '*.py' -o -name meson.build \) ;
+             \( -name '*.[ch]' -o -name '*.cpp' -o -name '*.sh' -o -name '*.py' -o -name meson.build \) ;
            find tools weights .ci -type f ! -name '*.*' ! -name README.md ;
            echo meson.build; echo meson_options.txt; } | sort -u)
 tap_done

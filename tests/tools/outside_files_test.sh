@@ -18,7 +18,8 @@ top=$(cd "$1" && pwd)
 if [ -n "${NEURAL_STYLE_IN_ROOT:-}" ]; then
   tap_skip_all "inside tools/gimp3-env's root: the path into it is what this checks (run it from the host)"
 fi
-if pkg-config --exists libpng libjpeg openblas liblbfgs jansson 2>/dev/null && command -v meson >/dev/null; then
+if pkg-config --exists libpng libjpeg openblas liblbfgs jansson 2>/dev/null && command -v meson >/dev/null &&
+     { pkg-config --exists opencv4 || [ -e /usr/include/opencv4/opencv2/video/tracking.hpp ]; }; then
   tap_note "this host builds the CLI itself: tools/neural-style runs here, not in a root"
 elif [ "$(id -u)" -ne 0 ]; then
   tap_skip_all "this host has not the CLI's build dependencies, and tools/gimp3-env's root needs root (mmdebstrap, chroot)"
