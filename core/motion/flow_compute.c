@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-const ns_dis_settings ns_flow_dis_default = { NS_DIS_MEDIUM, -1 };
+const ns_dis_settings ns_flow_dis_default = { NS_DIS_MEDIUM, 10 };
 
 /* The frame's Rec. 601 luma of its gamma-encoded values at 8 bits, as
  * OpenCV's own RGB-to-grey conversion: what DIS matches. */
