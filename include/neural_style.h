@@ -96,6 +96,10 @@ typedef struct
   unsigned seed;    /* noise; with the same inputs and thread count, the same result */
   int memory_limit; /* MiB the run may hold; 0: ns_memory_default_limit () when it starts */
   ns_precision precision;
+  /* An animation's frames: the pixel term's weight (ns_pixel_term) that
+   * front ends give each frame after the first; the engine itself reads
+   * only the request's, so a still ignores this */
+  double temporal_weight;
 } ns_params;
 
 #define NS_MAX_WORKING_SIZE 16384
@@ -212,7 +216,8 @@ int ns_conv_count_needed (const ns_params *params);
  * and mask resized to it): a mean, so the same weight means the same at any
  * size.  The loss's other terms are relative errors of features (about 1
  * where nothing is matched); this one is absolute: 0.01 is a root-mean-square
- * difference of 0.1. */
+ * difference of 0.1.  ns_params.temporal_weight is the setting front ends
+ * give animation runs for weight; the engine reads only this weight. */
 typedef struct
 {
   double weight;          /* 0: no such term; else finite and above 0 */
