@@ -129,6 +129,10 @@ typedef struct
   unsigned seed;    /* noise; with the same inputs and thread count, the same result */
   int memory_limit; /* MiB the run may hold; 0: ns_memory_default_limit () when it starts */
   ns_precision precision;
+  /* An animation's frames: the pixel term's weight (ns_pixel_term) that
+   * front ends give each frame after the first; the engine itself reads
+   * only the request's, so a still ignores this */
+  double temporal_weight;
 } ns_params;
 
 #define NS_MAX_WORKING_SIZE 16384
@@ -177,10 +181,13 @@ typedef struct
    * (1 to tiles) of the evaluation's sweep 1 (the style statistics) or
    * sweep 2 (the gradient); 0 in the report at an iteration's end. */
   int tile, sweep;
-  double done;         /* the share of the run's work done, 0 to 1; it never goes back */
-  double loss;         /* total: alpha * content + beta * style + tv * variation */
-  double content_loss; /* unweighted: relative error of the content features */
-  double style_loss;   /* unweighted: layer-weighted relative error of the Gram matrices */
+  double done;          /* the share of the run's work done, 0 to 1; it never goes back */
+  double loss;          /* total: alpha * content + beta * style + tv * variation
+                           + the pixel term's weight * temporal_loss */
+  double content_loss;  /* unweighted: relative error of the content features */
+  double style_loss;    /* unweighted: layer-weighted relative error of the Gram matrices */
+  double temporal_loss; /* unweighted: the pixel term's masked mean squared difference
+                           (ns_pixel_term; an animation's temporal term), 0 without one */
   /* The current image at the working size of this scale, planar R, G, B
    * planes of width*height floats; valid during the callback only.  Use
    * ns_progress_snapshot for an ns_image. */
@@ -233,15 +240,23 @@ typedef struct
  * (ns_weights_load's conv_count). */
 int ns_conv_count_needed (const ns_params *params);
 
-/* An extra term per pixel, pulling x towards target where mask is 1:
- * weight * mean over the pixels of mask * |x - target|^2 (for an animation's
- * frame: the previous frame, warped, where it is known).  Not implemented
- * yet: a request that sets any field is refused (NS_ERROR_ARGUMENT). */
+/* An extra term per pixel, pulling the image x towards target where mask
+ * is 1 (for an animation's frame: the previous painted frame, warped, where
+ * the motion is known; Ruder, Dosovitskiy, Brox 2016's temporal term):
+ *   weight * 1/D * sum over pixels i and colour channels c of
+ *            mask_i * (x_ci - target_ci)^2,   D = width * height * 3
+ * in the image's [0,1] R'G'B' values, at every scale's working size (target
+ * and mask resized to it): a mean, so the same weight means the same at any
+ * size.  The loss's other terms are relative errors of features (about 1
+ * where nothing is matched); this one is absolute: 0.01 is a root-mean-square
+ * difference of 0.1.  ns_params.temporal_weight is the setting front ends
+ * give animation runs for weight; the engine reads only this weight. */
 typedef struct
 {
-  double weight;          /* 0: no such term */
-  const ns_image *target; /* RGB(A), of the content's size */
-  const ns_image *mask;   /* 1 channel, of the content's size; NULL: everywhere */
+  double weight;          /* 0: no such term; else finite and above 0 */
+  const ns_image *target; /* RGB(A), of the content's size; NULL: no such term */
+  const ns_image *mask;   /* 1 channel of the content's size, values 0 to 1 (clamped);
+                             NULL: 1 everywhere */
 } ns_pixel_term;
 
 /* One run: what to paint, in which styles, how, and whom to tell. */

@@ -58,6 +58,40 @@ ns_content_loss (const float *features, const float *target, size_t count, doubl
   return loss;
 }
 
+double
+ns_pixel_loss (const float *x, const float *target, const float *mask, size_t pixels, double weight,
+               float *grad)
+{
+  double partial[SUM_BLOCKS];
+  const size_t block = (pixels + SUM_BLOCKS - 1) / SUM_BLOCKS;
+  const double scale = 1.0 / (3.0 * (double) pixels);
+  const float g = (float) (2.0 * weight * scale);
+
+#pragma omp parallel for schedule(static)
+  for (int k = 0; k < SUM_BLOCKS; k++)
+    {
+      const size_t begin = k * block < pixels ? k * block : pixels;
+      const size_t end = begin + block < pixels ? begin + block : pixels;
+      double s = 0.0;
+      for (int c = 0; c < 3; c++)
+        for (size_t i = begin; i < end; i++)
+          {
+            const float m = mask ? mask[i] : 1.0f;
+            const size_t at = (size_t) c * pixels + i;
+            const float d = x[at] - target[at];
+            s += (double) m * d * d;
+            /* a masked-out pixel leaves its gradient as it is, bit for bit */
+            if (grad && m != 0.0f)
+              grad[at] += g * m * d;
+          }
+      partial[k] = s;
+    }
+  double sum = 0.0;
+  for (int k = 0; k < SUM_BLOCKS; k++)
+    sum += partial[k];
+  return sum * scale;
+}
+
 void
 ns_style_gram (const float *features, int channels, size_t n, float *gram)
 {

@@ -34,6 +34,13 @@ double ns_style_loss (const float *features, int channels, size_t n, const float
 double ns_style_loss_of_gram (const float *gram, const float *target_gram, size_t entries,
                               double normaliser, float *dgram);
 
+/* Returns 1/D sum over the pixels i and the 3 channels c of
+ * m_i (x_ci - t_ci)^2, D = 3 pixels (x, target: 3 planes of pixels floats;
+ * mask m: one plane, NULL: 1 everywhere); when grad is not NULL adds
+ * weight * d(that)/dx to it, nothing where m is 0. */
+double ns_pixel_loss (const float *x, const float *target, const float *mask, size_t pixels,
+                      double weight, float *grad);
+
 /* 1/x, or 1 where x is zero (an all-zero target: the loss stays absolute). */
 double ns_loss_normaliser (double squared_norm);
 

@@ -10,6 +10,7 @@
 
 #include "gram.h"
 #include "losses.h"
+#include "planar.h"
 #include "resize.h"
 #include "total_variation.h"
 
@@ -50,9 +51,17 @@ widest_loss_layer (const ns_objective_layers *layers)
   return widest;
 }
 
+int
+ns_objective_pixel_planes (const ns_pixel_term *term)
+{
+  if (!term || !term->target || !(term->weight > 0.0))
+    return 0;
+  return term->mask ? 4 : 3;
+}
+
 ns_status
 ns_objective_lay_out (ns_objective *obj, const ns_objective_layers *layers, int width, int height,
-                      int region_count, int keep, ns_budget *budget, ns_error *err)
+                      int region_count, int keep, int pixel_planes, ns_budget *budget, ns_error *err)
 {
   obj->layers = *layers;
   obj->width = width;
@@ -87,6 +96,11 @@ ns_objective_lay_out (ns_objective *obj, const ns_objective_layers *layers, int 
           ok = (obj->guide[t][s] = ns_budget_alloc (budget, layer_positions (l, height, width),
                                                     sizeof (float))) != NULL;
       }
+  const size_t pixels = (size_t) width * height;
+  if (ok && pixel_planes >= 3)
+    ok = (obj->pixel_target = ns_budget_alloc (budget, 3 * pixels, sizeof (float))) != NULL;
+  if (ok && pixel_planes == 4)
+    ok = (obj->pixel_mask = ns_budget_alloc (budget, pixels, sizeof (float))) != NULL;
   if (!ok)
     return ns_error_set (err, NS_ERROR_NOMEM, "out of memory for a %dx%d working image", width,
                          height);
@@ -539,6 +553,24 @@ plane_at_layer (const float *plane, int height, int width, int l, int erode, flo
   return status;
 }
 
+/* P's target and mask from term's images, resized into the objective's
+ * planes (its scratch goes before any network is made). */
+static ns_status
+make_pixel_term (ns_objective *obj, const ns_pixel_term *term, ns_error *err)
+{
+  const ns_image *t = term->target, *m = term->mask;
+  const size_t pixels = (size_t) obj->width * obj->height;
+  ns_status status = ns_resize_interleaved_to_planar (t->data, t->channels, 3, t->width, t->height,
+                                                      obj->pixel_target, obj->width, obj->height,
+                                                      err);
+  if (status == NS_OK && m)
+    status = ns_resize_interleaved_to_planar (m->data, 1, 1, m->width, m->height, obj->pixel_mask,
+                                              obj->width, obj->height, err);
+  if (status == NS_OK && m)
+    ns_clamp_unit (obj->pixel_mask, pixels);
+  return status;
+}
+
 /* The guides of the regions at every style layer and the keep map at the
  * content layer. */
 static ns_status
@@ -584,6 +616,8 @@ ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *e
   obj->content_weight = spec->content_weight;
   obj->style_weight = spec->style_weight;
   obj->tv_weight = spec->tv_weight;
+  const int pixel_planes = ns_objective_pixel_planes (spec->pixel);
+  obj->pixel_weight = pixel_planes ? spec->pixel->weight : 0.0;
   const int conv_count = ns_objective_conv_count (layers);
   if (layers->style_layer_count < 0 || layers->style_layer_count > NS_OBJECTIVE_MAX_STYLE_LAYERS ||
       conv_count > weights->conv_count)
@@ -621,8 +655,10 @@ ns_objective_make (ns_objective *obj, const ns_objective_spec *spec, ns_error *e
   ns_status status = ns_objective_lay_out (obj, layers, width, height,
                                            guided ? guides->region_count : 0,
                                            guides && guides->keep && layers->content_layer >= 0,
-                                           &budget, err);
+                                           pixel_planes, &budget, err);
   obj->held_bytes = budget.held;
+  if (status == NS_OK && pixel_planes)
+    status = make_pixel_term (obj, spec->pixel, err);
   /* one style network at a time, freed before the content's is made */
   for (int k = 0; k < style_count && status == NS_OK && !given; k++)
     {
@@ -751,6 +787,8 @@ ns_objective_clear (ns_objective *obj)
   free (obj->content_target);
   free (obj->keep_map);
   free (obj->gram_scratch);
+  free (obj->pixel_target);
+  free (obj->pixel_mask);
   for (int t = 0; t < NS_OBJECTIVE_MAX_TARGETS; t++)
     for (int s = 0; s < NS_OBJECTIVE_MAX_STYLE_LAYERS; s++)
       {
@@ -784,7 +822,7 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
   NS_ASSERT (obj && x);
   const ns_objective_layers *layers = &obj->layers;
   const ns_tiling *tiling = &obj->tiling;
-  obj->content_loss = obj->style_loss = obj->tv_loss = 0.0;
+  obj->content_loss = obj->style_loss = obj->tv_loss = obj->pixel_loss = 0.0;
   for (int t = 0; t < obj->target_count; t++)
     for (int s = 0; s < layers->style_layer_count; s++)
       {
@@ -848,6 +886,9 @@ ns_objective_evaluate (ns_objective *obj, const float *x, float *gradient)
     obj->content_loss += ns_anchor_loss (&obj->anchor, x, obj->content_weight, gradient);
   if (obj->tv_weight > 0.0)
     obj->tv_loss = ns_total_variation (x, 3, obj->height, obj->width, obj->tv_weight, gradient);
+  if (obj->pixel_target)
+    obj->pixel_loss = ns_pixel_loss (x, obj->pixel_target, obj->pixel_mask,
+                                     (size_t) obj->width * obj->height, obj->pixel_weight, gradient);
   return obj->content_weight * obj->content_loss + obj->style_weight * obj->style_loss +
-         obj->tv_weight * obj->tv_loss;
+         obj->tv_weight * obj->tv_loss + obj->pixel_weight * obj->pixel_loss;
 }

@@ -1,8 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The style-transfer objective of Gatys et al. for one working size:
  *   loss(x) = alpha * L_content(x) + beta * sum_l w_l E_l(x) + tv * TV(x)
+ *             + pixel_weight * P(x)
  * (see losses.h for the relative normalisation of each term), and its
  * gradient in x.  The layers are chosen by the caller.
+ *
+ * P is a pull of the pixels towards a target picture t where a mask m says
+ * (an animation's temporal term, Ruder, Dosovitskiy, Brox 2016):
+ *   P(x) = 1/D sum over the pixels i and channels c of m_i (x_ci - t_ci)^2
+ * with D = 3 W H, in the units x is optimised in: [0,1] R'G'B' planes at
+ * the working size (the network's input convention is applied inside the
+ * network, after it).  t and m are the request's, resized to the working
+ * size, m clamped to [0,1]; being a mean, P means the same at every scale.
+ * Like TV it is computed on the whole image, never per tile: each pixel
+ * counts once however the network's work is cut.
  *
  * An image whose network would not fit a memory budget is evaluated in
  * tiles (tiling.h), exactly: a first pass over the tiles sums the whole
@@ -88,10 +99,13 @@ typedef struct
   float *crop_rgb, *crop_gradient;
   float *inner_features;
   ns_anchor anchor; /* a detail scale's shapes (target NULL: none) */
-  double content_weight, style_weight, tv_weight;
+  /* P's target (3 planes) and mask (one plane; NULL: 1 everywhere) at the
+   * working size; target NULL: no P */
+  float *pixel_target, *pixel_mask;
+  double content_weight, style_weight, tv_weight, pixel_weight;
   /* unweighted terms of the last evaluation (style: sum of w_l E_l;
-   * content: with an anchor, the anchor's term too) */
-  double content_loss, style_loss, tv_loss;
+   * content: with an anchor, the anchor's term too; pixel: P) */
+  double content_loss, style_loss, tv_loss, pixel_loss;
   size_t held_bytes;              /* what ns_objective_lay_out allocated */
   size_t tile_bytes;              /* what the network and buffers of its tiles took */
   ns_objective_tile_fn tile_done; /* NULL: none */
@@ -161,6 +175,9 @@ typedef struct
   const ns_vgg19_net_options *net_options; /* NULL: tile 2, keep no more */
   const ns_tile_request *tiles;            /* NULL: one tile */
   const ns_objective_guides *guides;       /* NULL: no regions, no region to keep */
+  /* P's weight, target and mask, each image of any size (resized to
+   * width x height here); NULL, weight 0 or no target: no P */
+  const ns_pixel_term *pixel;
   /* NULL: computed from styles.  Else copied: the targets of an objective
    * made with the same layers, region count, style images and blends, and
    * style grids (ns_objective_style_grid). */
@@ -199,15 +216,20 @@ size_t ns_objective_measure_tiles (const ns_objective_layers *layers,
                                    const ns_vgg19_net_options *options, int crop_height,
                                    int crop_width, int tile_count, int guided);
 
+/* The planes P holds at the working size for term: 0 (no P: NULL, weight
+ * 0 or no target), 3 (the target) or 4 (the target and its mask). */
+int ns_objective_pixel_planes (const ns_pixel_term *term);
+
 /* Lays out through budget, computing nothing, what the objective holds
  * besides its tiles: the content target (and with keep, a region to keep,
  * its map), the Gram matrices and their scratch, the guides of
- * region_count regions (0: none), for a width x height image.
+ * region_count regions (0: none), P's pixel_planes planes
+ * (ns_objective_pixel_planes), for a width x height image.
  * ns_objective_make lays out the same with an allocating budget; measuring,
  * obj's pointers are placeholders, and obj is only for reading its shape. */
 ns_status ns_objective_lay_out (ns_objective *obj, const ns_objective_layers *layers, int width,
-                                int height, int region_count, int keep, ns_budget *budget,
-                                ns_error *err);
+                                int height, int region_count, int keep, int pixel_planes,
+                                ns_budget *budget, ns_error *err);
 void ns_objective_clear (ns_objective *obj);
 
 /* From now on the content term includes the anchor (anchor.h) of x0, a

@@ -47,6 +47,22 @@ plane_bytes (int width, int height)
   return sizeof (float) * (size_t) width * height;
 }
 
+/* The most the resizing of term's target or mask to the scale's size
+ * takes besides them (nothing without a pixel term). */
+static size_t
+pixel_term_scratch (const ns_pixel_term *term, const ns_scale_plan *plan)
+{
+  const int planes = ns_objective_pixel_planes (term);
+  if (!planes)
+    return 0;
+  const ns_image *t = term->target, *m = term->mask;
+  const size_t target = ns_resize_scratch_bytes (3, t->width, t->height, plan->width, plan->height);
+  const size_t mask = planes == 4 ? ns_resize_scratch_bytes (1, m->width, m->height, plan->width,
+                                                             plan->height) :
+                                    0;
+  return LARGER (target, mask);
+}
+
 /* Plans the scale whose longest side is size within budget bytes; anchor:
  * its anchor's block (0: none); inputs: what the run holds throughout (the
  * weights and the caller's images).  NS_ERROR_NOMEM when it does not fit. */
@@ -99,7 +115,8 @@ plan_scale (const plan_inputs *in, const ns_objective_layers *layers, int size, 
   ns_anchor shapes;
   memset (&objective, 0, sizeof objective);
   status = ns_objective_lay_out (&objective, layers, plan->width, plan->height, regions->count,
-                                 regions->keep != NULL, &measure, err);
+                                 regions->keep != NULL, ns_objective_pixel_planes (&r->pixel_term),
+                                 &measure, err);
   if (status == NS_OK && anchor)
     status = ns_anchor_lay_out (&shapes, plan->width, plan->height, anchor, &measure, err);
   if (status != NS_OK)
@@ -125,9 +142,12 @@ plan_scale (const plan_inputs *in, const ns_objective_layers *layers, int size, 
                            ns_lbfgs_bytes (count, plan->lbfgs_memory) :
                            ns_minimize_adam_measure (count, plan->adam_storage);
   plan->held = fixed + LARGER (state, scaled);
-  if (plan->held + least > budget)
+  /* the pixel term's images are resized into the objective beside the
+   * scaled inputs, before any network is made */
+  const size_t resizing = fixed + scaled + pixel_term_scratch (&r->pixel_term, plan);
+  if (plan->held + least > budget || resizing > budget)
     return ns_error_set (err, NS_ERROR_NOMEM, "%dx%d needs %.0f MiB", plan->width, plan->height,
-                         (plan->held + least) / 1048576.0);
+                         LARGER (plan->held + least, resizing) / 1048576.0);
   plan->tile_budget = budget - plan->held;
   return NS_OK;
 }
@@ -202,6 +222,10 @@ plan_run (const plan_inputs *in, size_t budget, ns_plan *plan, ns_error *err)
     inputs += image_bytes (in->regions->keep);
   if (r->start)
     inputs += image_bytes (r->start);
+  if (r->pixel_term.target)
+    inputs += image_bytes (r->pixel_term.target);
+  if (r->pixel_term.mask)
+    inputs += image_bytes (r->pixel_term.mask);
   ns_status status = NS_OK;
   for (int s = 0; s < plan->scales && status == NS_OK; s++)
     {

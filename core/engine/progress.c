@@ -56,6 +56,7 @@ run_report (ns_scale_run *run, double iterations)
     .loss = run->loss,
     .content_loss = run->content_loss,
     .style_loss = run->style_loss,
+    .temporal_loss = run->pixel_loss,
     .width = run->obj->width,
     .height = run->obj->height,
   };
@@ -77,6 +78,7 @@ ns_report_iteration (ns_scale_run *run, int it, double loss, const float *x)
   run->loss = loss;
   run->content_loss = run->obj->content_loss;
   run->style_loss = run->obj->style_loss;
+  run->pixel_loss = run->obj->pixel_loss;
   if (!run->progress)
     return 0;
   ns_progress report = run_report (run, it);

@@ -22,7 +22,7 @@ typedef struct
   ns_error *err;
   /* the last iteration reported, for the reports between iterations */
   int iteration;
-  double loss, content_loss, style_loss, done;
+  double loss, content_loss, style_loss, pixel_loss, done;
 } ns_scale_run;
 
 /* Reports iteration it at loss with the iterate x; non-zero when the run

@@ -25,6 +25,49 @@ check_mask (const ns_image *mask, const char *what, ns_error *err)
   return NS_OK;
 }
 
+/* NS_ERROR_ARGUMENT unless image (the pixel term's what) has the
+ * content's size. */
+static ns_status
+check_content_size (const ns_image *image, const char *what, const ns_image *content, ns_error *err)
+{
+  if (image->width == content->width && image->height == content->height)
+    return NS_OK;
+  return ns_error_set (err, NS_ERROR_ARGUMENT,
+                       "the pixel term's %s is %dx%d; it must have the content's size, %dx%d", what,
+                       image->width, image->height, content->width, content->height);
+}
+
+/* The pixel term: a weight of 0 or above, a target of the content's size
+ * (its colours numbers) wherever a mask or a weight is given, and a mask
+ * of one channel of the content's size. */
+static ns_status
+check_pixel_term (const ns_pixel_term *p, const ns_image *content, ns_error *err)
+{
+  ns_status status;
+  const ns_image *t = p->target;
+  if (!(p->weight >= 0.0) || !isfinite (p->weight))
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "the pixel term's weight must be a number of 0 or above (got %g)",
+                         p->weight);
+  if (!t && p->mask)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "the pixel term has a mask but no target");
+  if (!t && p->weight > 0.0)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "the pixel term has a weight but no target");
+  if (!t)
+    return NS_OK;
+  if ((status = check_image (t, "pixel term's target", err)) != NS_OK ||
+      (status = check_content_size (t, "target", content, err)) != NS_OK)
+    return status;
+  for (size_t i = 0; i < (size_t) t->width * t->height * t->channels; i++)
+    if (!isfinite (t->data[i]))
+      return ns_error_set (err, NS_ERROR_ARGUMENT,
+                           "the pixel term's target holds a value that is not a number");
+  if (p->mask && ((status = check_mask (p->mask, "the pixel term's mask", err)) != NS_OK ||
+                  (status = check_content_size (p->mask, "mask", content, err)) != NS_OK))
+    return status;
+  return NS_OK;
+}
+
 ns_status
 ns_request_check (const ns_weights *weights, const ns_request *r, ns_error *err)
 {
@@ -58,9 +101,8 @@ ns_request_check (const ns_weights *weights, const ns_request *r, ns_error *err)
     return status;
   if (r->start && (status = check_image (r->start, "start", err)) != NS_OK)
     return status;
-  if (r->pixel_term.weight != 0.0 || r->pixel_term.target || r->pixel_term.mask)
-    return ns_error_set (err, NS_ERROR_ARGUMENT,
-                         "a per-pixel term (ns_request.pixel_term) is not supported yet");
+  if ((status = check_pixel_term (&r->pixel_term, r->content, err)) != NS_OK)
+    return status;
   const int conv_count = ns_conv_count_needed (r->params);
   if (!weights || weights->conv_count < conv_count)
     return ns_error_set (err, NS_ERROR_ARGUMENT,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Whether a request can run: its params in range, its images RGB(A), its
- * regions one channel of numbers, its styles' blends usable, and weights
- * that hold the convolutions its layers need. */
+ * regions one channel of numbers, its pixel term's images of the content's
+ * size, its styles' blends usable, and weights that hold the convolutions
+ * its layers need. */
 #ifndef NS_REQUEST_H
 #define NS_REQUEST_H
 

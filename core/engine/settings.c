@@ -326,6 +326,24 @@ const ns_setting ns_settings[] = {
     .choices = precision_choices,
     .default_value = NS_PRECISION_EXACT,
     .group = NS_SETTING_GROUP_ADVANCED },
+  /* Provisional default: Ruder et al.'s temporal weight 1e3 against their
+   * content weight 5, both means of squares over unnormalised Caffe VGG19
+   * units (pixels 0 to 255; relu4_2's mean square about 3.3e5 on photos at
+   * 512 px), in this loss's units: 1e3 * 255^2 / (5 * 3.3e5) = 40. */
+  { .name = "temporal-weight",
+    .type = NS_SETTING_DOUBLE,
+    .offset = FIELD (temporal_weight),
+    .default_value = 40.0,
+    .min = 0.0,
+    .max = 1.0e6,
+    .label = N_ ("Animation steadiness (temporal weight)"),
+    .help = N_ ("How strongly each frame of an animation holds to the previous painted frame "
+                "where the motion is known: higher is steadier, 0 paints every frame on its own. "
+                " Only used when painting an animation; a single picture ignores it"),
+    .group = NS_SETTING_GROUP_ADVANCED,
+    .digits = 2,
+    .step = 1.0,
+    .page = 10.0 },
 };
 
 const int ns_settings_count = (int) (sizeof ns_settings / sizeof ns_settings[0]);

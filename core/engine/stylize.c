@@ -189,6 +189,7 @@ make_objective (run_buffers *b, const ns_weights *weights, const ns_request *r,
     .net_options = &net_options,
     .tiles = &tiles,
     .guides = &guides,
+    .pixel = &r->pixel_term,
     .targets = cache && status == NS_OK ? ns_target_cache_find (cache, s, &key) : NULL,
   };
   if (status == NS_OK)
@@ -320,6 +321,7 @@ run_plan (const ns_weights *weights, const ns_request *r, const ns_region_layout
         .loss = NAN,
         .content_loss = NAN,
         .style_loss = NAN,
+        .pixel_loss = NAN,
       };
       work_done += scale_work (plan, s);
       ns_objective_set_tile_callback (&b.obj, ns_report_tile, &run);

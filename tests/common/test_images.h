@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pictures the engine's tests paint: smooth stripes of a phase, planar or
- * as an ns_image. */
+ * as an ns_image; whether two results are the same; the small run that
+ * paints them. */
 #ifndef TEST_IMAGES_H
 #define TEST_IMAGES_H
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "neural_style.h"
 
@@ -38,6 +40,27 @@ test_image (int width, int height, int channels, double phase)
     }
   free (planar);
   return image;
+}
+
+/* Whether a and b are the same image, bit for bit. */
+static inline int
+images_identical (const ns_image *a, const ns_image *b)
+{
+  return a->data && b->data && a->width == b->width && a->height == b->height &&
+         a->channels == b->channels &&
+         memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
+}
+
+/* The defaults at two scales (32 and 48 px), iterations L-BFGS iterations
+ * each. */
+static inline void
+two_scale_params (ns_params *p, int iterations)
+{
+  ns_params_init (p);
+  p->multi_scale = 1;
+  p->min_scale_size = 32;
+  p->max_size = 48;
+  p->iterations = iterations;
 }
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's side of the PyTorch differential test (torch_reference.py):
  *   torch-dump WEIGHTS DIR LAYER_SET WIDTH HEIGHT STYLE_WIDTH STYLE_HEIGHT
- * reads DIR/{content,style,x}.f32 (planar RGB float32), and writes into DIR
- * what the engine computes: ReLU outputs at every tap layer for x, the Gram
- * matrices of x there, the loss terms, dLoss/dx, and the images of 10 Adam
+ * reads DIR/{content,style,x,target}.f32 (planar RGB float32) and
+ * DIR/mask.f32 (one plane), and writes into DIR what the engine computes:
+ * ReLU outputs at every tap layer for x, the Gram matrices of x there, the
+ * loss terms, dLoss/dx, the same with a pixel term towards target under
+ * mask (c_pixel_losses.txt, c_pixel_gradient.f32), and the images of 10 Adam
  * steps of ns_stylize from the content: after each step (c_adam_stepK.f32,
  * planar RGB) and its result (c_adam10.f32, interleaved RGB), and the ReLU
  * outputs and dLoss/dx at the image each step starts from (c_stepK_reluI.f32,
@@ -62,8 +64,66 @@ write_relus (const char *dir, const char *prefix, const ns_objective *obj)
     }
 }
 
-/* as torch_reference.py's ADAM_STEPS */
+/* as torch_reference.py's ADAM_STEPS and PIXEL_WEIGHT */
 #define ADAM_STEPS 10
+#define PIXEL_WEIGHT 20.0
+
+/* The objective with a pixel term of PIXEL_WEIGHT towards DIR/target.f32
+ * under DIR/mask.f32, evaluated at x: its pixel term and total loss, and
+ * its gradient. */
+static void
+write_pixel_term (const char *dir, const ns_weights *weights, const ns_objective_layers *layers,
+                  const float *content, int w, int h, const ns_objective_style *style,
+                  const ns_params *params, const ns_vgg19_net_options *net_options, const float *x)
+{
+  const size_t pixels = (size_t) w * h;
+  float *planar = read_floats (dir, "target.f32", 3 * pixels);
+  ns_image target, mask;
+  ns_error err = { 0 };
+  if (ns_image_alloc (&target, w, h, 3, &err) != NS_OK ||
+      ns_image_alloc (&mask, w, h, 1, &err) != NS_OK)
+    exit (1);
+  for (size_t i = 0; i < pixels; i++)
+    for (int c = 0; c < 3; c++)
+      target.data[i * 3 + c] = planar[c * pixels + i];
+  free (planar);
+  planar = read_floats (dir, "mask.f32", pixels);
+  memcpy (mask.data, planar, sizeof (float) * pixels);
+  free (planar);
+  const ns_pixel_term term = { PIXEL_WEIGHT, &target, &mask };
+  const ns_objective_spec spec = {
+    .weights = weights,
+    .layers = layers,
+    .content = content,
+    .width = w,
+    .height = h,
+    .styles = style,
+    .style_count = 1,
+    .content_weight = params->content_weight,
+    .style_weight = params->style_weight,
+    .tv_weight = params->tv_weight,
+    .net_options = net_options,
+    .pixel = &term,
+  };
+  ns_objective obj;
+  if (ns_objective_make (&obj, &spec, &err) != NS_OK)
+    {
+      fprintf (stderr, "torch-dump: %s\n", err.message);
+      exit (1);
+    }
+  float *gradient = malloc (sizeof (float) * 3 * pixels);
+  const double loss = ns_objective_evaluate (&obj, x, gradient);
+  write_floats (dir, "c_pixel_gradient.f32", gradient, 3 * pixels);
+  char path[4096];
+  snprintf (path, sizeof path, "%s/c_pixel_losses.txt", dir);
+  FILE *f = fopen (path, "w");
+  fprintf (f, "%.9g %.9g\n", obj.pixel_loss, loss);
+  fclose (f);
+  free (gradient);
+  ns_objective_clear (&obj);
+  ns_image_clear (&target);
+  ns_image_clear (&mask);
+}
 
 typedef struct
 {
@@ -156,6 +216,7 @@ main (int argc, char **argv)
   FILE *f = fopen (path, "w");
   fprintf (f, "%.9g %.9g %.9g %.9g\n", obj.content_loss, obj.style_loss, obj.tv_loss, loss);
   fclose (f);
+  write_pixel_term (dir, &weights, &layers, content, w, h, &style_image, &params, &net_options, x);
 
   /* 10 Adam steps of the real driver, from the content, at the content's size */
   params.optimizer = NS_OPTIMIZER_ADAM;

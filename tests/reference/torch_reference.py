@@ -7,7 +7,9 @@ Writes random VGG19 weights (safetensors, Caffe convention in the metadata)
 and random 64x64 images, runs the engine's tests/reference/torch_dump.c on
 them, and computes the same quantities with torch.nn.functional and autograd
 in float64 and in float32: activations at every layer, Gram matrices, each
-loss term, dLoss/dx, and 10 Adam steps (torch.optim.Adam) from the
+loss term, dLoss/dx (also with a pixel term: an animation's temporal term,
+PIXEL_WEIGHT * mean of mask * (x - target)^2 under a mask of 0s, soft
+values and 1s), and 10 Adam steps (torch.optim.Adam) from the
 content, each from the engine's image before it.  Each quantity's error is
 measured against float64; the engine's may be at most RATIO times float32
 PyTorch's own, plus FLOOR_ULPS float32 units of the quantity's largest
@@ -70,6 +72,8 @@ LAYER_SETS = {"paper": (9, [0, 2, 4, 8, 12]), "block-last": (11, [1, 3, 7, 11, 1
 MEAN_BGR = [103.939, 116.779, 123.68]
 # the parameters torch_dump.c uses
 ALPHA, BETA, TV = 1.0, 3.0, 0.5
+# as torch_dump.c's
+PIXEL_WEIGHT = 20.0
 LAYER_WEIGHTS = [1.0, 0.5, 2.0, 1.5, 0.75]
 ADAM_LR, ADAM_STEPS = 0.01, 10
 ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
@@ -257,7 +261,7 @@ def tap(ok, what):
 
 
 def compute(dtype, weights, layer_set, content, style, x, decisions, step_decisions, engine_steps,
-            orders=None):
+            pixel, orders=None):
     """Every quantity the engine writes, computed by PyTorch in dtype with
     the engine's decisions: a dict name -> tensor (or float).  With orders,
     by the network with its channels reordered (the results put back in
@@ -284,6 +288,16 @@ def compute(dtype, weights, layer_set, content, style, x, decisions, step_decisi
                            (content_loss, style_loss, tv_loss, loss)):
         q[name] = float(value)
     q["dLoss/dx"] = xg.grad
+
+    # the same objective with the pixel term (target, mask) = pixel
+    target, mask = (t.to(dtype) for t in pixel)
+    xp = x.clone().requires_grad_(True)
+    pixel_term = (mask * (xp - target) ** 2).sum() / xp.numel()
+    pulled = objective.terms(xp, decisions)[-1] + PIXEL_WEIGHT * pixel_term
+    pulled.backward()
+    q["pixel term"] = float(pixel_term)
+    q["total loss with the pixel term"] = float(pulled)
+    q["dLoss/dx with the pixel term"] = xp.grad
 
     # 10 Adam steps from the content, clamped to [0,1] after each, as the
     # engine does: each from the engine's image before it (with the moments
@@ -383,7 +397,11 @@ def run(dump, layer_set, directory):
     content = torch.rand(3, h, w, generator=generator)
     style = torch.rand(3, sh, sw, generator=generator)
     x = (content + 0.2 * torch.randn(3, h, w, generator=generator)).clamp(0, 1)
-    for name, t in (("content", content), ("style", style), ("x", x)):
+    target = torch.rand(3, h, w, generator=generator)
+    mask = torch.rand(h, w, generator=generator)
+    mask = torch.where(mask < 0.3, 0.0, torch.where(mask > 0.7, 1.0, mask))
+    for name, t in (("content", content), ("style", style), ("x", x), ("target", target),
+                    ("mask", mask)):
         t.numpy().astype("<f4").tofile(os.path.join(directory, f"{name}.f32"))
 
     subprocess.run([dump, weights_path, directory, layer_set, str(w), str(h), str(sw), str(sh)],
@@ -404,7 +422,7 @@ def run(dump, layer_set, directory):
     engine_steps = [torch.from_numpy(ours(f"c_adam_step{k + 1}.f32", (3, h, w)).astype(np.float64))
                     for k in range(ADAM_STEPS)]
     objective, reference = compute(torch.float64, weights, layer_set, content, style, x, decisions,
-                                   step_decisions, engine_steps)
+                                   step_decisions, engine_steps, (target, mask))
     # float32 PyTorch's error is a draw of its roundings: it is taken as the
     # RMS of its errors over the network with its channels in ORDERINGS
     # orders (the given one first), which sum the same products differently
@@ -414,7 +432,7 @@ def run(dump, layer_set, directory):
         orders = None if k == 0 else [torch.randperm(CHANNELS[i][1], generator=order_generator)
                                       for i in range(conv_count)]
         singles.append(compute(torch.float32, weights, layer_set, content, style, x, decisions,
-                               step_decisions, engine_steps, orders)[1])
+                               step_decisions, engine_steps, (target, mask), orders)[1])
 
     floor = FLOOR_ULPS * 2.0 ** -24
 
@@ -445,6 +463,10 @@ def run(dump, layer_set, directory):
     for name, value in zip(("content loss", "style loss", "TV loss", "total loss"), c_terms):
         compare(name, value)
     compare("dLoss/dx", ours("c_gradient.f32", (3, h, w)))
+    p_terms = [float(v) for v in open(os.path.join(directory, "c_pixel_losses.txt")).read().split()]
+    for name, value in zip(("pixel term", "total loss with the pixel term"), p_terms):
+        compare(name, value)
+    compare("dLoss/dx with the pixel term", ours("c_pixel_gradient.f32", (3, h, w)))
 
     # Each step's gradient, at the engine's image before it, as dLoss/dx.
     engine_gradients = [torch.from_numpy(ours(f"c_step{k}_gradient.f32", (3, h, w)).astype(np.float64))

@@ -427,6 +427,25 @@ ns_objective_value (const float *x, void *data)
   return ns_objective_evaluate (data, x, NULL);
 }
 
+/* The paper's layers, the style layers weighted unevenly: all 13
+ * convolutions, 4 pools, both losses. */
+static const ns_objective_layers all_layers = {
+  .content_layer = 9,
+  .style_layer_count = 5,
+  .style_layers = { 0, 2, 4, 8, 12 },
+  .style_layer_weights = { 1, 0.5, 1, 2, 1 },
+};
+
+/* Synthetic weights for all_layers; 0 (reported) when they cannot be made. */
+static int
+all_layers_weights (ns_weights *weights)
+{
+  const int made = synthetic_weights_make (weights, ns_objective_conv_count (&all_layers), 31);
+  if (!made)
+    report (0, "synthetic weights", 0, 0);
+  return made;
+}
+
 /* The total loss, through all 13 convolutions, 4 pools, both losses;
  * guided: with two styles in two soft regions (Gatys et al. 2017's guided
  * Gram matrices) and a region to keep. */
@@ -437,17 +456,9 @@ test_total_loss (int guided)
   ns_random state;
   ns_random_seed (&state, 16);
   ns_weights weights;
-  const ns_objective_layers layers = {
-    .content_layer = 9,
-    .style_layer_count = 5,
-    .style_layers = { 0, 2, 4, 8, 12 },
-    .style_layer_weights = { 1, 0.5, 1, 2, 1 },
-  };
-  if (!synthetic_weights_make (&weights, ns_objective_conv_count (&layers), 31))
-    {
-      report (0, "synthetic weights", 0, 0);
-      return;
-    }
+  const ns_objective_layers layers = all_layers;
+  if (!all_layers_weights (&weights))
+    return;
   const int w = 32, h = 34, sw = 40, sh = 36;
   const size_t n = 3 * (size_t) w * h;
   float *content = random_floats (n, 0.5, &state);
@@ -687,6 +698,211 @@ test_anchor (void)
   free (grad);
 }
 
+/* ---- the pixel term (an animation's temporal term) ---- */
+
+/* A mask of 0 on the left third, a ramp over the middle third, 1 on the
+ * right: every kind of value a consistency weight takes. */
+static float *
+thirds_mask (int w, int h)
+{
+  float *m = malloc (sizeof (float) * w * h);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        const double t = (x - w / 3.0) / (w / 3.0);
+        m[(size_t) y * w + x] = (float) (t < 0.0 ? 0.0 : t > 1.0 ? 1.0 : t);
+      }
+  return m;
+}
+
+typedef struct
+{
+  const float *target, *mask;
+  size_t pixels;
+} pixel_case;
+
+static double
+pixel_loss_value (const float *x, void *data)
+{
+  const pixel_case *p = data;
+  return ns_pixel_loss (x, p->target, p->mask, p->pixels, 1.0, NULL);
+}
+
+/* P(x) = 1/D sum m (x - t)^2 against its definition in double, and its
+ * gradient against central differences (exact for a quadratic but for
+ * rounding). */
+static void
+test_pixel_loss (void)
+{
+  ns_random state;
+  ns_random_seed (&state, 41);
+  const int w = 23, h = 17;
+  const size_t pixels = (size_t) w * h, n = 3 * pixels;
+  float *x = random_floats (n, 0.5, &state), *t = random_floats (n, 0.5, &state);
+  float *mask = thirds_mask (w, h);
+  float *grad = calloc (n, sizeof (float));
+  const double weight = 2.5;
+  double expected = 0.0;
+  for (int c = 0; c < 3; c++)
+    for (size_t i = 0; i < pixels; i++)
+      {
+        const double d = (double) x[c * pixels + i] - t[c * pixels + i];
+        expected += mask[i] * d * d;
+      }
+  expected /= 3.0 * pixels;
+  const double got = ns_pixel_loss (x, t, mask, pixels, weight, grad);
+  report (relative_error (got, expected, 0.0) < 1e-6,
+          "pixel term: 1/(3WH) sum of mask (x - target)^2", relative_error (got, expected, 0.0),
+          1e-6);
+  pixel_case p = { t, mask, pixels };
+  for (size_t i = 0; i < n; i++)
+    grad[i] /= (float) weight;
+  const double worst = worst_coordinate_error (pixel_loss_value, &p, x, n, grad, 1e-2f, 1e-6);
+  report (worst < 1e-3, "pixel term gradient vs finite differences (mask 0, soft and 1)", worst,
+          1e-3);
+  int untouched = 1;
+  for (size_t i = 0; i < n; i++)
+    untouched &= mask[i % pixels] != 0.0f || grad[i] == 0.0f;
+  report (untouched, "pixel term: no gradient where the mask is 0", 0, 0);
+  p.mask = NULL;
+  memset (grad, 0, sizeof (float) * n);
+  ns_pixel_loss (x, t, NULL, pixels, 1.0, grad);
+  const double unmasked = worst_coordinate_error (pixel_loss_value, &p, x, n, grad, 1e-2f, 1e-6);
+  report (unmasked < 1e-3, "pixel term without a mask: gradient vs finite differences", unmasked,
+          1e-3);
+  free (x);
+  free (t);
+  free (mask);
+  free (grad);
+}
+
+/* The pixel term inside the objective, whole and in 2x2 tiles: the same
+ * objective without it runs the same network on the same x, so the
+ * difference of their losses is weight * P exactly but for rounding, and
+ * its central differences must be the difference of their gradients, at
+ * pixels where the mask is 0, soft and 1.  Its target and mask are images
+ * of another size than the working one, resized by the objective. */
+static void
+test_pixel_term_objective (int tiled)
+{
+  ns_weights weights;
+  if (!all_layers_weights (&weights))
+    return;
+  const char *what = tiled ? "2x2 tiles" : "one tile";
+  ns_random state;
+  ns_random_seed (&state, 43);
+  const int w = 64, h = 48, tw = 80, th = 60;
+  const size_t n = 3 * (size_t) w * h;
+  float *content = random_floats (n, 0.4, &state), *x = random_floats (n, 0.2, &state);
+  for (size_t i = 0; i < n; i++)
+    {
+      content[i] += 0.5f;
+      x[i] += content[i];
+    }
+  ns_image target = { 0 }, mask = { 0 };
+  ns_image_alloc (&target, tw, th, 4, NULL);
+  ns_image_alloc (&mask, tw, th, 1, NULL);
+  for (size_t i = 0; i < (size_t) tw * th * 4; i++)
+    target.data[i] = (float) (0.5 + 0.4 * (2.0 * ns_random_uniform (&state) - 1.0));
+  float *ramp = thirds_mask (tw, th);
+  memcpy (mask.data, ramp, sizeof (float) * tw * th);
+  free (ramp);
+  const ns_objective_style style = { content, w, h, 1.0 };
+  const ns_tile_request grid = { .rows = 2, .columns = 2 };
+  const double weight = 300.0;
+  const ns_pixel_term term = { weight, &target, &mask };
+  ns_objective_spec spec = {
+    .weights = &weights,
+    .layers = &all_layers,
+    .content = content,
+    .width = w,
+    .height = h,
+    .styles = &style,
+    .style_count = 1,
+    .content_weight = 1.0,
+    .style_weight = 3.0,
+    .tv_weight = 0.5,
+    .tiles = tiled ? &grid : NULL,
+  };
+  ns_objective plain, pulled;
+  ns_error err;
+  const ns_status a = ns_objective_make (&plain, &spec, &err);
+  spec.pixel = &term;
+  const ns_status b = a == NS_OK ? ns_objective_make (&pulled, &spec, &err) : a;
+  if (b != NS_OK)
+    {
+      printf ("# %s\n", err.message);
+      report (0, "objectives with and without a pixel term", 0, 0);
+      if (a == NS_OK)
+        ns_objective_clear (&plain);
+      ns_weights_clear (&weights);
+      return;
+    }
+  float *g0 = malloc (sizeof (float) * n), *g1 = malloc (sizeof (float) * n);
+  const double l0 = ns_objective_evaluate (&plain, x, g0);
+  const double l1 = ns_objective_evaluate (&pulled, x, g1);
+  char name[200];
+  snprintf (name, sizeof name,
+            "pixel term in the objective (%s, %d tiles): the loss grows by weight * P (P %.4g)",
+            what, pulled.tiling.count, pulled.pixel_loss);
+  report (pulled.tiling.count == (tiled ? 4 : 1) && pulled.pixel_loss > 0.0 &&
+              relative_error (l1 - l0, weight * pulled.pixel_loss, 0.0) < 1e-9,
+          name, relative_error (l1 - l0, weight * pulled.pixel_loss, 0.0), 1e-9);
+  /* Directional derivatives along +-1 on the pixels of each kind of mask
+   * value (0, soft, 1): a few evaluations, every pixel of the kind moved. */
+  const size_t plane = (size_t) w * h;
+  float *direction = malloc (sizeof (float) * n), *moved = malloc (sizeof (float) * n);
+  double numeric[3], analytic[3], largest = 0.0;
+  int untouched = 1;
+  for (size_t i = 0; i < n; i++)
+    untouched &= pulled.pixel_mask[i % plane] != 0.0f || g1[i] == g0[i];
+  for (int kind = 0; kind < 3; kind++)
+    {
+      analytic[kind] = 0.0;
+      for (size_t i = 0; i < n; i++)
+        {
+          const float m = pulled.pixel_mask[i % plane];
+          const int of_kind = kind == 0 ? m == 0.0f : kind == 2 ? m == 1.0f : m > 0.0f && m < 1.0f;
+          direction[i] = of_kind ? (ns_random_uniform (&state) < 0.5 ? -1.0f : 1.0f) : 0.0f;
+          analytic[kind] += (double) direction[i] * ((double) g1[i] - g0[i]);
+        }
+      const double eps = 1e-2;
+      double side[2];
+      for (int sign = 0; sign < 2; sign++)
+        {
+          for (size_t i = 0; i < n; i++)
+            moved[i] = (float) (x[i] + (sign ? -eps : eps) * direction[i]);
+          side[sign] = ns_objective_evaluate (&pulled, moved, NULL) -
+                       ns_objective_evaluate (&plain, moved, NULL);
+        }
+      numeric[kind] = (side[0] - side[1]) / (2.0 * eps);
+      largest = fmax (largest, fabs (analytic[kind]));
+    }
+  double worst = 0.0;
+  for (int kind = 0; kind < 3; kind++)
+    worst = fmax (worst, relative_error (numeric[kind], analytic[kind], 1e-6 * largest));
+  snprintf (name, sizeof name,
+            "pixel term in the objective (%s): directional derivatives vs finite differences "
+            "over the pixels of mask 0 (%.3g, %.3g), soft (%.4g, %.4g) and 1 (%.4g, %.4g)",
+            what, numeric[0], analytic[0], numeric[1], analytic[1], numeric[2], analytic[2]);
+  report (worst < 1e-4 && analytic[0] == 0.0 && fabs (analytic[1]) > 0.0 && fabs (analytic[2]) > 0.0,
+          name, worst, 1e-4);
+  free (direction);
+  free (moved);
+  snprintf (name, sizeof name, "pixel term in the objective (%s): no gradient where the mask is 0",
+            what);
+  report (untouched, name, 0, 0);
+  free (g0);
+  free (g1);
+  free (content);
+  free (x);
+  ns_image_clear (&target);
+  ns_image_clear (&mask);
+  ns_objective_clear (&plain);
+  ns_objective_clear (&pulled);
+  ns_weights_clear (&weights);
+}
+
 int
 main (void)
 {
@@ -698,5 +914,8 @@ main (void)
   test_total_loss (0);
   test_total_loss (1);
   test_anchor ();
+  test_pixel_loss ();
+  test_pixel_term_objective (0);
+  test_pixel_term_objective (1);
   return tap_done ();
 }

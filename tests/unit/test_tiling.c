@@ -3,7 +3,8 @@
  * a budget that forces at least 4 tiles, the loss within 1e-5 and the
  * gradient within 1e-4 (relative), for both layer sets, with synthetic
  * weights and, when NEURAL_STYLE_TEST_WEIGHTS names them, the real ones;
- * with two regions and a region to keep too (synthetic weights).
+ * with two regions, a region to keep and a pixel term with a soft mask too
+ * (synthetic weights).
  * Also the tiles' geometry: inner parts cover the image once, crops are
  * aligned to the pools and hold the halo, and a budget is kept or a size
  * refused. */
@@ -173,6 +174,8 @@ make_guides (float *regions, float *keep)
       }
 }
 
+/* guided: two regions, a region to keep, and a pixel term towards another
+ * picture under a soft mask (0 on the left, 1 on the right) */
 static void
 test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, int guided,
             const char *what)
@@ -196,6 +199,18 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, int
   const int style_region[2] = { 0, 1 };
   const ns_objective_guides guides = { 2, regions, style_region, keep, 10.0 };
   float *g_whole = malloc (sizeof (float) * n), *g_tiled = malloc (sizeof (float) * n);
+  ns_image target = { 0 }, mask = { 0 };
+  ns_image_alloc (&target, WIDTH, HEIGHT, 3, NULL);
+  ns_image_alloc (&mask, WIDTH, HEIGHT, 1, NULL);
+  float *picture = test_picture (WIDTH, HEIGHT, 2.2, &rng);
+  for (size_t i = 0; i < (size_t) WIDTH * HEIGHT; i++)
+    {
+      for (int c = 0; c < 3; c++)
+        target.data[3 * i + c] = picture[c * (size_t) WIDTH * HEIGHT + i];
+      mask.data[i] = (float) (1.0 / (1.0 + exp ((0.5 * WIDTH - (double) (i % WIDTH)) / 20.0)));
+    }
+  free (picture);
+  const ns_pixel_term pixel = { guided ? 30.0 : 0.0, &target, &mask };
 
   /* the network ns_objective builds: the loss layers kept */
   ns_vgg19_net_options options;
@@ -218,14 +233,24 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, int
   ns_tiling_clear (&two_by_two);
 
   ns_objective whole, tiled;
-  if (!tap_check (ns_objective_init_tiled (&whole, weights, &layers, content, WIDTH, HEIGHT,
-                                           style_images, guided ? 2 : 1, 1.0, 3.0, 0.001, NULL,
-                                           NULL, guided ? &guides : NULL, &err) == NS_OK,
-                  "%s: untiled objective", what) ||
-      !tap_check (ns_objective_init_tiled (&tiled, weights, &layers, content, WIDTH, HEIGHT,
-                                           style_images, guided ? 2 : 1, 1.0, 3.0, 0.001, NULL,
-                                           &request, guided ? &guides : NULL, &err) == NS_OK,
-                  "%s: tiled objective", what))
+  ns_objective_spec spec = {
+    .weights = weights,
+    .layers = &layers,
+    .content = content,
+    .width = WIDTH,
+    .height = HEIGHT,
+    .styles = style_images,
+    .style_count = guided ? 2 : 1,
+    .content_weight = 1.0,
+    .style_weight = 3.0,
+    .tv_weight = 0.001,
+    .guides = guided ? &guides : NULL,
+    .pixel = &pixel,
+  };
+  const int made_whole = ns_objective_make (&whole, &spec, &err) == NS_OK;
+  spec.tiles = &request;
+  if (!tap_check (made_whole, "%s: untiled objective", what) ||
+      !tap_check (ns_objective_make (&tiled, &spec, &err) == NS_OK, "%s: tiled objective", what))
     {
       tap_note ("%s", err.message);
       goto done;
@@ -257,6 +282,10 @@ test_exact (const ns_weights *weights, ns_layer_set set, int grid, int real, int
   const double terms_error = fmax (relative (tiled.content_loss, whole.content_loss),
                                    relative (tiled.style_loss, whole.style_loss));
   report (terms_error <= 1e-5, "tiled content and style terms = untiled", terms_error, 1e-5);
+  if (guided)
+    tap_check (tiled.pixel_loss > 0.0 && tiled.pixel_loss == whole.pixel_loss,
+               "tiled pixel term = untiled, exactly (%.9g): it is taken on the whole image",
+               tiled.pixel_loss);
   if (real)
     report (max_error <= 1e-4, "tiled gradient = untiled (largest difference / largest value)",
             max_error, 1e-4);
@@ -284,6 +313,8 @@ done:
   free (style2);
   free (regions);
   free (keep);
+  ns_image_clear (&target);
+  ns_image_clear (&mask);
   free (g_whole);
   free (g_tiled);
 }
@@ -309,7 +340,7 @@ main (void)
   test_exact (&weights, NS_LAYERS_PAPER, 0, 0, 0, "synthetic weights, paper layers");
   test_exact (&weights, NS_LAYERS_BLOCK_LAST, 1, 0, 0, "synthetic weights, block-last layers");
   test_exact (&weights, NS_LAYERS_PAPER, 1, 0, 1,
-              "synthetic weights, paper layers, two regions and a region to keep");
+              "synthetic weights, paper layers, two regions, a region to keep, a pixel term");
   ns_weights_clear (&weights);
 
   const char *path = getenv ("NEURAL_STYLE_TEST_WEIGHTS");
