@@ -58,6 +58,8 @@ ns_request_check (const ns_weights *weights, const ns_request *r, ns_error *err)
     return status;
   if (r->start && (status = check_image (r->start, "start", err)) != NS_OK)
     return status;
+  if (r->start_done && !r->start)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "start_done is set without a start picture");
   if (r->pixel_term.weight != 0.0 || r->pixel_term.target || r->pixel_term.mask)
     return ns_error_set (err, NS_ERROR_ARGUMENT,
                          "a per-pixel term (ns_request.pixel_term) is not supported yet");
