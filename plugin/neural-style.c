@@ -272,7 +272,10 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
     {
       neural_style_inputs_clear_unused (config);
       if (!neural_style_inputs_check_sources (config, &error))
-        return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
+        {
+          neural_style_preview_free (preview);
+          return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
+        }
     }
 
   neural_style_settings_to_params (config, &params);
