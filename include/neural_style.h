@@ -273,6 +273,13 @@ typedef struct
    * the working size), for a preview that goes on from its last result or
    * a frame from the one before.  NULL: params->init says. */
   const ns_image *start;
+  /* Non-zero: start is this run's own result at the end of one of its
+   * scales, the one whose longest side is start's (a preview's picture at
+   * that scale, say): the run skips the scales up to it and goes on with
+   * the next from start, as it would from its own result.  start's size
+   * is that scale's working size (another is stretched to it).
+   * NS_ERROR_ARGUMENT when no scale has start's longest side. */
+  int start_done;
   ns_pixel_term pixel_term;
   const ns_params *params;
   ns_progress_fn progress; /* may be NULL */

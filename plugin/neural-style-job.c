@@ -56,6 +56,7 @@ typedef struct
   const gchar *weights_path;
   const ns_image *content;
   const ns_image *keep;
+  const ns_image *start_picture; /* the result of the first scales, or NULL */
   const ns_style *styles;
   gint style_count;
   ns_params params;
@@ -167,6 +168,8 @@ job_thread (gpointer data)
         .styles = job->styles,
         .style_count = job->style_count,
         .keep = job->keep,
+        .start = job->start_picture,
+        .start_done = job->start_picture != NULL,
         .params = &job->params,
         .progress = job_progress,
         .user_data = job,
@@ -315,8 +318,9 @@ job_request (NeuralStyleRequest request, gpointer data)
 
 GimpPDBStatusType
 neural_style_job_run (const gchar *weights_path, const ns_image *content, const ns_image *keep,
-                      const ns_style *styles, gint style_count, const ns_params *params,
-                      const Babl *format, gboolean show_window, ns_image *result, GError **error)
+                      const ns_image *start, const ns_style *styles, gint style_count,
+                      const ns_params *params, const Babl *format, gboolean show_window,
+                      ns_image *result, GError **error)
 {
   Job job = { 0 };
   GThread *thread;
@@ -325,6 +329,7 @@ neural_style_job_run (const gchar *weights_path, const ns_image *content, const 
   job.weights_path = weights_path;
   job.content = content;
   job.keep = keep;
+  job.start_picture = start;
   job.styles = styles;
   job.style_count = style_count;
   job.params = *params;

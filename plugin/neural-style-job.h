@@ -28,13 +28,15 @@
 G_BEGIN_DECLS
 
 /* Loads the weights and stylizes content with the styles (style_count of
- * them), keeping the shapes of the region keep (a mask, or NULL); returns
+ * them), keeping the shapes of the region keep (a mask, or NULL), going on
+ * from start (ns_request.start_done) unless it is NULL; returns
  * GIMP_PDB_SUCCESS with result set (also after Stop: the result so far),
  * GIMP_PDB_CANCEL (Cancel: no result), or GIMP_PDB_EXECUTION_ERROR with
  * error set.  format is the images' babl format (for the preview). */
 GimpPDBStatusType neural_style_job_run (const gchar *weights_path, const ns_image *content,
-                                        const ns_image *keep, const ns_style *styles,
-                                        gint style_count, const ns_params *params, const Babl *format,
+                                        const ns_image *keep, const ns_image *start,
+                                        const ns_style *styles, gint style_count,
+                                        const ns_params *params, const Babl *format,
                                         gboolean show_window, ns_image *result, GError **error);
 
 G_END_DECLS

@@ -16,6 +16,8 @@
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
  */
 
+#include <string.h>
+
 #include <libgimp/gimp.h>
 #include <glib/gi18n-lib.h>
 
@@ -190,6 +192,14 @@ NeuralStyleDialogPreview *
 neural_style_preview_get_dialog_preview (NeuralStylePreview *preview)
 {
   return &preview->dialog;
+}
+
+gboolean
+neural_style_preview_take_start (NeuralStylePreview *preview, const NeuralStyleRunInput *input,
+                                 ns_image *start)
+{
+  memset (start, 0, sizeof *start);
+  return preview->worker && neural_style_preview_worker_take_start (preview->worker, input, start);
 }
 
 void

@@ -22,6 +22,7 @@
 #include <libgimp/gimp.h>
 
 #include "neural-style-dialog.h"
+#include "neural-style-preview-worker.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,10 @@ typedef struct _NeuralStylePreview NeuralStylePreview;
 NeuralStylePreview *neural_style_preview_new (GimpImage *image, GimpDrawable *drawable);
 /* What neural_style_dialog_run takes. */
 NeuralStyleDialogPreview *neural_style_preview_get_dialog_preview (NeuralStylePreview *preview);
+/* Where the run OK makes of input may go on from: the last preview's
+ * finished scales (see neural_style_preview_worker_take_start). */
+gboolean neural_style_preview_take_start (NeuralStylePreview *preview,
+                                          const NeuralStyleRunInput *input, ns_image *start);
 /* Ends the worker's thread and frees all the preview holds. */
 void neural_style_preview_free (NeuralStylePreview *preview);
 

@@ -209,6 +209,8 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   NeuralStyleRunInput input = { 0 };
   ns_request request;
   ns_image result = { 0 };
+  ns_image start = { 0 };
+  NeuralStylePreview *preview = NULL;
   ns_error ns_err = { 0 };
   gchar *weights_path = NULL;
   GimpPDBStatusType status = GIMP_PDB_EXECUTION_ERROR;
@@ -251,15 +253,17 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
   if (run_mode == GIMP_RUN_INTERACTIVE)
     {
       gchar *presets = neural_style_plug_in_path (PRESETS_DIR_NAME);
-      NeuralStylePreview *preview = neural_style_preview_new (image, drawable);
-      gboolean run = neural_style_dialog_run (procedure, config, presets,
-                                              neural_style_preview_get_dialog_preview (preview));
+      gboolean run;
 
-      /* the preview's thread, weights and engine go before the run */
-      neural_style_preview_free (preview);
+      preview = neural_style_preview_new (image, drawable);
+      run = neural_style_dialog_run (procedure, config, presets,
+                                     neural_style_preview_get_dialog_preview (preview));
       g_free (presets);
       if (!run)
-        return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
+        {
+          neural_style_preview_free (preview);
+          return gimp_procedure_new_return_values (procedure, GIMP_PDB_CANCEL, NULL);
+        }
     }
 
   /* The dialog's and a repeat's inputs are what its switches choose (a
@@ -268,7 +272,10 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
     {
       neural_style_inputs_clear_unused (config);
       if (!neural_style_inputs_check_sources (config, &error))
-        return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
+        {
+          neural_style_preview_free (preview);
+          return gimp_procedure_new_return_values (procedure, GIMP_PDB_CALLING_ERROR, error);
+        }
     }
 
   neural_style_settings_to_params (config, &params);
@@ -312,9 +319,15 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
     goto out;
   neural_style_run_input_request (&input, &request);
 
-  status = neural_style_job_run (weights_path, request.content, request.keep, request.styles,
-                                 request.style_count, &params, format,
-                                 run_mode == GIMP_RUN_INTERACTIVE, &result, &error);
+  /* The preview's finished scales that this run has too are done.  Its
+   * thread, weights and engine go before the run. */
+  if (preview && neural_style_preview_take_start (preview, &input, &start))
+    g_debug ("the run goes on from the preview's %d×%d picture", start.width, start.height);
+  g_clear_pointer (&preview, neural_style_preview_free);
+
+  status = neural_style_job_run (weights_path, request.content, request.keep,
+                                 start.data ? &start : NULL, request.styles, request.style_count,
+                                 &params, format, run_mode == GIMP_RUN_INTERACTIVE, &result, &error);
   if (status != GIMP_PDB_SUCCESS)
     goto out;
 
@@ -343,8 +356,10 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
     gimp_displays_flush ();
 
 out:
+  neural_style_preview_free (preview);
   neural_style_target_clear (&target);
   ns_image_clear (&result);
+  ns_image_clear (&start);
   neural_style_run_input_clear (&input);
   g_free (weights_path);
   neural_style_inputs_clear (&inputs);

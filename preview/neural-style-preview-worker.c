@@ -75,6 +75,13 @@ struct _NeuralStylePreviewWorker
   gint64 last_post;
   gint picture_width, picture_height; /* the preview's size in this run */
   gboolean resumed;                   /* this run starts from the last picture */
+  /* the longest sides of the scales of the run OK would make of this
+   * run's input, and this run's picture at the end of the largest of them
+   * it paints: where that run may go on from */
+  gint ok_sizes[16];
+  gint ok_scales;
+  ns_image ok_start;
+  gboolean finished; /* the last run painted all its scales */
 };
 
 void
@@ -242,6 +249,21 @@ snapshot (NeuralStylePreviewWorker *worker, const ns_progress *progress, ns_imag
   return ok;
 }
 
+/* Whether the picture of progress is of a scale that the run OK would
+ * make has too: the preview's scales are those of a run whose working
+ * size is the preview's, the first ones of OK's (ns_scale_schedule). */
+static gboolean
+ok_scale (NeuralStylePreviewWorker *worker, const ns_progress *progress)
+{
+  const gint longest = MAX (progress->width, progress->height);
+  gint k;
+
+  for (k = 0; k < worker->ok_scales; k++)
+    if (worker->ok_sizes[k] == longest)
+      return TRUE;
+  return FALSE;
+}
+
 static ns_progress_reply
 run_progress (const ns_progress *progress, void *user_data)
 {
@@ -253,6 +275,13 @@ run_progress (const ns_progress *progress, void *user_data)
     return NS_PROGRESS_CANCEL;
   if (!progress->planar_rgb)
     return NS_PROGRESS_CONTINUE;
+
+  if (ok_scale (worker, progress))
+    {
+      ns_image_clear (&worker->ok_start);
+      if (ns_progress_snapshot (progress, 0, &worker->ok_start, &ignored) != NS_OK)
+        memset (&worker->ok_start, 0, sizeof worker->ok_start);
+    }
 
   /* the last scale's latest picture: where a resumed run starts */
   if (progress->scale == progress->scales)
@@ -308,6 +337,15 @@ resumable_params (const ns_params *a, const ns_params *b)
          a->min_scale_size == b->min_scale_size && a->detail_size == b->detail_size &&
          a->style_scale == b->style_scale && a->keep_strength == b->keep_strength &&
          a->init == b->init && a->seed == b->seed && a->memory_limit == b->memory_limit;
+}
+
+/* Whether settings a and b paint the same picture. */
+static gboolean
+same_params (const ns_params *a, const ns_params *b)
+{
+  return resumable_params (a, b) && a->content_weight == b->content_weight &&
+         a->style_weight == b->style_weight && a->colors == b->colors &&
+         a->iterations == b->iterations && a->precision == b->precision;
 }
 
 static gboolean
@@ -397,6 +435,12 @@ run (NeuralStylePreviewWorker *worker, NeuralStyleRunInput *input)
   ns_request request;
   ns_error err = { 0 };
   ns_status status;
+  gint ignored[G_N_ELEMENTS (worker->ok_sizes)];
+
+  worker->finished = FALSE;
+  ns_image_clear (&worker->ok_start);
+  worker->ok_scales = ns_scale_schedule (&input->params, input->content.width, input->content.height,
+                                         worker->ok_sizes, ignored, G_N_ELEMENTS (worker->ok_sizes));
 
   /* only the preview's pictures are kept: a print-size layer is not */
   status = shrink_input (input, small, &err);
@@ -438,6 +482,11 @@ run (NeuralStylePreviewWorker *worker, NeuralStyleRunInput *input)
     }
   if (status != NS_OK && status != NS_ERROR_CANCELLED)
     post_error (worker, err.message);
+  worker->finished = status == NS_OK;
+  g_debug ("preview run %u ended: %s", worker->run_generation,
+           status == NS_OK              ? "finished" :
+           status == NS_ERROR_CANCELLED ? "cancelled" :
+                                          "failed");
 
   /* a run cancelled before its last scale leaves the picture it started
    * from as the one to go on from */
@@ -521,6 +570,7 @@ worker_thread (gpointer data)
   input_free (worker->last);
   worker->last = NULL;
   ns_image_clear (&worker->last_picture);
+  ns_image_clear (&worker->ok_start);
   ns_weights_clear (&worker->weights);
   release_memory ();
 
@@ -652,6 +702,57 @@ neural_style_preview_worker_wait_run (NeuralStylePreviewWorker *worker, gint64 e
   g_mutex_unlock (&worker->mutex);
 
   return !running;
+}
+
+/* Whether image, shrunk to width x height as the preview shrinks it, is
+ * small (both without data: none). */
+static gboolean
+same_shrunk (const ns_image *image, gint width, gint height, const ns_image *small)
+{
+  ns_image shrunk = { 0 };
+  gboolean same;
+
+  if (!image->data || !small->data)
+    return !image->data && !small->data;
+  same = ns_image_resize (image, width, height, &shrunk, NULL) == NS_OK &&
+         same_image (&shrunk, small);
+  ns_image_clear (&shrunk);
+  return same;
+}
+
+gboolean
+neural_style_preview_worker_take_start (NeuralStylePreviewWorker *worker,
+                                        const NeuralStyleRunInput *input, ns_image *start)
+{
+  const NeuralStyleRunInput *last;
+  const gint own = MAX (input->content.width, input->content.height);
+  ns_params params = input->params;
+  gint width, height, k;
+  gboolean same;
+
+  memset (start, 0, sizeof *start);
+  neural_style_preview_worker_stop (worker);
+  neural_style_preview_worker_wait_run (worker, G_MAXINT64);
+  last = worker->last;
+  if (!worker->finished || !worker->ok_start.data || !last)
+    return FALSE;
+
+  preview_size (input->content.width, input->content.height,
+                params.max_size > 0 ? params.max_size : own, &width, &height);
+  params.max_size = MAX (width, height);
+  same = same_params (&params, &last->params) && input->style_count == last->style_count &&
+         same_shrunk (&input->content, width, height, &last->content) &&
+         same_shrunk (&input->keep, width, height, &last->keep);
+  for (k = 0; same && k < input->style_count; k++)
+    same = input->blends[k] == last->blends[k] &&
+           same_image (&input->style_images[k], &last->style_images[k]) &&
+           same_shrunk (&input->style_regions[k], width, height, &last->style_regions[k]);
+  if (!same)
+    return FALSE;
+
+  *start = worker->ok_start;
+  memset (&worker->ok_start, 0, sizeof worker->ok_start);
+  return TRUE;
 }
 
 void

@@ -111,6 +111,15 @@ gboolean neural_style_preview_worker_busy (NeuralStylePreviewWorker *worker);
  * whether none is. */
 gboolean neural_style_preview_worker_wait_run (NeuralStylePreviewWorker *worker, gint64 end_time);
 
+/* The picture the run OK makes of input (at its own size) may go on from
+ * (ns_request.start_done): the last preview's at the end of the largest
+ * scale that run has too, when the last preview painted all its scales,
+ * of input shrunk to the preview's size with the same settings.  Stops
+ * the preview and waits for its run to end first.  Returns FALSE, start
+ * without data, when there is none; else start is the caller's. */
+gboolean neural_style_preview_worker_take_start (NeuralStylePreviewWorker *worker,
+                                                 const NeuralStyleRunInput *input, ns_image *start);
+
 /* Stops the worker, waits for its thread to end and frees the engine and
  * the weights.  No callback comes after. */
 void neural_style_preview_worker_free (NeuralStylePreviewWorker *worker);

@@ -101,6 +101,8 @@ ns_request_check (const ns_weights *weights, const ns_request *r, ns_error *err)
     return status;
   if (r->start && (status = check_image (r->start, "start", err)) != NS_OK)
     return status;
+  if (r->start_done && !r->start)
+    return ns_error_set (err, NS_ERROR_ARGUMENT, "start_done is set without a start picture");
   if ((status = check_pixel_term (&r->pixel_term, r->content, err)) != NS_OK)
     return status;
   const int conv_count = ns_conv_count_needed (r->params);

@@ -38,6 +38,7 @@ typedef struct
   float *regions;        /* the regions' planes at the working size */
   float *keep;           /* the region to keep's plane */
   float *x;              /* the image being optimised */
+  int x_width, x_height; /* its size: the last scale's */
   ns_planar full_result; /* the last scale with all layers' result, for detail scales */
   ns_objective obj;
   /* colors "match-style": each style's colour map, found once at the full
@@ -217,7 +218,7 @@ finish (run_buffers *b, const ns_request *r, ns_image *result, ns_error *err)
 {
   const ns_image *content = r->content;
   const ns_params *params = r->params;
-  const int w = b->obj.width, h = b->obj.height;
+  const int w = b->x_width, h = b->x_height;
   float *final_rgb = NULL;
   ns_status status = NS_OK;
   /* the networks go before the result comes */
@@ -252,11 +253,48 @@ finish (run_buffers *b, const ns_request *r, ns_image *result, ns_error *err)
   return status;
 }
 
-/* Runs the checked request r with weights along plan; cache: the style
- * targets kept between runs (NULL: none). */
+/* The scale of plan whose result a finished start picture is (its
+ * longest side is the scale's), or -1 when none is. */
+static int
+done_scale_of (const ns_plan *plan, const ns_image *start)
+{
+  const int longest = start->width > start->height ? start->width : start->height;
+  for (int s = plan->scales - 1; s >= 0; s--)
+    {
+      const ns_scale_plan *sp = &plan->scale[s];
+      if ((sp->width > sp->height ? sp->width : sp->height) == longest)
+        return s;
+    }
+  return -1;
+}
+
+/* x (and the shapes the detail scales after it keep) from start, the
+ * result of the scale sp plans: the next scale upsamples it as it would
+ * its own. */
+static ns_status
+take_done_scale (run_buffers *b, const ns_image *start, const ns_scale_plan *sp, ns_error *err)
+{
+  ns_planar x;
+  ns_status status = start->width == sp->width && start->height == sp->height ?
+                         ns_planar_from_image (start, &x, err) :
+                         ns_planar_from_image_resized (start, sp->width, sp->height, &x, err);
+  if (status != NS_OK)
+    return status;
+  b->x = x.rgb;
+  b->x_width = x.width;
+  b->x_height = x.height;
+  ns_clamp_unit (b->x, 3 * (size_t) x.width * x.height);
+  return sp->keeps_full_result ? ns_planar_copy (b->x, x.width, x.height, &b->full_result, err) :
+                                 NS_OK;
+}
+
+/* Runs the checked request r with weights along plan, after its scale
+ * done_scale (-1: from the first); cache: the style targets kept between
+ * runs (NULL: none). */
 static ns_status
 run_plan (const ns_weights *weights, const ns_request *r, const ns_region_layout *regions,
-          const ns_plan *plan, ns_target_cache *cache, ns_image *result, ns_error *err)
+          const ns_plan *plan, int done_scale, ns_target_cache *cache, ns_image *result,
+          ns_error *err)
 {
   const ns_params *params = r->params;
   const ns_image *content = r->content;
@@ -274,8 +312,15 @@ run_plan (const ns_weights *weights, const ns_request *r, const ns_region_layout
                              (size_t) content->width * content->height, &b.style_colors[k]);
   ns_status status = NS_OK;
   int stopped = 0;
+  const int first = done_scale + 1;
+  if (done_scale >= 0)
+    {
+      status = take_done_scale (&b, r->start, &plan->scale[done_scale], err);
+      for (int s = 0; s < first; s++)
+        work_done += scale_work (plan, s);
+    }
 
-  for (int s = 0; s < scales && status == NS_OK && !stopped; s++)
+  for (int s = first; s < scales && status == NS_OK && !stopped; s++)
     {
       if (r->cancel && atomic_load (r->cancel))
         {
@@ -284,10 +329,11 @@ run_plan (const ns_weights *weights, const ns_request *r, const ns_region_layout
           break;
         }
       /* the previous scale's networks go before this scale's inputs come */
-      const int previous_width = b.obj.width, previous_height = b.obj.height;
       ns_objective_clear (&b.obj);
       const ns_scale_plan *sp = &plan->scale[s];
-      status = prepare_scale (&b, r, regions, sp, s == 0, previous_width, previous_height, err);
+      status = prepare_scale (&b, r, regions, sp, s == 0, b.x_width, b.x_height, err);
+      b.x_width = sp->width;
+      b.x_height = sp->height;
       if (status == NS_OK)
         status = make_objective (&b, weights, r, regions, plan, s, cache, err);
       /* the targets are made: the scaled inputs make room for the optimiser */
@@ -363,7 +409,12 @@ stylize (const ns_weights *weights, const ns_request *request, ns_target_cache *
   ns_plan plan;
   if ((status = ns_plan_make (weights, request, &regions, &plan, err)) != NS_OK)
     return status;
-  return run_plan (weights, request, &regions, &plan, cache, result, err);
+  const int done_scale = request->start_done ? done_scale_of (&plan, request->start) : -1;
+  if (request->start_done && done_scale < 0)
+    return ns_error_set (err, NS_ERROR_ARGUMENT,
+                         "the start picture (%dx%d) is the size of none of the run's scales",
+                         request->start->width, request->start->height);
+  return run_plan (weights, request, &regions, &plan, done_scale, cache, result, err);
 }
 
 ns_status

@@ -2,8 +2,9 @@
 /* An engine run many times (a dialog's preview): its second run with the
  * same styles takes the style targets it kept instead of computing them,
  * with the result a fresh run has; other styles are computed anew.  A
- * start picture is where the first scale starts.  A run with a pixel term
- * (a frame of an animation) reuses the targets, and gives the fresh run's
+ * start picture is where the first scale starts, or, given as the result
+ * of the first scales, where the next goes on.  A run with a pixel term (a
+ * frame of an animation) reuses the targets, and gives the fresh run's
  * result.  Synthetic weights. */
 #include <math.h>
 #include <stdio.h>
@@ -160,6 +161,119 @@ test_start_picture (const ns_weights *weights)
   ns_image_clear (&start);
 }
 
+/* What a run's progress reports: how many iterations it ran, at which
+ * scale first, and its pictures at the end of the scale asked for and of
+ * the last. */
+typedef struct
+{
+  int keep_scale;
+  int iterations, first_scale;
+  ns_image kept, last;
+} counted;
+
+static ns_progress_reply
+count_iterations (const ns_progress *progress, void *data)
+{
+  counted *c = data;
+  if (!progress->planar_rgb)
+    return NS_PROGRESS_CONTINUE;
+  if (c->iterations++ == 0)
+    c->first_scale = progress->scale;
+  if (progress->scale == c->keep_scale)
+    {
+      ns_image_clear (&c->kept);
+      ns_progress_snapshot (progress, 0, &c->kept, NULL);
+    }
+  if (progress->scale == progress->scales)
+    {
+      ns_image_clear (&c->last);
+      ns_progress_snapshot (progress, 0, &c->last, NULL);
+    }
+  return NS_PROGRESS_CONTINUE;
+}
+
+/* A run given the result of its first scales (start_done) skips them and
+ * gives exactly the full run's result: from the picture of the scale
+ * (clamped, as the full run clamps it before upsampling) it runs the same
+ * operations on the same inputs in the same order.  A run whose working
+ * size is one of the scales paints those scales alone, exactly (a
+ * preview's picture to go on from). */
+static void
+test_done_scales (const ns_weights *weights)
+{
+  ns_image content = waves (128, 96, 0.8), style = waves (60, 50, 1.9);
+  ns_image full = { 0 }, resumed = { 0 }, finished = { 0 }, prefix = { 0 }, refused = { 0 };
+  ns_image odd = waves (50, 37, 2.2);
+  ns_error err = { 0 };
+  ns_params p, small;
+  ns_params_init (&p);
+  p.multi_scale = 1;
+  p.min_scale_size = 32;
+  p.max_size = 128; /* scales of 32, 64 and 128 px */
+  p.iterations = 3;
+  small = p;
+  small.max_size = 64;
+  const ns_style styles[1] = { { &style, 1.0, NULL } };
+  counted c_full = { .keep_scale = 2 }, c_resumed = { 0 }, c_finished = { 0 },
+          c_prefix = { .keep_scale = 2 };
+  ns_request request = { .content = &content,
+                         .styles = styles,
+                         .style_count = 1,
+                         .params = &p,
+                         .progress = count_iterations,
+                         .user_data = &c_full };
+  ns_status status = ns_stylize (weights, &request, &full, &err);
+  request.start = &c_full.kept;
+  request.start_done = 1;
+  request.user_data = &c_resumed;
+  if (status == NS_OK)
+    status = ns_stylize (weights, &request, &resumed, &err);
+  request.start = &c_full.last;
+  request.user_data = &c_finished;
+  if (status == NS_OK)
+    status = ns_stylize (weights, &request, &finished, &err);
+  const ns_request small_request = { .content = &content,
+                                     .styles = styles,
+                                     .style_count = 1,
+                                     .params = &small,
+                                     .progress = count_iterations,
+                                     .user_data = &c_prefix };
+  if (status == NS_OK)
+    status = ns_stylize (weights, &small_request, &prefix, &err);
+  if (!tap_check (status == NS_OK && c_full.kept.data && c_full.last.data && c_prefix.kept.data,
+                  "runs from the finished scales of another (%s)",
+                  status == NS_OK ? "ok" : err.message))
+    return;
+  tap_note ("iterations: %d in the full run, %d after its first 2 scales, %d after all 3",
+            c_full.iterations, c_resumed.iterations, c_finished.iterations);
+  tap_check (c_full.kept.width == 64 && c_full.kept.height == 48,
+             "the second scale's picture is 64x48 (%dx%d)", c_full.kept.width, c_full.kept.height);
+  tap_check (images_identical (&resumed, &full),
+             "a run from the second scale's picture gives exactly the full run's result");
+  tap_check (c_resumed.first_scale == 3 && c_resumed.iterations > 0 &&
+                 c_resumed.iterations < c_full.iterations,
+             "and runs only the third scale: %d of the full run's %d iterations, from scale %d",
+             c_resumed.iterations, c_full.iterations, c_resumed.first_scale);
+  tap_check (images_identical (&finished, &full) && c_finished.iterations == 0,
+             "a run from the last scale's picture runs no iteration (%d) and gives the full "
+             "run's result",
+             c_finished.iterations);
+  tap_check (images_identical (&c_prefix.kept, &c_full.kept),
+             "a run at the second scale's working size (64) paints exactly the full run's first "
+             "2 scales");
+
+  request.start = &odd;
+  request.user_data = &c_finished;
+  status = ns_stylize (weights, &request, &refused, &err);
+  tap_check (status == NS_ERROR_ARGUMENT && strstr (err.message, "50x37") && !refused.data,
+             "a finished start picture of no scale's size (50x37) is refused, naming its size");
+  ns_image *owned[] = { &full,          &resumed,       &finished,    &prefix,
+                        &odd,           &c_full.kept,   &c_full.last, &c_resumed.last,
+                        &c_prefix.kept, &c_prefix.last, &content,     &style };
+  for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+    ns_image_clear (owned[k]);
+}
+
 int
 main (void)
 {
@@ -170,6 +284,7 @@ main (void)
       test_targets_kept (&weights);
       test_start_picture (&weights);
       test_pixel_term (&weights);
+      test_done_scales (&weights);
       ns_weights_clear (&weights);
     }
   return tap_done ();

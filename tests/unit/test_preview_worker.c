@@ -5,7 +5,8 @@
  * content's size; a new input cancels the run under way, whose pictures
  * never come after; a cancel ends the run within the work between two of
  * the engine's cancel checks (one layer of the network, forward or
- * backward); freeing the worker leaves no thread behind. */
+ * backward); freeing the worker leaves no thread behind; OK's run gets
+ * the preview's picture of the largest scale it shares. */
 #include <dirent.h>
 #include <math.h>
 #include <stddef.h>
@@ -133,6 +134,47 @@ test_pictures_come (void)
   tap_check (
       preview_harness_wait (&h, 0, 600.0) && h.resumed,
       "after a change of the colours and the iterations the run goes on from the last picture");
+  preview_harness_clear (&h);
+}
+
+/* After a finished preview, the run OK makes of the same input goes on
+ * from the preview's picture at the largest scale the two runs share: of
+ * a 400x300 content with scales from 128 px, OK's are 128, 256 and 400,
+ * the 320 px preview's 128, 256 and 320, so the picture is the preview's
+ * at 256 (192 high).  An input with another setting gets none. */
+static void
+test_ok_start (void)
+{
+  ns_weights w;
+  preview_harness h;
+  NeuralStyleRunInput input;
+  ns_params p = params_with (1, NS_OPTIMIZER_LBFGS, 1);
+  ns_image start = { 0 };
+  p.min_scale_size = 128;
+  if (!tap_check (weights (&w), "synthetic weights"))
+    return;
+  preview_harness_init (&h, NULL, &w, 10);
+  make_input (&input, &p, 400, 300);
+  preview_harness_change (&h, &input);
+  const int done = preview_harness_wait (&h, 0, 600.0);
+  tap_check (done && !h.error && h.last.width == 320,
+             "the 320 px preview of a 400x300 content finishes (%s, %dx%d)",
+             h.error ? h.error : "ok", h.last.width, h.last.height);
+
+  p.style_weight = 2.0;
+  make_input (&input, &p, 400, 300);
+  tap_check (!neural_style_preview_worker_take_start (h.worker, &input, &start) && !start.data,
+             "OK with another style weight gets no picture to go on from");
+  neural_style_run_input_clear (&input);
+  p.style_weight = 1.0;
+  make_input (&input, &p, 400, 300);
+  const int taken = neural_style_preview_worker_take_start (h.worker, &input, &start);
+  tap_check (taken && start.width == 256 && start.height == 192,
+             "OK with the preview's settings goes on from its 256 px scale (%dx%d)", start.width,
+             start.height);
+  tap_check (!neural_style_preview_worker_busy (h.worker), "and the preview is stopped");
+  neural_style_run_input_clear (&input);
+  ns_image_clear (&start);
   preview_harness_clear (&h);
 }
 
@@ -293,6 +335,7 @@ main (void)
   ns_weights_clear (&w);
 
   test_pictures_come ();
+  test_ok_start ();
   test_restart_and_cancel ();
   return tap_done ();
 }
