@@ -314,4 +314,50 @@ ns_status ns_engine_run (ns_engine *engine, const ns_request *request, ns_image 
 int ns_engine_targets_made (const ns_engine *engine);
 void ns_engine_free (ns_engine *engine);
 
+/* An animation: its frames painted in order by one engine, each held to
+ * the one before it (Ruder, Dosovitskiy and Brox 2016).  Frame 1 is painted
+ * as a still.  Frame t starts from painted frame t-1 warped by the optical
+ * flow from content t to content t-1, and its objective adds the pixel
+ * term (weight params->temporal_weight) pulling it towards that warped
+ * frame where the flows forward and backward agree (ns_flow_consistency),
+ * at the last scale of the schedule only (the warped frame is painted at
+ * that size already; with detail scales, every scale).
+ * A frame less than NS_SCENE_CUT_CONSISTENT of which is consistent with the
+ * one before is a scene cut: painted afresh, as frame 1.  What it keeps
+ * between frames: the last content and result. */
+typedef struct ns_animation ns_animation;
+
+/* A frame with at most this share consistent with the one before starts
+ * afresh: held to it, the new scene would take the old one's strokes. */
+#define NS_SCENE_CUT_CONSISTENT 0.5
+
+typedef enum
+{
+  NS_FRAME_FIRST = 0,     /* the first frame, painted as a still */
+  NS_FRAME_HELD = 1,      /* from the frame before, held to it */
+  NS_FRAME_SCENE_CUT = 2, /* afresh: too little consistent with the frame before */
+  NS_FRAME_ALONE = 3      /* an independent animation's: painted as a still */
+} ns_frame_start;
+
+typedef struct
+{
+  ns_frame_start start;
+  double consistent; /* the share (0 to 1) of the frame consistent with the one before; 0 for
+                        the first and independent frames */
+} ns_frame_report;
+
+/* independent: every frame painted alone, as a still (to compare with).
+ * engine must outlive the animation. */
+ns_status ns_animation_new (ns_engine *engine, int independent, ns_animation **animation,
+                            ns_error *err);
+
+/* Paints the next frame: request->content, of the first frame's size;
+ * request->start and request->pixel_term are the animation's to set (a
+ * request that sets them is refused).  result as ns_engine_run's; a run
+ * stopped (NS_PROGRESS_STOP) gives its result so far, and the next frame is
+ * held to that. */
+ns_status ns_animation_paint (ns_animation *animation, const ns_request *request, ns_image *result,
+                              ns_frame_report *report, ns_error *err);
+void ns_animation_free (ns_animation *animation);
+
 #endif
