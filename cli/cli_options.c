@@ -16,25 +16,38 @@
 const cli_fixed_option cli_fixed_options[OPT_FIXED_COUNT] = {
   [OPT_WEIGHTS] = { "weights", required_argument,
                     "FILE  VGG19 safetensors (default: $NEURAL_STYLE_WEIGHTS, else the file "
-                    "neural-style-get-weights stores)" },
-  [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint" },
+                    "neural-style-get-weights stores)",
+                    CLI_BOTH },
+  [OPT_CONTENT] = { "content", required_argument, "IMAGE  the picture to repaint", CLI_STILL },
   [OPT_STYLE] = { "style", required_argument,
-                  "IMAGE  a style picture (up to " CLI_STRING (NS_MAX_STYLES) ": a blend)" },
+                  "IMAGE  a style picture (up to " CLI_STRING (NS_MAX_STYLES) ": a blend)", CLI_BOTH },
   [OPT_STYLE_REGION] = { "style-region", required_argument,
                          "MASK  where the --style before it paints: white inside (stretched to "
-                         "the content); styles without one paint the rest" },
+                         "the content); styles without one paint the rest",
+                         CLI_BOTH },
   [OPT_KEEP_REGION] = { "keep-region", required_argument,
-                        "MASK  a region whose shapes are kept (--keep-strength): white inside" },
+                        "MASK  a region whose shapes are kept (--keep-strength): white inside",
+                        CLI_BOTH },
   [OPT_OUT] = { "out", required_argument,
                 "OUT.png  where the result goes (a JPEG when named .jpg or .jpeg); an existing "
-                "file is replaced, the --content one too when it is named" },
-  [OPT_LAYER_WEIGHTS] = { "style-layer-weights",
-                          required_argument, "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep" },
+                "file is replaced, the --content one too when it is named",
+                CLI_STILL },
+  [OPT_OUT_DIR] = { "out-dir", required_argument,
+                    "DIR  (animate) where the frames' results go, each named as its frame; "
+                    "a frame's own file is never replaced",
+                    CLI_ANIMATE },
+  [OPT_INDEPENDENT] = { "independent", no_argument,
+                        " (animate) paint every frame alone, as a still (to compare with)",
+                        CLI_ANIMATE },
+  [OPT_LAYER_WEIGHTS] = { "style-layer-weights", required_argument,
+                          "W1,W2,W3,W4,W5  the five style-layer-weight-N at once, shallow to deep",
+                          CLI_BOTH },
   [OPT_BLEND] = { "style-blend", required_argument,
                   "B1,B2,…  relative weights of several --style images, each " BLEND_RANGE
-                  " (default equal)" },
-  [OPT_QUIET] = { "quiet", no_argument, " no progress bar" },
-  [OPT_HELP] = { "help", no_argument, " this text" },
+                  " (default equal)",
+                  CLI_BOTH },
+  [OPT_QUIET] = { "quiet", no_argument, " no progress bar", CLI_BOTH },
+  [OPT_HELP] = { "help", no_argument, " this text", CLI_BOTH },
 };
 
 /* The columns text takes: its characters, not bytes ("…" is one). */
@@ -72,7 +85,7 @@ cli_print_synopsis (FILE *out, int width)
   for (int k = 0; k < OPT_FIXED_COUNT; k++)
     {
       const cli_fixed_option *o = &cli_fixed_options[k];
-      if (k == OPT_CONTENT || k == OPT_STYLE || k == OPT_OUT)
+      if (k == OPT_CONTENT || k == OPT_STYLE || k == OPT_OUT || !(o->commands & CLI_STILL))
         continue;
       if (o->has_arg == no_argument)
         snprintf (item, sizeof item, "[--%s]", o->name);

@@ -9,6 +9,16 @@
 
 /* What every run needs. */
 #define CLI_REQUIRED_OPTIONS "--content IMAGE --style IMAGE [--style IMAGE…] --out OUT.png"
+/* What an animation needs. */
+#define CLI_ANIMATE_REQUIRED "animate --style IMAGE [--style IMAGE…] --out-dir DIR FRAME…"
+
+/* The commands an option belongs to. */
+typedef enum
+{
+  CLI_STILL = 1,   /* neural-style --content … --out … */
+  CLI_ANIMATE = 2, /* neural-style animate … */
+  CLI_BOTH = 3
+} cli_command;
 
 enum
 {
@@ -18,6 +28,8 @@ enum
   OPT_STYLE_REGION,
   OPT_KEEP_REGION,
   OPT_OUT,
+  OPT_OUT_DIR,
+  OPT_INDEPENDENT,
   OPT_LAYER_WEIGHTS,
   OPT_BLEND,
   OPT_QUIET,
@@ -30,6 +42,7 @@ typedef struct
   const char *name;
   int has_arg;      /* getopt_long's */
   const char *text; /* "ARG  help" as --help shows it; " help" without an argument */
+  cli_command commands;
 } cli_fixed_option;
 
 extern const cli_fixed_option cli_fixed_options[OPT_FIXED_COUNT];
