@@ -190,6 +190,17 @@ image_like_target (const NeuralStyleTarget *target, const ns_image *result)
   return image;
 }
 
+void
+neural_style_write_layer (GimpLayer *layer, const Babl *format, const ns_image *image)
+{
+  GeglBuffer *buffer = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
+
+  gegl_buffer_set (buffer, GEGL_RECTANGLE (0, 0, image->width, image->height), 0, format,
+                   image->data, GEGL_AUTO_ROWSTRIDE);
+  g_object_unref (buffer);
+  gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, image->width, image->height);
+}
+
 GimpLayer *
 neural_style_insert_result (const NeuralStyleTarget *target, const Babl *format,
                             const ns_image *result, GimpImage **new_image, gchar **note)
@@ -197,7 +208,6 @@ neural_style_insert_result (const NeuralStyleTarget *target, const Babl *format,
   GimpImage *image = target->image;
   GimpLayer *parent = NULL;
   GimpLayer *layer;
-  GeglBuffer *buffer;
   GimpImageType type;
   gint position = 0;
   gint x = target->x;
@@ -235,12 +245,7 @@ neural_style_insert_result (const NeuralStyleTarget *target, const Babl *format,
   gimp_image_insert_layer (image, layer, parent, position);
   gimp_layer_set_offsets (layer, x, y);
 
-  buffer = gimp_drawable_get_buffer (GIMP_DRAWABLE (layer));
-  gegl_buffer_set (buffer, GEGL_RECTANGLE (0, 0, result->width, result->height), 0, format,
-                   result->data, GEGL_AUTO_ROWSTRIDE);
-  g_object_unref (buffer);
-
-  gimp_drawable_update (GIMP_DRAWABLE (layer), 0, 0, result->width, result->height);
+  neural_style_write_layer (layer, format, result);
 
   {
     GimpParasite *parasite = gimp_parasite_new (NEURAL_STYLE_RESULT_PARASITE,

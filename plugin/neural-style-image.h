@@ -67,6 +67,9 @@ void neural_style_target_clear (NeuralStyleTarget *target);
 
 /* The parasite that marks a layer as a result of the plug-in: results
  * are not suggested as styles. */
+/* Writes image (in format) to layer, of its size, at its origin. */
+void neural_style_write_layer (GimpLayer *layer, const Babl *format, const ns_image *image);
+
 #define NEURAL_STYLE_RESULT_PARASITE "gimp-neural-style-result"
 
 /* Inserts the result as a new layer directly above the content, covering

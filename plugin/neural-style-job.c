@@ -16,7 +16,9 @@
  * along with this program.  If not, see <https://www.gnu.org/licenses/>.
  *
  *
- * The worker thread runs ns_stylize and makes no libgimp call.  After each
+ * The worker thread runs ns_stylize (an animation's frame: ns_animation_paint,
+ * one thread a frame, the weights and engine kept between them) and makes
+ * no libgimp call.  After each
  * iteration it stores the progress (and, at most every half second, a
  * preview snapshot) and posts an update to the main thread with
  * g_idle_add; the main thread runs a GMainLoop (which also serves the
@@ -52,7 +54,8 @@
  * "main thread" fields are the main thread's alone. */
 typedef struct
 {
-  /* inputs */
+  /* inputs (content and frame: the paint's, written before its thread
+   * starts) */
   const gchar *weights_path;
   const ns_image *content;
   const ns_image *keep;
@@ -61,6 +64,14 @@ typedef struct
   gint style_count;
   ns_params params;
   gboolean want_previews;
+  gint frame; /* 1-based, of frames; 0 for a still */
+  gint frames;
+
+  /* the worker's between paints: one paint's thread at a time */
+  ns_weights weights;
+  ns_engine *engine;
+  ns_animation *animation;
+  ns_frame_report report;
 
   /* shared */
   GMutex mutex;
@@ -74,7 +85,7 @@ typedef struct
   gboolean update_posted; /* an update is queued in the main loop */
   gboolean finished;
 
-  gint request; /* a NeuralStyleRequest */
+  gint request; /* a NeuralStyleRequest; Stop and Cancel hold for every later frame */
 
   /* outputs */
   ns_image result;
@@ -146,23 +157,41 @@ job_progress (const ns_progress *progress, void *user_data)
     }
 }
 
-static gpointer
-job_thread (gpointer data)
+/* The weights (once per job) and, for an animation, its engine. */
+static ns_status
+job_prepare (Job *job)
 {
-  Job *job = data;
-  ns_weights weights;
-  ns_status status;
+  ns_status status = NS_OK;
 
-  /* Only the convolutions the chosen layers use. */
-  status = ns_weights_load (&weights, job->weights_path, ns_conv_count_needed (&job->params),
-                            &job->error);
-  if (status == NS_OK)
+  if (!job->weights_loaded)
     {
+      /* Only the convolutions the chosen layers use. */
+      status = ns_weights_load (&job->weights, job->weights_path,
+                                ns_conv_count_needed (&job->params), &job->error);
+      if (status == NS_OK && job->frames > 0)
+        status = ns_engine_new (&job->weights, &job->engine, &job->error);
+      if (status == NS_OK && job->frames > 0)
+        status = ns_animation_new (job->engine, FALSE, &job->animation, &job->error);
+      if (status != NS_OK)
+        return status;
+      /* what the progress shows; the worker's own flag as well, read by
+       * the next paint's thread after this one is joined */
       g_mutex_lock (&job->mutex);
       job->weights_loaded = TRUE;
       post_update (job);
       g_mutex_unlock (&job->mutex);
+    }
+  return status;
+}
 
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+  ns_status status = job_prepare (job);
+
+  if (status == NS_OK)
+    {
       const ns_request request = {
         .content = job->content,
         .styles = job->styles,
@@ -174,8 +203,11 @@ job_thread (gpointer data)
         .progress = job_progress,
         .user_data = job,
       };
-      status = ns_stylize (&weights, &request, &job->result, &job->error);
-      ns_weights_clear (&weights);
+      if (job->animation)
+        status = ns_animation_paint (job->animation, &request, &job->result, &job->report,
+                                     &job->error);
+      else
+        status = ns_stylize (&job->weights, &request, &job->result, &job->error);
     }
 
   g_mutex_lock (&job->mutex);
@@ -197,6 +229,9 @@ show_text (Job *job, const NeuralStyleProgressInfo *info)
   gdouble fraction = info->phase == NEURAL_STYLE_PHASE_ITERATING ? info->done : 0.0;
 
   text = neural_style_progress_text (info, now - job->start);
+  /* an animation's frames take about as long as each other */
+  if (job->frames > 0 && info->phase == NEURAL_STYLE_PHASE_ITERATING)
+    fraction = ((gdouble) (info->frame - 1) + info->done) / job->frames;
 
   /* The progress window, or else GIMP's status bar (see status_bar in
    * neural-style.c). */
@@ -237,6 +272,8 @@ read_state (Job *job, NeuralStyleProgressInfo *info, ns_image *preview)
   info->tile = job->progress.tile;
   info->sweep = job->progress.sweep;
   info->done = job->progress.done;
+  info->frame = job->frame;
+  info->frames = job->frames;
   info->loss = job->progress.loss;
   info->report_usec = job->progress_time - job->start;
   if (preview)
@@ -316,83 +353,148 @@ job_request (NeuralStyleRequest request, gpointer data)
   g_atomic_int_set (&job->request, request);
 }
 
+NeuralStyleJob *
+neural_style_job_new (const gchar *weights_path, const ns_image *keep, const ns_style *styles,
+                      gint style_count, const ns_params *params, const Babl *format,
+                      gboolean show_window, gint frames)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->weights_path = weights_path;
+  job->keep = keep;
+  job->styles = styles;
+  job->style_count = style_count;
+  job->params = *params;
+  job->want_previews = show_window;
+  job->format = format;
+  job->frames = frames;
+  g_mutex_init (&job->mutex);
+
+  if (show_window)
+    {
+      job->window = neural_style_progress_new ();
+      neural_style_progress_set_request_func (job->window, job_request, job);
+    }
+
+  job->loop = g_main_loop_new (NULL, FALSE);
+  job->start = g_get_monotonic_time ();
+  return (NeuralStyleJob *) job;
+}
+
+GimpPDBStatusType
+neural_style_job_paint (NeuralStyleJob *self, const ns_image *content, ns_image *result,
+                        GError **error)
+{
+  Job *job = (Job *) self;
+  GThread *thread;
+  guint tick;
+
+  if (g_atomic_int_get (&job->request) == NEURAL_STYLE_REQUEST_CANCEL)
+    return GIMP_PDB_CANCEL;
+
+  /* this paint's inputs and state; the shared fields are the worker's
+   * only once its thread starts */
+  job->content = content;
+  job->frame = job->frames > 0 ? job->frame + 1 : 0;
+  job->have_progress = FALSE;
+  job->finished = FALSE;
+  job->update_posted = FALSE;
+  job->status = NS_OK;
+  memset (&job->error, 0, sizeof job->error);
+  memset (&job->result, 0, sizeof job->result);
+  memset (&job->progress, 0, sizeof job->progress);
+  job->preview_scale = 0;
+  job->shown_scale = -1;
+  job->shown_iteration = -1;
+
+  thread = g_thread_try_new ("neural-style", job_thread, job, error);
+  if (!thread)
+    return GIMP_PDB_EXECUTION_ERROR;
+
+  tick = g_timeout_add (TEXT_INTERVAL_MSEC, job_tick, job);
+  job_tick (job);
+
+  g_main_loop_run (job->loop);
+
+  g_source_remove (tick);
+  g_thread_join (thread);
+  g_debug ("finished after %.3f s: %s",
+           (gdouble) (g_get_monotonic_time () - job->start) / G_USEC_PER_SEC,
+           job->status == NS_OK              ? "ok" :
+           job->status == NS_ERROR_CANCELLED ? "cancelled" :
+                                               job->error.message);
+  if (job->status == NS_OK && job->frames > 0)
+    {
+      if (job->report.start == NS_FRAME_HELD)
+        g_debug ("frame %d/%d: held to the frame before (%.1f%% consistent with it)", job->frame,
+                 job->frames, 100.0 * job->report.consistent);
+      else if (job->report.start == NS_FRAME_SCENE_CUT)
+        g_debug ("frame %d/%d: afresh, a scene cut (%.1f%% consistent with the frame before)",
+                 job->frame, job->frames, 100.0 * job->report.consistent);
+      else
+        g_debug ("frame %d/%d: afresh", job->frame, job->frames);
+    }
+
+  if (job->status == NS_ERROR_CANCELLED)
+    {
+      ns_image_clear (&job->result);
+      return GIMP_PDB_CANCEL;
+    }
+
+  if (job->status != NS_OK)
+    {
+      ns_image_clear (&job->result);
+      g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
+                           job->error.message[0] ? job->error.message :
+                                                   _ ("The style transfer failed."));
+      return GIMP_PDB_EXECUTION_ERROR;
+    }
+
+  *result = job->result;
+  memset (&job->result, 0, sizeof job->result);
+  return GIMP_PDB_SUCCESS;
+}
+
+gboolean
+neural_style_job_stopped (NeuralStyleJob *self)
+{
+  Job *job = (Job *) self;
+
+  return g_atomic_int_get (&job->request) == NEURAL_STYLE_REQUEST_STOP;
+}
+
+void
+neural_style_job_free (NeuralStyleJob *self)
+{
+  Job *job = (Job *) self;
+
+  if (!job)
+    return;
+  g_main_loop_unref (job->loop);
+  g_mutex_clear (&job->mutex);
+  ns_image_clear (&job->preview);
+  ns_animation_free (job->animation);
+  ns_engine_free (job->engine);
+  /* zeroed when never loaded */
+  ns_weights_clear (&job->weights);
+  if (job->window)
+    gtk_widget_destroy (job->window);
+  g_free (job);
+}
+
 GimpPDBStatusType
 neural_style_job_run (const gchar *weights_path, const ns_image *content, const ns_image *keep,
                       const ns_image *start, const ns_style *styles, gint style_count,
                       const ns_params *params, const Babl *format, gboolean show_window,
                       ns_image *result, GError **error)
 {
-  Job job = { 0 };
-  GThread *thread;
-  guint tick;
+  NeuralStyleJob *job = neural_style_job_new (weights_path, keep, styles, style_count, params,
+                                              format, show_window, 0);
+  GimpPDBStatusType status;
 
-  job.weights_path = weights_path;
-  job.content = content;
-  job.keep = keep;
-  job.start_picture = start;
-  job.styles = styles;
-  job.style_count = style_count;
-  job.params = *params;
-  job.want_previews = show_window;
-  job.format = format;
-  job.shown_scale = -1;
-  job.shown_iteration = -1;
-  g_mutex_init (&job.mutex);
+  ((Job *) job)->start_picture = start;
+  status = neural_style_job_paint (job, content, result, error);
 
-  if (show_window)
-    {
-      job.window = neural_style_progress_new ();
-      neural_style_progress_set_request_func (job.window, job_request, &job);
-    }
-
-  job.loop = g_main_loop_new (NULL, FALSE);
-  job.start = g_get_monotonic_time ();
-
-  thread = g_thread_try_new ("neural-style", job_thread, &job, error);
-  if (!thread)
-    {
-      if (job.window)
-        gtk_widget_destroy (job.window);
-      g_main_loop_unref (job.loop);
-      g_mutex_clear (&job.mutex);
-      return GIMP_PDB_EXECUTION_ERROR;
-    }
-
-  tick = g_timeout_add (TEXT_INTERVAL_MSEC, job_tick, &job);
-  job_tick (&job);
-
-  g_main_loop_run (job.loop);
-
-  g_source_remove (tick);
-  g_thread_join (thread);
-  g_main_loop_unref (job.loop);
-  g_mutex_clear (&job.mutex);
-  ns_image_clear (&job.preview);
-
-  if (job.window)
-    gtk_widget_destroy (job.window);
-
-  g_debug ("finished after %.3f s: %s",
-           (gdouble) (g_get_monotonic_time () - job.start) / G_USEC_PER_SEC,
-           job.status == NS_OK              ? "ok" :
-           job.status == NS_ERROR_CANCELLED ? "cancelled" :
-                                              job.error.message);
-
-  if (job.status == NS_ERROR_CANCELLED)
-    {
-      ns_image_clear (&job.result);
-      return GIMP_PDB_CANCEL;
-    }
-
-  if (job.status != NS_OK)
-    {
-      ns_image_clear (&job.result);
-      g_set_error_literal (error, GIMP_PLUG_IN_ERROR, 0,
-                           job.error.message[0] ? job.error.message :
-                                                  _ ("The style transfer failed."));
-      return GIMP_PDB_EXECUTION_ERROR;
-    }
-
-  *result = job.result;
-  return GIMP_PDB_SUCCESS;
+  neural_style_job_free (job);
+  return status;
 }

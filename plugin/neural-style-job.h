@@ -39,6 +39,26 @@ GimpPDBStatusType neural_style_job_run (const gchar *weights_path, const ns_imag
                                         const ns_params *params, const Babl *format,
                                         gboolean show_window, ns_image *result, GError **error);
 
+/* A run over several frames (an animation's): one progress window, the
+ * weights loaded once.  frames: 0 for a still (painted by ns_stylize), else
+ * the frame count (painted in order by ns_animation).  The inputs must
+ * outlive the job. */
+typedef struct _NeuralStyleJob NeuralStyleJob;
+
+NeuralStyleJob *neural_style_job_new (const gchar *weights_path, const ns_image *keep,
+                                      const ns_style *styles, gint style_count,
+                                      const ns_params *params, const Babl *format,
+                                      gboolean show_window, gint frames);
+/* Paints content (the still, or the animation's next frame); returns as
+ * neural_style_job_run.  After Cancel every later paint returns
+ * GIMP_PDB_CANCEL at once. */
+GimpPDBStatusType neural_style_job_paint (NeuralStyleJob *job, const ns_image *content,
+                                          ns_image *result, GError **error);
+/* Whether Stop was pressed: the paint under way gave its result so far, and
+ * no frame after it is to be painted. */
+gboolean neural_style_job_stopped (NeuralStyleJob *job);
+void neural_style_job_free (NeuralStyleJob *job);
+
 G_END_DECLS
 
 #endif

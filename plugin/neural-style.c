@@ -36,6 +36,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "neural_style.h"
+#include "neural-style-animation.h"
 #include "neural-style-dialog.h"
 #include "neural-style-image.h"
 #include "neural-style-inputs.h"
@@ -177,6 +178,18 @@ neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name)
 
   neural_style_inputs_add_arguments (procedure);
 
+  /* After every older argument: positional calls keep their meaning. */
+  gimp_procedure_add_choice_argument (
+      procedure, NEURAL_STYLE_PAINT, _ ("Paint"),
+      _ ("What to paint: the layer, or every layer as a frame of an animation (the bottom "
+         "layer first, as Filters > Animation > Playback plays them), each frame held to the "
+         "one before it so that the animation does not flicker; the frames go to a new image, "
+         "one layer a frame with the same names"),
+      gimp_choice_new_with_values ("layer", NEURAL_STYLE_PAINT_LAYER, _ ("This layer"), NULL,
+                                   "animation", NEURAL_STYLE_PAINT_ANIMATION,
+                                   _ ("Every layer as a frame of an animation"), NULL, NULL),
+      "layer", G_PARAM_READWRITE);
+
   /* The dialog's switch, remembered as its other values are. */
   gimp_procedure_add_boolean_aux_argument (procedure, "preview", _ ("Preview"),
                                            _ ("Show in the dialog what the settings paint, "
@@ -189,6 +202,35 @@ neural_style_create_procedure (GimpPlugIn *plug_in, const gchar *name)
                                          G_PARAM_READWRITE);
 
   return procedure;
+}
+
+/* Every layer of image as a frame of an animation, into a new image shown
+ * at the end (also after an error, with the frames painted before it);
+ * *top is its top layer. */
+static GimpPDBStatusType
+paint_animation (GimpImage *image, const NeuralStyleInputValues *inputs, const ns_params *params,
+                 GFile *weights_file, GimpRunMode run_mode, GimpLayer **top, GError **error)
+{
+  gchar *weights_path = neural_style_find_weights (weights_file, error);
+  GimpImage *new_image = NULL;
+  GimpPDBStatusType status;
+  gboolean status_bar = run_mode != GIMP_RUN_INTERACTIVE;
+
+  if (!weights_path)
+    return GIMP_PDB_EXECUTION_ERROR;
+  if (status_bar)
+    gimp_progress_init (_ ("Neural style"));
+  status = neural_style_animate (image, inputs, params, weights_path,
+                                 run_mode == GIMP_RUN_INTERACTIVE, &new_image, top, error);
+  if (new_image && run_mode != GIMP_RUN_NONINTERACTIVE)
+    {
+      gimp_display_new (new_image);
+      gimp_displays_flush ();
+    }
+  if (status_bar)
+    gimp_progress_end ();
+  g_free (weights_path);
+  return status;
 }
 
 static GimpValueArray *
@@ -292,6 +334,12 @@ neural_style_run (GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *ima
     {
       g_set_error (&error, GIMP_PLUG_IN_ERROR, 0, _ ("Invalid settings: %s."), ns_err.message);
       status = GIMP_PDB_CALLING_ERROR;
+      goto out;
+    }
+
+  if (gimp_procedure_config_get_choice_id (config, NEURAL_STYLE_PAINT) == NEURAL_STYLE_PAINT_ANIMATION)
+    {
+      status = paint_animation (image, &inputs, &params, weights_file, run_mode, &new_layer, &error);
       goto out;
     }
 

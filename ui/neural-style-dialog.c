@@ -482,7 +482,15 @@ neural_style_dialog_run (GimpProcedure *procedure, GimpProcedureConfig *config,
    * column beside it leaves room. */
   gtk_expander_set_resize_toplevel (GTK_EXPANDER (expander), FALSE);
 
-  fill_group (&state, "main-box", NS_SETTING_GROUP_MAIN, NULL, labels);
+  box = fill_group (&state, "main-box", NS_SETTING_GROUP_MAIN, NULL, labels);
+  /* What to paint: the layer or the animation (no free mnemonic: made here). */
+  {
+    GtkWidget *paint = neural_style_choice_combo_new (config, NEURAL_STYLE_PAINT);
+
+    gtk_box_pack_start (GTK_BOX (box), paint, FALSE, FALSE, 0);
+    gtk_widget_show (paint);
+    gtk_size_group_add_widget (labels, gimp_labeled_get_label (GIMP_LABELED (paint)));
+  }
 
   /* The columns (see the top of the file). */
   gimp_procedure_dialog_fill_box (dialog, "styles-column", "styles-box", "keep-box", NULL);

@@ -22,6 +22,16 @@
 
 G_BEGIN_DECLS
 
+/* The procedure's argument that says what a run paints, and its choices'
+ * ids. */
+#define NEURAL_STYLE_PAINT "paint"
+
+typedef enum
+{
+  NEURAL_STYLE_PAINT_LAYER = 0,    /* the layer: one new layer */
+  NEURAL_STYLE_PAINT_ANIMATION = 1 /* every layer as a frame: a new image */
+} NeuralStylePaint;
+
 /* The dialog's preview: the dialog makes its area, text line and the
  * "Preview" switch (the procedure's "preview" auxiliary argument); the
  * plug-in paints it.  changed is called (once per burst of changes) after

@@ -82,13 +82,24 @@ neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_
       {
         GString *line = g_string_new (NULL);
         gchar *loss = neural_style_format_loss (info->loss);
-        gint64 left = neural_style_time_left (info->done, info->report_usec, elapsed_usec);
+        gdouble done = info->frames > 0 ? ((gdouble) (info->frame - 1) + info->done) / info->frames :
+                                          info->done;
+        gint64 left = neural_style_time_left (done, info->report_usec, elapsed_usec);
 
+        if (info->frames > 0)
+          {
+            /* TRANSLATORS: the frame of an animation being painted, of
+             * all its frames: "Frame 7/24". */
+            g_string_append_printf (line, _ ("Frame %d/%d"), info->frame, info->frames);
+            g_string_append (line, " · ");
+          }
         /* The parts are joined with " · " here; each is translated alone. */
         /* TRANSLATORS: the scale of a coarse-to-fine run and the iteration
          * at that scale: "Scale 2/3 · iteration 120/300". */
-        g_string_append_printf (line, _ ("Scale %d/%d · iteration %d/%d"), info->scale,
-                                info->scales, info->iteration, info->iterations);
+        g_string_append_printf (line,
+                                info->frames > 0 ? _ ("scale %d/%d · iteration %d/%d") :
+                                                   _ ("Scale %d/%d · iteration %d/%d"),
+                                info->scale, info->scales, info->iteration, info->iterations);
         if (info->tiles > 1 && info->tile > 0)
           {
             g_string_append (line, " · ");

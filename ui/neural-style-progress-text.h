@@ -28,7 +28,9 @@ typedef struct
   gint tiles; /* each evaluation runs over this many tiles (1: the whole image) */
   gint tile;  /* between iterations: the tile just done of sweep 1 or 2; else 0 */
   gint sweep;
-  gdouble done; /* the engine's share of the work done, 0..1 */
+  gdouble done; /* the engine's share of the work done, 0..1 (of the frame, in an animation) */
+  gint frame;   /* an animation's frame being painted (1-based) of frames; 0 for a still */
+  gint frames;
   gdouble loss;
   gint64 report_usec; /* the elapsed time when the engine sent this report */
 } NeuralStyleProgressInfo;
@@ -45,7 +47,9 @@ gint64 neural_style_time_left (gdouble done, gint64 report_usec, gint64 elapsed_
 /* "Scale 2/3 · iteration 120/300 · 4 tiles · loss 1.2e4 · 0:42 · about 3:10
  * left" (translated; the tiles only when more than one, "tile 3/4, pass
  * 2/2" instead between iterations; the time left once there is an
- * estimate), or the loading or preparing text with the elapsed time. */
+ * estimate), or the loading or preparing text with the elapsed time.  In
+ * an animation "Frame 7/24 · " first, and the time left is the whole
+ * animation's (its frames taking about as long as each other). */
 gchar *neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_usec);
 
 G_END_DECLS

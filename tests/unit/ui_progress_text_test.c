@@ -144,6 +144,20 @@ test_text (void)
                    "Scale 1/1 · iteration 100000/100000 · loss – · 2:03:04 · about 0:00 left");
   g_free (text);
 
+  /* An animation: the frame first, and the whole animation's time left,
+   * frame 7 of 24 half done after 130 s: 6.5 frames in 130 s, 17.5 to go. */
+  info.scale = 2;
+  info.scales = 3;
+  info.iteration = 12;
+  info.iterations = 35;
+  info.loss = 0.5;
+  info.frame = 7;
+  info.frames = 24;
+  info.report_usec = 130 * G_USEC_PER_SEC;
+  check_text (&info, 130, 0.5,
+              "Frame 7/24 · scale 2/3 · iteration 12/35 · loss 0.5 · 2:10 · about 5:50 left");
+  info.frame = info.frames = 0;
+
   info.phase = NEURAL_STYLE_PHASE_LOADING;
   info.done = 0.0;
   text = neural_style_progress_text (&info, 3 * G_USEC_PER_SEC);
