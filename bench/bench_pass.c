@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The engine's side of tools/bench (a benchmark, not a test):
  *   bench-pass [--weights FILE] [--size N] [--passes N] [--warmup N]
+ *              [--precision exact|fast | --tile 2|4]
  * builds the objective of the paper's layer set (content relu4_2, style
  * relu1_1 … relu5_1) for an N x N image, then times forward + backward
- * passes to the input (ns_objective_evaluate with a gradient) and prints one
+ * passes to the input (ns_objective_evaluate with a gradient), with the
+ * network of the precision's runs (the settings table's default) or of a
+ * Winograd tile, and prints one
  * line of key=value pairs: seconds per pass (median, min), GFLOP/s of the
  * convolutions, peak RSS.  Without --weights (or when the file is missing)
  * the weights are random: the speed does not depend on their values. */
@@ -16,8 +19,10 @@
 
 #include "layer_sets.h"
 #include "neural_style.h"
+#include "ns_settings.h"
 #include "objective.h"
 #include "clock.h"
+#include "plan.h"
 #include "random.h"
 #include "synthetic_weights.h"
 
@@ -37,7 +42,10 @@ int
 main (int argc, char **argv)
 {
   const char *weights_path = NULL;
-  int size = 512, passes = 5, warmup = 1, tile = 2;
+  int size = 512, passes = 5, warmup = 1, tile = 0;
+  const ns_setting *precision = ns_setting_find ("precision");
+  const ns_setting_choice *choice = ns_setting_choice_find (precision,
+                                                            ns_setting_default_nick (precision));
   for (int i = 1; i < argc; i++)
     {
       if (strcmp (argv[i], "--weights") == 0 && i + 1 < argc)
@@ -50,14 +58,17 @@ main (int argc, char **argv)
         warmup = atoi (argv[++i]);
       else if (strcmp (argv[i], "--tile") == 0 && i + 1 < argc)
         tile = atoi (argv[++i]);
+      else if (strcmp (argv[i], "--precision") == 0 && i + 1 < argc &&
+               (choice = ns_setting_choice_find (precision, argv[i + 1])))
+        i++;
       else
         {
           fprintf (stderr, "usage: bench-pass [--weights FILE] [--size N] [--passes N] [--warmup "
-                           "N] [--tile 2|4]\n");
+                           "N] [--precision exact|fast | --tile 2|4]\n");
           return 2;
         }
     }
-  if (size < 16 || passes < 1 || passes > 1000 || warmup < 0 || (tile != 2 && tile != 4))
+  if (size < 16 || passes < 1 || passes > 1000 || warmup < 0 || (tile != 0 && tile != 2 && tile != 4))
     {
       fprintf (stderr, "bench-pass: bad arguments\n");
       return 2;
@@ -65,6 +76,7 @@ main (int argc, char **argv)
 
   ns_params params;
   ns_params_init (&params);
+  ns_setting_set (&params, precision, choice->value);
   /* the losses of bench_torch.py: content and style weight 1, equal layers, no TV */
   params.content_weight = 1.0;
   params.style_weight = 1.0;
@@ -112,10 +124,9 @@ main (int argc, char **argv)
     }
 
   /* as ns_stylize builds it: only the loss layers' outputs kept */
-  ns_vgg19_net_options net_options;
-  ns_vgg19_net_options_init (&net_options);
-  net_options.keep = 0;
-  net_options.winograd_tile = tile;
+  ns_vgg19_net_options net_options = ns_plan_net_options (&params);
+  if (tile)
+    net_options.winograd_tile = tile;
   ns_objective obj;
   const ns_objective_style style_image = { style, size, size, 1.0 };
   const double t_init = now ();
@@ -145,10 +156,10 @@ main (int argc, char **argv)
 
   struct rusage usage;
   getrusage (RUSAGE_SELF, &usage);
-  printf ("impl=ours size=%d weights=%s passes=%d seconds_per_pass=%.4f min_seconds=%.4f "
-          "gflops=%.1f peak_rss_mb=%.1f init_seconds=%.3f loss=%.6g\n",
-          size, weights_kind, passes, median, seconds[0], flops / median / 1e9,
-          usage.ru_maxrss / 1024.0, init_seconds, loss);
+  printf ("impl=ours precision=%s tile=%d size=%d weights=%s passes=%d seconds_per_pass=%.4f "
+          "min_seconds=%.4f gflops=%.1f peak_rss_mb=%.1f init_seconds=%.3f loss=%.6g\n",
+          tile ? "-" : choice->nick, net_options.winograd_tile, size, weights_kind, passes, median,
+          seconds[0], flops / median / 1e9, usage.ru_maxrss / 1024.0, init_seconds, loss);
 
   free (seconds);
   ns_objective_clear (&obj);

@@ -8,7 +8,9 @@
  *  - scale-free weights: the same settings at 128 and 256 px end with the
  *    same content/style balance (loss ratio within a factor 1.5), where the
  *    unnormalised losses of the paper would move it by about 4x.
- * Writes the 384 px result for eyeballing. */
+ * Every run takes the precision the argument names (a nick of the
+ * settings table's choices), or the default one.  Writes the 384 px result
+ * for eyeballing. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "layer_sets.h"
 #include "losses.h"
 #include "neural_style.h"
+#include "ns_settings.h"
 #include "image_layout.h"
 #include "objective.h"
 #include "resize.h"
@@ -81,7 +84,7 @@ content_style_loss (const ns_weights *weights, const ns_params *params, const ns
 }
 
 int
-main (void)
+main (int argc, char **argv)
 {
   const char *weights_path = getenv ("NEURAL_STYLE_TEST_WEIGHTS");
   const char *samples = getenv ("NEURAL_STYLE_TEST_SAMPLES");
@@ -95,8 +98,18 @@ main (void)
                            "NEURAL_STYLE_TEST_SAMPLES)");
     }
 
+  const ns_setting *precision = ns_setting_find ("precision");
+  const ns_setting_choice *choice =
+      ns_setting_choice_find (precision, argc > 1 ? argv[1] : ns_setting_default_nick (precision));
+  if (!choice)
+    {
+      tap_check (0, "usage: test-quality [PRECISION]: no precision %s", argv[1]);
+      return tap_done ();
+    }
+  tap_note ("precision %s", choice->nick);
   ns_params params;
   ns_params_init (&params);
+  ns_setting_set (&params, precision, choice->value);
   ns_error err = { 0 };
   ns_weights weights;
   ns_image content, style, result;
@@ -131,8 +144,10 @@ main (void)
             styled.last.scales, styled.reports, start, styled.last.style_loss,
             100.0 * styled.last.style_loss / start);
   check (start > 0 && styled.last.style_loss <= 0.12 * start, what);
-  if (image_save_png ("quality-tubingen-starry-384.png", &result, &err) == NS_OK)
-    tap_note ("wrote quality-tubingen-starry-384.png for eyeballing");
+  char picture[200];
+  snprintf (picture, sizeof picture, "quality-tubingen-starry-384-%s.png", choice->nick);
+  if (image_save_png (picture, &result, &err) == NS_OK)
+    tap_note ("wrote %s for eyeballing", picture);
   ns_image_clear (&result);
 
   /* a pure style reconstruction keeps less of the content */
@@ -160,8 +175,7 @@ main (void)
   const int sizes[2] = { 128, 256 };
   for (int k = 0; k < 2; k++)
     {
-      ns_params p;
-      ns_params_init (&p);
+      ns_params p = params;
       p.max_size = sizes[k];
       p.multi_scale = 0;
       p.iterations = 60;
