@@ -116,14 +116,9 @@ cli_show_progress (const ns_progress *progress, void *user_data)
       const int done = progress->iteration * width / progress->iterations;
       const double elapsed = cli_seconds_since (&state->start);
       char frame[48] = "", tiles[48] = "", left[96];
-      /* an animation's frames take about as long as each other: the done
-       * fraction of the whole is the frames done and this one's part */
-      double fraction = progress->done;
+      const double fraction = ns_animation_done (state->frame, state->frames, progress->done);
       if (state->frames > 0)
-        {
-          snprintf (frame, sizeof frame, "frame %d/%d, ", state->frame, state->frames);
-          fraction = ((double) (state->frame - 1) + progress->done) / (double) state->frames;
-        }
+        snprintf (frame, sizeof frame, "frame %d/%d, ", state->frame, state->frames);
       if (progress->tile > 0)
         snprintf (tiles, sizeof tiles, ", tile %d/%d, pass %d/2", progress->tile, progress->tiles,
                   progress->sweep);

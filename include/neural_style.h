@@ -360,4 +360,10 @@ ns_status ns_animation_paint (ns_animation *animation, const ns_request *request
                               ns_frame_report *report, ns_error *err);
 void ns_animation_free (ns_animation *animation);
 
+/* The share (0 to 1) of an animation done when frame (1-based) of frames
+ * is frame_done (0 to 1) painted: its frames take about as long as each
+ * other.  frames 0 (a still): frame_done.  The CLI and the plug-in show
+ * progress and the time left by it. */
+double ns_animation_done (int frame, int frames, double frame_done);
+
 #endif

@@ -226,12 +226,11 @@ show_text (Job *job, const NeuralStyleProgressInfo *info)
 {
   gint64 now = g_get_monotonic_time ();
   gchar *text;
-  gdouble fraction = info->phase == NEURAL_STYLE_PHASE_ITERATING ? info->done : 0.0;
+  gdouble fraction = info->phase == NEURAL_STYLE_PHASE_ITERATING ?
+                         ns_animation_done (info->frame, info->frames, info->done) :
+                         0.0;
 
   text = neural_style_progress_text (info, now - job->start);
-  /* an animation's frames take about as long as each other */
-  if (job->frames > 0 && info->phase == NEURAL_STYLE_PHASE_ITERATING)
-    fraction = ((gdouble) (info->frame - 1) + info->done) / job->frames;
 
   /* The progress window, or else GIMP's status bar (see status_bar in
    * neural-style.c). */

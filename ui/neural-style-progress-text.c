@@ -82,8 +82,7 @@ neural_style_progress_text (const NeuralStyleProgressInfo *info, gint64 elapsed_
       {
         GString *line = g_string_new (NULL);
         gchar *loss = neural_style_format_loss (info->loss);
-        gdouble done = info->frames > 0 ? ((gdouble) (info->frame - 1) + info->done) / info->frames :
-                                          info->done;
+        gdouble done = ns_animation_done (info->frame, info->frames, info->done);
         gint64 left = neural_style_time_left (done, info->report_usec, elapsed_usec);
 
         if (info->frames > 0)

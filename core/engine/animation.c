@@ -137,6 +137,14 @@ ns_animation_paint (ns_animation *animation, const ns_request *request, ns_image
   return status;
 }
 
+double
+ns_animation_done (int frame, int frames, double frame_done)
+{
+  if (frames <= 0)
+    return frame_done;
+  return ((double) (frame - 1) + frame_done) / (double) frames;
+}
+
 void
 ns_animation_free (ns_animation *animation)
 {
