@@ -62,15 +62,23 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cli", required=True)
     parser.add_argument("--eval", required=True)
+    parser.add_argument("--png-frames", required=True)
     parser.add_argument("--weights", required=True)
     parser.add_argument("--style", required=True)
     parser.add_argument("--out-dir", required=True)
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--frames", type=int, default=24)
     parser.add_argument("--setting", action="append", default=[])
+    parser.add_argument("--ours", action="append", default=[],
+                        help="NAME=VALUE or NAME: a setting for the animation only, not for "
+                        "its frames painted alone")
+    parser.add_argument("--reuse-alone", action="store_true",
+                        help="keep the frames painted alone of the last run with these settings")
     parser.add_argument("--flow-epe", type=float, default=None)
     parser.add_argument("clips", nargs="+")
     args = parser.parse_args()
+    args.ours = [part for setting in args.ours for part in
+                 ["--" + setting.split("=", 1)[0]] + setting.split("=", 1)[1:]]
 
     settings = ["--weights", args.weights, "--style", args.style, "--max-size", str(args.size),
                 "--quiet"] + args.setting
@@ -78,23 +86,42 @@ def main():
     for clip in args.clips:
         name, folder = clip.split("=", 1)
         out = os.path.join(args.out_dir, name)
-        shutil.rmtree(out, ignore_errors=True)
         content, ours, alone = (os.path.join(out, d) for d in ("content", "ours", "alone"))
+        # --ours settings leave the frames painted alone as they are: a
+        # sheet of them paints those once
+        alone_said = os.path.join(out, "alone.settings")
+        alone_settings = " ".join(settings + [str(args.frames), folder])
+        reuse = (args.reuse_alone and os.path.isfile(alone_said)
+                 and open(alone_said).read() == alone_settings)
+        for entry in os.listdir(out) if os.path.isdir(out) else []:
+            if not (reuse and entry in ("alone", "alone.log", "alone.settings")):
+                path = os.path.join(out, entry)
+                shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         os.makedirs(content)
-        frames = []
-        for path in frames_of(folder, args.frames):
-            frames.append(os.path.join(content, os.path.basename(path)))
-            shutil.copy(path, frames[-1])
+        # as PNG: the paintings are written as their frames are, and a JPEG
+        # encoder's noise would be measured as flicker
+        sources = frames_of(folder, args.frames)
+        subprocess.run([args.png_frames, content] + sources, check=True)
+        frames = [os.path.join(content, os.path.splitext(os.path.basename(path))[0] + ".png")
+                  for path in sources]
         names = [os.path.basename(f) for f in frames]
 
         still_seconds, still_rss, still_out = timed(
             [args.cli, "--content", frames[0], "--out", os.path.join(out, "still.png")] + settings,
             os.path.join(out, "still.log"))
         still = DONE.search(still_out)
-        seconds, rss, ours_out = timed([args.cli, "animate", "--out-dir", ours] + settings + frames,
-                                       os.path.join(out, "ours.log"))
-        _, _, alone_out = timed([args.cli, "animate", "--independent", "--out-dir", alone] +
-                                settings + frames, os.path.join(out, "alone.log"))
+        seconds, rss, ours_out = timed([args.cli, "animate", "--out-dir", ours] + settings +
+                                       args.ours + frames, os.path.join(out, "ours.log"))
+        if reuse:
+            with open(os.path.join(out, "alone.log")) as f:
+                alone_out = f.read()
+            print(f"{name}: the frames painted alone are those of the last run, whose settings "
+                  f"were these")
+        else:
+            _, _, alone_out = timed([args.cli, "animate", "--independent", "--out-dir", alone] +
+                                    settings + frames, os.path.join(out, "alone.log"))
+            with open(alone_said, "w") as f:
+                f.write(alone_settings)
         ours_frames, alone_frames = FRAME.findall(ours_out), FRAME.findall(alone_out)
         print(f"{name}: {len(frames)} frames at {args.size} px; a still {still_seconds:.1f} s "
               f"(its run {still.group(1)} s, {still_rss:.0f} MB); the animation {seconds:.1f} s "

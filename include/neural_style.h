@@ -133,6 +133,12 @@ typedef struct
    * front ends give each frame after the first; the engine itself reads
    * only the request's, so a still ignores this */
   double temporal_weight;
+  /* An animation's frames after the first: iterations at each scale they
+   * paint (ns_animation; they start from the painted frame before), and
+   * whether they are held to frames t-2 and t-4 too where t-1 does not see
+   * what they show */
+  int frame_iterations;
+  int long_term;
 } ns_params;
 
 #define NS_MAX_WORKING_SIZE 16384
@@ -320,11 +326,14 @@ void ns_engine_free (ns_engine *engine);
  * flow from content t to content t-1, and its objective adds the pixel
  * term (weight params->temporal_weight) pulling it towards that warped
  * frame where the flows forward and backward agree (ns_flow_consistency),
- * at the last scale of the schedule only (the warped frame is painted at
- * that size already; with detail scales, every scale).
+ * with params->frame_iterations at the last scale of the schedule only (the
+ * warped frame is painted at that size already; with detail scales, at
+ * every scale).  With params->long_term, where frame t-1 is not consistent
+ * the term pulls towards frame t-2 or else t-4 warped, where they are.
  * A frame less than NS_SCENE_CUT_CONSISTENT of which is consistent with the
- * one before is a scene cut: painted afresh, as frame 1.  What it keeps
- * between frames: the last content and result. */
+ * one before is a scene cut: painted afresh, as frame 1, and held to no
+ * frame before it.  What it keeps between frames: the last four frames'
+ * content and result. */
 typedef struct ns_animation ns_animation;
 
 /* A frame with at most this share consistent with the one before starts

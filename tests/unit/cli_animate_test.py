@@ -3,8 +3,10 @@
 what is refused before anything is painted (frames of other sizes, a frame
 that cannot be read, two frames of one name, results that would replace
 the frames, a still's options); an animation steadier than its frames
-painted alone; a scene cut painted afresh, as a still; Ctrl-C keeping the
-frames painted.
+painted alone; frames after the first taking --frame-iterations; a scene
+cut painted afresh, as a still; --long-term holding a frame to frame t-2
+where t-1 hid it; frames larger than the working size painted at it and
+given back at theirs; Ctrl-C keeping the frames painted.
 
     cli_animate_test.py NEURAL_STYLE_EXECUTABLE WRITE_SYNTHETIC_WEIGHTS
 
@@ -61,6 +63,54 @@ def moved_difference(earlier, later, shift):
     return total / count
 
 
+def long_term_checks(animate, work, weights, style):
+    """A square crosses a still background: what it hides in frame 2 frame
+    3 shows again.  Frame 1 saw it, so with --long-term frame 3 holds to
+    frame 1 there; without, nothing holds it (frame 2 did not see it)."""
+    clip = os.path.join(work, "crossing")
+    os.mkdir(clip)
+    background = texture(3)
+    square = {0: 12, 1: 40, 2: 68}  # the square's left edge in frames 1 to 3
+
+    def frame(t):
+        def pixel(x, y):
+            inside = square[t] <= x < square[t] + 20 and 38 <= y < 58
+            return (250, 250, 20) if inside else background(x, y)
+        return pixel
+    frames = []
+    for t in range(3):
+        frames.append(os.path.join(clip, "crossing-%d.png" % (t + 1)))
+        write_png(frames[-1], SIZE, SIZE, frame(t))
+    held = animate + ["--temporal-weight", "10000"]
+    results = {}
+    for name, extra in (("long", ["--long-term"]), ("short", [])):
+        out = os.path.join(work, "crossing-" + name)
+        done = run(held + extra + ["--out-dir", out] + frames)
+        results[name] = done.returncode == 0 and out
+
+    def difference(out):
+        """Mean squared difference (levels) of painted frames 1 and 3 where
+        frame 2's square was (its inside, a margin of 3 pixels)."""
+        _, _, channels, first = read_png(os.path.join(out, "crossing-1.png"))
+        _, _, _, third = read_png(os.path.join(out, "crossing-3.png"))
+        total = count = 0
+        for y in range(41, 55):
+            for x in range(square[1] + 3, square[1] + 17):
+                for c in range(3):
+                    d = third[y][x * channels + c] - first[y][x * channels + c]
+                    total += d * d
+                    count += 1
+        return total / count
+    if results["long"] and results["short"]:
+        long, short = difference(results["long"]), difference(results["short"])
+        check(long < 0.25 * short,
+              "where frame 2 hid the background, frame 3 holds to frame 1 with --long-term (under a "
+              "quarter of the difference without): "
+              "mean squared difference %.1f levels, without %.1f" % (long, short))
+    else:
+        check(False, "--long-term and without: both paint the crossing square")
+
+
 def paint_checks(work):
     cli, make_weights = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     weights = os.path.join(work, "synthetic.safetensors")
@@ -84,7 +134,8 @@ def paint_checks(work):
     with open(cut, "wb") as f:
         f.write(whole[:len(whole) // 2])
     settings = ["--weights", weights, "--style", style, "--max-size", str(SIZE),
-                "--no-multi-scale", "--iterations", "6", "--init", "noise", "--quiet"]
+                "--no-multi-scale", "--iterations", "6", "--frame-iterations", "4", "--init",
+                "noise", "--quiet"]
     animate = [cli, "animate"] + settings
 
     # what is refused before anything is painted
@@ -137,6 +188,10 @@ def paint_checks(work):
     check(len(held) == 2 and all(float(share) >= 50 for _, share in held),
           "frames 2 and 3 start from the frame before, mostly consistent (%s)"
           % [share for _, share in held])
+    counts = re.findall(r"^frame ([1-4])/4 .*, ([0-9]+) iterations in", painted.stdout, re.M)
+    check(counts == [("1", "6"), ("2", "4"), ("3", "4"), ("4", "6")],
+          "frames 1 and 4 (the scene cut) take --iterations 6, the frames held to the one "
+          "before --frame-iterations 4 (%s)" % counts)
     check(re.search(r"frame 4/4 .*: afresh \(a scene cut: [0-9.]+% consistent with frame 3\)",
                     painted.stdout) is not None and "1 scene cut" in painted.stdout,
           "frame 4, another scene, starts afresh as a scene cut")
@@ -154,6 +209,21 @@ def paint_checks(work):
               "painted alone: mean squared %s against %s levels"
               % (["%.1f" % o for o in ours], ["%.1f" % i for i in theirs]))
 
+    long_term_checks(animate, work, weights, style)
+
+    # frames larger than the working size: painted at it, their results at theirs
+    smaller = os.path.join(work, "smaller")
+    done = run(animate + ["--max-size", "48", "--out-dir", smaller] + frames[:2])
+    still = os.path.join(work, "still-48.png")
+    alone = run([cli] + settings + ["--max-size", "48", "--content", frames[0], "--out", still])
+    sizes = [read_png(os.path.join(smaller, n))[:2] for n in names[:2]] if done.returncode == 0 \
+        else []
+    check(done.returncode == 0 and sizes == [(SIZE, SIZE)] * 2,
+          "--max-size 48: the results have the frames' size, 96x96 (%s)" % sizes)
+    check(done.returncode == 0 and alone.returncode == 0
+          and read_png(os.path.join(smaller, names[0])) == read_png(still),
+          "--max-size 48: frame 1 is the still painted at that size, pixel for pixel")
+
     # Ctrl-C once frame 2 is under way
     stopped = os.path.join(work, "stopped")
     process = start(cli, ["animate"] + settings[:-1] + ["--out-dir", stopped] + frames)
@@ -164,7 +234,7 @@ def paint_checks(work):
     else:
         process.kill()
     code, text = finish(process, text)
-    said = re.search(r"stopped by SIGINT in frame ([234])/4 at scale 1/1, iteration [0-9]+/6: "
+    said = re.search(r"stopped by SIGINT in frame ([234])/4 at scale 1/1, iteration [0-9]+/[46]: "
                      r"(frame 1 is|frames 1 to [23] are) painted and frame \1 is as painted so "
                      r"far, in " + re.escape(stopped), text)
     where = int(said.group(1)) if said else 0
