@@ -35,32 +35,15 @@ ${gif_function//#:iterations 35 #:max-size 512/#:iterations 2 #:max-size 48 #:mu
 (define style (striped-style style-img 0))
 (gimp-selection-none style-img)
 
-; One write a line: the plug-in's stderr may land between two writes.
-(define (layer-names img)
-  (map (lambda (layer) (gimp-item-get-name layer)) (vector->list (gimp-image-get-layers img))))
-(define (quoted names)
-  (if (null? names) ""
-      (string-append "\"" (car names) "\"" (if (null? (cdr names)) "" " ") (quoted (cdr names)))))
-(define (print-layers tag img)
-  (display (string-append "LAYERS-OF " tag " (" (quoted (layer-names img)) ")\n")))
-
-; A frame: a blue field with a red square at x, inserted at the top.
-(define (frame img name x)
-  (let ((layer (gimp-layer-new img name 64 48 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
-    (gimp-image-insert-layer img layer 0 0)
-    (fill img layer 0 0 64 48 '(40 90 200))
-    (fill img layer (+ 8 x) 14 16 16 '(220 60 40))
-    layer))
-
 (define img (gimp-image-new 64 48 RGB))
-(frame img "${names[0]}" 0)
-(frame img "${names[1]}" 3)
+(square-frame img "${names[0]}" 0)
+(square-frame img "${names[1]}" 3)
 ; a smaller layer at an offset, laid over frame 2
 (let ((small (gimp-layer-new img "${names[2]}" 24 16 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
   (gimp-image-insert-layer img small 0 0)
   (gimp-layer-set-offsets small 30 4)
   (fill img small 30 4 24 16 '(240 220 40)))
-(frame img "${names[3]}" 9)
+(square-frame img "${names[3]}" 9)
 ; a group: its composite is the frame
 (let ((group (gimp-group-layer-new img "${names[4]}")))
   (gimp-image-insert-layer img group 0 0)
@@ -68,7 +51,7 @@ ${gif_function//#:iterations 35 #:max-size 512/#:iterations 2 #:max-size 48 #:mu
     (gimp-image-insert-layer img inside group 0)
     (fill img inside 0 0 64 48 '(40 90 200))
     (fill img inside 20 14 16 16 '(220 60 40))))
-(frame img "${names[5]}" 15)
+(square-frame img "${names[5]}" 15)
 (gimp-selection-none img)
 (print-layers "source-before" img)
 (define images-before (vector-length (gimp-get-images)))

@@ -32,12 +32,14 @@
 #                                  xdotool, xwd or ImageMagick;
 #   missing_display_tool           prints the first of those not installed
 #                                  (fails when all are);
-#   start_gimp SCRIPT [ENV=VALUE...]
+#   start_gimp [--quit] SCRIPT [ENV=VALUE...]
 #                                  gimp-3.0 (with its windows) runs the batch
-#                                  SCRIPT, output in $log; sets $gimp_pid;
+#                                  SCRIPT (then quits, with --quit), output
+#                                  in $log; sets $gimp_pid;
 #   start_display [WxH]            starts Xvfb (a WxH screen, 1280x1024 unless
-#                                  told), sets DISPLAY; on exit, kills it
-#                                  and GIMP ($gimp_pid) and removes $work;
+#                                  told), sets DISPLAY once a client reaches
+#                                  it; on exit, ends it and GIMP ($gimp_pid)
+#                                  and removes $work;
 #   wait_window NAME-REGEX SECONDS prints the id of a visible window so named
 #                                  (fails once GIMP, $gimp_pid, is gone);
 #   keys WINDOW KEY...             focuses the window, then presses the keys;
@@ -46,9 +48,21 @@
 #                                  root: the whole screen), once the window
 #                                  differs from shot BEFORE and stopped
 #                                  changing;
+#   shot WINDOW NAME               a screenshot as the window is now (one
+#                                  that never stops changing: a progress
+#                                  window);
 #   wait_window_gone NAME-REGEX SECONDS
 #                                  until no visible window is so named;
-#   wait_log PATTERN SECONDS       until a line of $log matches PATTERN.
+#   wait_log PATTERN SECONDS       until a line of $log matches PATTERN;
+#   wait_log_after MARK PATTERN SECONDS
+#                                  until a line of $log from the first that
+#                                  matches MARK (a sed address) on matches
+#                                  PATTERN (fails once GIMP is gone);
+#   image_stats PNG                "w=… h=… colours=… saturated=…" (strongly
+#                                  coloured pixels), or missing, unreadable;
+#   stats_value STATS KEY          one of those numbers;
+#   check_screenshot NAME          a check that $artefacts/NAME.png is a real
+#                                  screenshot (size, colours).
 # Scheme helpers every script can use are in $scheme_prelude.
 
 # shellcheck source=../common/tap.sh
@@ -112,35 +126,51 @@ need_display_tools () {
 }
 
 start_gimp () {
-  local script=$1
+  local quit=() script
+  [ "$1" = --quit ] && { quit=(--quit); shift; }
+  script=$1
   shift
   env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= OMP_NUM_THREADS=1 \
       G_MESSAGES_DEBUG=neural-style NO_AT_BRIDGE=1 "$@" \
     timeout --kill-after=10 400 \
-    gimp-3.0 -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$script" \
+    gimp-3.0 -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$script" "${quit[@]}" \
     >"$log" 2>&1 &
   gimp_pid=$!
 }
 
+# Another test's Xvfb that is ending may still hold the display number
+# ours was given, its lock or its socket: ours is used once a client reaches
+# it, else it is started again.  Each wait ends on an event (the display
+# number written, Xvfb gone) or after a minute.
 start_display () {
-  Xvfb -displayfd 5 -screen 0 "${1:-1280x1024}x24" -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
-  xvfb=$!
-  for _ in $(seq 50); do
-    [ -s "$work/display" ] && break
-    sleep 0.1
+  local try
+  for try in 1 2 3; do
+    : > "$work/display"
+    Xvfb -displayfd 5 -screen 0 "${1:-1280x1024}x24" -nolisten tcp 5>"$work/display" >"$work/xvfb.log" 2>&1 &
+    xvfb=$!
+    for _ in $(seq 600); do
+      [ -s "$work/display" ] || ! kill -0 "$xvfb" 2>/dev/null && break
+      sleep 0.1
+    done
+    DISPLAY=":$(cat "$work/display")"
+    export DISPLAY
+    if [ -s "$work/display" ] && xdotool getdisplaygeometry >/dev/null 2>&1 && kill -0 "$xvfb" 2>/dev/null; then
+      tap_note "display $DISPLAY"
+      trap stop_display EXIT
+      return 0
+    fi
+    tap_note "Xvfb (try $try, display '$DISPLAY') could not be reached: $(tail -n 3 "$work/xvfb.log" | tr '\n' ' ')"
+    kill "$xvfb" 2>/dev/null
+    wait "$xvfb" 2>/dev/null
   done
-  if [ ! -s "$work/display" ]; then
-    echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1
-  fi
-  DISPLAY=":$(cat "$work/display")"
-  export DISPLAY
-  tap_note "display $DISPLAY"
-  trap stop_display EXIT
+  echo "FAIL: Xvfb did not start"; cat "$work/xvfb.log"; exit 1
 }
 
+# Xvfb ended before the test does: the next test's can take its number.
 stop_display () {
   [ -n "${gimp_pid:-}" ] && kill "$gimp_pid" 2>/dev/null
   kill "$xvfb" 2>/dev/null
+  wait "$xvfb" 2>/dev/null
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
 }
 
@@ -179,6 +209,11 @@ shot_settled () {
   convert "xwd:$work/$2.xwd" "$artefacts/$2.png" && tap_note "screenshot: $artefacts/$2.png"
 }
 
+shot () {
+  xwd -id "$1" -silent > "$work/$2.xwd" &&
+    convert "xwd:$work/$2.xwd" "$artefacts/$2.png" && tap_note "screenshot: $artefacts/$2.png"
+}
+
 wait_window_gone () {
   for _ in $(seq $(( $2 * 4 ))); do
     [ -z "$(xdotool search --onlyvisible --name "$1" 2>/dev/null)" ] && return 0
@@ -193,6 +228,44 @@ wait_log () {
     sleep 0.25
   done
   return 1
+}
+
+wait_log_after () {
+  for _ in $(seq $(( $3 * 4 ))); do
+    sed -n "/$1/,\$p" "$log" | grep -qE "$2" && return 0
+    kill -0 "$gimp_pid" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+
+image_stats () {
+  [ -f "$1" ] || { echo "missing"; return; }
+  local size
+  size=$(identify -format '%w %h' "$1" 2>/dev/null) || { echo "unreadable"; return; }
+  convert "$1" -depth 8 rgb:- | python3 -c '
+import sys
+import numpy as np
+w, h = int(sys.argv[1]), int(sys.argv[2])
+pixels = np.frombuffer(sys.stdin.buffer.read()[:w * h * 3], np.uint8).reshape(h, w, 3).astype(int)
+colours = len(np.unique(pixels.reshape(-1, 3), axis=0))
+saturated = int(((pixels.max(axis=2) - pixels.min(axis=2)) > 80).sum())
+print("w=%d h=%d colours=%d saturated=%d" % (w, h, colours, saturated))' $size
+}
+
+stats_value () {
+  sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" <<<"$1"
+}
+
+# A window's photograph, not a blank or a sliver: 300x200 px or more, 20
+# colours or more (a dialog's text, frames and icons have hundreds).
+check_screenshot () {
+  local stats
+  stats=$(image_stats "$artefacts/$1.png")
+  tap_note "$1.png: $stats"
+  check "$1.png is a real screenshot (at least 300x200, many colours)" \
+    bash -c '[ "${1:-0}" -ge 300 ] && [ "${2:-0}" -ge 200 ] && [ "${3:-0}" -ge 20 ]' _ \
+    "$(stats_value "$stats" w)" "$(stats_value "$stats" h)" "$(stats_value "$stats" colours)"
 }
 
 layers () {
@@ -348,7 +421,9 @@ show_log () {
 # Scheme: error capture (last-error holds the message of the last failed
 # call), (try TAG THUNK) prints "BAD TAG failed|succeeded" and the error,
 # (fill IMG LAYER X Y W H COLOR) fills a rectangle of a layer,
-# (export-layer LAYER PATH) saves one layer alone, without offsets.
+# (export-layer LAYER PATH) saves one layer alone, without offsets,
+# (striped-style IMG POSITION) a style layer, (print-layers TAG IMG) the
+# layers' names, (square-frame IMG NAME X) an animation's frame.
 # shellcheck disable=SC2034  # used by the scripts that source this file
 read -r -d '' scheme_prelude <<'SCM'
 (script-fu-use-v3)
@@ -386,6 +461,23 @@ read -r -d '' scheme_prelude <<'SCM'
     (fill img style 16 0 6 48 '(200 40 160))
     (fill img style 32 0 6 48 '(30 200 220))
     style))
+; (print-layers TAG IMG) prints "LAYERS-OF TAG (names…)", the layers'
+; names top first, in one write: a plug-in's stderr may land between two.
+(define (layer-names img)
+  (map (lambda (layer) (gimp-item-get-name layer)) (vector->list (gimp-image-get-layers img))))
+(define (quoted names)
+  (if (null? names) ""
+      (string-append "\"" (car names) "\"" (if (null? (cdr names)) "" " ") (quoted (cdr names)))))
+(define (print-layers tag img)
+  (display (string-append "LAYERS-OF " tag " (" (quoted (layer-names img)) ")\n")))
+; An animation's frame: a 64x48 layer named name, a blue field with a red
+; square at x, inserted at the top of img; returns it.
+(define (square-frame img name x)
+  (let ((layer (gimp-layer-new img name 64 48 RGB-IMAGE 100 LAYER-MODE-NORMAL)))
+    (gimp-image-insert-layer img layer 0 0)
+    (fill img layer 0 0 64 48 '(40 90 200))
+    (fill img layer (+ 8 x) 14 16 16 '(220 60 40))
+    layer))
 (define (count-layers tag img)
   (display (string-append "LAYERS " tag " "
              (number->string (vector-length (gimp-image-get-layers img)))))

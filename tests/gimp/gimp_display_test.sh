@@ -95,12 +95,7 @@ $scheme_prelude
 (display "BATCH-END\n")
 SCM
 
-env GIMP3_DIRECTORY="$profile" LANG=C.UTF-8 LANGUAGE= OMP_NUM_THREADS=1 \
-    G_MESSAGES_DEBUG=neural-style NO_AT_BRIDGE=1 \
-  timeout --kill-after=10 400 \
-  gimp-3.0 -d -f -s --batch-interpreter=plug-in-script-fu-eval -b "$script" --quit \
-  >"$log" 2>&1 &
-gimp_pid=$!
+start_gimp --quit "$script"
 
 # --- 1. The dialog ------------------------------------------------------------
 dialog=$(wait_window '^Neural Style$' 120)
@@ -185,32 +180,11 @@ gimp_pid=""
 cp "$log" "$artefacts/gimp.log"
 
 # --- Checks ---------------------------------------------------------------------
-image_stats () {  # size, distinct colours and strongly coloured pixels of a PNG
-  [ -f "$1" ] || { echo "missing"; return; }
-  local size
-  size=$(identify -format '%w %h' "$1" 2>/dev/null) || { echo "unreadable"; return; }
-  convert "$1" -depth 8 rgb:- | python3 -c '
-import sys
-import numpy as np
-w, h = int(sys.argv[1]), int(sys.argv[2])
-pixels = np.frombuffer(sys.stdin.buffer.read()[:w * h * 3], np.uint8).reshape(h, w, 3).astype(int)
-colours = len(np.unique(pixels.reshape(-1, 3), axis=0))
-saturated = int(((pixels.max(axis=2) - pixels.min(axis=2)) > 80).sum())
-print("w=%d h=%d colours=%d saturated=%d" % (w, h, colours, saturated))' $size
-}
-value () {  # value STATS KEY
-  sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" <<<"$1"
-}
-
 tap_note "GIMP exit status: $gimp_status"
 check "GIMP ran the batch to its end" grep -q "^BATCH-END" "$log"
 
 for name in dialog dialog-styles dialog-preset dialog-advanced progress; do
-  stats=$(image_stats "$artefacts/$name.png")
-  tap_note "$name.png: $stats"
-  check "$name.png is a real screenshot (at least 300x200, many colours)" \
-    bash -c '[ "${1:-0}" -ge 300 ] && [ "${2:-0}" -ge 200 ] && [ "${3:-0}" -ge 20 ]' _ \
-    "$(value "$stats" w)" "$(value "$stats" h)" "$(value "$stats" colours)"
+  check_screenshot "$name"
 done
 check "the Advanced expander opened (the dialog grew: $closed_height → $open_height px)" \
   test "${open_height:-0}" -gt "${closed_height:-0}" 2>/dev/null
@@ -232,7 +206,7 @@ check "with Advanced open the dialog and its preview fit a 1280 px wide screen (
   test "${open_width:-9999}" -le 1280 2>/dev/null
 stats=$(image_stats "$artefacts/progress.png")
 check "the progress window shows a coloured live preview (over 2000 strongly coloured pixels)" \
-  test "$(value "$stats" saturated)" -gt 2000 2>/dev/null
+  test "$(stats_value "$stats" saturated)" -gt 2000 2>/dev/null
 check "the dialog preselected the other layer as the style" \
   grep -q "neural-style-DEBUG: .*suggested style layer: style$" "$log"
 check "the note of the preset files with problems opened their list (dialog-preset-problems.png differs from dialog.png)" \

@@ -12,7 +12,6 @@
 #       shown, clean image TAG.xcf whose content layer (96x72) lies over an
 #       "other" layer, (run-phase TAG STYLE): the filter on a new scene,
 #       printing "PHASE TAG", its "RESULT TAG …" line and "END TAG",
-#       (print-layers TAG IMG): "LAYERS-OF TAG (names…)";
 #   gimp_ended          waits a minute at most for GIMP to end, then sets
 #                       $gimp_alive (yes: it had not) and ends it, keeps
 #                       its log and notes the batch's phase lines;
@@ -61,14 +60,6 @@ read -r -d '' during_run_scheme <<'SCM'
   (let ((layers (gimp-image-get-layers img))
         (next (+ (gimp-image-get-item-position img layer) 1)))
     (if (< next (vector-length layers)) (gimp-item-get-name (vector-ref layers next)) "none")))
-(define (layer-names img)
-  (map (lambda (layer) (gimp-item-get-name layer)) (vector->list (gimp-image-get-layers img))))
-; One write a line: a plug-in's stderr may land between two writes.
-(define (quoted names)
-  (if (null? names) ""
-      (string-append "\"" (car names) "\"" (if (null? (cdr names)) "" " ") (quoted (cdr names)))))
-(define (print-layers tag img)
-  (display (string-append "LAYERS-OF " tag " (" (quoted (layer-names img)) ")\n")))
 
 ; Runs the filter on the scene; prints where the result went.
 (define (run-phase tag style-layer)
@@ -96,12 +87,7 @@ SCM
 
 # after PHASE PATTERN SECONDS: waits for a line matching PATTERN after "PHASE <phase>".
 after () {
-  for _ in $(seq $(( $3 * 4 ))); do
-    sed -n "/^PHASE $1\$/,\$p" "$log" | grep -qE "$2" && return 0
-    kill -0 "$gimp_pid" 2>/dev/null || return 1
-    sleep 0.25
-  done
-  return 1
+  wait_log_after "^PHASE $1\$" "$2" "$3"
 }
 running () {  # running PHASE: the phase's run is past a few iterations
   after "$1" 'neural-style-DEBUG: .* iteration [5-9]/150 ' 90
