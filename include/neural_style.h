@@ -332,8 +332,10 @@ void ns_engine_free (ns_engine *engine);
  * the term pulls towards frame t-2 or else t-4 warped, where they are.
  * A frame less than NS_SCENE_CUT_CONSISTENT of which is consistent with the
  * one before is a scene cut: painted afresh, as frame 1, and held to no
- * frame before it.  What it keeps between frames: the last four frames'
- * content and result. */
+ * frame before it.  Frames are painted, warped and kept at the working
+ * size, and only the results enlarged to the frame's size (as a still's
+ * are).  What it keeps between frames: the last four frames' content and
+ * result at the working size. */
 typedef struct ns_animation ns_animation;
 
 /* A frame with at most this share consistent with the one before starts
