@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ns_animation (see neural_style.h): frames painted in order, each held to
  * the painted frames before it where the motion between them is known. */
+#include "image_layout.h"
 #include "neural_style.h"
+#include "planar.h"
 #include "schedule.h"
 
 #include <stdlib.h>
@@ -153,7 +155,7 @@ at_working_size (const ns_request *request, ns_image *small, ns_error *err)
 }
 
 /* The painted frame stretched to the content's size, with the content's
- * alpha, as a still's result is (or itself when that is its size). */
+ * alpha, by the still's own last step (or itself when that is its size). */
 static ns_status
 at_frame_size (ns_image *painted, const ns_image *content, ns_image *result, ns_error *err)
 {
@@ -163,13 +165,15 @@ at_frame_size (ns_image *painted, const ns_image *content, ns_image *result, ns_
       *painted = (ns_image) { 0 };
       return NS_OK;
     }
-  ns_status status = ns_image_resize (painted, content->width, content->height, result, err);
-  if (status != NS_OK || content->channels != 4)
-    return status;
-  const size_t pixels = (size_t) content->width * (size_t) content->height;
-  for (size_t i = 0; i < pixels; i++)
-    result->data[i * 4 + 3] = content->data[i * 4 + 3];
-  return NS_OK;
+  ns_planar colour = { 0 };
+  ns_status status = ns_planar_from_image_resized (painted, content->width, content->height,
+                                                   &colour, err);
+  if (status == NS_OK)
+    status = ns_image_alloc (result, content->width, content->height, content->channels, err);
+  if (status == NS_OK)
+    ns_image_from_planar_rgb (result, colour.rgb, content);
+  ns_planar_clear (&colour);
+  return status;
 }
 
 /* Keeps frame t's content and result as t-1's, the older ones moved back
