@@ -4,13 +4,14 @@
 command-line tool against G'MIC's patch-based `stylize`, what a GIMP user
 picks today, on the same pair.
 
-Runs, alternating, REPEATS times each: our CLI with its defaults, our CLI
-with the settings of the "Quick preview" preset (read from its preset
-file), and `gmic` with stylize's defaults on the content and style scaled
-to the same working size.  Each run is its own process: wall time and
-peak RSS are its own.  Prints every run, the medians, the final losses of
-our default run, and as its last lines ratio_e2e_gmic=<ours default /
-gmic> and ratio_quick_gmic=<ours quick / gmic>.  Writes the three results
+Runs, alternating, REPEATS times each: our CLI with its defaults, the same
+with --precision exact, our CLI with the settings of the "Quick preview"
+preset (read from its preset file), and `gmic` with stylize's defaults on
+the content and style scaled to the same working size, what GIMP users have
+today.  Each run is its own process: wall time and peak RSS are its own.
+Prints every run, the medians, the final losses of our runs, and as its
+last lines e2e_default_s, e2e_default_exact_s and e2e_quick_s (medians of
+seconds) with the final loss of each (median).  Writes the three results
 side by side (same height) to OUT_DIR/side-by-side.png, and the loss
 against the wall time of each default run (from its progress lines) to
 OUT_DIR/trace-N.tsv, with a summary per scale.
@@ -120,6 +121,7 @@ def main():
     quick_options = preset_options(args.quick_preset)
     commands = {
         "ours default": ours + ["--out", out("ours-default.png")],
+        "ours exact": ours + ["--precision", "exact", "--out", out("ours-exact.png")],
         "ours quick": ours + quick_options + ["--out", out("ours-quick.png")],
         "gmic stylize": ["gmic", "-v", "-", content_small, style_small, "stylize[0]", "[1]",
                          "keep[0]", "output", out("gmic-stylize.png")],
@@ -129,18 +131,20 @@ def main():
     sys.stdout.flush()
 
     results = {name: [] for name in commands}
-    losses = []
+    losses = {name: [] for name in commands if name.startswith("ours")}
     for r in range(args.repeats):
         for name, command in commands.items():
             seconds, rss, output = timed(command, out(f"{name.replace(' ', '-')}-{r + 1}.log"))
             results[name].append((seconds, rss))
             note = ""
-            if name == "ours default":
+            if name in losses:
                 done = DONE.search(output)
                 if not done:
                     raise SystemExit(f"bench: no 'done:' line from {shlex.join(command)}")
-                losses.append(tuple(float(v) for v in done.groups()[1::2]))
-                note = f"  final loss {losses[-1][0]:.6g} (content {losses[-1][1]:.6g}, style {losses[-1][2]:.6g})"
+                loss = tuple(float(v) for v in done.groups()[1::2])
+                losses[name].append(loss)
+                note = f"  final loss {loss[0]:.6g} (content {loss[1]:.6g}, style {loss[2]:.6g})"
+            if name == "ours default":
                 summary = trace(output, out(f"trace-{r + 1}.tsv"))
             print(f"  run {r + 1} {name:13s} {seconds:7.2f} s  peak RSS {rss:7.1f} MB{note}")
             sys.stdout.flush()
@@ -158,12 +162,12 @@ def main():
           f"{out(f'trace-{args.repeats}.tsv')}):")
     for line in summary:
         print(f"  {line}")
-    final = statistics.median(loss for loss, _, _ in losses)
-    print(f"final loss of ours default (median): {final:.6g}")
+    final = {name: statistics.median(loss for loss, _, _ in runs) for name, runs in losses.items()}
     print(f"pictures: {out('side-by-side.png')} (ours default, ours quick, gmic stylize)")
-    gmic = medians["gmic stylize"][0]
-    print(f"ratio_e2e_gmic={medians['ours default'][0] / gmic:.3f}")
-    print(f"ratio_quick_gmic={medians['ours quick'][0] / gmic:.3f}")
+    for name, key in (("ours default", "default"), ("ours exact", "default_exact"),
+                      ("ours quick", "quick")):
+        print(f"e2e_{key}_s={medians[name][0]:.2f}")
+        print(f"e2e_{key}_loss={final[name]:.6g}")
     return 0
 
 
