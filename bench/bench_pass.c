@@ -124,9 +124,8 @@ main (int argc, char **argv)
     }
 
   /* as ns_stylize builds it: only the loss layers' outputs kept */
-  ns_vgg19_net_options net_options = ns_plan_net_options (&params);
-  if (tile)
-    net_options.winograd_tile = tile;
+  const ns_vgg19_net_options net_options = ns_plan_net_options (
+      tile ? tile : ns_plan_winograd_tile (&params, size));
   ns_objective obj;
   const ns_objective_style style_image = { style, size, size, 1.0 };
   const double t_init = now ();

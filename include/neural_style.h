@@ -98,7 +98,8 @@ typedef enum
 typedef enum
 {
   NS_PRECISION_EXACT = 0, /* Winograd F(2x2, 3x3): rounds as float32 PyTorch does */
-  NS_PRECISION_FAST = 1   /* F(4x4, 3x3): 1.78 times fewer multiplies, a few times the rounding */
+  NS_PRECISION_FAST = 1   /* F(4x4, 3x3) at the larger scales: 1.78 times fewer multiplies there,
+                             a few times the rounding (the default) */
 } ns_precision;
 
 #define NS_STYLE_LAYER_COUNT 5

@@ -68,12 +68,13 @@ pixel_term_scratch (const ns_pixel_term *term, const ns_scale_plan *plan)
  * weights and the caller's images).  NS_ERROR_NOMEM when it does not fit. */
 static ns_status
 plan_scale (const plan_inputs *in, const ns_objective_layers *layers, int size, int anchor,
-            size_t inputs, size_t budget, ns_scale_plan *plan, ns_error *err)
+            int winograd_tile, size_t inputs, size_t budget, ns_scale_plan *plan, ns_error *err)
 {
   const ns_request *r = in->request;
   const ns_region_layout *regions = in->regions;
   memset (plan, 0, sizeof *plan);
   plan->size = size;
+  plan->winograd_tile = winograd_tile;
   plan->layers = *layers;
   plan->anchor_block = anchor;
   ns_status status = ns_working_size (r->content->width, r->content->height, size, 0, "content",
@@ -93,7 +94,7 @@ plan_scale (const plan_inputs *in, const ns_objective_layers *layers, int size, 
   const size_t count = 3 * (size_t) plan->width * plan->height;
   /* the tiles of the largest image: the least they can take, and what
    * keeps their work within TILE_OVERHEAD times the untiled */
-  const ns_vgg19_net_options run_options = ns_plan_net_options (in->params);
+  const ns_vgg19_net_options run_options = ns_plan_net_options (plan->winograd_tile);
   const ns_vgg19_net_options options = ns_objective_net_options (layers, &run_options);
   size_t least = 0, wanted = 0;
   for (int k = -1; k < r->style_count; k++)
@@ -232,7 +233,8 @@ plan_run (const plan_inputs *in, size_t budget, ns_plan *plan, ns_error *err)
       ns_scale_plan *sp = &plan->scale[s];
       const ns_objective_layers layers = ns_scale_layers (params, s, plan->sizes);
       const int anchor = layers.content_layer < 0 ? ns_anchor_block (params, s, plan->sizes) : 0;
-      status = plan_scale (in, &layers, plan->sizes[s], anchor, inputs, budget, sp, err);
+      const int tile = ns_plan_winograd_tile (params, plan->sizes[s]);
+      status = plan_scale (in, &layers, plan->sizes[s], anchor, tile, inputs, budget, sp, err);
       const size_t making = status == NS_OK ?
                                 inputs + scale_inputs_peak (in, sp, s > 0 ? sp - 1 : NULL) :
                                 0;
@@ -292,13 +294,19 @@ least_limit (const plan_inputs *in, int refused, ns_plan *plan)
   return lo;
 }
 
+int
+ns_plan_winograd_tile (const ns_params *params, int size)
+{
+  return params->precision == NS_PRECISION_FAST && size > NS_PLAN_FAST_ABOVE ? 4 : 2;
+}
+
 ns_vgg19_net_options
-ns_plan_net_options (const ns_params *params)
+ns_plan_net_options (int winograd_tile)
 {
   ns_vgg19_net_options options;
   ns_vgg19_net_options_init (&options);
   options.keep = 0; /* the loss layers' outputs only */
-  options.winograd_tile = params->precision == NS_PRECISION_FAST ? 4 : 2;
+  options.winograd_tile = winograd_tile;
   return options;
 }
 

@@ -23,6 +23,7 @@ typedef struct
   ns_optimizer optimizer;
   int lbfgs_memory;
   ns_adam_storage adam_storage;
+  int winograd_tile;  /* the convolutions' (see ns_plan_winograd_tile) */
   size_t tile_budget; /* for the objective's networks */
   size_t held;        /* everything else */
 } ns_scale_plan;
@@ -35,10 +36,18 @@ typedef struct
   ns_scale_plan scale[NS_MAX_SCALES];
 } ns_plan;
 
-/* The network options the objectives of a run with params are built with
- * (ns_objective_net_options adds the loss layers to keep): the
- * convolutions' Winograd tile of its precision. */
-ns_vgg19_net_options ns_plan_net_options (const ns_params *params);
+/* The Winograd tile of a scale whose longest side is size under params'
+ * precision: fast's F(4x4) above NS_PLAN_FAST_ABOVE pixels only.  The
+ * coarse scales lay out the picture for a fraction of the work, and L-BFGS
+ * carries any rounding there into a different layout; a rule by size, not
+ * by a scale's place, keeps a run at one scale's size exactly the first
+ * scales of a larger run (a preview's picture that OK goes on from). */
+#define NS_PLAN_FAST_ABOVE 256
+int ns_plan_winograd_tile (const ns_params *params, int size);
+
+/* The network options the objectives of a scale with winograd_tile are
+ * built with (ns_objective_net_options adds the loss layers to keep). */
+ns_vgg19_net_options ns_plan_net_options (int winograd_tile);
 
 /* Plans request (checked) with regions (its layout) within its memory
  * limit.  NS_ERROR_NOMEM when it does not fit: the message names the least

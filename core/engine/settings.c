@@ -321,10 +321,10 @@ const ns_setting ns_settings[] = {
     .offset = FIELD (precision),
     .label = N_ ("Precision"),
     .help = N_ ("The arithmetic of the network: exact rounds as PyTorch's float32 does; fast "
-                "takes 1.78 times fewer multiplies (larger Winograd tiles) and rounds a few times "
-                "more"),
+                "paints the larger scales with 1.78 times fewer multiplies (larger Winograd "
+                "tiles) and rounds a few times more"),
     .choices = precision_choices,
-    .default_value = NS_PRECISION_EXACT,
+    .default_value = NS_PRECISION_FAST,
     .group = NS_SETTING_GROUP_ADVANCED },
   /* The default from the sheet in docs/animation.md: steadier than any
    * lower weight where the camera stands still, while a panning clip's

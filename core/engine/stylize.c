@@ -155,7 +155,7 @@ make_objective (run_buffers *b, const ns_weights *weights, const ns_request *r,
   for (int k = 0; k < r->style_count; k++)
     styles[k] = (ns_objective_style) { b->scaled_styles[k].rgb, b->scaled_styles[k].width,
                                        b->scaled_styles[k].height, r->styles[k].blend };
-  const ns_vgg19_net_options net_options = ns_plan_net_options (params);
+  const ns_vgg19_net_options net_options = ns_plan_net_options (plan->scale[s].winograd_tile);
   const ns_tile_request tiles = { .budget = plan->scale[s].tile_budget };
   const ns_objective_layers layers = plan->scale[s].layers;
   const ns_objective_guides guides = {

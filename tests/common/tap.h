@@ -46,29 +46,6 @@ tap_check (int ok, const char *format, ...)
   return ok;
 }
 
-/* As tap_check where binding; elsewhere a failure is a known one, printed
- * "not ok N - what # TODO reason" and not counted (a check that gates a
- * decision not taken yet). */
-__attribute__ ((format (printf, 4, 5))) static inline int
-tap_check_binding (int binding, const char *reason, int ok, const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  printf ("%s %d - ", ok ? "ok" : "not ok", ++tap_checks);
-  if (!ok && !binding)
-    {
-      vprintf (format, args);
-      printf (" # TODO %s\n", reason);
-    }
-  else
-    tap_print_rest (format, args);
-  va_end (args);
-  fflush (stdout);
-  if (!ok && binding)
-    tap_failures++;
-  return ok;
-}
-
 __attribute__ ((format (printf, 1, 2))) static inline void
 tap_note (const char *format, ...)
 {
