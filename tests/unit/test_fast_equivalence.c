@@ -113,8 +113,9 @@ objective_at (ns_objective *obj, const ns_weights *weights, const ns_params *par
   if (status == NS_OK)
     {
       const ns_objective_layers layers = ns_layer_set_layers (&p);
-      const ns_vgg19_net_options options = ns_plan_net_options (precision == NS_PRECISION_FAST ? 4 :
-                                                                                                 2);
+      /* each precision's arithmetic at every size, the coarse ones too */
+      const int tile = precision == NS_PRECISION_FAST ? 4 : 2;
+      const ns_vgg19_net_options options = ns_plan_net_options (tile);
       const ns_objective_style target = { scaled_style.rgb, sw, sh, 1.0 };
       status = ns_objective_init (obj, weights, &layers, scaled_content->rgb, width, height, &target,
                                   1, p.content_weight, p.style_weight, p.tv_weight, &options, err);

@@ -15,6 +15,7 @@
 #include "layer_sets.h"
 #include "neural_style.h"
 #include "objective.h"
+#include "plan.h"
 #include "random.h"
 #include "synthetic_weights.h"
 #include "test_images.h"
@@ -357,18 +358,22 @@ same_image (const ns_image *a, const ns_image *b)
          memcmp (a->data, b->data, sizeof (float) * a->width * a->height * a->channels) == 0;
 }
 
-/* The setting reaches the engine: a fast run paints another picture than
- * an exact one, both lower the loss as much (L-BFGS, a few iterations),
- * and an engine that kept the exact run's style targets makes them again
- * for a fast run (their values differ in the last digits). */
+/* The setting reaches the engine at a scale above NS_PLAN_FAST_ABOVE: a
+ * fast run paints another picture than an exact one, both lower the loss
+ * as much (L-BFGS, a few iterations), and an engine that kept the exact
+ * run's style targets makes them again for a fast run (their values
+ * differ in the last digits).  At a size not above it, fast paints the
+ * exact picture. */
 static void
 test_setting (const ns_weights *weights)
 {
-  ns_image content = test_image (56, 44, 3, 0.3), style = test_image (48, 48, 3, 2.1);
+  /* wide and low: above the size rule at little cost */
+  const int width = NS_PLAN_FAST_ABOVE + 8;
+  ns_image content = test_image (width, 40, 3, 0.3), style = test_image (48, 48, 3, 2.1);
   const ns_style styles[1] = { { &style, 1.0, NULL } };
   ns_params p;
   ns_params_init (&p);
-  p.max_size = 56;
+  p.max_size = width;
   p.multi_scale = 0;
   p.iterations = 8;
   ns_image result[2] = { 0 }, again = { 0 };
@@ -413,9 +418,28 @@ test_setting (const ns_weights *weights)
           "precision fast ends at the exact run's loss (relative difference; rounding moves "
           "L-BFGS's path a little)",
           gap, 0.02);
+
+  /* not above the size rule: the coarse scales' arithmetic */
+  p.max_size = NS_PLAN_FAST_ABOVE;
+  p.iterations = 3;
+  ns_image small[2] = { 0 };
+  for (int k = 0; ok && k < 2; k++)
+    {
+      p.precision = k ? NS_PRECISION_FAST : NS_PRECISION_EXACT;
+      const ns_request request = {
+        .content = &content, .styles = styles, .style_count = 1, .params = &p
+      };
+      ok = ns_engine_run (engine, &request, &small[k], &err) == NS_OK;
+    }
+  tap_check (ok && same_image (&small[0], &small[1]),
+             "at %d px (not above the rule) precision fast paints exactly the exact picture",
+             NS_PLAN_FAST_ABOVE);
   ns_engine_free (engine);
   for (int k = 0; k < 2; k++)
-    ns_image_clear (&result[k]);
+    {
+      ns_image_clear (&result[k]);
+      ns_image_clear (&small[k]);
+    }
   ns_image_clear (&again);
   ns_image_clear (&content);
   ns_image_clear (&style);
