@@ -55,16 +55,16 @@ typedef struct
   double (*rate) (long rounds);
 } fma_kind;
 
-/* rounds for about seconds, from a short first try */
+/* rounds for about seconds, scaled from the time of a short first try */
 static double
 measure (const fma_kind *kind, double seconds)
 {
-  long rounds = 1 << 16;
-  double rate = kind->rate (rounds);
-  rounds = (long) (rate * seconds / 12 / 8);
-  if (rounds < 1 << 16)
-    rounds = 1 << 16;
-  return kind->rate (rounds);
+  const long first = 1 << 16;
+  const double start = now ();
+  kind->rate (first);
+  const double elapsed = now () - start;
+  const long rounds = (long) (first * (seconds / elapsed));
+  return kind->rate (rounds > first ? rounds : first);
 }
 
 int
