@@ -119,6 +119,14 @@ shot_settled "$dialog" dialog-styles dialog
 keys "$dialog" alt+1
 
 # --- 2. A preset, and "Save as…" ------------------------------------------------
+# The preview off first: a preview of the preset's settings could finish
+# before OK (in 8 s on a Zen 4), and OK's run, which goes on from the
+# preview's work, would end at once with nothing left to Stop.  The switch
+# is the last control of the preview's column: Shift+Tab from the preset
+# list.  The dialog remembers it off for the second run.
+keys "$dialog" alt+p shift+Tab space
+check "the preview switch turned off stopped the preview" \
+  wait_log 'neural-style-DEBUG: .*preview stopped$' 60
 # Alt+P focuses the preset combo; Down twice: Paper → Adam, last ReLU of each
 # block → Quick preview.
 keys "$dialog" alt+p Down Down
@@ -154,9 +162,12 @@ keys "$dialog" alt+o
 progress=$(wait_window '^Neural Style Progress$' 60)
 check "OK opened the progress window" test -n "$progress"
 if [ -n "$progress" ]; then
-  # Wait for a few iterations, so that the preview shows a result.
+  # Wait for a few iterations, so that the preview shows a result; then one
+  # screenshot and Stop at once: the window changes at every iteration, so
+  # it never settles, and the run has 30-odd iterations left in which to
+  # take the Stop (a settling wait lasted the whole run on a Zen 4).
   wait_log 'neural-style-DEBUG: .* iteration [3-9]/40 ' 120
-  shot_settled "$progress" progress
+  shot "$progress" progress
   keys "$progress" alt+s
 fi
 wait_log '^LAYERS after-stop' 120
@@ -169,7 +180,8 @@ if [ -n "$dialog2" ]; then
   keys "$dialog2" alt+o
   progress2=$(wait_window '^Neural Style Progress$' 60)
   if [ -n "$progress2" ]; then
-    wait_log 'neural-style-DEBUG: .*(Preparing|iteration)' 60
+    # this run's own start (the first run's lines are in the log too)
+    wait_log_after '^LAYERS after-stop' 'neural-style-DEBUG: .*(Preparing|iteration)' 60
     keys "$progress2" alt+c
   fi
 fi
