@@ -140,7 +140,13 @@ typedef struct
    * what they show */
   int frame_iterations;
   int long_term;
+  /* L-BFGS: a scale ends before its iterations once its loss fell by less
+   * than this fraction over its last NS_CONVERGED_WINDOW iterations; 0:
+   * every iteration runs */
+  double converged_fraction;
 } ns_params;
+
+#define NS_CONVERGED_WINDOW 10
 
 #define NS_MAX_WORKING_SIZE 16384
 #define NS_MAX_ITERATIONS 100000

@@ -119,6 +119,8 @@ ns_minimize_lbfgs (ns_scale_run *run, float *x, size_t count, int memory)
   const ns_lbfgs_problem problem = {
     .max_iterations = run->iterations,
     .memory = memory,
+    .converged_fraction = run->params->converged_fraction,
+    .converged_window = NS_CONVERGED_WINDOW,
     .evaluate = lbfgs_evaluate,
     .iteration = lbfgs_iteration,
     .user_data = run,

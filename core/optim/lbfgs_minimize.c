@@ -136,9 +136,11 @@ ns_lbfgs_minimize (const ns_lbfgs_problem *problem, float *x, size_t count, int 
   lbfgs_parameter_init (&parameters);
   parameters.m = problem->memory;
   parameters.max_iterations = problem->max_iterations;
-  /* run the iterations asked for: stop on the count, not on a tolerance */
+  /* stop on the count or on the problem's own test of a flat loss (liblbfgs's
+   * delta test: (f[k - past] - f[k]) / f[k] < delta), not on a gradient norm */
   parameters.epsilon = 1e-10;
-  parameters.past = 0;
+  parameters.past = problem->converged_fraction > 0.0 ? problem->converged_window : 0;
+  parameters.delta = problem->converged_fraction;
 
   lbfgsfloatval_t final_loss = 0.0;
   const int code = lbfgs ((int) padded, xd, &final_loss, evaluate_in_float, report_iteration, &run,

@@ -18,13 +18,18 @@ typedef struct
 {
   int max_iterations;
   int memory; /* correction pairs kept; memory use is 2*memory*count doubles */
+  /* Converged: the loss fell by less than converged_fraction of itself
+   * over the last converged_window iterations; 0 runs max_iterations. */
+  double converged_fraction;
+  int converged_window;
   ns_lbfgs_evaluate_fn evaluate;
   ns_lbfgs_iteration_fn iteration; /* may be NULL */
   void *user_data;
 } ns_lbfgs_problem;
 
 /* Minimises from x (count floats), leaving the last accepted iterate in x.
- * Stopping early (converged, no further progress possible, the iteration
+ * Stopping early (converged, as the problem says or to a vanishing
+ * gradient, no further progress possible, the iteration
  * callback said so, or an evaluation abandoned) is NS_OK; *iterations_done
  * says how many ran.
  * NS_ERROR_NOMEM when the history does not fit. */

@@ -57,14 +57,14 @@ $scheme_prelude
 (print-layers "source-before" img)
 (print-images "before")
 
-; A few iterations for frame 1, many for the later ones: frame 2 lasts
-; until Stop or Cancel.  Prints the new image's layers, or what came back
-; instead of a layer.
+; A few iterations for frame 1, many for the later ones, each taken
+; (#:converged 0): frame 2 lasts until Stop or Cancel.  Prints the new
+; image's layers, or what came back instead of a layer.
 (define (paint tag)
   (try tag (lambda ()
     (let ((layer (plug-in-neural-style #:run-mode RUN-INTERACTIVE #:image img
                    #:drawables (vector top) #:style-layer style #:iterations 8
-                   #:frame-iterations 100000 #:max-size 64 #:multi-scale #f)))
+                   #:frame-iterations 100000 #:converged 0 #:max-size 64 #:multi-scale #f)))
       (if (and (integer? layer) (gimp-item-id-is-valid layer))
           (print-layers (string-append tag "-painted") (gimp-item-get-image layer))
           (begin (display (string-append "NO-LAYER " tag " ")) (write layer) (newline)))))))

@@ -30,7 +30,8 @@ during_run_init () {
   start_display
 }
 
-# A run lasts long enough to act in it: 96x72 px, one scale, many iterations.
+# A run lasts long enough to act in it: 96x72 px, one scale, many iterations,
+# each taken (#:converged 0: no flat-loss stop).
 # shellcheck disable=SC2034  # used by the scripts that source this file
 read -r -d '' during_run_scheme <<'SCM'
 (define style-img (gimp-image-new 48 48 RGB))
@@ -67,7 +68,8 @@ read -r -d '' during_run_scheme <<'SCM'
     (display (string-append "PHASE " tag "\n"))
     (try tag (lambda ()
       (let* ((layer (plug-in-neural-style #:image img #:drawables (vector content)
-                      #:style-layer style-layer #:iterations 150 #:max-size 96 #:multi-scale #f))
+                      #:style-layer style-layer #:iterations 150 #:converged 0 #:max-size 96
+                      #:multi-scale #f))
              (home (gimp-item-get-image layer)))
         (display (string-append "RESULT " tag
                    " same-image=" (if (= home img) "yes" "no")

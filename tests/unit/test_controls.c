@@ -74,6 +74,86 @@ test_lbfgs_rosenbrock (void)
     }
 }
 
+/* The flat-loss stop: Rosenbrock's function plus 1 (a loss that levels off
+ * at 1, as a picture's does at its own), each iteration's loss recorded. */
+typedef struct
+{
+  rosenbrock r;
+  double loss[201]; /* loss[k]: after iteration k, loss[0] at the start */
+  int iterations;
+} recording;
+
+static double
+offset_rosenbrock_evaluate (void *user_data, const float *x, float *gradient)
+{
+  recording *rec = user_data;
+  const double f = 1.0 + rosenbrock_evaluate (&rec->r, x, gradient);
+  if (rec->r.evaluations == 1)
+    rec->loss[0] = f;
+  return f;
+}
+
+static int
+recording_iteration (void *user_data, int iteration, double loss, const float *x)
+{
+  recording *rec = user_data;
+  (void) x;
+  rec->iterations = iteration;
+  if (iteration <= 200)
+    rec->loss[iteration] = loss;
+  return 0;
+}
+
+/* With converged_fraction f and window w, the run ends at the first
+ * iteration k >= w whose loss fell by less than f of itself since k - w,
+ * and not before; with 0 it runs on to the gradient's own convergence. */
+static void
+test_lbfgs_converged (void)
+{
+  const double fraction = 1e-2;
+  const int window = 10;
+  int done[2];
+  for (int rule = 1; rule >= 0; rule--)
+    {
+      recording rec = { .r = { 10, 0 } };
+      float x[10];
+      for (int i = 0; i < 10; i++)
+        x[i] = i % 2 ? 1.0f : -1.2f;
+      const ns_lbfgs_problem problem = { .max_iterations = 200,
+                                         .memory = 6,
+                                         .converged_fraction = rule ? fraction : 0.0,
+                                         .converged_window = window,
+                                         .evaluate = offset_rosenbrock_evaluate,
+                                         .iteration = recording_iteration,
+                                         .user_data = &rec };
+      const ns_status status = ns_lbfgs_minimize (&problem, x, 10, &done[rule], NULL);
+      /* the first iteration at which the rule holds, from the losses seen */
+      int first = -1;
+      for (int k = window; k <= rec.iterations && k <= 200 && first < 0; k++)
+        if ((rec.loss[k - window] - rec.loss[k]) / rec.loss[k] < fraction)
+          first = k;
+      char what[200];
+      if (rule)
+        {
+          snprintf (what, sizeof what,
+                    "L-BFGS with a flat-loss stop (%.0e over %d iterations) ends at iteration %d, "
+                    "the first where the loss fell less than that (%d), loss %.6f",
+                    fraction, window, done[rule], first,
+                    rec.loss[done[rule] <= 200 ? done[rule] : 0]);
+          check (status == NS_OK && first > window && done[rule] == first &&
+                     rec.loss[first] < 1.0 + 1e-2,
+                 what);
+        }
+      else
+        {
+          snprintf (what, sizeof what,
+                    "L-BFGS without it runs on past that point (%d iterations against %d)",
+                    done[rule], done[1]);
+          check (status == NS_OK && done[0] > done[1], what);
+        }
+    }
+}
+
 /* An evaluation that returns NAN abandons the run: x is left at the last
  * iterate reported, and nothing more is evaluated. */
 typedef struct
@@ -573,6 +653,32 @@ test_stylize_controls (const ns_weights *weights)
   check (identical (&content, &content_copy), "content image unchanged");
   check (log.reports == p.iterations && log.last.scales == 1, "one report per iteration");
 
+  /* a scale whose loss has levelled off ends before its iterations
+   * (converged; this small picture still falls more than the default's
+   * 0.1% over 10 iterations at 150), and runs them all with converged 0 */
+  {
+    ns_params many = p;
+    many.iterations = 150;
+    many.converged_fraction = 0.01;
+    progress_log flat_log = { 0 }, all_log = { 0 };
+    ns_image flat_result = { 0 }, all_result = { 0 };
+    const double fraction = many.converged_fraction;
+    const ns_status s1 = stylize (weights, &content, &style, &many, &flat_log, &flat_result, &err);
+    many.converged_fraction = 0.0;
+    const ns_status s2 = stylize (weights, &content, &style, &many, &all_log, &all_result, &err);
+    char what[200];
+    snprintf (what, sizeof what,
+              "150 iterations: a flat-loss stop (%g over %d) ends after %d (loss %.6g), "
+              "without it all %d run (loss %.6g)",
+              fraction, NS_CONVERGED_WINDOW, flat_log.reports, flat_log.last.loss, all_log.reports,
+              all_log.last.loss);
+    check (s1 == NS_OK && s2 == NS_OK && flat_log.reports < many.iterations &&
+               all_log.reports == many.iterations && all_log.last.loss <= flat_log.last.loss,
+           what);
+    ns_image_clear (&flat_result);
+    ns_image_clear (&all_result);
+  }
+
   /* reproducible: same inputs, same thread count, same bits */
   status = stylize (weights, &content, &style, &p, NULL, &b, &err);
   check (status == NS_OK && identical (&a, &b), "same inputs give the identical result (L-BFGS)");
@@ -891,6 +997,7 @@ main (void)
     return tap_done ();
   test_lbfgs_rosenbrock ();
   test_lbfgs_abandoned ();
+  test_lbfgs_converged ();
   test_snapshot ();
   test_stop_keeps_best (&weights);
   test_lbfgs_on_style_objective (&weights);

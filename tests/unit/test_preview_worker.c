@@ -274,6 +274,7 @@ test_restart_and_cancel (void)
   int before = thread_count ();
   preview_harness_init (&h, NULL, &w, 10);
   p.iterations = 1000;
+  p.converged_fraction = 0.0; /* each taken: the run lasts until it is changed */
   make_input (&input, &p, SIDE, SIDE);
   preview_harness_change (&h, &input);
   tap_check (preview_harness_wait (&h, 1, 600.0), "the first run's first picture comes");
